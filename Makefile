@@ -1,0 +1,35 @@
+# The two commands of the README: `make run` and `make test`. Each creates .venv if needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DATA_DIR ?= .statewright
+PORT ?= 4590
+
+.PHONY: run test lint typecheck bench clean
+
+$(BIN)/statewright: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.test-deps: $(BIN)/statewright
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+run: $(BIN)/statewright
+	$(BIN)/statewright serve --port $(PORT) --data-dir $(DATA_DIR)
+
+test: $(VENV)/.test-deps
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy src/statewright/asl
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.test-deps
+	$(BIN)/ruff check src tests
+
+bench: $(BIN)/statewright
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info src/*.egg-info

@@ -1,0 +1,43 @@
+"""The errors of Amazon States Language, as names and as the exception that carries them."""
+
+from __future__ import annotations
+
+ALL = "States.ALL"
+TASK_FAILED = "States.TaskFailed"
+TIMEOUT = "States.Timeout"
+HEARTBEAT_TIMEOUT = "States.HeartbeatTimeout"
+DATA_LIMIT_EXCEEDED = "States.DataLimitExceeded"
+RUNTIME = "States.Runtime"
+BRANCH_FAILED = "States.BranchFailed"
+NO_CHOICE_MATCHED = "States.NoChoiceMatched"
+INTRINSIC_FAILURE = "States.IntrinsicFailure"
+EXCEED_TOLERATED_FAILURE_THRESHOLD = "States.ExceedToleratedFailureThreshold"
+ITEM_READER_FAILED = "States.ItemReaderFailed"
+RESULT_PATH_MATCH_FAILURE = "States.ResultPathMatchFailure"
+PARAMETER_PATH_FAILURE = "States.ParameterPathFailure"
+QUERY_EVALUATION_ERROR = "States.QueryEvaluationError"
+PERMISSIONS = "States.Permissions"
+
+# A Retrier's or Catcher's States.ALL does not match this one: AWS never retries or catches it.
+UNCATCHABLE = frozenset({RUNTIME, DATA_LIMIT_EXCEEDED})
+
+
+class StatesError(Exception):
+    """An error inside an execution: it fails the state, and Retry/Catch may handle it.
+
+    `error` is the error name (`States.Runtime`, or a user's name such as `CustomError`);
+    `cause` is the human-readable text AWS shows next to it.
+    """
+
+    def __init__(self, error: str, cause: str = "") -> None:
+        super().__init__(f"{error}: {cause}")
+        self.error = error
+        self.cause = cause
+
+
+def state_failure_cause(state_name: str, entered_event_id: int, detail: str) -> str:
+    """The prefix AWS puts on runtime errors raised while a state runs."""
+    return (
+        f"An error occurred while executing the state '{state_name}' "
+        f"(entered at the event id #{entered_event_id}). {detail}"
+    )
