@@ -20,7 +20,11 @@ $(VENV)/.test-deps: $(BIN)/statewright
 run: $(BIN)/statewright
 	$(BIN)/statewright serve --port $(PORT) --data-dir $(DATA_DIR)
 
-test: $(VENV)/.test-deps
+$(VENV)/.browser: $(VENV)/.test-deps scripts/install-browser.sh
+	bash scripts/install-browser.sh $(BIN)
+	touch $@
+
+test: $(VENV)/.test-deps $(VENV)/.browser
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy src/statewright/asl
 	$(BIN)/python -m pytest
