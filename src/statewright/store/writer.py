@@ -1,0 +1,101 @@
+"""One writer thread with group commit: many callers' changes share one transaction and one fsync.
+
+SQLite allows one writer at a time, and with `synchronous=FULL` every commit pays an fsync. So
+all writes go through one thread that takes whatever is queued, applies each change inside its
+own savepoint (one failing change rolls back alone) and commits the lot once.
+"""
+
+from __future__ import annotations
+
+import queue
+import sqlite3
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any
+
+_STOP = object()
+# A batch bigger than this would delay the first caller's answer more than it saves.
+MAX_BATCH = 1000
+
+
+class GroupCommitWriter:
+    """Applies submitted changes on its own connection, committing them in batches."""
+
+    def __init__(self, connection: sqlite3.Connection, make_transaction: Callable[[sqlite3.Connection], Any],
+                 name: str = "statewright-writer") -> None:
+        self._connection = connection
+        self._transaction = make_transaction(connection)
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._closed = False
+        self._thread.start()
+
+    def submit(self, change: Callable[[Any], Any]) -> Future[Any]:
+        future: Future[Any] = Future()
+        if self._closed:
+            future.set_exception(RuntimeError("the store is closed"))
+            return future
+        self._queue.put((change, future))
+        return future
+
+    def close(self) -> None:
+        """Commit what is queued, then stop the thread."""
+        if self._closed:
+            return
+        self._closed = True
+        self._queue.put(_STOP)
+        self._thread.join()
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is _STOP:
+                return
+            batch = [item]
+            stop_after = False
+            while len(batch) < MAX_BATCH:
+                try:
+                    more = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if more is _STOP:
+                    stop_after = True
+                    break
+                batch.append(more)
+            self._commit(batch)
+            if stop_after:
+                return
+
+    def _commit(self, batch: list[tuple[Callable[[Any], Any], Future[Any]]]) -> None:
+        connection = self._connection
+        outcomes: list[tuple[Future[Any], Any, BaseException | None]] = []
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            for change, future in batch:
+                outcomes.append((future, *self._apply(change)))
+            connection.execute("COMMIT")
+        except sqlite3.Error as error:  # the disk or the database failed: nothing of the batch holds
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(error)
+            return
+        for future, result, error in outcomes:
+            if error is None:
+                future.set_result(result)
+            else:
+                future.set_exception(error)
+
+    def _apply(self, change: Callable[[Any], Any]) -> tuple[Any, BaseException | None]:
+        connection = self._connection
+        connection.execute("SAVEPOINT change")
+        try:
+            result = change(self._transaction)
+        except Exception as error:  # noqa: BLE001 - handed to the caller through its future
+            connection.execute("ROLLBACK TO change")
+            connection.execute("RELEASE change")
+            return None, error
+        connection.execute("RELEASE change")
+        return result, None
