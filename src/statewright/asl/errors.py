@@ -26,10 +26,11 @@ class StatesError(Exception):
     """An error inside an execution: it fails the state, and Retry/Catch may handle it.
 
     `error` is the error name (`States.Runtime`, or a user's name such as `CustomError`);
-    `cause` is the human-readable text AWS shows next to it.
+    `cause` is the human-readable text AWS shows next to it (None: no cause at all, as a Fail
+    state without `Cause` gives).
     """
 
-    def __init__(self, error: str, cause: str = "") -> None:
+    def __init__(self, error: str, cause: str | None = "") -> None:
         super().__init__(f"{error}: {cause}")
         self.error = error
         self.cause = cause

@@ -1,0 +1,307 @@
+"""Parallel and Map: start child frames, collect what they return, fail as AWS fails.
+
+Children run in the same step while they can; a child that waits on a task or timer leaves the
+others running, which is how branches and iterations run concurrently. MaxConcurrency limits
+how many iterations are started at once; the rest start as earlier ones finish.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from . import history, jsonata
+from .dataflow import effective_input, jsonata_eval, render, select, states_binding
+from .errors import EXCEED_TOLERATED_FAILURE_THRESHOLD, QUERY_EVALUATION_ERROR, RUNTIME, StatesError
+from .model import ABSENT, MapState, ParallelState
+from .paths import Path, PathNotFound
+from .types import CancelTask
+
+if TYPE_CHECKING:
+    from .step import Done
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+class FanoutHandlers:
+    """Parallel and Map behaviour; `self` is a step.Stepper."""
+
+    # --- Parallel ------------------------------------------------------------------------
+
+    def enter_parallel(self: Any, frame: dict[str, Any], state: ParallelState) -> None:
+        raw = frame["input"]
+        sc = self.scope(frame, state, raw)
+        if state.jsonata:
+            value = raw if state.arguments is ABSENT else jsonata_eval(
+                state.arguments, sc, states_binding(raw, sc.context), "Arguments")
+        else:
+            value = effective_input(state, raw, sc)
+        self.emit(frame, history.bare("ParallelStateStarted"))
+        ids = []
+        for index, branch in enumerate(state.branches):
+            child = self.new_frame(frame, branch.key, value, {"index": index})
+            ids.append(child["id"])
+        frame["wait"] = {"kind": "children", "type": "parallel", "running": ids,
+                         "results": [None] * len(ids), "remaining": len(ids)}
+        self.queue.extend(ids)
+        if not ids:
+            self._parallel_done(frame, state)
+        return None
+
+    def _parallel_done(self: Any, frame: dict[str, Any], state: ParallelState) -> None:
+        results = frame["wait"]["results"]
+        frame["wait"] = None
+        self.emit(frame, history.bare("ParallelStateSucceeded"))
+        self.resume(frame, lambda f, s: self.conclude(f, s, results, True))
+
+    # --- Map -----------------------------------------------------------------------------
+
+    def enter_map(self: Any, frame: dict[str, Any], state: MapState) -> None:
+        raw = frame["input"]
+        sc = self.scope(frame, state, raw)
+        bindings = states_binding(raw, sc.context)
+        if state.jsonata:
+            value = raw
+            items = raw if state.items is ABSENT else jsonata_eval(state.items, sc, bindings, "Items")
+            self._check_items(state, items)
+        else:
+            value = select(state.input_path, raw, sc)
+            items = select(state.items_path, value, sc)
+            if not isinstance(items, list):
+                raise StatesError(RUNTIME, f"Map state input must be an array but was: {_compact(items)}")
+        limit = self._map_number(state, sc, bindings, "MaxConcurrency", state.max_concurrency,
+                                 state.max_concurrency_path)
+        distributed = state.mode == "DISTRIBUTED"
+        self.emit(frame, history.map_started(len(items)))
+        tolerated_count = self._map_number(state, sc, bindings, "ToleratedFailureCount",
+                                           state.tolerated_failure_count,
+                                           state.tolerated_failure_count_path)
+        tolerated_pct = self._map_number(state, sc, bindings, "ToleratedFailurePercentage",
+                                         state.tolerated_failure_percentage,
+                                         state.tolerated_failure_percentage_path)
+        inputs = [self._item_input(frame, state, sc, value, index, item) for index, item in enumerate(items)]
+        inputs = self._batch(state, inputs)
+        if distributed:
+            execution_id = str(self.ex.context.get("Execution", {}).get("Id", ""))
+            run_arn = execution_id.replace(":execution:", ":mapRun:") + f"/{state.name}:{self.next_id('m')}"
+            self.emit(frame, ("MapRunStarted", {"mapRunStartedEventDetails": {"mapRunArn": run_arn}}))
+        frame["wait"] = {"kind": "children", "type": "map", "inputs": inputs, "next": 0,
+                         "running": [], "results": [None] * len(inputs), "failed": 0, "finished": 0,
+                         "limit": int(limit or 0), "tolerated_count": tolerated_count,
+                         "tolerated_pct": tolerated_pct, "distributed": distributed}
+        self._launch(frame, state)
+        return None
+
+    def _check_items(self: Any, state: MapState, items: Any) -> None:
+        if isinstance(items, list):
+            return
+        source = state.items[2:-2].strip() if isinstance(state.items, str) else _compact(state.items)
+        if state.items is ABSENT:
+            raise StatesError(QUERY_EVALUATION_ERROR, f"Map state input must be an array but was: {_compact(items)}")
+        if items is jsonata.UNDEFINED or callable(items):
+            detail = (f"The JSONata expression '{source}' specified for the field 'Items' returned an "
+                      "unsupported result type.")
+        else:
+            detail = (f"The JSONata expression '{source}' specified for the field 'Items' returned an "
+                      f"unexpected result type. Expected 'array', but was '{_type_name(items)}' for "
+                      f"value: {_compact(items)}")
+        err = StatesError(QUERY_EVALUATION_ERROR, detail)
+        err.location = "Items"  # type: ignore[attr-defined]
+        raise err
+
+    def _map_number(self: Any, state: MapState, sc: Any, bindings: dict[str, Any], field: str,
+                    value: Any, path: Any) -> Any:
+        if isinstance(path, Path):
+            try:
+                found = sc.resolve(path)
+            except PathNotFound:
+                raise StatesError(RUNTIME, f"The {field}Path field refers to an invalid path: {path.text}") from None
+            number = _as_integer(found) if field != "ToleratedFailurePercentage" else _as_number(found)
+            if number is None:
+                shown = found if isinstance(found, str) else _compact(found)
+                kind = "integer" if field != "ToleratedFailurePercentage" else "number"
+                raise StatesError(RUNTIME, f"The {field}Path field refers to value \"{shown}\" which is "
+                                  f"not a valid {kind}: {path.text}")
+            value = number
+        elif isinstance(value, str) and jsonata.is_expression(value):
+            value = jsonata_eval(value, sc, bindings, field)
+        if value is ABSENT or value is None:
+            return None
+        if isinstance(value, int | float) and value < 0:
+            raise StatesError(RUNTIME, f"{field} cannot be negative.")
+        return value
+
+    def _item_input(self: Any, frame: dict[str, Any], state: MapState, sc: Any, value: Any,
+                    index: int, item: Any) -> Any:
+        if state.item_selector is ABSENT:
+            return item
+        context = dict(sc.context)
+        context["Map"] = {"Item": {"Index": index, "Value": item}}
+        inner = type(sc)(value, context, sc.variables, sc.rng)
+        if state.jsonata:
+            return jsonata_eval(state.item_selector, inner, states_binding(frame["input"], context),
+                                "ItemSelector")
+        return render(state.item_selector, value, inner)
+
+    def _batch(self: Any, state: MapState, inputs: list[Any]) -> list[Any]:
+        batcher = state.item_batcher
+        if not isinstance(batcher, dict):
+            return inputs
+        size = batcher.get("MaxItemsPerBatch") or len(inputs) or 1
+        batches = []
+        for start in range(0, len(inputs), int(size)):
+            batch: dict[str, Any] = {"Items": inputs[start:start + int(size)]}
+            if "BatchInput" in batcher:
+                batch["BatchInput"] = batcher["BatchInput"]
+            batches.append(batch)
+        return batches
+
+    def _launch(self: Any, frame: dict[str, Any], state: MapState) -> None:
+        wait = frame["wait"]
+        processor = state.processor
+        while wait["next"] < len(wait["inputs"]) and (not wait["limit"] or len(wait["running"]) < wait["limit"]):
+            index = wait["next"]
+            wait["next"] += 1
+            quiet = wait["distributed"]
+            if not quiet:
+                self.emit(frame, history.map_iteration("Started", state.name, index))
+            child = self.new_frame(frame, processor.key, wait["inputs"][index],
+                                   {"index": index, "quiet": quiet or bool(frame.get("quiet")),
+                                    "prev": frame["prev"]})
+            wait["running"].append(child["id"])
+            self.queue.append(child["id"])
+        if wait["finished"] == len(wait["inputs"]):
+            self._map_done(frame, state)
+
+    def _map_done(self: Any, frame: dict[str, Any], state: MapState) -> None:
+        wait = frame["wait"]
+        results = wait["results"]
+        frame["wait"] = None
+        if wait["distributed"]:
+            self.emit(frame, history.bare("MapRunSucceeded"))
+        self.emit(frame, history.bare("MapStateSucceeded"))
+        self.resume(frame, lambda f, s: self.conclude(f, s, results, True))
+
+    # --- children ------------------------------------------------------------------------
+
+    def child_finished(self: Any, parent: dict[str, Any], child: dict[str, Any], output: Any,
+                       err: StatesError | None) -> None:
+        wait = parent.get("wait")
+        if not wait or wait.get("kind") != "children" or child["id"] not in wait["running"]:
+            return
+        state = self.machine(parent).states[parent["state"]]
+        index = child["index"]
+        if wait["type"] == "parallel":
+            wait["running"].remove(child["id"])
+            if err is not None:
+                self.state_failed(parent, state, err)
+                return
+            wait["results"][index] = output
+            wait["remaining"] -= 1
+            if wait["remaining"] == 0:
+                self._parallel_done(parent, state)
+            return
+        self._map_child_finished(parent, state, child, output, err)
+
+    def _map_child_finished(self: Any, parent: dict[str, Any], state: MapState, child: dict[str, Any],
+                            output: Any, err: StatesError | None) -> None:
+        wait = parent["wait"]
+        index = child["index"]
+        wait["running"].remove(child["id"])
+        wait["finished"] += 1
+        quiet = wait["distributed"]
+        if err is None:
+            wait["results"][index] = output
+            if not quiet:
+                self.emit(parent, history.map_iteration("Succeeded", state.name, index))
+            self._launch(parent, state)
+            return
+        if not quiet:
+            self.emit(parent, history.map_iteration("Failed", state.name, index))
+        wait["failed"] += 1
+        wait["results"][index] = {"Error": err.error, "Cause": err.cause}
+        total = len(wait["inputs"])
+        count, pct = wait["tolerated_count"], wait["tolerated_pct"]
+        tolerant = count is not None or pct is not None
+        exceeded = (count is None or wait["failed"] > count) and (
+            pct is None or (total and wait["failed"] * 100.0 / total > pct))
+        if not tolerant or exceeded:
+            if tolerant:
+                err = StatesError(EXCEED_TOLERATED_FAILURE_THRESHOLD,
+                                  "The specified tolerated failure threshold was exceeded")
+            if quiet:
+                self.emit(parent, history.bare("MapRunFailed"))
+            self.state_failed(parent, state, err)
+            return
+        self._launch(parent, state)
+
+    def abort_children(self: Any, frame: dict[str, Any]) -> None:
+        """Stop every child still running under `frame` (a branch failed, or the state is retried)."""
+        wait = frame.get("wait")
+        if not wait or wait.get("kind") != "children":
+            if wait:
+                self.cancel_frame_task(frame)
+            return
+        state = self.machine(frame).states[frame["state"]]
+        for child_id in list(wait["running"]):
+            child = self.ex.frames.get(child_id)
+            if wait["type"] == "map" and child is not None and not wait["distributed"]:
+                self.emit(frame, history.map_iteration("Aborted", state.name, child["index"]))
+            self._drop_frame(child_id)
+        frame["wait"] = None
+
+    def _drop_frame(self: Any, frame_id: str) -> None:
+        frame = self.ex.frames.pop(frame_id, None)
+        if frame is None:
+            return
+        wait = frame.get("wait") or {}
+        if wait.get("kind") == "children":
+            for child_id in wait["running"]:
+                self._drop_frame(child_id)
+        task_id = wait.get("task")
+        if task_id and self.ex.tasks.pop(task_id, None) is not None:
+            self.result.commands.append(CancelTask(task_id))
+        for key in ("timer", "heartbeat"):
+            self.cancel_timer(wait.get(key))
+
+
+def _as_integer(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _as_number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None

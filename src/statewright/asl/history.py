@@ -1,0 +1,164 @@
+"""AWS-shaped history events: their types per state, their detail fields, and id chaining.
+
+Payloads in details (`input`, `output`, `parameters`) are JSON text, as GetExecutionHistory
+returns them; `timestamp` is the epoch seconds the step was given as `now`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+# Event type prefixes per state type: "<Prefix>StateEntered" / "<Prefix>StateExited".
+ENTERED = {t: f"{t}StateEntered" for t in ("Pass", "Task", "Choice", "Wait", "Succeed", "Fail",
+                                           "Parallel", "Map")}
+EXITED = {t: f"{t}StateExited" for t in ("Pass", "Task", "Choice", "Wait", "Succeed", "Parallel",
+                                         "Map")}
+
+
+def dumps(value: Any) -> str:
+    """JSON text as AWS writes payloads: compact, non-ASCII kept."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def payload_details(key: str, value: Any) -> dict[str, Any]:
+    """`{"input": "...", "inputDetails": {"truncated": false}}` for key "input"."""
+    return {key: dumps(value), f"{key}Details": {"truncated": False}}
+
+
+def state_entered(state_type: str, name: str, state_input: Any) -> tuple[str, dict[str, Any]]:
+    return ENTERED[state_type], {"stateEnteredEventDetails": {
+        "name": name, **payload_details("input", state_input)}}
+
+
+def state_exited(state_type: str, name: str, output: Any,
+                 assigned: dict[str, Any] | None) -> tuple[str, dict[str, Any]]:
+    details: dict[str, Any] = {"name": name, **payload_details("output", output)}
+    if assigned:
+        details["assignedVariables"] = {k: dumps(v) for k, v in assigned.items()}
+        details["assignedVariablesDetails"] = {"truncated": False}
+    return EXITED[state_type], {"stateExitedEventDetails": details}
+
+
+def execution_started(execution_input: Any, role_arn: str) -> tuple[str, dict[str, Any]]:
+    return "ExecutionStarted", {"executionStartedEventDetails": {
+        **payload_details("input", execution_input), "roleArn": role_arn}}
+
+
+def execution_succeeded(output: Any) -> tuple[str, dict[str, Any]]:
+    return "ExecutionSucceeded", {"executionSucceededEventDetails": payload_details("output", output)}
+
+
+def error_details(error: str | None, cause: str | None) -> dict[str, Any]:
+    details: dict[str, Any] = {}
+    if error is not None:
+        details["error"] = error
+    if cause is not None:
+        details["cause"] = cause
+    return details
+
+
+def execution_ended(kind: str, error: str | None, cause: str | None) -> tuple[str, dict[str, Any]]:
+    """ExecutionFailed / ExecutionTimedOut / ExecutionAborted."""
+    key = {"ExecutionFailed": "executionFailedEventDetails",
+           "ExecutionTimedOut": "executionTimedOutEventDetails",
+           "ExecutionAborted": "executionAbortedEventDetails"}[kind]
+    return kind, {key: error_details(error, cause)}
+
+
+def evaluation_failed(state: str, error: str, cause: str,
+                      location: str | None) -> tuple[str, dict[str, Any]]:
+    details: dict[str, Any] = {"error": error, "cause": cause, "state": state}
+    if location:
+        details["location"] = location
+    return "EvaluationFailed", {"evaluationFailedEventDetails": details}
+
+
+def map_started(length: int) -> tuple[str, dict[str, Any]]:
+    return "MapStateStarted", {"mapStateStartedEventDetails": {"length": length}}
+
+
+def map_iteration(kind: str, name: str, index: int) -> tuple[str, dict[str, Any]]:
+    """kind: Started / Succeeded / Failed / Aborted."""
+    key = f"mapIteration{kind}EventDetails"
+    return f"MapIteration{kind}", {key: {"name": name, "index": index}}
+
+
+def bare(event_type: str) -> tuple[str, dict[str, Any]]:
+    """Events that carry no details: MapStateSucceeded, ParallelStateStarted, …"""
+    return event_type, {}
+
+
+# --- Task events ----------------------------------------------------------------------------
+
+
+def task_kind(resource: str) -> tuple[str, str, str]:
+    """(family, resourceType, resource) of a Task Resource ARN.
+
+    family is "Lambda" for a plain function ARN, "Activity" for an activity ARN, else "Task"
+    (service integrations such as arn:aws:states:::lambda:invoke).
+    """
+    parts = resource.split(":")
+    if len(parts) >= 7 and parts[2] == "lambda" and parts[5] == "function":
+        return "Lambda", "lambda", resource
+    if len(parts) >= 7 and parts[2] == "states" and parts[5] == "activity":
+        return "Activity", "activity", resource
+    if len(parts) >= 6 and parts[2] == "states" and parts[3] == "" and parts[4] == "":
+        return "Task", parts[5], ":".join(parts[6:])
+    return "Task", parts[2] if len(parts) > 2 else "unknown", resource
+
+
+def task_scheduled(resource: str, region: str, parameters: Any, timeout: float | None,
+                   heartbeat: float | None) -> tuple[str, dict[str, Any]]:
+    family, resource_type, name = task_kind(resource)
+    if family == "Lambda":
+        details: dict[str, Any] = {"resource": resource, **payload_details("input", parameters)}
+        if timeout is not None:
+            details["timeoutInSeconds"] = int(timeout)
+        return "LambdaFunctionScheduled", {"lambdaFunctionScheduledEventDetails": details}
+    if family == "Activity":
+        details = {"resource": resource, **payload_details("input", parameters)}
+        if timeout is not None:
+            details["timeoutInSeconds"] = int(timeout)
+        if heartbeat is not None:
+            details["heartbeatInSeconds"] = int(heartbeat)
+        return "ActivityScheduled", {"activityScheduledEventDetails": details}
+    details = {"resourceType": resource_type, "resource": name, "region": region,
+               "parameters": dumps(parameters)}
+    if timeout is not None:
+        details["timeoutInSeconds"] = int(timeout)
+    if heartbeat is not None:
+        details["heartbeatInSeconds"] = int(heartbeat)
+    return "TaskScheduled", {"taskScheduledEventDetails": details}
+
+
+def task_started(resource: str, worker: str | None = None) -> tuple[str, dict[str, Any]]:
+    family, resource_type, name = task_kind(resource)
+    if family == "Lambda":
+        return "LambdaFunctionStarted", {}
+    if family == "Activity":
+        return "ActivityStarted", {"activityStartedEventDetails": {"workerName": worker or ""}}
+    return "TaskStarted", {"taskStartedEventDetails": {"resourceType": resource_type, "resource": name}}
+
+
+def task_succeeded(resource: str, output: Any) -> tuple[str, dict[str, Any]]:
+    family, resource_type, name = task_kind(resource)
+    body = payload_details("output", output)
+    if family == "Lambda":
+        return "LambdaFunctionSucceeded", {"lambdaFunctionSucceededEventDetails": body}
+    if family == "Activity":
+        return "ActivitySucceeded", {"activitySucceededEventDetails": body}
+    return "TaskSucceeded", {"taskSucceededEventDetails": {
+        "resourceType": resource_type, "resource": name, **body}}
+
+
+def task_failed(resource: str, error: str, cause: str, timed_out: bool = False) -> tuple[str, dict[str, Any]]:
+    family, resource_type, name = task_kind(resource)
+    what = "TimedOut" if timed_out else "Failed"
+    body = error_details(error, cause)
+    if family == "Lambda":
+        return f"LambdaFunction{what}", {f"lambdaFunction{what}EventDetails": body}
+    if family == "Activity":
+        return f"Activity{what}", {f"activity{what}EventDetails": body}
+    return f"Task{what}", {f"task{what}EventDetails": {
+        "resourceType": resource_type, "resource": name, **body}}

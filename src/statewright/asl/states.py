@@ -1,0 +1,313 @@
+"""What each simple state does (Pass, Succeed, Fail, Choice, Wait), plus Retry and Catch.
+
+A mixin of the Stepper in `step.py`: methods named `enter_<type>` run a state and return a
+`Done`, or None when the frame must wait. Task lives in `tasks.py`, Map and Parallel in
+`fanout.py`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from . import choice, intrinsics, jsonata
+from .dataflow import (
+    Scope,
+    assign_variables,
+    effective_input,
+    jsonata_eval,
+    jsonpath_output,
+    place_result,
+    select,
+    states_binding,
+)
+from .errors import ALL, QUERY_EVALUATION_ERROR, RUNTIME, TASK_FAILED, TIMEOUT, UNCATCHABLE, StatesError
+from .fanout import FanoutHandlers
+from .model import ABSENT, ChoiceState, FailState, State, WaitState
+from .paths import Path, PathNotFound
+from .tasks import TaskHandlers
+
+if TYPE_CHECKING:
+    from .step import Done
+
+MAX_WAIT_SECONDS = 2**31 - 1
+_ISO_OFFSET = re.compile(
+    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})")
+
+
+def parse_timestamp(text: Any) -> datetime | None:
+    """An ISO-8601 extended offset date-time (with `T` and an offset), or None."""
+    if not isinstance(text, str) or not _ISO_OFFSET.fullmatch(text):
+        return None
+    value = text.replace("Z", "+00:00")
+    if "." in value:  # Python takes at most 6 fraction digits
+        head, rest = value.split(".", 1)
+        digits = re.match(r"\d+", rest)
+        fraction = digits.group(0) if digits else ""
+        value = f"{head}.{fraction[:6].ljust(6, '0')}{rest[len(fraction):]}"
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _done(output: Any, state: State, assigned: dict[str, Any], next_name: str | None = None) -> Done:
+    from .step import Done
+
+    return Done(output, next_name if next_name is not None else (None if state.end else state.next),
+                assigned)
+
+
+class StateHandlers(TaskHandlers, FanoutHandlers):
+    """State behaviours; `self` is a step.Stepper."""
+
+    def scope(self, frame: dict[str, Any], state: State, data: Any) -> Scope:
+        return Scope(data, self.context_for(frame, state), self.variable_scopes(frame), self.rng())
+
+    def conclude(self, frame: dict[str, Any], state: State, result: Any, has_result: bool,
+                 next_name: str | None = None) -> Done:
+        """Turn a state's result into its output and assignments, in either query language."""
+        raw = frame["input"]
+        if state.jsonata:
+            sc = self.scope(frame, state, raw)
+            extra = {"result": result} if has_result else {}
+            bindings = states_binding(raw, sc.context, **extra)
+            default = result if has_result else raw
+            output = default if state.output is ABSENT else jsonata_eval(state.output, sc, bindings, "Output")
+            if output is jsonata.UNDEFINED:
+                output = None
+            assigned = assign_variables(state.assign, True, sc, None, bindings)
+            return _done(output, state, assigned, next_name)
+        sc = self.scope(frame, state, raw)
+        if has_result and state.result_selector is not ABSENT and state.type != "Pass":
+            from .dataflow import render
+
+            result = render(state.result_selector, result, sc)
+        assigned = assign_variables(state.assign, False, sc, result, {})
+        output = place_result(state.result_path, raw, result)
+        output = select(state.output_path, output, sc)
+        return _done(output, state, assigned, next_name)
+
+    # --- simple states -------------------------------------------------------------------
+
+    def enter_pass(self, frame: dict[str, Any], state: Any) -> Done:
+        if state.jsonata:
+            return self.conclude(frame, state, None, False)
+        sc = self.scope(frame, state, frame["input"])
+        value = effective_input(state, frame["input"], sc)
+        result = value if state.result is ABSENT else state.result
+        return self.conclude(frame, state, result, True)
+
+    def enter_succeed(self, frame: dict[str, Any], state: State) -> Done:
+        if state.jsonata:
+            return self.conclude(frame, state, None, False)
+        sc = self.scope(frame, state, frame["input"])
+        value = select(state.input_path, frame["input"], sc)
+        return _done(select(state.output_path, value, sc), state, {})
+
+    def enter_fail(self, frame: dict[str, Any], state: FailState) -> None:
+        raw = frame["input"]
+        sc = self.scope(frame, state, raw)
+        if state.jsonata:
+            bindings = states_binding(raw, sc.context)
+            error = jsonata_eval(state.error, sc, bindings, "Error") if state.error is not ABSENT else None
+            cause = jsonata_eval(state.cause, sc, bindings, "Cause") if state.cause is not ABSENT else None
+        else:
+            error = self._fail_field(state.error, state.error_path, sc, "ErrorPath")
+            cause = self._fail_field(state.cause, state.cause_path, sc, "CausePath")
+        error = None if error is jsonata.UNDEFINED else error
+        cause = None if cause is jsonata.UNDEFINED else cause
+        err = StatesError(error if isinstance(error, str) else ("" if error is None else str(error)), cause)
+        err.from_fail_state = True  # type: ignore[attr-defined]
+        if error is None:
+            err.error = None  # type: ignore[assignment]
+        self.frame_failed(frame, err)
+        return None
+
+    def _fail_field(self, literal: Any, path_text: Any, sc: Scope, field: str) -> Any:
+        if literal is not ABSENT:
+            return literal
+        if path_text is ABSENT:
+            return None
+        if isinstance(path_text, str) and path_text.startswith("States."):
+            return intrinsics.evaluate(intrinsics.parse(path_text), sc.resolve_text, sc.rng)
+        try:
+            return sc.resolve_text(path_text)
+        except PathNotFound:
+            raise StatesError(RUNTIME, f"Invalid path '{path_text}' : No results for path") from None
+
+    def enter_choice(self, frame: dict[str, Any], state: ChoiceState) -> Done:
+        raw = frame["input"]
+        sc = self.scope(frame, state, raw)
+        if state.jsonata:
+            return self._choice_jsonata(frame, state, sc)
+        data = select(state.input_path, raw, sc)
+        inner = sc.with_data(data)
+        for rule in state.choices:
+            if choice.evaluate(rule.condition, inner.resolve_text):
+                assigned = assign_variables(rule.assign, False, inner, data, {})
+                assigned.update(assign_variables(state.assign, False, inner, data, {}))
+                return _done(select(state.output_path, data, sc), state, assigned, rule.next)
+        if state.default is None:
+            raise StatesError("States.NoChoiceMatched", "No Matches!")
+        assigned = assign_variables(state.assign, False, inner, data, {})
+        return _done(select(state.output_path, data, sc), state, assigned, state.default)
+
+    def _choice_jsonata(self, frame: dict[str, Any], state: ChoiceState, sc: Scope) -> Done:
+        raw = frame["input"]
+        bindings = states_binding(raw, sc.context)
+        for rule in state.choices:
+            value = jsonata_eval(rule.condition, sc, bindings, "Condition")
+            if not isinstance(value, bool):
+                raise StatesError(QUERY_EVALUATION_ERROR, _condition_not_boolean(rule.condition, value))
+            if value:
+                output = raw if rule.output is ABSENT else jsonata_eval(rule.output, sc, bindings, "Output")
+                assigned = assign_variables(rule.assign, True, sc, None, bindings)
+                return _done(None if output is jsonata.UNDEFINED else output, state, assigned, rule.next)
+        if state.default is None:
+            raise StatesError("States.NoChoiceMatched", "No Matches!")
+        output = raw if state.output is ABSENT else jsonata_eval(state.output, sc, bindings, "Output")
+        assigned = assign_variables(state.assign, True, sc, None, bindings)
+        return _done(None if output is jsonata.UNDEFINED else output, state, assigned, state.default)
+
+    def enter_wait(self, frame: dict[str, Any], state: WaitState) -> None:
+        seconds = self._wait_seconds(frame, state)
+        if seconds > MAX_WAIT_SECONDS:
+            raise StatesError(RUNTIME, "Wait state delay is too long.")
+        frame["wait"] = {"kind": "timer", "timer": self.start_timer(frame, "wait", seconds)}
+        return None
+
+    def wait_over(self, frame: dict[str, Any]) -> Any:
+        def produce(frame: dict[str, Any], state: State) -> Done:
+            if state.jsonata:
+                return self.conclude(frame, state, None, False)
+            sc = self.scope(frame, state, frame["input"])
+            value = select(state.input_path, frame["input"], sc)
+            return _done(select(state.output_path, value, sc), state,
+                         assign_variables(state.assign, False, sc, value, {}))
+        return produce
+
+    def _wait_seconds(self, frame: dict[str, Any], state: WaitState) -> float:
+        raw = frame["input"]
+        sc = self.scope(frame, state, raw)
+        if state.jsonata:
+            bindings = states_binding(raw, sc.context)
+            if state.seconds is not ABSENT:
+                value = jsonata_eval(state.seconds, sc, bindings, "Seconds")
+                if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                    raise StatesError(QUERY_EVALUATION_ERROR, _bad_seconds(state.seconds, value))
+                return float(value)
+            text = jsonata_eval(state.timestamp, sc, bindings, "Timestamp")
+            moment = parse_timestamp(text)
+            if moment is None:
+                raise StatesError(QUERY_EVALUATION_ERROR, "The Timestamp field cannot be parsed as an "
+                                  f"ISO-8601 extended offset date-time format string: {text}")
+            return moment.timestamp() - self.now
+        data = select(state.input_path, raw, sc)
+        if state.seconds is not ABSENT:
+            return float(state.seconds)
+        if state.timestamp is not ABSENT:
+            moment = parse_timestamp(state.timestamp)
+            return (moment.timestamp() - self.now) if moment else 0.0
+        if state.seconds_path is not ABSENT:
+            return self._seconds_from_path(state.seconds_path, sc.with_data(data))
+        return self._timestamp_from_path(state.timestamp_path, sc.with_data(data))
+
+    def _seconds_from_path(self, path: Path, sc: Scope) -> float:
+        try:
+            value = sc.resolve(path)
+        except PathNotFound:
+            raise StatesError(RUNTIME, "The SecondsPath parameter does not reference an input value: "
+                              f"{path.text}") from None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise StatesError(RUNTIME, "The SecondsPath parameter references an invalid value: "
+                              f"{path.text} == {_text(value)}")
+        return float(value)
+
+    def _timestamp_from_path(self, path: Path, sc: Scope) -> float:
+        try:
+            value = sc.resolve(path)
+        except PathNotFound:
+            raise StatesError(RUNTIME, "The TimestampPath parameter does not reference an input value: "
+                              f"{path.text}") from None
+        moment = parse_timestamp(value)
+        if moment is None:
+            raise StatesError(RUNTIME, "The TimestampPath parameter does not reference a valid ISO-8601 "
+                              f"extended offset date-time format string: {path.text} == {value}")
+        return moment.timestamp() - self.now
+
+    # --- Retry and Catch -----------------------------------------------------------------
+
+    def try_retry(self, frame: dict[str, Any], state: State, err: StatesError) -> bool:
+        for index, retrier in enumerate(state.retry):
+            if not error_matches(retrier.error_equals, err.error):
+                continue
+            attempts = frame["attempts"].get(str(index), 0)
+            if attempts >= retrier.max_attempts:
+                return False
+            delay = retrier.interval_seconds * (retrier.backoff_rate ** attempts)
+            if retrier.max_delay_seconds is not None:
+                delay = min(delay, retrier.max_delay_seconds)
+            if retrier.jitter_strategy == "FULL":
+                delay = self.rng().uniform(0, delay)
+            frame["attempts"][str(index)] = attempts + 1
+            frame["retry_count"] = frame.get("retry_count", 0) + 1
+            frame["wait"] = {"kind": "retry", "timer": self.start_timer(frame, "retry", delay)}
+            return True
+        return False
+
+    def try_catch(self, frame: dict[str, Any], state: State, err: StatesError) -> bool:
+        for catcher in state.catch:
+            if not error_matches(catcher.error_equals, err.error):
+                continue
+            error_output = {"Error": err.error, "Cause": err.cause if err.cause is not None else ""}
+            raw = frame["input"]
+            sc = self.scope(frame, state, raw)
+            if state.jsonata:
+                bindings = states_binding(raw, sc.context, errorOutput=error_output)
+                output = error_output if catcher.output is ABSENT else jsonata_eval(
+                    catcher.output, sc, bindings, "Output")
+                assigned = assign_variables(catcher.assign, True, sc, None, bindings)
+            else:
+                output = place_result(catcher.result_path, raw, error_output)
+                assigned = assign_variables(catcher.assign, False, sc, error_output, {})
+            from .step import Done
+
+            done = Done(None if output is jsonata.UNDEFINED else output, catcher.next, assigned)
+            frame["wait"] = None
+            if self.finish_state(frame, state, done):
+                self.queue.append(frame["id"])
+            return True
+        return False
+
+
+def error_matches(names: tuple[str, ...], error: str | None) -> bool:
+    """Whether a Retrier's or Catcher's ErrorEquals covers `error`."""
+    if error in names:
+        return error not in UNCATCHABLE
+    if error in UNCATCHABLE:
+        return False
+    if ALL in names:
+        return True
+    return TASK_FAILED in names and error != TIMEOUT
+
+
+def _text(value: Any) -> str:
+    import json
+
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _bad_seconds(expression: Any, value: Any) -> str:
+    source = expression[2:-2].strip() if isinstance(expression, str) else expression
+    return (f"The JSONata expression '{source}' specified for the field 'Seconds' returned an "
+            f"unexpected result type. Expected 'integer', but was '{type(value).__name__}' "
+            f"for value: {_text(value)}")
+
+
+def _condition_not_boolean(expression: Any, value: Any) -> str:
+    source = expression[2:-2].strip() if isinstance(expression, str) else expression
+    return (f"The JSONata expression '{source}' specified for the field 'Condition' returned an "
+            f"unexpected result type. Expected 'boolean', but was '{type(value).__name__}' "
+            f"for value: {_text(value)}")

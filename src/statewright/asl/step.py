@@ -1,0 +1,361 @@
+"""The pure step: (definition, execution state, one input, now) → history events and commands.
+
+An execution is a set of *frames*: the top level is one, each Parallel branch and Map
+iteration another. A frame runs its states until it must wait (a task, a timer, its children)
+or ends. Everything the step needs from outside (time, task results, randomness via a seed)
+comes in as arguments, so replaying the same inputs reproduces the same history.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from . import history
+from .errors import DATA_LIMIT_EXCEEDED, RUNTIME, StatesError
+from .model import Definition, Machine, State
+from .states import StateHandlers
+from .types import (
+    CancelTask,
+    CancelTimer,
+    ExecutionStart,
+    Finished,
+    StartTimer,
+    StepInput,
+    StepResult,
+    StopRequested,
+    TaskFailed,
+    TaskHeartbeat,
+    TaskSucceeded,
+    TimerFired,
+)
+
+MAX_PAYLOAD_BYTES = 256 * 1024
+
+
+def iso_time(epoch: float) -> str:
+    """Epoch seconds as AWS writes times in the context object: 2024-01-01T00:00:00.000Z."""
+    return datetime.fromtimestamp(epoch, tz=UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class Execution:
+    """The whole state of one execution; plain JSON inside, so it can be checkpointed."""
+
+    def __init__(self) -> None:
+        self.status = "RUNNING"
+        self.frames: dict[str, dict[str, Any]] = {}
+        self.last_event_id = 0
+        self.seq = 0
+        self.seed = 0
+        self.draws = 0
+        self.context: dict[str, Any] = {}
+        self.timers: dict[str, dict[str, Any]] = {}
+        self.tasks: dict[str, dict[str, Any]] = {}
+        self.output: Any = None
+        self.error: str | None = None
+        self.cause: str | None = None
+        self.transitions = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(vars(self))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Execution:
+        execution = cls()
+        for key, value in data.items():
+            setattr(execution, key, value)
+        return execution
+
+
+@dataclass
+class Done:
+    """A state finished normally: go to `next` (None: the frame ends) with `output`."""
+
+    output: Any
+    next: str | None
+    assigned: dict[str, Any]
+
+
+class Stepper(StateHandlers):
+    """One step's worth of work over an Execution. Short-lived: build, call, discard."""
+
+    def __init__(self, definition: Definition, execution: Execution, now: float,
+                 record: bool = True) -> None:
+        self.definition = definition
+        self.ex = execution
+        self.now = now
+        self.record = record
+        self.result = StepResult()
+        self.queue: list[str] = []
+
+    # --- plumbing ------------------------------------------------------------------------
+
+    def emit(self, frame: dict[str, Any] | None, event: tuple[str, dict[str, Any]]) -> int:
+        """Append a history event; returns its id (0 when the frame's events are not kept)."""
+        if not self.record or (frame is not None and frame.get("quiet")):
+            return 0
+        ex = self.ex
+        ex.last_event_id += 1
+        event_type, details = event
+        previous = frame["prev"] if frame is not None else ex.last_event_id - 1
+        self.result.events.append({"id": ex.last_event_id, "previousEventId": previous,
+                                   "timestamp": self.now, "type": event_type, **details})
+        if frame is not None:
+            frame["prev"] = ex.last_event_id
+        return ex.last_event_id
+
+    def next_id(self, prefix: str) -> str:
+        self.ex.seq += 1
+        return f"{prefix}{self.ex.seq}"
+
+    def rng(self) -> random.Random:
+        self.ex.draws += 1
+        return random.Random(self.ex.seed * 1_000_003 + self.ex.draws)
+
+    def machine(self, frame: dict[str, Any]) -> Machine:
+        return self.definition.machines[frame["machine"]]
+
+    def variable_scopes(self, frame: dict[str, Any]) -> list[dict[str, Any]]:
+        scopes = []
+        current: dict[str, Any] | None = frame
+        while current is not None:
+            scopes.append(current["vars"])
+            parent = current.get("parent")
+            current = self.ex.frames.get(parent) if parent else None
+        return scopes
+
+    def context_for(self, frame: dict[str, Any], state: State) -> dict[str, Any]:
+        context = dict(self.ex.context)
+        context["State"] = {"EnteredTime": frame.get("entered_time", iso_time(self.now)),
+                            "Name": state.name, "RetryCount": frame.get("retry_count", 0)}
+        if frame.get("token"):
+            context["Task"] = {"Token": frame["token"]}
+        return context
+
+    def start_timer(self, frame: dict[str, Any], kind: str, seconds: float) -> str:
+        timer_id = self.next_id("t")
+        self.ex.timers[timer_id] = {"frame": frame["id"], "kind": kind}
+        self.result.commands.append(StartTimer(timer_id, self.now + max(0.0, seconds)))
+        return timer_id
+
+    def cancel_timer(self, timer_id: str | None) -> None:
+        if timer_id and self.ex.timers.pop(timer_id, None) is not None:
+            self.result.commands.append(CancelTimer(timer_id))
+
+    # --- inputs --------------------------------------------------------------------------
+
+    def start(self, event: ExecutionStart) -> None:
+        ex = self.ex
+        ex.seed = event.seed
+        ex.context = {k: v for k, v in event.context.items() if k in ("Execution", "StateMachine")}
+        self.emit(None, history.execution_started(event.input, event.role_arn))
+        root = self.new_frame(None, "", event.input, {})
+        root["prev"] = 0
+        timeout = self.definition.root.timeout_seconds
+        if isinstance(timeout, int) and not isinstance(timeout, bool) and timeout > 0:
+            self.start_timer(root, "execution-timeout", timeout)
+        self.queue.append(root["id"])
+
+    def new_frame(self, parent: dict[str, Any] | None, machine_key: str, state_input: Any,
+                  extra: dict[str, Any]) -> dict[str, Any]:
+        frame_id = self.next_id("f") if parent is not None else "root"
+        machine = self.definition.machines[machine_key]
+        frame = {"id": frame_id, "parent": parent["id"] if parent else None, "machine": machine_key,
+                 "state": machine.start_at, "input": state_input, "vars": {}, "attempts": {},
+                 "phase": "enter", "wait": None, "prev": parent["prev"] if parent else 0,
+                 "quiet": bool(parent and parent.get("quiet")), **extra}
+        self.ex.frames[frame_id] = frame
+        return frame
+
+    def dispatch(self, event: StepInput) -> None:
+        if isinstance(event, ExecutionStart):
+            self.start(event)
+        elif isinstance(event, TaskSucceeded | TaskFailed):
+            self.task_answered(event)
+        elif isinstance(event, TaskHeartbeat):
+            self.task_heartbeat(event.task_id)
+        elif isinstance(event, TimerFired):
+            self.timer_fired(event.timer_id)
+        elif isinstance(event, StopRequested):
+            self.end_execution("ABORTED", None, event.error, event.cause)
+
+    def timer_fired(self, timer_id: str) -> None:
+        timer = self.ex.timers.pop(timer_id, None)
+        if timer is None or self.ex.status != "RUNNING":
+            return  # cancelled, or a stale firing after recovery
+        if timer["kind"] == "execution-timeout":
+            self.end_execution("TIMED_OUT", None, "States.Timeout", None)
+            return
+        frame = self.ex.frames.get(timer["frame"])
+        if frame is None:
+            return
+        kind = timer["kind"]
+        if kind in ("task-timeout", "heartbeat"):
+            self.task_timed_out(frame, heartbeat=kind == "heartbeat")
+        elif kind == "retry":
+            frame["wait"] = None
+            frame["phase"] = "retry"
+            self.queue.append(frame["id"])
+        elif kind == "wait":
+            frame["wait"] = None
+            self.resume(frame, self.wait_over(frame))
+
+    # --- running frames ------------------------------------------------------------------
+
+    def drain(self) -> None:
+        while self.queue and self.ex.status == "RUNNING":
+            frame = self.ex.frames.get(self.queue.pop(0))
+            if frame is not None and frame["wait"] is None:
+                self.run(frame)
+
+    def run(self, frame: dict[str, Any]) -> None:
+        """Run states of `frame` until it waits or ends."""
+        while self.ex.status == "RUNNING" and frame["id"] in self.ex.frames:
+            state = self.machine(frame).states[frame["state"]]
+            try:
+                done = self.execute(frame, state)
+            except StatesError as err:
+                self.state_failed(frame, state, err)
+                return
+            if done is None:
+                return
+            if not self.finish_state(frame, state, done):
+                return
+
+    def execute(self, frame: dict[str, Any], state: State) -> Done | None:
+        retrying = frame["phase"] == "retry"
+        frame["phase"] = "run"
+        if not retrying:
+            frame["entered_time"] = iso_time(self.now)
+            frame["retry_count"] = 0
+            frame["entered"] = self.emit(frame, history.state_entered(state.type, state.name,
+                                                                      frame["input"]))
+            frame["entered_id"] = frame["entered"] or self.ex.last_event_id
+        try:
+            handler = getattr(self, "enter_" + state.type.lower())
+            result: Done | None = handler(frame, state)
+            return result
+        except StatesError as err:
+            raise self.with_prefix(frame, state, err) from None
+
+    def with_prefix(self, frame: dict[str, Any], state: State, err: StatesError) -> StatesError:
+        """Runtime errors carry AWS's "An error occurred while executing the state…" prefix."""
+        if getattr(err, "prefixed", False) or err.error not in _PREFIXED:
+            return err
+        cause = (f"An error occurred while executing the state '{state.name}' "
+                 f"(entered at the event id #{frame.get('entered_id', 0)}). {err.cause}")
+        new = StatesError(err.error, cause)
+        new.prefixed = True  # type: ignore[attr-defined]
+        new.location = getattr(err, "location", None)  # type: ignore[attr-defined]
+        return new
+
+    def resume(self, frame: dict[str, Any], produce: Any) -> None:
+        """Continue a frame after it waited: `produce` computes the state's Done."""
+        state = self.machine(frame).states[frame["state"]]
+        try:
+            done = produce(frame, state) if callable(produce) else produce
+        except StatesError as err:
+            self.state_failed(frame, state, self.with_prefix(frame, state, err))
+            return
+        if done is not None and self.finish_state(frame, state, done):
+            self.queue.append(frame["id"])
+
+    def finish_state(self, frame: dict[str, Any], state: State, done: Done) -> bool:
+        """Exit a state; True when the frame should keep running."""
+        if self.record or done.next is None:
+            size = len(json.dumps(done.output, separators=(",", ":"), ensure_ascii=False).encode())
+            if size > MAX_PAYLOAD_BYTES:
+                self.state_failed(frame, state, StatesError(
+                    DATA_LIMIT_EXCEEDED, f"The state/task '{state.name}' returned a result with a size "
+                    "exceeding the maximum number of bytes service limit."))
+                return False
+        if state.type != "Fail":
+            self.emit(frame, history.state_exited(state.type, state.name, done.output, done.assigned))
+        frame["vars"].update(done.assigned)
+        frame["attempts"] = {}
+        frame["token"] = None
+        self.ex.transitions += 1
+        if done.next is None:
+            self.frame_succeeded(frame, done.output)
+            return False
+        frame["state"] = done.next
+        frame["input"] = done.output
+        frame["phase"] = "enter"
+        return True
+
+    def frame_succeeded(self, frame: dict[str, Any], output: Any) -> None:
+        parent_id = frame["parent"]
+        if parent_id is None:
+            self.end_execution("SUCCEEDED", output, None, None)
+            return
+        del self.ex.frames[frame["id"]]
+        parent = self.ex.frames.get(parent_id)
+        if parent is not None:
+            self.child_finished(parent, frame, output, None)
+
+    def frame_failed(self, frame: dict[str, Any], err: StatesError) -> None:
+        parent_id = frame["parent"]
+        if parent_id is None:
+            self.end_execution("FAILED", None, err.error, err.cause)
+            return
+        self.ex.frames.pop(frame["id"], None)
+        parent = self.ex.frames.get(parent_id)
+        if parent is not None:
+            self.child_finished(parent, frame, None, err)
+
+    def end_execution(self, status: str, output: Any, error: str | None, cause: str | None) -> None:
+        ex = self.ex
+        if ex.status != "RUNNING":
+            return
+        ex.status = status
+        ex.output, ex.error, ex.cause = output, error, cause
+        if status == "SUCCEEDED":
+            self.emit(None, history.execution_succeeded(output))
+        else:
+            kind = {"FAILED": "ExecutionFailed", "TIMED_OUT": "ExecutionTimedOut",
+                    "ABORTED": "ExecutionAborted"}[status]
+            self.emit(None, history.execution_ended(kind, error, cause))
+        for task_id in list(ex.tasks):
+            self.result.commands.append(CancelTask(task_id))
+        for timer_id in list(ex.timers):
+            self.result.commands.append(CancelTimer(timer_id))
+        ex.tasks.clear()
+        ex.timers.clear()
+        ex.frames.clear()
+        self.result.commands.append(Finished(status, output, error, cause))  # type: ignore[arg-type]
+
+    # --- errors --------------------------------------------------------------------------
+
+    def state_failed(self, frame: dict[str, Any], state: State, err: StatesError) -> None:
+        """A state raised `err`: Retry, else Catch, else the frame fails."""
+        if err.error in (RUNTIME, DATA_LIMIT_EXCEEDED):
+            self.end_execution("FAILED", None, err.error, err.cause)
+            return
+        if err.error == "States.QueryEvaluationError" and not getattr(err, "reported", False):
+            self.emit(frame, history.evaluation_failed(state.name, err.error, err.cause or "",
+                                                       getattr(err, "location", None)))
+        if state.type in ("Map", "Parallel") and not getattr(err, "state_failed_emitted", False):
+            self.emit(frame, history.bare(f"{state.type}StateFailed"))
+        self.abort_children(frame)
+        if self.try_retry(frame, state, err) or self.try_catch(frame, state, err):
+            return
+        self.frame_failed(frame, err)
+
+
+_PREFIXED = frozenset({RUNTIME, "States.QueryEvaluationError", "States.IntrinsicFailure"})
+
+
+def step(definition: Definition, execution: Execution, event: StepInput, now: float,
+         record: bool = True) -> StepResult:
+    """Apply one input to `execution` (mutated in place); returns events and commands.
+
+    `record=False` keeps no history (Express executions that nobody inspects) and is faster.
+    """
+    stepper = Stepper(definition, execution, now, record)
+    if execution.status == "RUNNING":
+        stepper.dispatch(event)
+        stepper.drain()
+    return stepper.result

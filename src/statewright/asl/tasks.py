@@ -1,0 +1,144 @@
+"""The Task state: build the request, ask the outside world to run it, take the answer.
+
+The step never runs a task itself. It emits RunTask (plus timers for TimeoutSeconds and
+HeartbeatSeconds) and later receives TaskSucceeded/TaskFailed/TaskHeartbeat or a timer.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from . import history, jsonata
+from .dataflow import effective_input, jsonata_eval, states_binding
+from .errors import HEARTBEAT_TIMEOUT, QUERY_EVALUATION_ERROR, RUNTIME, TIMEOUT, StatesError
+from .model import ABSENT, TaskState
+from .paths import Path, PathNotFound
+from .types import CancelTask, RunTask, TaskFailed, TaskSucceeded
+
+if TYPE_CHECKING:
+    from .step import Done
+
+DEFAULT_TASK_TIMEOUT = 99999999
+WAIT_FOR_TOKEN = ".waitForTaskToken"
+
+
+class TaskHandlers:
+    """Task behaviour; `self` is a step.Stepper."""
+
+    def enter_task(self: Any, frame: dict[str, Any], state: TaskState) -> None:
+        raw = frame["input"]
+        if state.resource.endswith(WAIT_FOR_TOKEN):
+            frame["token"] = str(uuid.UUID(int=self.rng().getrandbits(128), version=4))
+        sc = self.scope(frame, state, raw)
+        if state.jsonata:
+            bindings = states_binding(raw, sc.context)
+            request = raw if state.arguments is ABSENT else jsonata_eval(state.arguments, sc, bindings,
+                                                                         "Arguments")
+            request = None if request is jsonata.UNDEFINED else request
+        else:
+            request = effective_input(state, raw, sc)
+        timeout = self._seconds_field(state.timeout_seconds, sc, "TimeoutSeconds")
+        heartbeat = self._seconds_field(state.heartbeat_seconds, sc, "HeartbeatSeconds")
+        task_id = self.next_id("k")
+        region = self.ex.context.get("Region", "us-east-1")
+        self.emit(frame, history.task_scheduled(state.resource, region, request, timeout, heartbeat))
+        self.emit(frame, history.task_started(state.resource))
+        self.ex.tasks[task_id] = {"frame": frame["id"], "resource": state.resource}
+        wait: dict[str, Any] = {"kind": "task", "task": task_id, "heartbeat_seconds": heartbeat}
+        if timeout is not None:
+            wait["timer"] = self.start_timer(frame, "task-timeout", timeout)
+        if heartbeat is not None:
+            wait["heartbeat"] = self.start_timer(frame, "heartbeat", heartbeat)
+        frame["wait"] = wait
+        self.result.commands.append(RunTask(
+            task_id=task_id, resource=state.resource, parameters=request, state_name=state.name,
+            timeout_seconds=timeout, heartbeat_seconds=heartbeat, token=frame.get("token"),
+            credentials=None if state.credentials is ABSENT else state.credentials))
+        return None
+
+    def _seconds_field(self: Any, value: Any, sc: Any, field: str) -> float | None:
+        if value is ABSENT:
+            return DEFAULT_TASK_TIMEOUT if field == "TimeoutSeconds" else None
+        if isinstance(value, Path):
+            try:
+                number = sc.resolve(value)
+            except PathNotFound:
+                raise StatesError(RUNTIME, f"The {field}Path parameter does not reference an input "
+                                  f"value: {value.text}") from None
+            if isinstance(number, bool) or not isinstance(number, int) or number <= 0:
+                raise StatesError(RUNTIME, f"The {field}Path parameter references an invalid value: "
+                                  f"{value.text}")
+            return float(number)
+        if isinstance(value, str):
+            bindings = states_binding(sc.data, sc.context)
+            number = jsonata_eval(value, sc, bindings, field)
+            if isinstance(number, bool) or not isinstance(number, int) or number <= 0:
+                raise StatesError(QUERY_EVALUATION_ERROR, f"The JSONata expression '{value[2:-2].strip()}' "
+                                  f"specified for the field '{field}' returned an unexpected result "
+                                  f"type. Expected 'integer', but was '{type(number).__name__}'")
+            return float(number)
+        return float(value)
+
+    def _task_frame(self: Any, task_id: str) -> tuple[dict[str, Any], Any] | None:
+        task = self.ex.tasks.pop(task_id, None)
+        if task is None:
+            return None  # already answered, timed out, or cancelled: the first answer won
+        frame = self.ex.frames.get(task["frame"])
+        if frame is None or not frame.get("wait") or frame["wait"].get("task") != task_id:
+            return None
+        wait = frame["wait"]
+        self.cancel_timer(wait.get("timer"))
+        self.cancel_timer(wait.get("heartbeat"))
+        frame["wait"] = None
+        return frame, task["resource"]
+
+    def task_answered(self: Any, event: TaskSucceeded | TaskFailed) -> None:
+        found = self._task_frame(event.task_id)
+        if found is None:
+            return
+        frame, resource = found
+        state = self.machine(frame).states[frame["state"]]
+        if isinstance(event, TaskSucceeded):
+            self.emit(frame, history.task_succeeded(resource, event.output))
+
+            def produce(frame: dict[str, Any], state: Any) -> Done:
+                done: Done = self.conclude(frame, state, event.output, True)
+                return done
+            self.resume(frame, produce)
+            return
+        self.emit(frame, history.task_failed(resource, event.error, event.cause))
+        self.state_failed(frame, state, StatesError(event.error, event.cause))
+
+    def task_heartbeat(self: Any, task_id: str) -> None:
+        task = self.ex.tasks.get(task_id)
+        frame = self.ex.frames.get(task["frame"]) if task else None
+        if frame is None or not frame.get("wait") or not frame["wait"].get("heartbeat"):
+            return
+        self.cancel_timer(frame["wait"]["heartbeat"])
+        frame["wait"]["heartbeat"] = self.start_timer(frame, "heartbeat",
+                                                      frame["wait"]["heartbeat_seconds"])
+
+    def task_timed_out(self: Any, frame: dict[str, Any], heartbeat: bool) -> None:
+        wait = frame.get("wait") or {}
+        task_id = wait.get("task")
+        if not task_id:
+            return
+        found = self._task_frame(task_id)
+        if found is None:
+            return
+        frame, resource = found
+        self.result.commands.append(CancelTask(task_id))
+        error = HEARTBEAT_TIMEOUT if heartbeat else TIMEOUT
+        self.emit(frame, history.task_failed(resource, error, "", timed_out=True))
+        state = self.machine(frame).states[frame["state"]]
+        self.state_failed(frame, state, StatesError(error, None))
+
+    def cancel_frame_task(self: Any, frame: dict[str, Any]) -> None:
+        wait = frame.get("wait") or {}
+        task_id = wait.get("task")
+        if task_id and self.ex.tasks.pop(task_id, None) is not None:
+            self.result.commands.append(CancelTask(task_id))
+        self.cancel_timer(wait.get("timer"))
+        self.cancel_timer(wait.get("heartbeat"))
+        frame["wait"] = None
