@@ -44,7 +44,8 @@ def run_case(case: dict[str, Any], ref: ModuleType) -> tuple[bool, str]:
         return True, "skipped: AWS recorded a still-running execution"
     wild = ref.wildcards(case)
     case_input = {} if case.get("input_omitted") else case["input"]
-    result = run(parse_definition(case["definition"], check=False), case_input, now=NOW, name="exec", state_machine="sm")
+    result = run(parse_definition(case["definition"], check=False), case_input, now=NOW, name="exec",
+                 state_machine="sm", execution_type=case.get("execution_type") or "STANDARD")
     if result.status != expected["status"]:
         return False, f"status {result.status} != {expected['status']} ({result.error}: {result.cause})"
     if expected["status"] == "SUCCEEDED" and "output" in expected:

@@ -191,7 +191,7 @@ def _choice_rule(raw: dict[str, Any], jsonata: bool) -> ChoiceRule:
 def _map_state(common: dict[str, Any], raw: dict[str, Any], prefix: str,
                machines: dict[str, Machine]) -> MapState:
     jsonata = common["query_language"] == JSONATA
-    processor_raw = raw.get("ItemProcessor") or raw.get("Iterator")
+    processor_raw: dict[str, Any] = raw.get("ItemProcessor") or raw.get("Iterator") or {}
     processor = _machine(processor_raw, f"{prefix}/items", common["query_language"], machines)
     config = (processor_raw or {}).get("ProcessorConfig") or {}
     selector_name = "ItemSelector" if "ItemSelector" in raw else "Parameters"

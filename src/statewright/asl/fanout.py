@@ -18,7 +18,7 @@ from .paths import Path, PathNotFound
 from .types import CancelTask
 
 if TYPE_CHECKING:
-    from .step import Done
+    pass
 
 
 def _type_name(value: Any) -> str:
@@ -111,9 +111,9 @@ class FanoutHandlers:
     def _check_items(self: Any, state: MapState, items: Any) -> None:
         if isinstance(items, list):
             return
-        source = state.items[2:-2].strip() if isinstance(state.items, str) else _compact(state.items)
         if state.items is ABSENT:
             raise StatesError(QUERY_EVALUATION_ERROR, f"Map state input must be an array but was: {_compact(items)}")
+        source = state.items[2:-2].strip() if isinstance(state.items, str) else _compact(state.items)
         if items is jsonata.UNDEFINED or callable(items):
             detail = (f"The JSONata expression '{source}' specified for the field 'Items' returned an "
                       "unsupported result type.")
@@ -175,6 +175,8 @@ class FanoutHandlers:
     def _launch(self: Any, frame: dict[str, Any], state: MapState) -> None:
         wait = frame["wait"]
         processor = state.processor
+        if processor is None:
+            raise StatesError(RUNTIME, "The Map state has no ItemProcessor")
         while wait["next"] < len(wait["inputs"]) and (not wait["limit"] or len(wait["running"]) < wait["limit"]):
             index = wait["next"]
             wait["next"] += 1

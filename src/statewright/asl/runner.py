@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import heapq
 import time
+import uuid
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -53,15 +54,23 @@ class RunResult:
 
 
 def execution_context(state_machine: str, name: str, execution_input: Any, now: float,
-                      role_arn: str) -> dict[str, Any]:
-    """The `$$.Execution` and `$$.StateMachine` parts of the context object."""
+                      role_arn: str, execution_type: str = "STANDARD",
+                      execution_arn: str | None = None) -> dict[str, Any]:
+    """The `$$.Execution` and `$$.StateMachine` parts of the context object.
+
+    Express executions have `:express:` ARNs with a run id, and no RedriveCount (they cannot
+    be redriven), as AWS records them.
+    """
     sm_arn = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{state_machine}"
-    return {
-        "Execution": {"Id": f"arn:aws:states:{REGION}:{ACCOUNT}:execution:{state_machine}:{name}",
-                      "Input": execution_input, "Name": name, "RoleArn": role_arn,
-                      "StartTime": iso_time(now), "RedriveCount": 0},
-        "StateMachine": {"Id": sm_arn, "Name": state_machine},
-    }
+    execution: dict[str, Any] = {"Input": execution_input, "Name": name, "RoleArn": role_arn,
+                                 "StartTime": iso_time(now)}
+    if execution_type == "EXPRESS":
+        execution["Id"] = execution_arn or (
+            f"arn:aws:states:{REGION}:{ACCOUNT}:express:{state_machine}:{name}:{uuid.uuid4()}")
+    else:
+        execution["Id"] = execution_arn or f"arn:aws:states:{REGION}:{ACCOUNT}:execution:{state_machine}:{name}"
+        execution["RedriveCount"] = 0
+    return {"Execution": execution, "StateMachine": {"Id": sm_arn, "Name": state_machine}}
 
 
 def _task_name(resource: str, parameters: Any) -> tuple[str, bool]:
@@ -100,7 +109,7 @@ def run(definition: Definition | str | dict[str, Any], execution_input: Any = No
         tasks: Mapping[str, TaskHandler] | None = None, record: bool = True,
         now: float | None = None, seed: int = 0, name: str = "local-execution",
         state_machine: str = "local", role_arn: str = "arn:aws:iam::123456789012:role/statewright",
-        max_steps: int = 10_000_000) -> RunResult:
+        execution_type: str = "STANDARD", max_steps: int = 10_000_000) -> RunResult:
     """Run an execution to its end on a virtual clock and return how it ended."""
     if not isinstance(definition, Definition):
         definition = parse_definition(definition)
@@ -110,7 +119,8 @@ def run(definition: Definition | str | dict[str, Any], execution_input: Any = No
     execution = Execution()
     events: list[dict[str, Any]] = []
     inbox: deque[StepInput] = deque([ExecutionStart(
-        execution_input, execution_context(state_machine, name, execution_input, clock, role_arn),
+        execution_input, execution_context(state_machine, name, execution_input, clock, role_arn,
+                                           execution_type),
         seed=seed, role_arn=role_arn)])
     timers: list[tuple[float, int, str]] = []
     cancelled: set[str] = set()

@@ -17,7 +17,6 @@ from .dataflow import (
     assign_variables,
     effective_input,
     jsonata_eval,
-    jsonpath_output,
     place_result,
     select,
     states_binding,
@@ -62,10 +61,10 @@ def _done(output: Any, state: State, assigned: dict[str, Any], next_name: str | 
 class StateHandlers(TaskHandlers, FanoutHandlers):
     """State behaviours; `self` is a step.Stepper."""
 
-    def scope(self, frame: dict[str, Any], state: State, data: Any) -> Scope:
+    def scope(self: Any, frame: dict[str, Any], state: State, data: Any) -> Scope:
         return Scope(data, self.context_for(frame, state), self.variable_scopes(frame), self.rng())
 
-    def conclude(self, frame: dict[str, Any], state: State, result: Any, has_result: bool,
+    def conclude(self: Any, frame: dict[str, Any], state: State, result: Any, has_result: bool,
                  next_name: str | None = None) -> Done:
         """Turn a state's result into its output and assignments, in either query language."""
         raw = frame["input"]
@@ -91,22 +90,26 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
 
     # --- simple states -------------------------------------------------------------------
 
-    def enter_pass(self, frame: dict[str, Any], state: Any) -> Done:
+    def enter_pass(self: Any, frame: dict[str, Any], state: Any) -> Done:
+        done: Done
         if state.jsonata:
-            return self.conclude(frame, state, None, False)
+            done = self.conclude(frame, state, None, False)
+            return done
         sc = self.scope(frame, state, frame["input"])
         value = effective_input(state, frame["input"], sc)
-        result = value if state.result is ABSENT else state.result
-        return self.conclude(frame, state, result, True)
+        pass_result = value if state.result is ABSENT else state.result
+        done = self.conclude(frame, state, pass_result, True)
+        return done
 
-    def enter_succeed(self, frame: dict[str, Any], state: State) -> Done:
+    def enter_succeed(self: Any, frame: dict[str, Any], state: State) -> Done:
         if state.jsonata:
-            return self.conclude(frame, state, None, False)
+            result: Done = self.conclude(frame, state, None, False)
+            return result
         sc = self.scope(frame, state, frame["input"])
         value = select(state.input_path, frame["input"], sc)
         return _done(select(state.output_path, value, sc), state, {})
 
-    def enter_fail(self, frame: dict[str, Any], state: FailState) -> None:
+    def enter_fail(self: Any, frame: dict[str, Any], state: FailState) -> None:
         raw = frame["input"]
         sc = self.scope(frame, state, raw)
         if state.jsonata:
@@ -125,7 +128,7 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
         self.frame_failed(frame, err)
         return None
 
-    def _fail_field(self, literal: Any, path_text: Any, sc: Scope, field: str) -> Any:
+    def _fail_field(self: Any, literal: Any, path_text: Any, sc: Scope, field: str) -> Any:
         if literal is not ABSENT:
             return literal
         if path_text is ABSENT:
@@ -137,11 +140,12 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
         except PathNotFound:
             raise StatesError(RUNTIME, f"Invalid path '{path_text}' : No results for path") from None
 
-    def enter_choice(self, frame: dict[str, Any], state: ChoiceState) -> Done:
+    def enter_choice(self: Any, frame: dict[str, Any], state: ChoiceState) -> Done:
         raw = frame["input"]
         sc = self.scope(frame, state, raw)
         if state.jsonata:
-            return self._choice_jsonata(frame, state, sc)
+            result: Done = self._choice_jsonata(frame, state, sc)
+            return result
         data = select(state.input_path, raw, sc)
         inner = sc.with_data(data)
         for rule in state.choices:
@@ -154,7 +158,7 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
         assigned = assign_variables(state.assign, False, inner, data, {})
         return _done(select(state.output_path, data, sc), state, assigned, state.default)
 
-    def _choice_jsonata(self, frame: dict[str, Any], state: ChoiceState, sc: Scope) -> Done:
+    def _choice_jsonata(self: Any, frame: dict[str, Any], state: ChoiceState, sc: Scope) -> Done:
         raw = frame["input"]
         bindings = states_binding(raw, sc.context)
         for rule in state.choices:
@@ -171,24 +175,25 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
         assigned = assign_variables(state.assign, True, sc, None, bindings)
         return _done(None if output is jsonata.UNDEFINED else output, state, assigned, state.default)
 
-    def enter_wait(self, frame: dict[str, Any], state: WaitState) -> None:
+    def enter_wait(self: Any, frame: dict[str, Any], state: WaitState) -> None:
         seconds = self._wait_seconds(frame, state)
         if seconds > MAX_WAIT_SECONDS:
             raise StatesError(RUNTIME, "Wait state delay is too long.")
         frame["wait"] = {"kind": "timer", "timer": self.start_timer(frame, "wait", seconds)}
         return None
 
-    def wait_over(self, frame: dict[str, Any]) -> Any:
+    def wait_over(self: Any, frame: dict[str, Any]) -> Any:
         def produce(frame: dict[str, Any], state: State) -> Done:
             if state.jsonata:
-                return self.conclude(frame, state, None, False)
+                result: Done = self.conclude(frame, state, None, False)
+                return result
             sc = self.scope(frame, state, frame["input"])
             value = select(state.input_path, frame["input"], sc)
             return _done(select(state.output_path, value, sc), state,
                          assign_variables(state.assign, False, sc, value, {}))
         return produce
 
-    def _wait_seconds(self, frame: dict[str, Any], state: WaitState) -> float:
+    def _wait_seconds(self: Any, frame: dict[str, Any], state: WaitState) -> float:
         raw = frame["input"]
         sc = self.scope(frame, state, raw)
         if state.jsonata:
@@ -203,18 +208,20 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
             if moment is None:
                 raise StatesError(QUERY_EVALUATION_ERROR, "The Timestamp field cannot be parsed as an "
                                   f"ISO-8601 extended offset date-time format string: {text}")
-            return moment.timestamp() - self.now
+            return float(moment.timestamp() - self.now)
         data = select(state.input_path, raw, sc)
         if state.seconds is not ABSENT:
             return float(state.seconds)
         if state.timestamp is not ABSENT:
             moment = parse_timestamp(state.timestamp)
-            return (moment.timestamp() - self.now) if moment else 0.0
+            return float(moment.timestamp() - self.now) if moment else 0.0
         if state.seconds_path is not ABSENT:
-            return self._seconds_from_path(state.seconds_path, sc.with_data(data))
-        return self._timestamp_from_path(state.timestamp_path, sc.with_data(data))
+            seconds: float = self._seconds_from_path(state.seconds_path, sc.with_data(data))
+            return seconds
+        result: float = self._timestamp_from_path(state.timestamp_path, sc.with_data(data))
+        return result
 
-    def _seconds_from_path(self, path: Path, sc: Scope) -> float:
+    def _seconds_from_path(self: Any, path: Path, sc: Scope) -> float:
         try:
             value = sc.resolve(path)
         except PathNotFound:
@@ -225,7 +232,7 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
                               f"{path.text} == {_text(value)}")
         return float(value)
 
-    def _timestamp_from_path(self, path: Path, sc: Scope) -> float:
+    def _timestamp_from_path(self: Any, path: Path, sc: Scope) -> float:
         try:
             value = sc.resolve(path)
         except PathNotFound:
@@ -235,11 +242,11 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
         if moment is None:
             raise StatesError(RUNTIME, "The TimestampPath parameter does not reference a valid ISO-8601 "
                               f"extended offset date-time format string: {path.text} == {value}")
-        return moment.timestamp() - self.now
+        return float(moment.timestamp() - self.now)
 
     # --- Retry and Catch -----------------------------------------------------------------
 
-    def try_retry(self, frame: dict[str, Any], state: State, err: StatesError) -> bool:
+    def try_retry(self: Any, frame: dict[str, Any], state: State, err: StatesError) -> bool:
         for index, retrier in enumerate(state.retry):
             if not error_matches(retrier.error_equals, err.error):
                 continue
@@ -257,7 +264,7 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
             return True
         return False
 
-    def try_catch(self, frame: dict[str, Any], state: State, err: StatesError) -> bool:
+    def try_catch(self: Any, frame: dict[str, Any], state: State, err: StatesError) -> bool:
         for catcher in state.catch:
             if not error_matches(catcher.error_equals, err.error):
                 continue

@@ -129,8 +129,11 @@ class Stepper(StateHandlers):
 
     def context_for(self, frame: dict[str, Any], state: State) -> dict[str, Any]:
         context = dict(self.ex.context)
+        # AWS documents State.RetryCount, but recorded executions show it only while retrying.
         context["State"] = {"EnteredTime": frame.get("entered_time", iso_time(self.now)),
-                            "Name": state.name, "RetryCount": frame.get("retry_count", 0)}
+                            "Name": state.name}
+        if frame.get("retry_count"):
+            context["State"]["RetryCount"] = frame["retry_count"]
         if frame.get("token"):
             context["Task"] = {"Token": frame["token"]}
         return context
@@ -337,10 +340,12 @@ class Stepper(StateHandlers):
         if err.error == "States.QueryEvaluationError" and not getattr(err, "reported", False):
             self.emit(frame, history.evaluation_failed(state.name, err.error, err.cause or "",
                                                        getattr(err, "location", None)))
-        if state.type in ("Map", "Parallel") and not getattr(err, "state_failed_emitted", False):
-            self.emit(frame, history.bare(f"{state.type}StateFailed"))
         self.abort_children(frame)
-        if self.try_retry(frame, state, err) or self.try_catch(frame, state, err):
+        if self.try_retry(frame, state, err):
+            return
+        if state.type in ("Map", "Parallel"):
+            self.emit(frame, history.bare(f"{state.type}StateFailed"))
+        if self.try_catch(frame, state, err):
             return
         self.frame_failed(frame, err)
 
