@@ -1,0 +1,537 @@
+"""The engine: one loop thread drives every execution through the pure step.
+
+For a Standard execution each step's events, its checkpoint (the execution state) and the
+timers and tasks it asked for are written in one atomic change *before* any command is carried
+out. So a recorded transition is never repeated, and a task whose result was not recorded is
+still in the tasks table after a crash and is dispatched again on recovery (at least once).
+Express executions skip the store entirely: the fast path.
+
+Only the loop thread touches `_runs` and the timer heap; other threads post closures to it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import itertools
+import json
+import logging
+import queue
+import threading
+import uuid
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any
+
+from statewright.asl.history import dumps
+from statewright.asl.model import Definition
+from statewright.asl.step import Execution, iso_time, step
+from statewright.asl.types import (
+    CancelTask,
+    CancelTimer,
+    ExecutionStart,
+    Finished,
+    RunTask,
+    StartTimer,
+    StepInput,
+    StepResult,
+    StopRequested,
+    TaskFailed,
+    TaskHeartbeat,
+    TaskSucceeded,
+    TimerFired,
+)
+from statewright.store import ExecutionRecord, Store, TaskRecord, TimerRecord, Transaction
+
+from .activities import ActivityQueues, ActivityTask
+from .clock import Clock
+from .definitions import DefinitionCache, definition_hash
+from .integrations import (
+    WAIT_FOR_TOKEN,
+    IntegrationRegistry,
+    TaskContext,
+    TaskError,
+    base_resource,
+    is_activity,
+)
+from .workers import WorkerPool
+
+log = logging.getLogger(__name__)
+_STOP = object()
+
+
+@dataclass(frozen=True)
+class StartSpec:
+    """Everything needed to start one execution."""
+
+    arn: str
+    state_machine_arn: str  # unqualified
+    state_machine_name: str
+    name: str
+    input_text: str
+    definition_text: str
+    role_arn: str
+    express: bool = False
+    version_arn: str | None = None
+    alias_arn: str | None = None
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """How an execution ended (what StartSyncExecution answers)."""
+
+    status: str
+    output: str | None
+    error: str | None
+    cause: str | None
+    start_date: float
+    stop_date: float
+
+
+class TaskNotFound(Exception):
+    """No running task has this token (never issued, answered already, or timed out)."""
+
+
+@dataclass
+class PendingTask:
+    task_id: str
+    token: str
+    resource: str
+    state_name: str
+
+
+@dataclass
+class Run:
+    """An execution the engine is driving right now."""
+
+    arn: str
+    definition: Definition
+    execution: Execution
+    start_date: float
+    record: ExecutionRecord | None  # None for Express
+    checkpoint: int = 0
+    pending: dict[str, PendingTask] = field(default_factory=dict)
+    timers: dict[str, float] = field(default_factory=dict)  # timer id → fire_at
+    waiters: list[Future[RunOutcome]] = field(default_factory=list)
+
+    @property
+    def durable(self) -> bool:
+        return self.record is not None
+
+
+def _seed(arn: str) -> int:
+    """A seed derived from the ARN, so a restarted ExecutionStart draws the same numbers."""
+    return int(hashlib.sha256(arn.encode()).hexdigest()[:12], 16)
+
+
+class Engine:
+    """Drives executions; see the module docstring."""
+
+    def __init__(self, store: Store, integrations: IntegrationRegistry | None = None,
+                 clock: Clock | None = None, *, task_threads: int = 64) -> None:
+        self.store = store
+        self.integrations = integrations or IntegrationRegistry()
+        self.clock = clock or Clock()
+        self.definitions = DefinitionCache()
+        self.activities = ActivityQueues()
+        self._runs: dict[str, Run] = {}
+        self._tokens: dict[str, tuple[str, str]] = {}  # token → (execution ARN, task id)
+        self._tokens_lock = threading.Lock()
+        self._inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._timers: list[tuple[float, int, str, str]] = []
+        self._timer_order = itertools.count()
+        self._workers = WorkerPool(task_threads)
+        self._thread: threading.Thread | None = None
+
+    # --- lifecycle ------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Recover the executions that were running, then start the loop thread."""
+        self._recover()
+        self._thread = threading.Thread(target=self._loop, name="statewright-engine", daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self.activities.close()
+        self._workers.close()
+        if self._thread is not None:
+            self._inbox.put(_STOP)
+            self._thread.join()
+            self._thread = None
+
+    # --- what the API calls (any thread) --------------------------------------------------
+
+    def start_execution(self, spec: StartSpec) -> Future[ExecutionRecord | None]:
+        """Start an execution. For Standard, the future resolves once the execution is stored
+        (raising KeyError when one with this ARN exists); for Express, at once with None."""
+        definition = self.definitions.parse(spec.definition_text)
+        now = self.clock.now()
+        if spec.express:
+            self._post(lambda: self._begin(spec.arn, definition, None, spec, now, []))
+            done: Future[ExecutionRecord | None] = Future()
+            done.set_result(None)
+            return done
+        record = self._new_record(spec, now)
+
+        def store_it(tx: Transaction) -> None:
+            tx.put_definition(record.definition_hash, spec.definition_text)
+            tx.insert_execution(record)
+
+        answer: Future[ExecutionRecord | None] = Future()
+
+        def stored(write: Future[None]) -> None:
+            error = write.exception()
+            if error is not None:
+                answer.set_exception(error)
+                return
+            self._post(lambda: self._begin(spec.arn, definition, record, spec, now, []))
+            answer.set_result(record)
+
+        self.store.write(store_it).add_done_callback(stored)
+        return answer
+
+    def run_sync(self, spec: StartSpec) -> Future[RunOutcome]:
+        """Run an Express execution and resolve with its outcome (at most once: nothing stored)."""
+        definition = self.definitions.parse(spec.definition_text)
+        outcome: Future[RunOutcome] = Future()
+        now = self.clock.now()
+        self._post(lambda: self._begin(spec.arn, definition, None, spec, now, [outcome]))
+        return outcome
+
+    def stop_execution(self, arn: str, error: str | None, cause: str | None) -> Future[bool]:
+        """Ask a running execution to stop; resolves True once the abort is recorded,
+        False when the engine is not running that execution."""
+        answer: Future[bool] = Future()
+
+        def stop() -> None:
+            run = self._runs.get(arn)
+            if run is None:
+                answer.set_result(False)
+                return
+            self._feed(run, StopRequested(error, cause), answer, True)
+
+        self._post(stop)
+        return answer
+
+    def answer_task(self, token: str, output: Any = None, error: str | None = None,
+                    cause: str | None = None, failed: bool = False) -> Future[None]:
+        """SendTaskSuccess / SendTaskFailure: the first answer for a token wins."""
+        with self._tokens_lock:
+            found = self._tokens.pop(token, None)
+        if found is None:
+            raise TaskNotFound(token)
+        arn, task_id = found
+        event: StepInput = (TaskFailed(task_id, error or "", cause or "") if failed
+                            else TaskSucceeded(task_id, output))
+        answer: Future[None] = Future()
+        self._post(lambda: self._task_answered(arn, task_id, event, answer))
+        return answer
+
+    def heartbeat(self, token: str) -> None:
+        with self._tokens_lock:
+            found = self._tokens.get(token)
+        if found is None:
+            raise TaskNotFound(token)
+        arn, task_id = found
+        self._post(lambda: self._heartbeat(arn, task_id))
+
+    def poll_activity(self, activity_arn: str, timeout: float) -> ActivityTask | None:
+        """A worker's GetActivityTask: the next task of that activity, or None after `timeout`."""
+        while True:
+            task = self.activities.poll(activity_arn, timeout)
+            if task is None:
+                return None
+            with self._tokens_lock:
+                if task.token in self._tokens:
+                    return task
+
+    def is_running(self, arn: str) -> bool:
+        return arn in self._runs  # a racy read is fine: callers use it as a hint
+
+    # --- the loop ---------------------------------------------------------------------------
+
+    def _post(self, job: Callable[[], None]) -> None:
+        self._inbox.put(job)
+
+    def _loop(self) -> None:
+        while True:
+            try:
+                job = self._inbox.get(timeout=self._seconds_to_next_timer())
+            except queue.Empty:
+                job = None
+            if job is _STOP:
+                return
+            if job is not None:
+                try:
+                    job()
+                except Exception:  # one broken execution must not stop the others
+                    log.exception("engine job failed")
+            self._fire_due_timers()
+
+    def _seconds_to_next_timer(self) -> float | None:
+        if not self._timers:
+            return None
+        return max(0.0, self._timers[0][0] - self.clock.now())
+
+    def _fire_due_timers(self) -> None:
+        now = self.clock.now()
+        while self._timers and self._timers[0][0] <= now:
+            fire_at, _, arn, timer_id = heapq.heappop(self._timers)
+            run = self._runs.get(arn)
+            if run is not None and run.timers.get(timer_id) == fire_at:
+                del run.timers[timer_id]
+                self._feed(run, TimerFired(timer_id), None, False)
+
+    # --- stepping ---------------------------------------------------------------------------
+
+    def _begin(self, arn: str, definition: Definition, record: ExecutionRecord | None,
+               spec: StartSpec, now: float, waiters: list[Future[RunOutcome]]) -> None:
+        run = Run(arn=arn, definition=definition, execution=Execution(), start_date=now,
+                  record=record, waiters=waiters)
+        self._runs[arn] = run
+        self._feed(run, self._start_input(spec, now), None, False, now)
+
+    def _start_input(self, spec: StartSpec, now: float) -> ExecutionStart:
+        execution_input = json.loads(spec.input_text)
+        context = {
+            "Execution": {"Id": spec.arn, "Input": execution_input, "Name": spec.name,
+                          "RoleArn": spec.role_arn, "StartTime": iso_time(now), "RedriveCount": 0},
+            "StateMachine": {"Id": spec.version_arn or spec.state_machine_arn,
+                             "Name": spec.state_machine_name},
+        }
+        return ExecutionStart(input=execution_input, context=context, seed=_seed(spec.arn),
+                              role_arn=spec.role_arn)
+
+    def _feed(self, run: Run, event: StepInput, ack: Future[Any] | None, ack_value: Any,
+              now: float | None = None) -> None:
+        """Step `run` with `event`; act on the commands once the step is durable."""
+        now = self.clock.now() if now is None else now
+        try:
+            result = step(run.definition, run.execution, event, now, record=run.durable)
+        except Exception as error:  # a bug in the step: fail this execution, keep the server
+            log.exception("step failed for %s", run.arn)
+            result = self._crashed(run, now, error)
+        tokens = {command.task_id: command.token or str(uuid.uuid4())
+                  for command in result.commands if isinstance(command, RunTask)}
+        if not run.durable:
+            self._act(run, result, tokens, now)
+            if ack is not None:
+                ack.set_result(ack_value)
+            return
+        run.checkpoint += 1
+        change = self._change(run, event, result, tokens, now)
+
+        def committed(write: Future[None]) -> None:
+            self._post(lambda: self._after_commit(run, write, result, tokens, now, ack, ack_value))
+
+        self.store.write(change).add_done_callback(committed)
+
+    def _crashed(self, run: Run, now: float, error: Exception) -> StepResult:
+        cause = f"Statewright failed to run this step: {type(error).__name__}: {error}"
+        run.execution.status = "FAILED"
+        event = {"id": run.execution.last_event_id + 1, "previousEventId": run.execution.last_event_id,
+                 "timestamp": now, "type": "ExecutionFailed",
+                 "executionFailedEventDetails": {"error": "States.Runtime", "cause": cause}}
+        run.execution.last_event_id += 1
+        commands: list[Any] = [CancelTask(task) for task in run.pending]
+        commands.append(Finished("FAILED", None, "States.Runtime", cause))
+        return StepResult(events=[event] if run.durable else [], commands=commands)
+
+    def _after_commit(self, run: Run, write: Future[None], result: StepResult, tokens: dict[str, str],
+                      now: float, ack: Future[Any] | None, ack_value: Any) -> None:
+        error = write.exception()
+        if error is not None:
+            # The disk refused the write: memory is now ahead of the store, so stop driving this
+            # execution; the next start recovers it from what was stored.
+            log.error("could not record a step of %s: %s", run.arn, error)
+            self._forget(run)
+            if ack is not None:
+                ack.set_exception(error)
+            return
+        self._act(run, result, tokens, now)
+        if ack is not None:
+            ack.set_result(ack_value)
+
+    def _change(self, run: Run, event: StepInput, result: StepResult, tokens: dict[str, str],
+                now: float) -> Callable[[Transaction], None]:
+        """The atomic write that makes one step durable (built here, applied by the writer)."""
+        arn = run.arn
+        state_json = json.dumps(run.execution.to_dict(), separators=(",", ":"))
+        sequence = run.checkpoint
+        tasks, timers, dropped_tasks, dropped_timers = [], [], [], []
+        if isinstance(event, TaskSucceeded | TaskFailed):
+            dropped_tasks.append(event.task_id)
+        if isinstance(event, TimerFired):
+            dropped_timers.append(event.timer_id)
+        finished: Finished | None = None
+        for command in result.commands:
+            if isinstance(command, RunTask):
+                tasks.append(TaskRecord(arn, command.task_id, tokens[command.task_id], command.resource,
+                                        {"parameters": command.parameters, "state": command.state_name}))
+            elif isinstance(command, StartTimer):
+                timers.append(TimerRecord(arn, command.timer_id, command.due, self.clock.fire_at(command.due, now)))
+            elif isinstance(command, CancelTimer):
+                dropped_timers.append(command.timer_id)
+            elif isinstance(command, CancelTask):
+                dropped_tasks.append(command.task_id)
+            elif isinstance(command, Finished):
+                finished = command
+        record = self._finished_record(run.record, finished, now) if finished and run.record else None
+
+        def apply(tx: Transaction) -> None:
+            tx.append_events(arn, result.events)
+            tx.put_checkpoint(arn, sequence, state_json)
+            for task_id in dropped_tasks:
+                tx.delete_task(arn, task_id)
+            for timer_id in dropped_timers:
+                tx.delete_timer(arn, timer_id)
+            for task in tasks:
+                tx.put_task(task)
+            for timer in timers:
+                tx.put_timer(timer)
+            if record is not None:
+                tx.clear_pending(arn)
+                tx.update_execution(record)
+
+        return apply
+
+    @staticmethod
+    def _finished_record(record: ExecutionRecord, finished: Finished, now: float) -> ExecutionRecord:
+        body = dict(record.body)
+        body.update(output=dumps(finished.output) if finished.status == "SUCCEEDED" else None,
+                    error=finished.error, cause=finished.cause)
+        return ExecutionRecord(arn=record.arn, state_machine=record.state_machine, name=record.name,
+                               status=finished.status, start_date=record.start_date, stop_date=now,
+                               definition_hash=record.definition_hash, body=body)
+
+    # --- acting on commands -------------------------------------------------------------------
+
+    def _act(self, run: Run, result: StepResult, tokens: dict[str, str], now: float) -> None:
+        for command in result.commands:
+            if isinstance(command, RunTask):
+                task = PendingTask(command.task_id, tokens[command.task_id], command.resource,
+                                   command.state_name)
+                self._track(run, task)
+                self._dispatch(run.arn, task, command.parameters)
+            elif isinstance(command, StartTimer):
+                self._arm(run, command.timer_id, self.clock.fire_at(command.due, now))
+            elif isinstance(command, CancelTimer):
+                run.timers.pop(command.timer_id, None)
+            elif isinstance(command, CancelTask):
+                self._untrack(run, command.task_id)
+            elif isinstance(command, Finished):
+                self._finish(run, command, now)
+
+    def _arm(self, run: Run, timer_id: str, fire_at: float) -> None:
+        run.timers[timer_id] = fire_at
+        heapq.heappush(self._timers, (fire_at, next(self._timer_order), run.arn, timer_id))
+
+    def _track(self, run: Run, task: PendingTask) -> None:
+        run.pending[task.task_id] = task
+        with self._tokens_lock:
+            self._tokens[task.token] = (run.arn, task.task_id)
+
+    def _untrack(self, run: Run, task_id: str) -> PendingTask | None:
+        task = run.pending.pop(task_id, None)
+        if task is not None:
+            with self._tokens_lock:
+                self._tokens.pop(task.token, None)
+            self.activities.withdraw(task.token)
+        return task
+
+    def _finish(self, run: Run, finished: Finished, now: float) -> None:
+        outcome = RunOutcome(status=finished.status,
+                             output=dumps(finished.output) if finished.status == "SUCCEEDED" else None,
+                             error=finished.error, cause=finished.cause, start_date=run.start_date,
+                             stop_date=now)
+        for waiter in run.waiters:
+            waiter.set_result(outcome)
+        self._forget(run)
+
+    def _forget(self, run: Run) -> None:
+        for task_id in list(run.pending):
+            self._untrack(run, task_id)
+        run.timers.clear()
+        self._runs.pop(run.arn, None)
+
+    def _dispatch(self, arn: str, task: PendingTask, parameters: Any) -> None:
+        if is_activity(task.resource):
+            self.activities.offer(base_resource(task.resource), ActivityTask(task.token, dumps(parameters)))
+            return
+        handler = self.integrations.resolve(task.resource)
+        if handler is None:
+            cause = f"Statewright has no integration for the resource '{task.resource}'."
+            self._post(lambda: self._task_answered(arn, task.task_id,
+                                                   TaskFailed(task.task_id, "States.TaskFailed", cause), None))
+            return
+        context = TaskContext(arn, task.state_name, task.task_id, task.token)
+        waits_for_token = task.resource.endswith(WAIT_FOR_TOKEN)
+
+        def call() -> None:
+            try:
+                output = handler(parameters, context)
+            except TaskError as error:
+                event: StepInput = TaskFailed(task.task_id, error.error, error.cause)
+            except Exception as error:  # noqa: BLE001 - the handler's failure is the task's failure
+                event = TaskFailed(task.task_id, type(error).__name__, str(error))
+            else:
+                if waits_for_token:
+                    return  # the answer comes from SendTaskSuccess/Failure with the token
+                event = TaskSucceeded(task.task_id, output)
+            self._post(lambda: self._task_answered(arn, task.task_id, event, None))
+
+        self._workers.submit(call)
+
+    def _task_answered(self, arn: str, task_id: str, event: StepInput, ack: Future[None] | None) -> None:
+        run = self._runs.get(arn)
+        if run is None or self._untrack(run, task_id) is None:
+            if ack is not None:
+                ack.set_exception(TaskNotFound(task_id))
+            return
+        self._feed(run, event, ack, None)
+
+    def _heartbeat(self, arn: str, task_id: str) -> None:
+        run = self._runs.get(arn)
+        if run is not None and task_id in run.pending:
+            self._feed(run, TaskHeartbeat(task_id), None, None)
+
+    # --- recovery -----------------------------------------------------------------------------
+
+    def _new_record(self, spec: StartSpec, now: float) -> ExecutionRecord:
+        body = {"input": spec.input_text, "roleArn": spec.role_arn, "stateMachineName": spec.state_machine_name,
+                "versionArn": spec.version_arn, "aliasArn": spec.alias_arn}
+        return ExecutionRecord(arn=spec.arn, state_machine=spec.state_machine_arn, name=spec.name,
+                               status="RUNNING", start_date=now,
+                               definition_hash=definition_hash(spec.definition_text), body=body)
+
+    def _recover(self) -> None:
+        for record in self.store.running_executions():
+            try:
+                self._recover_one(record)
+            except Exception:  # one unreadable execution must not keep the others down
+                log.exception("could not recover %s", record.arn)
+
+    def _recover_one(self, record: ExecutionRecord) -> None:
+        text = self.store.get_definition(record.definition_hash) or ""
+        definition = self.definitions.parse(text, record.definition_hash)
+        checkpoint = self.store.latest_checkpoint(record.arn)
+        if checkpoint is None:  # stored, but its first step was not: start it again
+            spec = StartSpec(arn=record.arn, state_machine_arn=record.state_machine,
+                             state_machine_name=record.body["stateMachineName"], name=record.name,
+                             input_text=record.body["input"], definition_text=text,
+                             role_arn=record.body["roleArn"], version_arn=record.body.get("versionArn"),
+                             alias_arn=record.body.get("aliasArn"))
+            self._begin(record.arn, definition, record, spec, record.start_date, [])
+            return
+        sequence, state_json = checkpoint
+        run = Run(arn=record.arn, definition=definition,
+                  execution=Execution.from_dict(json.loads(state_json)),
+                  start_date=record.start_date, record=record, checkpoint=sequence)
+        self._runs[record.arn] = run
+        for stored in self.store.pending_tasks(record.arn):
+            task = PendingTask(stored.task_id, stored.token, stored.resource, stored.body.get("state", ""))
+            self._track(run, task)
+            self._dispatch(record.arn, task, stored.body.get("parameters"))
+        for timer in self.store.timers(record.arn):
+            self._arm(run, timer.timer_id, timer.fire_at)

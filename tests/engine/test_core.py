@@ -1,0 +1,140 @@
+"""The engine: executions run to their end, are recorded, and survive a restart."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import pytest
+
+from statewright.engine import StartSpec, TaskError, TaskNotFound
+
+from .conftest import MACHINE
+
+PASS = {"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": {"ok": 1}, "End": True}}}
+WAIT = {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 5, "Next": "P"},
+                                    "P": {"Type": "Pass", "End": True}}}
+
+
+def task_machine(resource: str, **extra) -> dict:
+    return {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": resource, "End": True, **extra}}}
+
+
+def test_a_pass_machine_succeeds_and_its_history_is_stored(harness):
+    harness.open()
+    arn = harness.start(PASS, {"a": 1})
+    record = harness.wait(arn)
+    assert record.status == "SUCCEEDED"
+    assert json.loads(record.body["output"]) == {"ok": 1}
+    assert harness.event_types(arn) == ["ExecutionStarted", "PassStateEntered", "PassStateExited",
+                                        "ExecutionSucceeded"]
+
+
+def test_a_scaled_wait_fires(harness):
+    harness.open()
+    started = time.monotonic()
+    record = harness.wait(harness.start(WAIT, {"x": 2}))
+    assert record.status == "SUCCEEDED" and json.loads(record.body["output"]) == {"x": 2}
+    assert time.monotonic() - started < 2
+
+
+def test_registered_handlers_run_tasks_and_their_errors_fail_them(harness):
+    harness.integrations.register("arn:test:double", lambda params, context: {"n": params["n"] * 2})
+
+    def broken(params, context):
+        raise TaskError("Custom.Error", "it broke")
+
+    harness.integrations.register("arn:test:broken", broken)
+    harness.open()
+    ok = harness.wait(harness.start(task_machine("arn:test:double"), {"n": 21}, "ok"))
+    assert json.loads(ok.body["output"]) == {"n": 42}
+    failed = harness.wait(harness.start(task_machine("arn:test:broken"), {}, "bad"))
+    assert (failed.status, failed.body["error"], failed.body["cause"]) == ("FAILED", "Custom.Error", "it broke")
+
+
+def test_an_unknown_resource_fails_the_task_with_a_cause_naming_it(harness):
+    harness.open()
+    record = harness.wait(harness.start(task_machine("arn:test:nothing"), {}))
+    assert record.status == "FAILED" and "arn:test:nothing" in record.body["cause"]
+
+
+def test_callbacks_with_a_task_token_first_answer_wins(harness):
+    tokens = []
+    harness.integrations.register("arn:test:notify", lambda params, context: tokens.append(context.token))
+    harness.open()
+    arn = harness.start(task_machine("arn:test:notify.waitForTaskToken"), {})
+    while not tokens:
+        time.sleep(0.005)
+    harness.engine.answer_task(tokens[0], {"done": True}).result(5)
+    with pytest.raises(TaskNotFound):
+        harness.engine.answer_task(tokens[0], {"done": False})
+    assert json.loads(harness.wait(arn).body["output"]) == {"done": True}
+
+
+def test_activities_are_polled_and_answered(harness):
+    activity = "arn:aws:states:us-east-1:123456789012:activity:work"
+    harness.open()
+    arn = harness.start(task_machine(activity), {"job": 7})
+    task = harness.engine.poll_activity(activity, 5)
+    assert json.loads(task.input_text) == {"job": 7}
+    harness.engine.answer_task(task.token, error="Worker.Failed", cause="no", failed=True).result(5)
+    record = harness.wait(arn)
+    assert (record.status, record.body["error"]) == ("FAILED", "Worker.Failed")
+    assert harness.engine.poll_activity(activity, 0.01) is None
+
+
+def test_stop_aborts_a_running_execution(harness):
+    harness.open()
+    arn = harness.start({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 100000, "End": True}}})
+    assert harness.engine.stop_execution(arn, "Stopped.ByTest", "why").result(5) is True
+    record = harness.wait(arn)
+    assert (record.status, record.body["error"]) == ("ABORTED", "Stopped.ByTest")
+    assert harness.engine.stop_execution(arn, None, None).result(5) is False
+
+
+def test_express_runs_in_memory_and_reports_its_outcome(harness):
+    harness.open()
+    spec = StartSpec(arn="arn:aws:states:us-east-1:123456789012:express:m:x:1", state_machine_arn=MACHINE,
+                     state_machine_name="m", name="x", input_text="{}", definition_text=json.dumps(PASS),
+                     role_arn="r", express=True)
+    outcome = harness.engine.run_sync(spec).result(5)
+    assert (outcome.status, json.loads(outcome.output)) == ("SUCCEEDED", {"ok": 1})
+    assert harness.store.get_execution(spec.arn) is None
+
+
+def test_a_wait_survives_a_restart(harness):
+    harness.scale = 0.05  # 5 s → 250 ms: long enough to restart in the middle
+    harness.open()
+    arn = harness.start(WAIT, {"x": 1})
+    time.sleep(0.05)
+    harness.close()
+    assert harness.store is None
+    harness.open()
+    record = harness.wait(arn)
+    assert record.status == "SUCCEEDED"
+    assert harness.event_types(arn).count("WaitStateEntered") == 1
+
+
+def test_a_task_whose_result_was_not_recorded_is_dispatched_again_after_a_restart(harness):
+    calls = []
+    release = threading.Event()
+
+    def slow(params, context):
+        calls.append(context.task_id)
+        if len(calls) == 1:
+            release.wait(10)  # the first dispatch never answers before the "crash"
+            raise TaskError("Too.Late", "ignored")
+        return {"attempt": len(calls)}
+
+    harness.integrations.register("arn:test:slow", slow)
+    harness.open()
+    arn = harness.start(task_machine("arn:test:slow"), {})
+    while not calls:
+        time.sleep(0.005)
+    harness.close()
+    harness.open()
+    record = harness.wait(arn)
+    release.set()
+    assert json.loads(record.body["output"]) == {"attempt": 2}
+    assert harness.event_types(arn).count("TaskScheduled") == 1
