@@ -66,6 +66,22 @@ def run_case(case: dict[str, Any], ref: ModuleType) -> tuple[bool, str]:
     return True, ""
 
 
+def run_test_state_case(case: dict[str, Any], ref: ModuleType) -> tuple[bool, str]:
+    """(passed, why) for one TestState case, compared as run.py compares them."""
+    from statewright.asl.teststate import test_state
+
+    request = case.get("request") or {}
+    response = test_state(case["definition"], case["input"], state_name=request.get("stateName"),
+                          inspection_level=request.get("inspectionLevel", "INFO"), now=NOW)
+    expected = case["expected_response"]
+    if response.get("status") != expected.get("status"):
+        return False, f"status {response.get('status')} != {expected.get('status')} ({response})"
+    for key in ("output", "error", "cause", "nextState"):
+        if key in expected and not ref.same(expected[key], response.get(key)):
+            return False, f"{key} {response.get(key)!r} != {expected[key]!r}"
+    return True, ""
+
+
 def area(case: dict[str, Any]) -> str:
     tid = case["test_id"].split("[")[0]
     return tid.split("/v2/")[1].split("/")[0].split("::")[0]
@@ -77,10 +93,9 @@ def main() -> None:
     per_area: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
     failures = []
     for case in load_cases():
-        if case.get("kind") != "execution":
-            continue
+        runner = run_test_state_case if case.get("kind") == "test_state" else run_case
         try:
-            ok, why = run_case(case, ref)
+            ok, why = runner(case, ref)
         except Exception as exc:  # noqa: BLE001 - a crash is a failed case in the report
             ok, why = False, f"crash {type(exc).__name__}: {exc}"
         per_area[area(case)][0] += ok

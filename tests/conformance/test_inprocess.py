@@ -7,7 +7,7 @@ docs/conformance.md); they are strict xfails, so fixing one makes the suite say 
 from __future__ import annotations
 
 import pytest
-from tests.conformance.harness import area, load_cases, official_runner, run_case
+from tests.conformance.harness import area, load_cases, official_runner, run_case, run_test_state_case
 
 KNOWN = {
     "tests/aws/services/stepfunctions/v2/test_sfn_api.py::TestSnfApi::test_stop_execution#exec_hist_resp":
@@ -29,4 +29,15 @@ def reference():
 @pytest.mark.parametrize("case", CASES)
 def test_recorded_case(case, reference):
     ok, why = run_case(case, reference)
+    assert ok, why
+
+
+STATE_CASES = [pytest.param(c, id=f"test_state:{c['id'].rsplit('::', 1)[-1]}")
+               for c in load_cases() if c.get("kind") == "test_state"]
+
+
+@pytest.mark.skipif(not STATE_CASES, reason="../shared/conformance/cases.jsonl is absent")
+@pytest.mark.parametrize("case", STATE_CASES)
+def test_recorded_test_state_case(case, reference):
+    ok, why = run_test_state_case(case, reference)
     assert ok, why

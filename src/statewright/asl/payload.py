@@ -108,7 +108,11 @@ def evaluate(node: Node, resolve: Resolver, resolve_text: Callable[[str], Any],
             return resolve(node.path)
         except PathNotFound as exc:
             raise StatesError(RUNTIME, _missing_cause(node, exc, resolve)) from None
-    return intrinsics.evaluate(node.call, resolve_text, rng)
+    try:
+        return intrinsics.evaluate(node.call, resolve_text, rng)
+    except PathNotFound as exc:
+        raise StatesError(RUNTIME, f"The JSONPath '{exc.path}' specified for the field '{node.field}' "
+                          "could not be found in the input") from None
 
 
 def _missing_cause(node: PathRef, exc: PathNotFound, resolve: Resolver) -> str:

@@ -24,6 +24,7 @@ from .types import (
     RunTask,
     StartTimer,
     StepInput,
+    StepResult,
     TaskFailed,
     TaskSucceeded,
     TimerFired,
@@ -105,23 +106,15 @@ def call_task(tasks: Mapping[str, TaskHandler], command: RunTask) -> StepInput:
     return TaskSucceeded(command.task_id, result)
 
 
-def run(definition: Definition | str | dict[str, Any], execution_input: Any = None, *,
-        tasks: Mapping[str, TaskHandler] | None = None, record: bool = True,
-        now: float | None = None, seed: int = 0, name: str = "local-execution",
-        state_machine: str = "local", role_arn: str = "arn:aws:iam::123456789012:role/statewright",
-        execution_type: str = "STANDARD", max_steps: int = 10_000_000) -> RunResult:
-    """Run an execution to its end on a virtual clock and return how it ended."""
-    if not isinstance(definition, Definition):
-        definition = parse_definition(definition)
-    tasks = tasks or {}
-    clock = time.time() if now is None else now
-    execution_input = {} if execution_input is None else execution_input
-    execution = Execution()
+StepFunction = Callable[[Definition, Execution, StepInput, float, bool], StepResult]
+
+
+def drive(definition: Definition, execution: Execution, first: StepInput, clock: float,
+          tasks: Mapping[str, TaskHandler], record: bool = True, max_steps: int = 10_000_000,
+          step_function: StepFunction = step) -> tuple[list[dict[str, Any]], Finished | None]:
+    """Feed inputs to the step until the execution finishes or nothing is left to wait for."""
     events: list[dict[str, Any]] = []
-    inbox: deque[StepInput] = deque([ExecutionStart(
-        execution_input, execution_context(state_machine, name, execution_input, clock, role_arn,
-                                           execution_type),
-        seed=seed, role_arn=role_arn)])
+    inbox: deque[StepInput] = deque([first])
     timers: list[tuple[float, int, str]] = []
     cancelled: set[str] = set()
     finished: Finished | None = None
@@ -134,7 +127,7 @@ def run(definition: Definition | str | dict[str, Any], execution_input: Any = No
             due, _, timer_id = heapq.heappop(timers)
             clock = max(clock, due)
             inbox.append(TimerFired(timer_id))
-        result = step(definition, execution, inbox.popleft(), clock, record)
+        result = step_function(definition, execution, inbox.popleft(), clock, record)
         events.extend(result.events)
         for command in result.commands:
             if isinstance(command, RunTask):
@@ -145,8 +138,28 @@ def run(definition: Definition | str | dict[str, Any], execution_input: Any = No
                 cancelled.add(command.timer_id)
             elif isinstance(command, Finished):
                 finished = command
-        if finished is not None:
+        if finished is not None or execution.status != "RUNNING":
             break
+    return events, finished
+
+
+def run(definition: Definition | str | dict[str, Any], execution_input: Any = None, *,
+        tasks: Mapping[str, TaskHandler] | None = None, record: bool = True,
+        now: float | None = None, seed: int = 0, name: str = "local-execution",
+        state_machine: str = "local", role_arn: str = "arn:aws:iam::123456789012:role/statewright",
+        execution_type: str = "STANDARD", max_steps: int = 10_000_000) -> RunResult:
+    """Run an execution to its end on a virtual clock and return how it ended."""
+    if not isinstance(definition, Definition):
+        definition = parse_definition(definition)
+    tasks = tasks or {}
+    clock = time.time() if now is None else now
+    execution_input = {} if execution_input is None else execution_input
+    execution = Execution()
+    first = ExecutionStart(
+        execution_input, execution_context(state_machine, name, execution_input, clock, role_arn,
+                                           execution_type),
+        seed=seed, role_arn=role_arn)
+    events, finished = drive(definition, execution, first, clock, tasks, record, max_steps)
     if finished is None:
         return RunResult("RUNNING", events=events, transitions=execution.transitions)
     return RunResult(finished.status, finished.output, finished.error, finished.cause, events,

@@ -1,0 +1,139 @@
+"""TestState: run one state of a definition in isolation, as the TestState API does.
+
+The definition is either a single state (`{"Type": "Pass", ...}`) or a whole machine with a
+`stateName`. The state runs once, with no Next: the answer is its output (or error), the state
+it would go to, and - at DEBUG/TRACE - the data after each processing step.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from .dataflow import Scope, effective_input, jsonpath_output, select
+from .definition import DefinitionError, load_json, parse_definition
+from .errors import StatesError
+from .model import ABSENT, Definition, Machine, State
+from .runner import TaskHandler, drive, execution_context
+from .step import Done, Execution, Stepper
+from .types import ExecutionStart, StepInput, StepResult
+
+
+class _OneState(Stepper):
+    """A Stepper that stops the top-level frame after its first state."""
+
+    captured: tuple[State, Done] | None = None
+
+    def finish_state(self, frame: dict[str, Any], state: State, done: Done) -> bool:
+        if frame["parent"] is not None:
+            return super().finish_state(frame, state, done)
+        type(self).captured = (state, done)
+        self.ex.status = "SUCCEEDED"
+        self.ex.output = done.output
+        return False
+
+
+def _find_state(raw: dict[str, Any], name: str) -> tuple[dict[str, Any], str] | None:
+    """The machine (dict) that holds state `name`, searching nested branches and processors."""
+    states = raw.get("States") or {}
+    if name in states:
+        return raw, name
+    for body in states.values():
+        nested = list(body.get("Branches") or [])
+        for key in ("ItemProcessor", "Iterator"):
+            if isinstance(body.get(key), dict):
+                nested.append(body[key])
+        for machine in nested:
+            found = _find_state(machine, name)
+            if found:
+                return found
+    return None
+
+
+def _single_machine(raw: dict[str, Any], state_name: str | None) -> dict[str, Any]:
+    if "States" not in raw:
+        return {"StartAt": "TestState", "States": {"TestState": raw},
+                **({"QueryLanguage": raw["QueryLanguage"]} if "QueryLanguage" in raw else {})}
+    if state_name is None:
+        raise ValueError("stateName is required when the definition is a whole state machine")
+    found = _find_state(raw, state_name)
+    if found is None:
+        raise ValueError(f"State '{state_name}' does not exist in the definition")
+    machine, name = found
+    language = machine.get("QueryLanguage", raw.get("QueryLanguage", "JSONPath"))
+    return {"StartAt": name, "States": machine["States"], "QueryLanguage": language}
+
+
+def test_state(definition: str | dict[str, Any], state_input: Any, *, state_name: str | None = None,
+               inspection_level: str = "INFO", variables: dict[str, Any] | None = None,
+               tasks: Mapping[str, TaskHandler] | None = None, now: float | None = None) -> dict[str, Any]:
+    """Run one state; returns the TestState response body (status, output/error, nextState…)."""
+    raw = _single_machine(load_json(definition), state_name)
+    parsed = parse_definition(raw, check=False)
+    clock = time.time() if now is None else now
+    execution = Execution()
+    start = ExecutionStart(state_input, execution_context("TestState", "TestState", state_input, clock, ""))
+
+    class Capture(_OneState):
+        captured = None
+
+    def one_step(d: Definition, ex: Execution, event: StepInput, t: float, record: bool) -> StepResult:
+        stepper = Capture(d, ex, t, record)
+        if ex.status == "RUNNING":
+            stepper.dispatch(event)
+            if isinstance(event, ExecutionStart) and variables:
+                ex.frames["root"]["vars"].update(variables)
+            stepper.drain()
+        return stepper.result
+
+    drive(parsed, execution, start, clock, tasks or {}, True, step_function=one_step)
+    return _response(parsed.root, execution, Capture.captured, state_input, inspection_level)
+
+
+def _response(machine: Machine, execution: Execution, captured: tuple[State, Done] | None,
+              state_input: Any, level: str) -> dict[str, Any]:
+    state = machine.states[machine.start_at]
+    response: dict[str, Any] = {}
+    if captured is not None:
+        _, done = captured
+        response["status"] = "SUCCEEDED"
+        response["output"] = done.output
+        if done.next is not None and state.type != "Succeed":
+            response["nextState"] = done.next
+    elif execution.status == "FAILED":
+        response["status"] = "FAILED"
+        if execution.error is not None:
+            response["error"] = execution.error
+        if execution.cause is not None:
+            response["cause"] = execution.cause
+    else:
+        response["status"] = "RETRIABLE" if execution.status == "RUNNING" else execution.status
+    if level in ("DEBUG", "TRACE"):
+        response["inspectionData"] = _inspection(state, state_input, response)
+    return response
+
+
+def _inspection(state: State, state_input: Any, response: dict[str, Any]) -> dict[str, Any]:
+    """The data after each JSONPath processing step, as TestState's DEBUG level shows it."""
+    data: dict[str, Any] = {"input": state_input}
+    if state.type == "Fail" or state.jsonata:
+        return data
+    import random
+
+    scope = Scope(state_input, {}, [{}], random.Random(0))
+    try:
+        if getattr(state, "result", ABSENT) is not ABSENT:
+            data["result"] = state.result  # type: ignore[attr-defined]
+            data["afterResultSelector"] = state.result  # type: ignore[attr-defined]
+            data["afterResultPath"] = response.get("output")
+            return data
+        data["afterInputPath"] = select(state.input_path, state_input, scope)
+        data["afterParameters"] = effective_input(state, state_input, scope)
+        data["afterResultSelector"] = data["afterParameters"]
+        data["afterResultPath"] = jsonpath_output(state, state_input, data["afterParameters"], scope,
+                                                  selector=False) if state.output_path is ABSENT \
+            else response.get("output")
+    except (StatesError, DefinitionError):
+        pass
+    return data
