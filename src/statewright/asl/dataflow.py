@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from typing import Any
 
 from . import jsonata, payload
@@ -18,19 +19,48 @@ from .paths import Path, PathNotFound, compile_path
 
 
 class Scope:
-    """The data, context object and variables visible to one state's expressions."""
+    """The data, context object and variables visible to one state's expressions.
 
-    __slots__ = ("data", "context", "variables", "rng")
+    The context object and the random source are built on first use: most states need neither,
+    and building them is most of the cost of a simple state.
+    """
 
-    def __init__(self, data: Any, context: dict[str, Any], variables: list[dict[str, Any]],
-                 rng: random.Random) -> None:
+    __slots__ = ("data", "_context", "variables", "_rng", "_make_context", "_make_rng")
+
+    def __init__(self, data: Any, context: dict[str, Any] | Callable[[], dict[str, Any]],
+                 variables: list[dict[str, Any]],
+                 rng: random.Random | Callable[[], random.Random]) -> None:
         self.data = data
-        self.context = context
         self.variables = variables  # innermost scope first
-        self.rng = rng
+        self._context = context if isinstance(context, dict) else None
+        self._make_context = None if isinstance(context, dict) else context
+        self._rng = rng if isinstance(rng, random.Random) else None
+        self._make_rng = None if isinstance(rng, random.Random) else rng
+
+    @property
+    def context(self) -> dict[str, Any]:
+        if self._context is None:
+            self._context = self._make_context() if self._make_context else {}
+        return self._context
+
+    @property
+    def rng(self) -> random.Random:
+        """The random source; a lazy stand-in until something actually draws from it."""
+        if self._rng is None:
+            return _LazyRandom(self)  # type: ignore[return-value]
+        return self._rng
+
+    def real_rng(self) -> random.Random:
+        if self._rng is None:
+            self._rng = self._make_rng() if self._make_rng else random.Random(0)
+        return self._rng
+
 
     def with_data(self, data: Any) -> Scope:
-        return Scope(data, self.context, self.variables, self.rng)
+        inner = Scope(data, self._context or {}, self.variables, self._rng or random.Random(0))
+        inner._context, inner._make_context = self._context, self._make_context
+        inner._rng, inner._make_rng = self._rng, self._make_rng
+        return inner
 
     def variable(self, name: str) -> Any:
         for scope in self.variables:
@@ -55,6 +85,18 @@ class Scope:
         for scope in reversed(self.variables):
             merged.update(scope)
         return merged
+
+
+class _LazyRandom:
+    """Stands in for random.Random and creates the real one on first use."""
+
+    __slots__ = ("_scope",)
+
+    def __init__(self, scope: Scope) -> None:
+        self._scope = scope
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._scope.real_rng(), name)
 
 
 def invalid_path(path: Path, doc: Any) -> StatesError:

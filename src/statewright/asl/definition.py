@@ -79,9 +79,32 @@ def _machine(raw: dict[str, Any], key: str, language: str, machines: dict[str, M
     states = {name: _state(name, body, key, language, machines)
               for name, body in raw["States"].items()}
     machine = Machine(key=key, start_at=raw["StartAt"], states=states, query_language=language,
-                      timeout_seconds=raw.get("TimeoutSeconds", ABSENT))
+                      timeout_seconds=raw.get("TimeoutSeconds", ABSENT), jumps=_jumps(states))
     machines[key] = machine
     return machine
+
+
+_IDENTITY_FIELDS = frozenset({"Type", "Next", "End", "Comment", "QueryLanguage"})
+
+
+def _jumps(states: dict[str, State]) -> dict[str, tuple[str | None, int]]:
+    """Thread runs of identity Pass states: each leads straight to the end of its run."""
+    identity = {name for name, state in states.items()
+                if state.type == "Pass" and set(state.raw) <= _IDENTITY_FIELDS}
+    jumps: dict[str, tuple[str | None, int]] = {}
+    for name in identity:
+        target: str | None = name
+        hops = 0
+        seen: set[str] = set()
+        while target in identity and target not in seen:
+            seen.add(target)
+            state = states[target]
+            hops += 1
+            target = None if state.end else state.next
+        if target is not None and target in seen:
+            continue  # a loop of identity states never ends; leave it to the slow path
+        jumps[name] = (target, hops)
+    return jumps
 
 
 def _path(raw: dict[str, Any], name: str) -> Any:

@@ -52,7 +52,7 @@ class FanoutHandlers:
                 state.arguments, sc, states_binding(raw, sc.context), "Arguments")
         else:
             value = effective_input(state, raw, sc)
-        self.emit(frame, history.bare("ParallelStateStarted"))
+        self.emit(frame, history.bare, "ParallelStateStarted")
         ids = []
         for index, branch in enumerate(state.branches):
             child = self.new_frame(frame, branch.key, value, {"index": index})
@@ -67,7 +67,7 @@ class FanoutHandlers:
     def _parallel_done(self: Any, frame: dict[str, Any], state: ParallelState) -> None:
         results = frame["wait"]["results"]
         frame["wait"] = None
-        self.emit(frame, history.bare("ParallelStateSucceeded"))
+        self.emit(frame, history.bare, "ParallelStateSucceeded")
         self.resume(frame, lambda f, s: self.conclude(f, s, results, True))
 
     # --- Map -----------------------------------------------------------------------------
@@ -88,7 +88,7 @@ class FanoutHandlers:
         limit = self._map_number(state, sc, bindings, "MaxConcurrency", state.max_concurrency,
                                  state.max_concurrency_path)
         distributed = state.mode == "DISTRIBUTED"
-        self.emit(frame, history.map_started(len(items)))
+        self.emit(frame, history.map_started, len(items))
         tolerated_count = self._map_number(state, sc, bindings, "ToleratedFailureCount",
                                            state.tolerated_failure_count,
                                            state.tolerated_failure_count_path)
@@ -100,7 +100,7 @@ class FanoutHandlers:
         if distributed:
             execution_id = str(self.ex.context.get("Execution", {}).get("Id", ""))
             run_arn = execution_id.replace(":execution:", ":mapRun:") + f"/{state.name}:{self.next_id('m')}"
-            self.emit(frame, ("MapRunStarted", {"mapRunStartedEventDetails": {"mapRunArn": run_arn}}))
+            self.emit(frame, history.map_run_started, run_arn)
         frame["wait"] = {"kind": "children", "type": "map", "inputs": inputs, "next": 0,
                          "running": [], "results": [None] * len(inputs), "failed": 0, "finished": 0,
                          "limit": int(limit or 0), "tolerated_count": tolerated_count,
@@ -182,7 +182,7 @@ class FanoutHandlers:
             wait["next"] += 1
             quiet = wait["distributed"]
             if not quiet:
-                self.emit(frame, history.map_iteration("Started", state.name, index))
+                self.emit(frame, history.map_iteration, "Started", state.name, index)
             child = self.new_frame(frame, processor.key, wait["inputs"][index],
                                    {"index": index, "quiet": quiet or bool(frame.get("quiet")),
                                     "prev": frame["prev"]})
@@ -196,8 +196,8 @@ class FanoutHandlers:
         results = wait["results"]
         frame["wait"] = None
         if wait["distributed"]:
-            self.emit(frame, history.bare("MapRunSucceeded"))
-        self.emit(frame, history.bare("MapStateSucceeded"))
+            self.emit(frame, history.bare, "MapRunSucceeded")
+        self.emit(frame, history.bare, "MapStateSucceeded")
         self.resume(frame, lambda f, s: self.conclude(f, s, results, True))
 
     # --- children ------------------------------------------------------------------------
@@ -231,11 +231,11 @@ class FanoutHandlers:
         if err is None:
             wait["results"][index] = output
             if not quiet:
-                self.emit(parent, history.map_iteration("Succeeded", state.name, index))
+                self.emit(parent, history.map_iteration, "Succeeded", state.name, index)
             self._launch(parent, state)
             return
         if not quiet:
-            self.emit(parent, history.map_iteration("Failed", state.name, index))
+            self.emit(parent, history.map_iteration, "Failed", state.name, index)
         wait["failed"] += 1
         wait["results"][index] = {"Error": err.error, "Cause": err.cause}
         total = len(wait["inputs"])
@@ -248,7 +248,7 @@ class FanoutHandlers:
                 err = StatesError(EXCEED_TOLERATED_FAILURE_THRESHOLD,
                                   "The specified tolerated failure threshold was exceeded")
             if quiet:
-                self.emit(parent, history.bare("MapRunFailed"))
+                self.emit(parent, history.bare, "MapRunFailed")
             self.state_failed(parent, state, err)
             return
         self._launch(parent, state)
@@ -264,7 +264,7 @@ class FanoutHandlers:
         for child_id in list(wait["running"]):
             child = self.ex.frames.get(child_id)
             if wait["type"] == "map" and child is not None and not wait["distributed"]:
-                self.emit(frame, history.map_iteration("Aborted", state.name, child["index"]))
+                self.emit(frame, history.map_iteration, "Aborted", state.name, child["index"])
             self._drop_frame(child_id)
         frame["wait"] = None
 

@@ -162,3 +162,7 @@ def task_failed(resource: str, error: str, cause: str, timed_out: bool = False) 
         return f"Activity{what}", {f"activity{what}EventDetails": body}
     return f"Task{what}", {f"task{what}EventDetails": {
         "resourceType": resource_type, "resource": name, **body}}
+
+
+def map_run_started(map_run_arn: str) -> tuple[str, dict[str, Any]]:
+    return "MapRunStarted", {"mapRunStartedEventDetails": {"mapRunArn": map_run_arn}}

@@ -141,6 +141,10 @@ class Machine:
     states: dict[str, State]
     query_language: str = JSONPATH
     timeout_seconds: Any = ABSENT
+    # For each Pass state that only passes its input on, where the run of such states ends:
+    # (the first state that does work, or None for the end of the machine, and how many
+    # transitions were skipped). Used when no history is kept.
+    jumps: dict[str, tuple[str | None, int]] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,7 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
     """State behaviours; `self` is a step.Stepper."""
 
     def scope(self: Any, frame: dict[str, Any], state: State, data: Any) -> Scope:
-        return Scope(data, self.context_for(frame, state), self.variable_scopes(frame), self.rng())
+        return Scope(data, lambda: self.context_for(frame, state), self.variable_scopes(frame), self.rng)
 
     def conclude(self: Any, frame: dict[str, Any], state: State, result: Any, has_result: bool,
                  next_name: str | None = None) -> Done:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -93,13 +94,17 @@ class Stepper(StateHandlers):
 
     # --- plumbing ------------------------------------------------------------------------
 
-    def emit(self, frame: dict[str, Any] | None, event: tuple[str, dict[str, Any]]) -> int:
-        """Append a history event; returns its id (0 when the frame's events are not kept)."""
+    def emit(self, frame: dict[str, Any] | None, build: Callable[..., tuple[str, dict[str, Any]]],
+             *args: Any, **kwargs: Any) -> int:
+        """Append the history event `build(*args)`; returns its id (0 when not recorded).
+
+        The builder is only called when history is kept: Express runs skip the JSON encoding.
+        """
         if not self.record or (frame is not None and frame.get("quiet")):
             return 0
         ex = self.ex
         ex.last_event_id += 1
-        event_type, details = event
+        event_type, details = build(*args, **kwargs)
         previous = frame["prev"] if frame is not None else ex.last_event_id - 1
         self.result.events.append({"id": ex.last_event_id, "previousEventId": previous,
                                    "timestamp": self.now, "type": event_type, **details})
@@ -130,7 +135,7 @@ class Stepper(StateHandlers):
     def context_for(self, frame: dict[str, Any], state: State) -> dict[str, Any]:
         context = dict(self.ex.context)
         # AWS documents State.RetryCount, but recorded executions show it only while retrying.
-        context["State"] = {"EnteredTime": frame.get("entered_time", iso_time(self.now)),
+        context["State"] = {"EnteredTime": iso_time(frame.get("entered_at", self.now)),
                             "Name": state.name}
         if frame.get("retry_count"):
             context["State"]["RetryCount"] = frame["retry_count"]
@@ -154,7 +159,7 @@ class Stepper(StateHandlers):
         ex = self.ex
         ex.seed = event.seed
         ex.context = {k: v for k, v in event.context.items() if k in ("Execution", "StateMachine")}
-        self.emit(None, history.execution_started(event.input, event.role_arn))
+        self.emit(None, history.execution_started, event.input, event.role_arn)
         root = self.new_frame(None, "", event.input, {})
         root["prev"] = 0
         timeout = self.definition.root.timeout_seconds
@@ -217,7 +222,16 @@ class Stepper(StateHandlers):
     def run(self, frame: dict[str, Any]) -> None:
         """Run states of `frame` until it waits or ends."""
         while self.ex.status == "RUNNING" and frame["id"] in self.ex.frames:
-            state = self.machine(frame).states[frame["state"]]
+            machine = self.machine(frame)
+            if not self.record and frame["phase"] == "enter" and frame["state"] in machine.jumps:
+                target, hops = machine.jumps[frame["state"]]
+                self.ex.transitions += hops
+                if target is None:
+                    self.frame_succeeded(frame, frame["input"])
+                    return
+                frame["state"] = target
+                continue
+            state = machine.states[frame["state"]]
             try:
                 done = self.execute(frame, state)
             except StatesError as err:
@@ -232,10 +246,10 @@ class Stepper(StateHandlers):
         retrying = frame["phase"] == "retry"
         frame["phase"] = "run"
         if not retrying:
-            frame["entered_time"] = iso_time(self.now)
+            frame["entered_at"] = self.now
             frame["retry_count"] = 0
-            frame["entered"] = self.emit(frame, history.state_entered(state.type, state.name,
-                                                                      frame["input"]))
+            frame["entered"] = self.emit(frame, history.state_entered, state.type, state.name,
+                                                                      frame["input"])
             frame["entered_id"] = frame["entered"] or self.ex.last_event_id
         try:
             handler = getattr(self, "enter_" + state.type.lower())
@@ -268,7 +282,8 @@ class Stepper(StateHandlers):
 
     def finish_state(self, frame: dict[str, Any], state: State, done: Done) -> bool:
         """Exit a state; True when the frame should keep running."""
-        if self.record or done.next is None:
+        # An output that is the input object itself was measured when it was produced.
+        if done.output is not frame["input"] and (self.record or done.next is None):
             size = len(json.dumps(done.output, separators=(",", ":"), ensure_ascii=False).encode())
             if size > MAX_PAYLOAD_BYTES:
                 self.state_failed(frame, state, StatesError(
@@ -276,7 +291,7 @@ class Stepper(StateHandlers):
                     "exceeding the maximum number of bytes service limit."))
                 return False
         if state.type != "Fail":
-            self.emit(frame, history.state_exited(state.type, state.name, done.output, done.assigned))
+            self.emit(frame, history.state_exited, state.type, state.name, done.output, done.assigned)
         frame["vars"].update(done.assigned)
         frame["attempts"] = {}
         frame["token"] = None
@@ -316,11 +331,11 @@ class Stepper(StateHandlers):
         ex.status = status
         ex.output, ex.error, ex.cause = output, error, cause
         if status == "SUCCEEDED":
-            self.emit(None, history.execution_succeeded(output))
+            self.emit(None, history.execution_succeeded, output)
         else:
             kind = {"FAILED": "ExecutionFailed", "TIMED_OUT": "ExecutionTimedOut",
                     "ABORTED": "ExecutionAborted"}[status]
-            self.emit(None, history.execution_ended(kind, error, cause))
+            self.emit(None, history.execution_ended, kind, error, cause)
         for task_id in list(ex.tasks):
             self.result.commands.append(CancelTask(task_id))
         for timer_id in list(ex.timers):
@@ -338,13 +353,13 @@ class Stepper(StateHandlers):
             self.end_execution("FAILED", None, err.error, err.cause)
             return
         if err.error == "States.QueryEvaluationError" and not getattr(err, "reported", False):
-            self.emit(frame, history.evaluation_failed(state.name, err.error, err.cause or "",
-                                                       getattr(err, "location", None)))
+            self.emit(frame, history.evaluation_failed, state.name, err.error, err.cause or "",
+                                                       getattr(err, "location", None))
         self.abort_children(frame)
         if self.try_retry(frame, state, err):
             return
         if state.type in ("Map", "Parallel"):
-            self.emit(frame, history.bare(f"{state.type}StateFailed"))
+            self.emit(frame, history.bare, f"{state.type}StateFailed")
         if self.try_catch(frame, state, err):
             return
         self.frame_failed(frame, err)

@@ -42,8 +42,8 @@ class TaskHandlers:
         heartbeat = self._seconds_field(state.heartbeat_seconds, sc, "HeartbeatSeconds")
         task_id = self.next_id("k")
         region = self.ex.context.get("Region", "us-east-1")
-        self.emit(frame, history.task_scheduled(state.resource, region, request, timeout, heartbeat))
-        self.emit(frame, history.task_started(state.resource))
+        self.emit(frame, history.task_scheduled, state.resource, region, request, timeout, heartbeat)
+        self.emit(frame, history.task_started, state.resource)
         self.ex.tasks[task_id] = {"frame": frame["id"], "resource": state.resource}
         wait: dict[str, Any] = {"kind": "task", "task": task_id, "heartbeat_seconds": heartbeat}
         if timeout is not None:
@@ -100,14 +100,14 @@ class TaskHandlers:
         frame, resource = found
         state = self.machine(frame).states[frame["state"]]
         if isinstance(event, TaskSucceeded):
-            self.emit(frame, history.task_succeeded(resource, event.output))
+            self.emit(frame, history.task_succeeded, resource, event.output)
 
             def produce(frame: dict[str, Any], state: Any) -> Done:
                 done: Done = self.conclude(frame, state, event.output, True)
                 return done
             self.resume(frame, produce)
             return
-        self.emit(frame, history.task_failed(resource, event.error, event.cause))
+        self.emit(frame, history.task_failed, resource, event.error, event.cause)
         self.state_failed(frame, state, StatesError(event.error, event.cause))
 
     def task_heartbeat(self: Any, task_id: str) -> None:
@@ -130,7 +130,7 @@ class TaskHandlers:
         frame, resource = found
         self.result.commands.append(CancelTask(task_id))
         error = HEARTBEAT_TIMEOUT if heartbeat else TIMEOUT
-        self.emit(frame, history.task_failed(resource, error, "", timed_out=True))
+        self.emit(frame, history.task_failed, resource, error, "", timed_out=True)
         state = self.machine(frame).states[frame["state"]]
         self.state_failed(frame, state, StatesError(error, None))
 
