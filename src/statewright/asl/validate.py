@@ -42,7 +42,7 @@ _MACHINE_EXTRA: Final[dict[str, frozenset[str]]] = {
     "iterator": frozenset({"ProcessorConfig"}),
     "processor": frozenset({"ProcessorConfig", "QueryLanguage"}),
 }
-_TERMINAL_TYPES: Final = frozenset({"Succeed", "Fail"})
+_TERMINAL_TYPES: Final = ("Succeed", "Fail")  # a tuple: Type may be any JSON value
 
 
 def validate(definition: str | dict[str, Any]) -> list[Diagnostic]:
@@ -184,7 +184,9 @@ def _graph(c: Collector, raw: dict[str, Any], states: dict[str, Any], location: 
         return
     # AWS's test is local: a state is reachable when StartAt or another state names it. (A state
     # named only from a detached loop passes; a missing StartAt does not cascade to its successors.)
-    seen = {start} | {target for targets in edges.values() for target in targets}
+    seen = {target for targets in edges.values() for target in targets}
+    if isinstance(start, str):
+        seen.add(start)
     for name in states:
         if name not in seen:
             c.error(MISSING_TARGET, f'State "{name}" is not reachable.',
