@@ -76,8 +76,10 @@ def parse_definition(definition: str | dict[str, Any], *, check: bool = True) ->
 
 def _machine(raw: dict[str, Any], key: str, language: str, machines: dict[str, Machine]) -> Machine:
     language = raw.get("QueryLanguage", language)
-    states = {name: _state(name, body, key, language, machines)
-              for name, body in raw["States"].items()}
+    bodies = dict(raw["States"])
+    if isinstance(bodies.get("QueryLanguage"), str):  # see validate.py: a sample-compatible slip
+        language = bodies.pop("QueryLanguage")
+    states = {name: _state(name, body, key, language, machines) for name, body in bodies.items()}
     machine = Machine(key=key, start_at=raw["StartAt"], states=states, query_language=language,
                       timeout_seconds=raw.get("TimeoutSeconds", ABSENT), jumps=_jumps(states))
     machines[key] = machine

@@ -107,9 +107,18 @@ class _Walker:
             return
         if not isinstance(states, dict):
             return
+        if isinstance(states.get("QueryLanguage"), str):
+            # Written inside States by mistake in published AWS samples that deploy; read it as
+            # the machine's query language and warn, rather than reject a definition AWS runs.
+            c.diagnostics.append(Diagnostic(
+                "WARNING", "SCHEMA_VALIDATION_FAILED", "Field 'QueryLanguage' belongs beside "
+                "'States', not inside it; it is read as the state machine's query language",
+                child(child(location, "States"), "QueryLanguage")))
+            language = self._language({"QueryLanguage": states["QueryLanguage"]}, location, language)
+            states = {k: v for k, v in states.items() if k != "QueryLanguage"}
         for name, state in states.items():
             self.state(name, state, child(child(location, "States"), name), language)
-        _graph(c, raw, states, location)
+        _graph(c, {**raw, "States": states}, states, location)
 
     def _language(self, raw: dict[str, Any], location: str, inherited: str) -> str:
         if "QueryLanguage" not in raw:

@@ -70,4 +70,4 @@ def _benchmark(definition: object, execution_input: object, repeat: int, history
     elapsed = max(time.perf_counter() - started, 1e-9)
     click.echo(json.dumps({"executions_per_s": round(repeat / elapsed, 1),
                            "transitions_per_s": round(transitions / elapsed, 1),
-                           "executions": repeat}))
+                           "executions": repeat, "transitions": transitions}))
