@@ -1,0 +1,56 @@
+// Boots the console: one hash route per view, and a list of sections that later pages
+// (Lambda, logs, tables, buckets) join by adding an entry to SECTIONS.
+
+import { h, errorNotice, replace } from "./dom.js";
+import { parseHash } from "./router.js";
+import { machinesView } from "./views/machines.js";
+import { machineView } from "./views/machine.js";
+import { createView } from "./views/create.js";
+import { executionsView } from "./views/executions.js";
+import { executionView } from "./views/execution.js";
+
+const SECTIONS = [
+  {
+    id: "state-machines", label: "State machines",
+    route: ([, arg]) => (arg === "new" ? createView : arg ? machineView : machinesView),
+  },
+  {
+    id: "executions", label: "Executions",
+    route: ([, arg]) => (arg ? executionView : executionsView),
+  },
+];
+
+const main = document.getElementById("main");
+let dispose = null;
+let generation = 0;
+
+function renderNav(current) {
+  const nav = document.getElementById("nav");
+  replace(nav, SECTIONS.map((s) => h("a", {
+    href: `#/${s.id}`, "aria-current": s.id === current ? "page" : null,
+  }, s.label)));
+}
+
+async function route() {
+  if (typeof dispose === "function") dispose();
+  dispose = null;
+  const mine = ++generation;
+  const { segments, params } = parseHash();
+  const section = SECTIONS.find((s) => s.id === segments[0]) || SECTIONS[0];
+  const resolved = segments.length ? segments : [section.id];
+  renderNav(section.id);
+  const view = section.route(resolved);
+  const root = h("div", { class: "view" });
+  main.replaceChildren(root);
+  try {
+    const cleanup = await view(root, { segments: resolved, params });
+    // The user may have moved on while this view was loading; stop its timers at once.
+    if (mine !== generation) { if (typeof cleanup === "function") cleanup(); } else dispose = cleanup;
+  } catch (err) {
+    console.error(err);
+    replace(root, errorNotice(err, route));
+  }
+}
+
+window.addEventListener("hashchange", route);
+route();

@@ -1,0 +1,162 @@
+// One execution: its graph coloured from the event history (polled while it runs), the
+// selected state's data, the history table, the timeline, and stop / redrive / callback.
+
+import { sfn, sfnAll, toDate } from "../api.js";
+import { arnName, errorNotice, formatDate, formatDuration, h, notice, replace, statusBadge, toast } from "../dom.js";
+import { analyzeHistory, asJson } from "../history/analyze.js";
+import { waitingTokens } from "../history/token.js";
+import { href, navigate, updateParams } from "../router.js";
+import { openCallbackDialog } from "../widgets/callback-dialog.js";
+import { graphPanel } from "../widgets/graph-panel.js";
+import { historyTable } from "../widgets/history-table.js";
+import { openStartDialog } from "../widgets/start-dialog.js";
+import { stateDetail } from "../widgets/state-detail.js";
+import { tabs } from "../widgets/tabs.js";
+import { timeline } from "../widgets/timeline.js";
+
+const POLL_MS = 1000;
+const REDRIVABLE = new Set(["FAILED", "TIMED_OUT", "ABORTED"]);
+
+async function loadDefinition(execution) {
+  try {
+    const d = await sfn("DescribeStateMachineForExecution", { executionArn: execution.executionArn });
+    return JSON.parse(d.definition);
+  } catch {
+    const d = await sfn("DescribeStateMachine", { stateMachineArn: execution.stateMachineArn });
+    return JSON.parse(d.definition);
+  }
+}
+
+// States by name across all nesting levels, for finding a waiting task's Parameters.
+function indexStates(machine, found = new Map()) {
+  for (const [name, state] of Object.entries((machine && machine.States) || {})) {
+    if (!state || typeof state !== "object") continue;
+    if (!found.has(name)) found.set(name, state);
+    for (const branch of state.Branches || []) indexStates(branch, found);
+    indexStates(state.ItemProcessor || state.Iterator, found);
+  }
+  return found;
+}
+
+export async function executionView(root, { segments, params }) {
+  const arn = segments[1];
+  replace(root, notice("loading", "Loading execution…"));
+  let execution = await sfn("DescribeExecution", { executionArn: arn });
+  const definition = await loadDefinition(execution);
+  const states = indexStates(definition);
+  let selected = params.state || null;
+  let analysis = null;
+  let tokens = [];
+  let timer = null;
+  let disposed = false;
+
+  const headerBox = h("div", {});
+  const banner = h("div", {});
+  const panel = graphPanel({ withLegend: true, onSelect: (name) => select(name) });
+  const detail = stateDetail({ onCallback: (token) => callback(token) });
+  const history = historyTable();
+  const tl = timeline({ onSelect: (name) => select(name) });
+  const io = h("div", { class: "io" });
+  const tabBar = tabs({
+    history: { label: "Event history", el: history.el },
+    timeline: { label: "Timeline", el: tl.el },
+    io: { label: "Execution input & output", el: io },
+  }, params.tab || "history", (id) => updateParams({ tab: id }));
+
+  replace(root, headerBox, banner,
+    h("div", { class: "exec-main" }, h("div", { class: "exec-graph" }, panel.el), detail.el), tabBar.el);
+  const graph = panel.draw(definition);
+
+  function select(name) {
+    selected = name;
+    graph.select(name);
+    updateParams({ state: name });
+    detail.render(analysis, name, tokens);
+  }
+
+  function callback(token) {
+    openCallbackDialog(tokens, { preselect: token, onSent: (kind) => { toast(`Task ${kind} sent`); refresh(); } });
+  }
+
+  function renderHeader() {
+    const start = toDate(execution.startDate);
+    const stop = toDate(execution.stopDate);
+    const running = execution.status === "RUNNING";
+    const actions = [
+      h("button", {
+        type: "button", id: "callback-button", disabled: !tokens.length,
+        title: tokens.length ? "Send a task token result" : "No task is waiting for a callback", onclick: () => callback(),
+      }, `Complete callback${tokens.length ? ` (${tokens.length})` : ""}`),
+      running ? h("button", { type: "button", id: "stop-button", class: "danger", onclick: stop }, "Stop") : null,
+      REDRIVABLE.has(execution.status) ? h("button", { type: "button", id: "redrive-button", onclick: redrive }, "Redrive") : null,
+      h("button", {
+        type: "button", id: "rerun-button",
+        onclick: () => openStartDialog(execution.stateMachineArn, {
+          initialInput: JSON.stringify(asJson(execution.input) ?? {}, null, 2),
+          onStarted: (execArn) => navigate(["executions", execArn]),
+        }),
+      }, "New execution"),
+    ];
+    replace(headerBox, h("div", { class: "view-header" },
+      h("div", {},
+        h("p", { class: "crumbs" }, h("a", { href: href(["state-machines"]) }, "State machines"), " / ",
+          h("a", { href: href(["state-machines", execution.stateMachineArn], { tab: "executions" }) }, arnName(execution.stateMachineArn)), " / "),
+        h("h1", {}, execution.name, " ", h("span", { id: "execution-status" }, statusBadge(execution.status))),
+        h("p", { class: "meta" }, `Started ${formatDate(start)}`, stop ? ` · ended ${formatDate(stop)}` : "",
+          start ? ` · ${formatDuration((stop || new Date()) - start)}` : "",
+          execution.redriveCount ? ` · redriven ${execution.redriveCount}×` : "")),
+      h("div", { class: "actions" }, actions)));
+    replace(banner, execution.error || execution.cause
+      ? notice("error", execution.error || "Failed", execution.cause || "") : null);
+    replace(io, h("div", { class: "io-grid" },
+      h("section", {}, h("h3", {}, "Input"), h("pre", { class: "json" }, JSON.stringify(asJson(execution.input), null, 2) ?? "—")),
+      h("section", {}, h("h3", {}, "Output"), h("pre", { class: "json" }, execution.output !== undefined ? JSON.stringify(asJson(execution.output), null, 2) : "—"))));
+  }
+
+  async function stop() {
+    if (!confirm(`Stop execution ${execution.name}?`)) return;
+    try {
+      await sfn("StopExecution", { executionArn: arn });
+      toast("Execution stopped");
+    } catch (err) {
+      toast(`${err.type}: ${err.message}`, "error");
+    }
+    refresh();
+  }
+
+  async function redrive() {
+    try {
+      await sfn("RedriveExecution", { executionArn: arn });
+      toast("Execution redriven");
+    } catch (err) {
+      toast(`${err.type}: ${err.message}`, "error");
+    }
+    refresh();
+  }
+
+  async function refresh() {
+    clearTimeout(timer);
+    try {
+      execution = await sfn("DescribeExecution", { executionArn: arn });
+      const events = await sfnAll("GetExecutionHistory", { executionArn: arn, maxResults: 1000 }, "events", 100000);
+      if (disposed) return;
+      analysis = analyzeHistory(events, execution.status);
+      tokens = execution.status === "RUNNING" ? waitingTokens(analysis, (name) => states.get(name)) : [];
+      graph.setStatuses(analysis.states);
+      renderHeader();
+      detail.render(analysis, selected, tokens);
+      history.render(analysis);
+      tl.render(analysis);
+      root.dataset.status = execution.status;
+    } catch (err) {
+      if (disposed) return;
+      replace(banner, errorNotice(err, refresh));
+    }
+    if (!disposed && execution.status === "RUNNING") timer = setTimeout(refresh, POLL_MS);
+  }
+
+  await refresh();
+  if (selected) graph.select(selected);
+  await tabBar.ready;
+  return () => { disposed = true; clearTimeout(timer); panel.dispose(); };
+}

@@ -1,0 +1,139 @@
+"""Browser fixtures for the console: Debian's Chromium driven by Python Playwright.
+
+Two kinds of server: `fake_site` (the console plus a canned Step Functions API, for exact
+histories and drawing) and `real_site` (`statewright serve` on a free port with a temp data
+dir, for end-to-end tests).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from statewright.console import routes
+
+from .fake_api import FakeStepFunctions
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+REPO = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian chromium is not installed (run scripts/install-browser.sh)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+class Site:
+    """A running server: its base URL and, for the fake one, the canned API."""
+
+    def __init__(self, base: str, api: FakeStepFunctions | None = None) -> None:
+        self.base = base
+        self.api = api
+
+    def url(self, fragment: str = "") -> str:
+        return f"{self.base}/console/{fragment}"
+
+
+@pytest.fixture(scope="session")
+def fake_site() -> Iterator[Site]:
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+
+    api = FakeStepFunctions()
+    app = Starlette(routes=[Route("/", api.endpoint, methods=["POST"]), *routes()])
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    try:
+        yield Site(f"http://127.0.0.1:{port}", api)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    exe = shutil.which("statewright", path=str(Path(sys.executable).parent)) or shutil.which("statewright")
+    if exe is None:
+        pytest.skip("the statewright command is not installed")
+    probe = subprocess.run([exe, "serve", "--help"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        pytest.skip("`statewright serve` is not available yet")
+    port = free_port()
+    data_dir = tmp_path_factory.mktemp("console-data")
+    log = open(data_dir / "server.log", "wb")  # noqa: SIM115 - closed in finally
+    proc = subprocess.Popen([exe, "serve", "--port", str(port), "--data-dir", str(data_dir)],
+                            stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/console/", timeout=1) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"statewright serve did not start: {(data_dir / 'server.log').read_text()}")
+            time.sleep(0.1)
+        yield Site(base)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    # The console must make no requests off its own origin (no CDNs, no fonts).
+    outside: list[str] = []
+    pg.on("request", lambda req: outside.append(req.url) if not req.url.startswith(("http://127.0.0.1", "data:")) else None)
+    try:
+        yield pg
+        assert errors == [], f"JavaScript errors: {errors}"
+        assert outside == [], f"requests off the origin: {outside}"
+    finally:
+        context.close()
