@@ -19,6 +19,7 @@ import logging
 import queue
 import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -90,7 +91,16 @@ class RunOutcome:
 
 
 class TaskNotFound(Exception):
-    """No running task has this token (never issued, answered already, or timed out)."""
+    """No running task has this token. `ended` tells a token whose task ended (answered,
+    timed out, cancelled) since this engine started from one it never issued."""
+
+    def __init__(self, token: str, ended: bool = False) -> None:
+        super().__init__(token)
+        self.ended = ended
+
+
+# How many ended tokens to remember, to answer "timed out" rather than "does not exist".
+ENDED_TOKENS_KEPT = 100_000
 
 
 @dataclass
@@ -137,6 +147,7 @@ class Engine:
         self.activities = ActivityQueues()
         self._runs: dict[str, Run] = {}
         self._tokens: dict[str, tuple[str, str]] = {}  # token → (execution ARN, task id)
+        self._ended_tokens: OrderedDict[str, None] = OrderedDict()
         self._tokens_lock = threading.Lock()
         self._inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._timers: list[tuple[float, int, str, str]] = []
@@ -219,8 +230,10 @@ class Engine:
         """SendTaskSuccess / SendTaskFailure: the first answer for a token wins."""
         with self._tokens_lock:
             found = self._tokens.pop(token, None)
+            if found is not None:
+                self._remember_ended(token)
         if found is None:
-            raise TaskNotFound(token)
+            raise TaskNotFound(token, token in self._ended_tokens)
         arn, task_id = found
         event: StepInput = (TaskFailed(task_id, error or "", cause or "") if failed
                             else TaskSucceeded(task_id, output))
@@ -232,7 +245,7 @@ class Engine:
         with self._tokens_lock:
             found = self._tokens.get(token)
         if found is None:
-            raise TaskNotFound(token)
+            raise TaskNotFound(token, token in self._ended_tokens)
         arn, task_id = found
         self._post(lambda: self._heartbeat(arn, task_id))
 
@@ -294,9 +307,12 @@ class Engine:
 
     def _start_input(self, spec: StartSpec, now: float) -> ExecutionStart:
         execution_input = json.loads(spec.input_text)
+        execution = {"Id": spec.arn, "Input": execution_input, "Name": spec.name,
+                     "RoleArn": spec.role_arn, "StartTime": iso_time(now)}
+        if not spec.express:  # Express executions cannot be redriven: AWS leaves the count out
+            execution["RedriveCount"] = 0
         context = {
-            "Execution": {"Id": spec.arn, "Input": execution_input, "Name": spec.name,
-                          "RoleArn": spec.role_arn, "StartTime": iso_time(now), "RedriveCount": 0},
+            "Execution": execution,
             "StateMachine": {"Id": spec.version_arn or spec.state_machine_arn,
                              "Name": spec.state_machine_name},
         }
@@ -437,8 +453,15 @@ class Engine:
         if task is not None:
             with self._tokens_lock:
                 self._tokens.pop(task.token, None)
+                self._remember_ended(task.token)
             self.activities.withdraw(task.token)
         return task
+
+    def _remember_ended(self, token: str) -> None:
+        """Called with `_tokens_lock` held."""
+        self._ended_tokens[token] = None
+        if len(self._ended_tokens) > ENDED_TOKENS_KEPT:
+            self._ended_tokens.popitem(last=False)
 
     def _finish(self, run: Run, finished: Finished, now: float) -> None:
         outcome = RunOutcome(status=finished.status,

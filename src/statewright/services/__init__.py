@@ -1,0 +1,1 @@
+"""Local AWS-compatible services, one package each."""

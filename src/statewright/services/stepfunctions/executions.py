@@ -1,0 +1,271 @@
+"""Execution actions: start (async and sync), stop, describe, list, history, redrive, TestState."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import time
+import uuid
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import TYPE_CHECKING, Any
+
+from statewright.asl.definition import DefinitionError
+from statewright.asl.teststate import test_state as run_test_state
+from statewright.engine import StartSpec
+from statewright.store import ExecutionRecord, Resource
+
+from .arns import parse
+from .errors import ApiError, execution_missing, validation_error
+from .validation import (
+    MAX_DEFINITION,
+    name,
+    next_token,
+    one_of,
+    page_size,
+    page_start,
+    payload,
+    required_str,
+    string,
+)
+
+if TYPE_CHECKING:
+    from .service import StepFunctionsService
+
+STATUSES = ("RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE")
+# Express executions run for at most five minutes on AWS.
+SYNC_LIMIT_SECONDS = 300.0
+_PAYLOAD_KEYS = ("input", "output")
+
+
+def _target(service: StepFunctionsService, request: dict[str, Any]) -> tuple[Resource, Resource, Resource | None]:
+    """(what to run: machine or version, the machine, the alias used) for a StartExecution ARN."""
+    resource = service.machine_or_qualified(request.get("stateMachineArn"))
+    machine = service.machine_of(resource)
+    if resource.kind != "alias":
+        return resource, machine, None
+    routes = resource.body["routingConfiguration"]
+    chosen = random.choices(routes, weights=[route["weight"] for route in routes])[0]
+    version = service.store.get_resource(chosen["stateMachineVersionArn"])
+    if version is None:
+        raise ApiError("StateMachineDoesNotExist", f"State Machine Does Not Exist: '{chosen['stateMachineVersionArn']}'")
+    return version, machine, resource
+
+
+def _spec(service: StepFunctionsService, request: dict[str, Any], express_arn: bool) -> StartSpec:
+    runnable, machine, alias = _target(service, request)
+    execution_name = name(request, required=False) or str(uuid.uuid4())
+    input_text = payload(request, "input", "InvalidExecutionInput") or "{}"
+    string(request, "traceHeader", 256)
+    express = machine.body["type"] == "EXPRESS"
+    if express_arn or express:
+        arn = service.arns.express_execution(machine.name, execution_name, str(uuid.uuid4()))
+    else:
+        arn = service.arns.execution(machine.name, execution_name)
+    return StartSpec(arn=arn, state_machine_arn=machine.arn, state_machine_name=machine.name,
+                     name=execution_name, input_text=input_text,
+                     definition_text=runnable.body["definition"], role_arn=runnable.body["roleArn"],
+                     express=express, version_arn=runnable.arn if runnable.kind == "version" else None,
+                     alias_arn=alias.arn if alias else None)
+
+
+def start_execution(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
+    spec = _spec(service, request, express_arn=False)
+    try:
+        record = service.engine.start_execution(spec).result()
+    except KeyError:
+        existing = service.store.get_execution(spec.arn)
+        # AWS: the same name and input while it runs is the same request, answered again.
+        if existing is not None and existing.status == "RUNNING" and existing.body["input"] == spec.input_text:
+            return {"executionArn": existing.arn, "startDate": existing.start_date}
+        raise ApiError("ExecutionAlreadyExists", f"Execution Already Exists: '{spec.arn}'") from None
+    start_date = record.start_date if record is not None else time.time()
+    return {"executionArn": spec.arn, "startDate": start_date}
+
+
+def start_sync_execution(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
+    spec = _spec(service, request, express_arn=True)
+    if not spec.express:
+        raise ApiError("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine")
+    try:
+        outcome = service.engine.run_sync(spec).result(SYNC_LIMIT_SECONDS)
+    except FutureTimeout:
+        raise ApiError("ExecutionTimedOut", "The express execution did not end within five minutes") from None
+    answer: dict[str, Any] = {
+        "executionArn": spec.arn, "stateMachineArn": spec.version_arn or spec.state_machine_arn,
+        "name": spec.name, "startDate": outcome.start_date, "stopDate": outcome.stop_date,
+        "status": outcome.status, "input": spec.input_text, "inputDetails": {"included": True},
+        "billingDetails": {"billedMemoryUsedInMB": 64,
+                           "billedDurationInMilliseconds": _billed_ms(outcome.stop_date - outcome.start_date)},
+    }
+    if outcome.output is not None:
+        answer.update(output=outcome.output, outputDetails={"included": True})
+    if outcome.error is not None:
+        answer["error"] = outcome.error
+    if outcome.cause is not None:
+        answer["cause"] = outcome.cause
+    return answer
+
+
+def _billed_ms(seconds: float) -> int:
+    return max(100, math.ceil(seconds * 10) * 100)  # AWS bills Express in 100 ms steps
+
+
+def _execution(service: StepFunctionsService, request: dict[str, Any]) -> ExecutionRecord:
+    arn = required_str(request, "executionArn")
+    parse(arn, "execution")
+    record = service.store.get_execution(arn)
+    if record is None:
+        raise execution_missing(arn)
+    return record
+
+
+def stop_execution(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
+    record = _execution(service, request)
+    error = string(request, "error", 256)
+    cause = string(request, "cause", 32768)
+    if record.status == "RUNNING":
+        service.engine.stop_execution(record.arn, error, cause).result()
+        record = service.store.get_execution(record.arn) or record
+    return {"stopDate": record.stop_date or time.time()}
+
+
+def _redrive_status(record: ExecutionRecord) -> tuple[str, str]:
+    if record.status in ("RUNNING", "SUCCEEDED"):
+        return "NOT_REDRIVABLE", f"Execution is {record.status} and cannot be redriven"
+    return "NOT_REDRIVABLE", "Statewright does not redrive executions yet"
+
+
+def describe_execution(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
+    record = _execution(service, request)
+    body = record.body
+    answer: dict[str, Any] = {
+        "executionArn": record.arn, "stateMachineArn": record.state_machine, "name": record.name,
+        "status": record.status, "startDate": record.start_date, "input": body["input"],
+        "inputDetails": {"included": True}, "redriveCount": 0,
+    }
+    answer["redriveStatus"], answer["redriveStatusReason"] = _redrive_status(record)
+    if record.stop_date is not None:
+        answer["stopDate"] = record.stop_date
+    if body.get("output") is not None:
+        answer.update(output=body["output"], outputDetails={"included": True})
+    for key in ("error", "cause"):
+        if body.get(key) is not None:
+            answer[key] = body[key]
+    if body.get("versionArn"):
+        answer["stateMachineVersionArn"] = body["versionArn"]
+    if body.get("aliasArn"):
+        answer["stateMachineAliasArn"] = body["aliasArn"]
+    return answer
+
+
+def _list_item(record: ExecutionRecord) -> dict[str, Any]:
+    item: dict[str, Any] = {"executionArn": record.arn, "stateMachineArn": record.state_machine,
+                            "name": record.name, "status": record.status, "startDate": record.start_date,
+                            "redriveCount": 0}
+    if record.stop_date is not None:
+        item["stopDate"] = record.stop_date
+    if record.body.get("versionArn"):
+        item["stateMachineVersionArn"] = record.body["versionArn"]
+    if record.body.get("aliasArn"):
+        item["stateMachineAliasArn"] = record.body["aliasArn"]
+    return item
+
+
+def list_executions(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
+    if request.get("stateMachineArn") is None:
+        if request.get("mapRunArn") is not None:
+            raise ApiError("ResourceNotFound", f"Resource not found: '{request['mapRunArn']}'")
+        raise validation_error("stateMachineArn", None, "Must provide a StateMachine ARN or MapRun ARN")
+    resource = service.machine_or_qualified(request["stateMachineArn"])
+    machine = service.machine_of(resource)
+    if machine.body["type"] == "EXPRESS":
+        raise ApiError("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine")
+    status = one_of(request, "statusFilter", STATUSES)
+    scope = f"ListExecutions:{resource.arn}:{status}"
+    start, size = page_start(request, scope), page_size(request)
+    if resource.kind == "stateMachine":
+        page = service.store.list_executions(machine.arn, status, start, size + 1)
+    else:  # a version or an alias: filter the machine's executions by the ARN they were started with
+        key = "versionArn" if resource.kind == "version" else "aliasArn"
+        every = service.store.list_executions(machine.arn, status, 0, -1)
+        page = [record for record in every if record.body.get(key) == resource.arn][start:start + size + 1]
+    answer: dict[str, Any] = {"executions": [_list_item(record) for record in page[:size]]}
+    if len(page) > size:
+        answer["nextToken"] = next_token(scope, start + size)
+    return answer
+
+
+def _without_payloads(event: dict[str, Any]) -> dict[str, Any]:
+    trimmed = dict(event)
+    for key, value in event.items():
+        if key.endswith("EventDetails") and isinstance(value, dict):
+            trimmed[key] = {k: v for k, v in value.items() if k not in _PAYLOAD_KEYS}
+    return trimmed
+
+
+def get_execution_history(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
+    record = _execution(service, request)
+    reverse = bool(request.get("reverseOrder"))
+    include_data = request.get("includeExecutionData", True) is not False
+    scope = f"GetExecutionHistory:{record.arn}:{reverse}"
+    start, size = page_start(request, scope), page_size(request)
+    events = service.store.history(record.arn, start, size + 1, reverse)
+    page = events[:size] if include_data else [_without_payloads(event) for event in events[:size]]
+    answer: dict[str, Any] = {"events": page}
+    if len(events) > size:
+        answer["nextToken"] = next_token(scope, start + size)
+    return answer
+
+
+def redrive_execution(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
+    record = _execution(service, request)
+    string(request, "clientToken", 64)
+    status, reason = _redrive_status(record)
+    raise ApiError("ExecutionNotRedrivable", reason)
+
+
+def test_state(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
+    definition = required_str(request, "definition", MAX_DEFINITION)
+    service.check_role(request, required=False)
+    input_text = payload(request, "input", "InvalidExecutionInput") or "{}"
+    level = one_of(request, "inspectionLevel", ("INFO", "DEBUG", "TRACE"), "INFO") or "INFO"
+    variables_text = payload(request, "variables", "InvalidExecutionInput", None)
+    variables = json.loads(variables_text) if variables_text is not None else None
+    if variables is not None and not isinstance(variables, dict):
+        raise validation_error("variables", variables_text, "Member must be a JSON object")
+    try:
+        answer = run_test_state(definition, json.loads(input_text), state_name=string(request, "stateName"),
+                                inspection_level=level, variables=variables)
+    except DefinitionError as error:
+        from statewright.asl.validate import format_invalid_definition
+        raise ApiError("InvalidDefinition", format_invalid_definition(error.diagnostics)) from None
+    except ValueError as error:
+        raise ApiError("ValidationException", str(error)) from None
+    return _test_state_wire(answer)
+
+
+def _test_state_wire(answer: dict[str, Any]) -> dict[str, Any]:
+    """Payloads travel as JSON text on the wire (output, and each inspectionData stage)."""
+    wire = dict(answer)
+    if "output" in wire:
+        wire["output"] = json.dumps(wire["output"], separators=(",", ":"), ensure_ascii=False)
+    inspection = wire.get("inspectionData")
+    if isinstance(inspection, dict):
+        wire["inspectionData"] = {
+            key: value if isinstance(value, dict) and key in ("request", "response")
+            else json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+            for key, value in inspection.items()}
+    return wire
+
+
+ACTIONS = {
+    "StartExecution": start_execution,
+    "StartSyncExecution": start_sync_execution,
+    "StopExecution": stop_execution,
+    "DescribeExecution": describe_execution,
+    "ListExecutions": list_executions,
+    "GetExecutionHistory": get_execution_history,
+    "RedriveExecution": redrive_execution,
+    "TestState": test_state,
+}
