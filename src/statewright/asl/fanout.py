@@ -185,7 +185,7 @@ class FanoutHandlers:
                 self.emit(frame, history.map_iteration, "Started", state.name, index)
             child = self.new_frame(frame, processor.key, wait["inputs"][index],
                                    {"index": index, "quiet": quiet or bool(frame.get("quiet")),
-                                    "prev": frame["prev"]})
+                                    "prev": frame["prev"], "isolated": quiet})
             wait["running"].append(child["id"])
             self.queue.append(child["id"])
         if wait["finished"] == len(wait["inputs"]):

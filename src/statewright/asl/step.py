@@ -128,6 +128,8 @@ class Stepper(StateHandlers):
         current: dict[str, Any] | None = frame
         while current is not None:
             scopes.append(current["vars"])
+            if current.get("isolated"):
+                break  # a Distributed Map's child workflows cannot see outer variables
             parent = current.get("parent")
             current = self.ex.frames.get(parent) if parent else None
         return scopes
@@ -290,6 +292,13 @@ class Stepper(StateHandlers):
                     DATA_LIMIT_EXCEEDED, f"The state/task '{state.name}' returned a result with a size "
                     "exceeding the maximum number of bytes service limit."))
                 return False
+        if done.assigned and len(json.dumps(done.assigned, separators=(",", ":"),
+                                            ensure_ascii=False).encode()) > MAX_PAYLOAD_BYTES:
+            # AWS allows up to 256 KiB of variables assigned by one state.
+            self.state_failed(frame, state, StatesError(
+                DATA_LIMIT_EXCEEDED, f"The state '{state.name}' assigned variables with a size "
+                "exceeding the maximum number of bytes service limit."))
+            return False
         if state.type != "Fail":
             self.emit(frame, history.state_exited, state.type, state.name, done.output, done.assigned)
         frame["vars"].update(done.assigned)
