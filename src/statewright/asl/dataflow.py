@@ -15,7 +15,7 @@ from typing import Any
 from . import jsonata, payload
 from .errors import RESULT_PATH_MATCH_FAILURE, RUNTIME, StatesError
 from .model import ABSENT, State
-from .paths import Path, PathNotFound, compile_path
+from .paths import Path, PathNotFound, compile_path, set_path
 
 
 class Scope:
@@ -25,17 +25,26 @@ class Scope:
     and building them is most of the cost of a simple state.
     """
 
-    __slots__ = ("data", "_context", "variables", "_rng", "_make_context", "_make_rng")
+    __slots__ = ("data", "_context", "_variables", "_rng", "_make_context", "_make_rng",
+                 "_make_variables")
 
     def __init__(self, data: Any, context: dict[str, Any] | Callable[[], dict[str, Any]],
-                 variables: list[dict[str, Any]],
+                 variables: list[dict[str, Any]] | Callable[[], list[dict[str, Any]]],
                  rng: random.Random | Callable[[], random.Random]) -> None:
         self.data = data
-        self.variables = variables  # innermost scope first
+        self._variables = variables if isinstance(variables, list) else None
+        self._make_variables = None if isinstance(variables, list) else variables
         self._context = context if isinstance(context, dict) else None
         self._make_context = None if isinstance(context, dict) else context
         self._rng = rng if isinstance(rng, random.Random) else None
         self._make_rng = None if isinstance(rng, random.Random) else rng
+
+    @property
+    def variables(self) -> list[dict[str, Any]]:
+        """Variable scopes, innermost first."""
+        if self._variables is None:
+            self._variables = self._make_variables() if self._make_variables else []
+        return self._variables
 
     @property
     def context(self) -> dict[str, Any]:
@@ -57,7 +66,8 @@ class Scope:
 
 
     def with_data(self, data: Any) -> Scope:
-        inner = Scope(data, self._context or {}, self.variables, self._rng or random.Random(0))
+        inner = Scope(data, self._context or {}, self._variables or [], self._rng or random.Random(0))
+        inner._variables, inner._make_variables = self._variables, self._make_variables
         inner._context, inner._make_context = self._context, self._make_context
         inner._rng, inner._make_rng = self._rng, self._make_rng
         return inner
@@ -137,8 +147,6 @@ def place_result(result_path: Path | None | Any, raw_input: Any, result: Any) ->
     if result_path is None:
         return raw_input
     try:
-        from .paths import set_path
-
         return set_path(raw_input, result_path, result)
     except PathNotFound:
         raise StatesError(RESULT_PATH_MATCH_FAILURE,

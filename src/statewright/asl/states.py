@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import choice, intrinsics, jsonata
 from .dataflow import (
@@ -24,11 +24,9 @@ from .dataflow import (
 from .errors import ALL, QUERY_EVALUATION_ERROR, RUNTIME, TASK_FAILED, TIMEOUT, UNCATCHABLE, StatesError
 from .fanout import FanoutHandlers
 from .model import ABSENT, ChoiceState, FailState, State, WaitState
+from .outcome import Done
 from .paths import Path, PathNotFound
 from .tasks import TaskHandlers
-
-if TYPE_CHECKING:
-    from .step import Done
 
 MAX_WAIT_SECONDS = 2**31 - 1
 _ISO_OFFSET = re.compile(
@@ -52,8 +50,6 @@ def parse_timestamp(text: Any) -> datetime | None:
 
 
 def _done(output: Any, state: State, assigned: dict[str, Any], next_name: str | None = None) -> Done:
-    from .step import Done
-
     return Done(output, next_name if next_name is not None else (None if state.end else state.next),
                 assigned)
 
@@ -62,14 +58,16 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
     """State behaviours; `self` is a step.Stepper."""
 
     def scope(self: Any, frame: dict[str, Any], state: State, data: Any) -> Scope:
-        return Scope(data, lambda: self.context_for(frame, state), self.variable_scopes(frame), self.rng)
+        return Scope(data, lambda: self.context_for(frame, state), lambda: self.variable_scopes(frame),
+                     self.rng)
 
     def conclude(self: Any, frame: dict[str, Any], state: State, result: Any, has_result: bool,
-                 next_name: str | None = None) -> Done:
+                 next_name: str | None = None, sc: Scope | None = None) -> Done:
         """Turn a state's result into its output and assignments, in either query language."""
         raw = frame["input"]
-        if state.jsonata:
+        if sc is None:
             sc = self.scope(frame, state, raw)
+        if state.jsonata:
             extra = {"result": result} if has_result else {}
             bindings = states_binding(raw, sc.context, **extra)
             default = result if has_result else raw
@@ -78,7 +76,6 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
                 output = None
             assigned = assign_variables(state.assign, True, sc, None, bindings)
             return _done(output, state, assigned, next_name)
-        sc = self.scope(frame, state, raw)
         if has_result and state.result_selector is not ABSENT and state.type != "Pass":
             from .dataflow import render
 
@@ -98,7 +95,7 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
         sc = self.scope(frame, state, frame["input"])
         value = effective_input(state, frame["input"], sc)
         pass_result = value if state.result is ABSENT else state.result
-        done = self.conclude(frame, state, pass_result, True)
+        done = self.conclude(frame, state, pass_result, True, sc=sc)
         return done
 
     def enter_succeed(self: Any, frame: dict[str, Any], state: State) -> Done:
@@ -279,8 +276,6 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
             else:
                 output = place_result(catcher.result_path, raw, error_output)
                 assigned = assign_variables(catcher.assign, False, sc, error_output, {})
-            from .step import Done
-
             done = Done(None if output is jsonata.UNDEFINED else output, catcher.next, assigned)
             frame["wait"] = None
             if self.finish_state(frame, state, done):

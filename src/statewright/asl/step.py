@@ -18,6 +18,7 @@ from typing import Any
 from . import history
 from .errors import DATA_LIMIT_EXCEEDED, RUNTIME, StatesError
 from .model import Definition, Machine, State
+from .outcome import Done
 from .states import StateHandlers
 from .types import (
     CancelTask,
@@ -69,15 +70,6 @@ class Execution:
         for key, value in data.items():
             setattr(execution, key, value)
         return execution
-
-
-@dataclass
-class Done:
-    """A state finished normally: go to `next` (None: the frame ends) with `output`."""
-
-    output: Any
-    next: str | None
-    assigned: dict[str, Any]
 
 
 class Stepper(StateHandlers):

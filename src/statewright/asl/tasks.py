@@ -17,7 +17,7 @@ from .paths import Path, PathNotFound
 from .types import CancelTask, RunTask, TaskFailed, TaskSucceeded
 
 if TYPE_CHECKING:
-    from .step import Done
+    from .outcome import Done
 
 DEFAULT_TASK_TIMEOUT = 99999999
 WAIT_FOR_TOKEN = ".waitForTaskToken"

@@ -16,7 +16,8 @@ from .definition import DefinitionError, load_json, parse_definition
 from .errors import StatesError
 from .model import ABSENT, Definition, Machine, State
 from .runner import TaskHandler, drive, execution_context
-from .step import Done, Execution, Stepper
+from .outcome import Done
+from .step import Execution, Stepper
 from .types import ExecutionStart, StepInput, StepResult
 
 
