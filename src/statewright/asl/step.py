@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -62,6 +61,8 @@ class Execution:
         self.transitions = 0
 
     def to_dict(self) -> dict[str, Any]:
+        """The state as plain JSON data. A shallow view, not a copy: serialise it (the durable
+        engine does, right away) before the next step changes the execution."""
         return dict(vars(self))
 
     @classmethod

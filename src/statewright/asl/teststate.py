@@ -15,8 +15,8 @@ from .dataflow import Scope, effective_input, jsonpath_output, select
 from .definition import DefinitionError, load_json, parse_definition
 from .errors import StatesError
 from .model import ABSENT, Definition, Machine, State
-from .runner import TaskHandler, drive, execution_context
 from .outcome import Done
+from .runner import TaskHandler, drive, execution_context
 from .step import Execution, Stepper
 from .types import ExecutionStart, StepInput, StepResult
 
