@@ -96,8 +96,10 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     port = free_port()
     data_dir = tmp_path_factory.mktemp("console-data")
     log = open(data_dir / "server.log", "wb")  # noqa: SIM115 - closed in finally
+    env = dict(os.environ, STATEWRIGHT_INTEGRATIONS="tests.console.integrations:register",
+               PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]))
     proc = subprocess.Popen([exe, "serve", "--port", str(port), "--data-dir", str(data_dir)],
-                            stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
+                            stdout=log, stderr=subprocess.STDOUT, cwd=REPO, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30

@@ -30,7 +30,9 @@ function edgePath(points) {
 
 function markers() {
   const arrow = (id) => s("marker", {
-    id, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse",
+    id, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 9, markerHeight: 9, orient: "auto-start-reverse",
+    // Fixed size: a thicker "taken" edge must not get a bigger arrowhead.
+    markerUnits: "userSpaceOnUse",
   }, s("path", { d: "M0,0 L10,5 L0,10 z", class: `arrow ${id}` }));
   return s("defs", {}, arrow("arrow-next"), arrow("arrow-catch"), arrow("arrow-default"), arrow("arrow-taken"));
 }

@@ -83,6 +83,8 @@ export async function createView(root, { params }) {
     clearTimeout(timer);
     timer = setTimeout(check, DEBOUNCE_MS);
   });
+  // A paste or blur checks at once; typing waits for a pause.
+  source.addEventListener("change", () => { clearTimeout(timer); check(); });
   type.addEventListener("change", check);
 
   form.addEventListener("submit", async (event) => {

@@ -78,16 +78,21 @@ export async function executionView(root, { segments, params }) {
     openCallbackDialog(tokens, { preselect: token, onSent: (kind) => { toast(`Task ${kind} sent`); refresh(); } });
   }
 
+  let headerKey = null;
   function renderHeader() {
+    // Re-render only on change: replacing the buttons every poll would eat clicks.
+    const key = JSON.stringify([execution.status, execution.stopDate, execution.redriveCount, tokens.length, execution.error]);
+    if (key === headerKey) return;
+    headerKey = key;
     const start = toDate(execution.startDate);
-    const stop = toDate(execution.stopDate);
+    const stopped = toDate(execution.stopDate);
     const running = execution.status === "RUNNING";
     const actions = [
       h("button", {
         type: "button", id: "callback-button", disabled: !tokens.length,
         title: tokens.length ? "Send a task token result" : "No task is waiting for a callback", onclick: () => callback(),
       }, `Complete callback${tokens.length ? ` (${tokens.length})` : ""}`),
-      running ? h("button", { type: "button", id: "stop-button", class: "danger", onclick: stop }, "Stop") : null,
+      running ? h("button", { type: "button", id: "stop-button", class: "danger", onclick: stopExecution }, "Stop") : null,
       REDRIVABLE.has(execution.status) ? h("button", { type: "button", id: "redrive-button", onclick: redrive }, "Redrive") : null,
       h("button", {
         type: "button", id: "rerun-button",
@@ -102,8 +107,8 @@ export async function executionView(root, { segments, params }) {
         h("p", { class: "crumbs" }, h("a", { href: href(["state-machines"]) }, "State machines"), " / ",
           h("a", { href: href(["state-machines", execution.stateMachineArn], { tab: "executions" }) }, arnName(execution.stateMachineArn)), " / "),
         h("h1", {}, execution.name, " ", h("span", { id: "execution-status" }, statusBadge(execution.status))),
-        h("p", { class: "meta" }, `Started ${formatDate(start)}`, stop ? ` · ended ${formatDate(stop)}` : "",
-          start ? ` · ${formatDuration((stop || new Date()) - start)}` : "",
+        h("p", { class: "meta" }, `Started ${formatDate(start)}`, stopped ? ` · ended ${formatDate(stopped)}` : "",
+          stopped && start ? ` · took ${formatDuration(stopped - start)}` : "",
           execution.redriveCount ? ` · redriven ${execution.redriveCount}×` : "")),
       h("div", { class: "actions" }, actions)));
     replace(banner, execution.error || execution.cause
@@ -113,7 +118,7 @@ export async function executionView(root, { segments, params }) {
       h("section", {}, h("h3", {}, "Output"), h("pre", { class: "json" }, execution.output !== undefined ? JSON.stringify(asJson(execution.output), null, 2) : "—"))));
   }
 
-  async function stop() {
+  async function stopExecution() {
     if (!confirm(`Stop execution ${execution.name}?`)) return;
     try {
       await sfn("StopExecution", { executionArn: arn });

@@ -42,7 +42,7 @@ export function stateDetail({ onCallback } = {}) {
     const waiting = tokens.filter((t) => t.name === name);
     replace(el,
       h("h2", {}, name),
-      h("p", {}, statusBadge(visit.status.toUpperCase()), ` ${visit.type} · `, picker),
+      h("p", {}, statusBadge(visit.status.toUpperCase()), ` ${visit.type}`, picker ? " · " : "", picker),
       h("p", { class: "meta" }, `Entered ${formatDate(visit.start)} · ${visit.end ? "took" : "running for"} ${formatDuration(end - visit.start)}`),
       failure ? h("section", { class: "error-box" }, h("h3", {}, "Error"),
         h("p", {}, h("strong", {}, failure.error || failure.type)), failure.cause ? h("pre", { class: "cause" }, String(failure.cause)) : null,

@@ -1,0 +1,46 @@
+"""Shared helpers for the console's browser tests."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+from urllib.parse import quote
+
+ROLE = "arn:aws:iam::123456789012:role/console-tests"
+
+
+def client(base: str) -> Any:
+    import boto3
+
+    return boto3.client("stepfunctions", endpoint_url=base, region_name="us-east-1",
+                        aws_access_key_id="test", aws_secret_access_key="test")
+
+
+def create(sfn: Any, name: str, definition: dict[str, Any]) -> str:
+    arn: str = sfn.create_state_machine(name=name, definition=json.dumps(definition), roleArn=ROLE)["stateMachineArn"]
+    return arn
+
+
+def wait_status(sfn: Any, execution_arn: str, until: tuple[str, ...] = ("SUCCEEDED", "FAILED", "ABORTED", "TIMED_OUT"),
+                timeout: float = 15) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        described: dict[str, Any] = sfn.describe_execution(executionArn=execution_arn)
+        if described["status"] in until or time.monotonic() > deadline:
+            return described
+        time.sleep(0.05)
+
+
+def fragment(kind: str, arn: str, **params: str) -> str:
+    """A console deep link, as the console builds it: #/executions/<encoded arn>?state=..."""
+    query = "&".join(f"{k}={quote(v, safe='')}" for k, v in params.items())
+    return f"#/{kind}/{quote(arn, safe='')}" + (f"?{query}" if query else "")
+
+
+def statuses(page: Any) -> dict[str, str]:
+    """State name -> the colour status the graph shows for it."""
+    result: dict[str, str] = page.evaluate(
+        "() => Object.fromEntries([...document.querySelectorAll('.node[data-node-id]')]"
+        ".map((n) => [n.dataset.state, n.dataset.status]))")
+    return result
