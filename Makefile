@@ -32,7 +32,8 @@ test: $(VENV)/.test-deps $(VENV)/.browser
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check src tests
 
-bench: $(BIN)/statewright
+bench: $(BIN)/statewright bench/install_peers.sh
+	bash bench/install_peers.sh
 	$(BIN)/python bench/run.py
 
 clean:
