@@ -474,3 +474,44 @@ def test_credentials_are_passed_to_the_run_task_command() -> None:
     result = step(definition, execution, ExecutionStart({}, {}), T0)
     assert next(c for c in result.commands if isinstance(c, RunTask)).credentials == {
         "RoleArn": "arn:aws:iam::1:role/x"}
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "AWS evaluates JSONPath Credentials like Parameters ('RoleArn.$': a path or intrinsic); tasks.py "
+    "enter_task passes state.credentials raw (definition.py keeps it uncompiled), so the RunTask carries "
+    "{'RoleArn.$': '$.role'} instead of the role ARN"))
+def test_credentials_role_arn_path_is_evaluated() -> None:
+    definition = parse_definition(_machine({"Credentials": {"RoleArn.$": "$.role"}}))
+    execution = Execution()
+    result = step(definition, execution, ExecutionStart({"role": "arn:aws:iam::1:role/x"}, {}), T0)
+    assert next(c for c in result.commands if isinstance(c, RunTask)).credentials == {
+        "RoleArn": "arn:aws:iam::1:role/x"}
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "AWS error-handling docs: States.DataLimitExceeded is reported when a connector's output is larger "
+    "than the 256 KiB payload quota; step.py finish_state only measures the state's *output*, so a large "
+    "task result discarded by ResultPath null passes"))
+def test_task_result_over_256_kib_is_data_limit_exceeded() -> None:
+    result = run(_machine({"ResultPath": None}), {}, tasks={"Work": lambda _: "x" * 300_000}, now=T0)
+    assert result.status == "FAILED"
+    assert result.error == "States.DataLimitExceeded"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "AWS error-handling docs: States.DataLimitExceeded is reported when the state's input after "
+    "Parameters processing is larger than the 256 KiB payload quota; tasks.py enter_task dispatches "
+    "the request without measuring it"))
+def test_task_parameters_over_256_kib_is_data_limit_exceeded() -> None:
+    definition = _machine({"Parameters": {"a.$": "$.s", "b.$": "$.s"}, "ResultPath": None})
+    result = run(definition, {"s": "y" * 150_000}, tasks={"Work": lambda _: 1}, now=T0)
+    assert result.status == "FAILED"
+    assert result.error == "States.DataLimitExceeded"
+
+
+def test_output_over_256_kib_is_not_caught_by_states_all() -> None:
+    definition = _machine({"Catch": [{"ErrorEquals": ["States.ALL"], "Next": "H"}]},
+                          ("H", {"Type": "Pass", "End": True}))
+    result = run(definition, {}, tasks={"Work": lambda _: "x" * 300_000}, now=T0)
+    assert result.status == "FAILED"
+    assert result.error == "States.DataLimitExceeded"
