@@ -44,3 +44,10 @@ def statuses(page: Any) -> dict[str, str]:
         "() => Object.fromEntries([...document.querySelectorAll('.node[data-node-id]')]"
         ".map((n) => [n.dataset.state, n.dataset.status]))")
     return result
+
+
+def wait_state(page: Any, name: str, status: str) -> None:
+    """Waits until the graph shows state `name` with `status` (the page polls while running)."""
+    page.wait_for_function(
+        "([name, status]) => [...document.querySelectorAll('.node[data-node-id]')]"
+        ".some((n) => n.dataset.state === name && n.dataset.status === status)", arg=[name, status])

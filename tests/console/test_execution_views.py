@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .helpers import client, create, fragment, statuses, wait_status
+from .helpers import client, create, fragment, statuses, wait_state, wait_status
 
 APPROVAL = {
     "StartAt": "Check",
@@ -88,7 +88,7 @@ def test_a_running_execution_is_shown_running_and_can_be_stopped(page: Any, real
     arn = sfn.start_execution(stateMachineArn=machine, input="{}")["executionArn"]
     wait_status(sfn, arn, until=("RUNNING",))
     open_execution(page, real_site, arn, "RUNNING")
-    page.wait_for_function("document.querySelector(\".node[data-state='Hold']\").dataset.status === 'running'")
+    wait_state(page, "Hold", "running")
     assert statuses(page) == {"Received": "succeeded", "Hold": "running", "Finish": "unreached"}
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator("#stop-button").click()

@@ -91,11 +91,13 @@ export function parseJsonInput(text) {
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (err) {
+    // V8 names a position for most errors, none when the text just stops: say where anyway.
     const m = /position (\d+)/.exec(err.message);
-    if (m) {
-      const pos = Number(m[1]);
+    const pos = m ? Number(m[1]) : /end of JSON/i.test(err.message) ? text.length : null;
+    if (pos !== null) {
       const before = text.slice(0, pos).split("\n");
-      return { ok: false, error: `${err.message.replace(/ in JSON at position \d+.*/, "")} at line ${before.length}, column ${before[before.length - 1].length + 1}` };
+      const what = err.message.replace(/ in JSON at position \d+.*/, "").replace(/ \(line \d+ column \d+\)/, "");
+      return { ok: false, error: `${what} at line ${before.length}, column ${before[before.length - 1].length + 1}` };
     }
     return { ok: false, error: err.message };
   }

@@ -75,7 +75,9 @@ export function renderJson(value, { onSelectPointer } = {}) {
       code.querySelectorAll(".diag").forEach((el) => el.remove());
       for (const diag of diagnostics) {
         let target = null;
-        for (let p = diag.location || ""; target === null; p = p.slice(0, Math.max(0, p.lastIndexOf("/")))) {
+        // AWS writes array steps as Branches[0]; the lines use JSON pointers (Branches/0).
+        const location = String(diag.location || "").replace(/\[(\d+)\]/g, "/$1");
+        for (let p = location; target === null; p = p.slice(0, Math.max(0, p.lastIndexOf("/")))) {
           target = lineEls.find((el) => el.dataset.pointer === p && !el.classList.contains("closing")) || null;
           if (!p) break;
         }
