@@ -269,10 +269,6 @@ def test_tolerated_failure_count_path() -> None:
     assert run(definition, {"xs": [1, 2], "ok": 1}, tasks={"Work": handler}, now=T0).status == "FAILED"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "With both ToleratedFailureCount and ToleratedFailurePercentage set, AWS fails the Map Run when either "
-    "threshold is exceeded; fanout.py _map_child_finished computes `exceeded` with `and`, so the Map "
-    "only fails when both are exceeded"))
 def test_either_tolerance_threshold_exceeded_fails_the_map() -> None:
     # 3 of 10 failed: the count (2) is exceeded, the percentage (50) is not.
     result = _flaky_map({1, 2, 3}, ToleratedFailureCount=2, ToleratedFailurePercentage=50)

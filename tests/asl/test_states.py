@@ -258,10 +258,6 @@ def test_parse_timestamp(text: Any, ok: bool) -> None:
     assert (parse_timestamp(text) is not None) == ok
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "AWS Wait state docs: in JSONata states Seconds must evaluate to an integer (0..99999999); "
-    "states.py _wait_seconds accepts any int|float, so 1.5 waits 1.5 s instead of failing with "
-    "States.QueryEvaluationError (whose own message already says \"Expected 'integer'\")"))
 def test_jsonata_wait_seconds_must_be_an_integer() -> None:
     result = _run({"W": {"Type": "Wait", "Seconds": "{% 1.5 %}", "End": True}}, {}, QueryLanguage="JSONata")
     assert result.status == "FAILED"

@@ -460,10 +460,6 @@ def test_to_dict_round_trips_through_json() -> None:
     assert json.dumps(restored.to_dict(), sort_keys=True) == json.dumps(data, sort_keys=True)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Execution.to_dict() returns dict(vars(self)), a shallow copy: frames, timers and tasks are the live "
-    "objects, so a checkpoint taken before a step changes when the step runs (the engine is safe only "
-    "because it json.dumps the dict at once)"))
 def test_to_dict_is_a_snapshot_unaffected_by_later_steps() -> None:
     definition = _definition({"T": _task(Next="U"), "U": _task()}, "T")
     execution, first = _start(definition)

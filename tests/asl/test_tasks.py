@@ -204,10 +204,6 @@ def test_retry_count_in_context_and_in_events() -> None:
     assert len(_events(result, "TaskStateEntered")) == 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "AWS documents $$.State.RetryCount as part of the Context object of a Task; on the first attempt it "
-    "is 0. step.py Stepper.context_for only adds RetryCount when frame['retry_count'] is non-zero, so "
-    "'$$.State.RetryCount' on the first attempt is States.Runtime"))
 def test_retry_count_is_zero_on_the_first_attempt() -> None:
     definition = _machine({"Parameters": {"count.$": "$$.State.RetryCount"}})
     result = run(definition, {}, tasks={"Work": lambda p: p}, now=T0)
@@ -476,10 +472,6 @@ def test_credentials_are_passed_to_the_run_task_command() -> None:
         "RoleArn": "arn:aws:iam::1:role/x"}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "AWS evaluates JSONPath Credentials like Parameters ('RoleArn.$': a path or intrinsic); tasks.py "
-    "enter_task passes state.credentials raw (definition.py keeps it uncompiled), so the RunTask carries "
-    "{'RoleArn.$': '$.role'} instead of the role ARN"))
 def test_credentials_role_arn_path_is_evaluated() -> None:
     definition = parse_definition(_machine({"Credentials": {"RoleArn.$": "$.role"}}))
     execution = Execution()
@@ -488,20 +480,12 @@ def test_credentials_role_arn_path_is_evaluated() -> None:
         "RoleArn": "arn:aws:iam::1:role/x"}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "AWS error-handling docs: States.DataLimitExceeded is reported when a connector's output is larger "
-    "than the 256 KiB payload quota; step.py finish_state only measures the state's *output*, so a large "
-    "task result discarded by ResultPath null passes"))
 def test_task_result_over_256_kib_is_data_limit_exceeded() -> None:
     result = run(_machine({"ResultPath": None}), {}, tasks={"Work": lambda _: "x" * 300_000}, now=T0)
     assert result.status == "FAILED"
     assert result.error == "States.DataLimitExceeded"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "AWS error-handling docs: States.DataLimitExceeded is reported when the state's input after "
-    "Parameters processing is larger than the 256 KiB payload quota; tasks.py enter_task dispatches "
-    "the request without measuring it"))
 def test_task_parameters_over_256_kib_is_data_limit_exceeded() -> None:
     definition = _machine({"Parameters": {"a.$": "$.s", "b.$": "$.s"}, "ResultPath": None})
     result = run(definition, {"s": "y" * 150_000}, tasks={"Work": lambda _: 1}, now=T0)

@@ -113,10 +113,6 @@ def test_json_text_definition() -> None:
     assert _test('{"Type": "Pass", "Result": 5, "End": true}', {})["output"] == 5
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "The TestState API answers status RETRIABLE (with inspectionData.errorDetails.retryIndex) when a "
-    "Retrier matches the error; teststate.py test_state drives every retry timer to the end and "
-    "_response reports FAILED"))
 def test_retriable_status_when_a_retrier_matches() -> None:
     def handler(_: Any) -> Any:
         raise TaskError("Flaky", "")
@@ -124,10 +120,6 @@ def test_retriable_status_when_a_retrier_matches() -> None:
     assert _test(state, {}, tasks={"Work": handler})["status"] == "RETRIABLE"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "The TestState API answers status CAUGHT_ERROR (nextState = the Catcher's Next, "
-    "inspectionData.errorDetails.catchIndex) when a Catcher handles the error; teststate.py _response "
-    "reports SUCCEEDED because _OneState.finish_state cannot tell a Catch from a normal exit"))
 def test_caught_error_status_when_a_catcher_matches() -> None:
     def handler(_: Any) -> Any:
         raise TaskError("Bad", "c")

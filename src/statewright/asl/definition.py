@@ -173,7 +173,7 @@ def _state(name: str, raw: dict[str, Any], parent_key: str, language: str,
             **common, resource=raw["Resource"],
             timeout_seconds=_number_field(raw, "TimeoutSeconds"),
             heartbeat_seconds=_number_field(raw, "HeartbeatSeconds"),
-            credentials=raw.get("Credentials", ABSENT))
+            credentials=_template(raw, "Credentials", common["query_language"] == JSONATA))
     if kind == "Choice":
         rules = tuple(_choice_rule(rule, jsonata) for rule in raw["Choices"])
         return ChoiceState(**common, choices=rules, default=raw.get("Default"))

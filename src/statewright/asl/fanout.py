@@ -241,8 +241,9 @@ class FanoutHandlers:
         total = len(wait["inputs"])
         count, pct = wait["tolerated_count"], wait["tolerated_pct"]
         tolerant = count is not None or pct is not None
-        exceeded = (count is None or wait["failed"] > count) and (
-            pct is None or (total and wait["failed"] * 100.0 / total > pct))
+        # Either threshold, when set, fails the Map once it is passed.
+        exceeded = (count is not None and wait["failed"] > count) or (
+            pct is not None and bool(total) and wait["failed"] * 100.0 / total > pct)
         if not tolerant or exceeded:
             if tolerant:
                 err = StatesError(EXCEED_TOLERATED_FAILURE_THRESHOLD,

@@ -130,9 +130,9 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
             return literal
         if path_text is ABSENT:
             return None
-        if isinstance(path_text, str) and path_text.startswith("States."):
-            return intrinsics.evaluate(intrinsics.parse(path_text), sc.resolve_text, sc.rng)
         try:
+            if isinstance(path_text, str) and path_text.startswith("States."):
+                return intrinsics.evaluate(intrinsics.parse(path_text), sc.resolve_text, sc.rng)
             return sc.resolve_text(path_text)
         except PathNotFound:
             raise StatesError(RUNTIME, f"Invalid path '{path_text}' : No results for path") from None
@@ -197,7 +197,9 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
             bindings = states_binding(raw, sc.context)
             if state.seconds is not ABSENT:
                 value = jsonata_eval(state.seconds, sc, bindings, "Seconds")
-                if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                if isinstance(value, float) and value.is_integer():
+                    value = int(value)
+                if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                     raise StatesError(QUERY_EVALUATION_ERROR, _bad_seconds(state.seconds, value))
                 return float(value)
             text = jsonata_eval(state.timestamp, sc, bindings, "Timestamp")

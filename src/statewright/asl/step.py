@@ -18,6 +18,7 @@ from . import history
 from .errors import DATA_LIMIT_EXCEEDED, RUNTIME, StatesError
 from .model import Definition, Machine, State
 from .outcome import Done
+from .paths import PathNotFound
 from .states import StateHandlers
 from .types import (
     CancelTask,
@@ -60,10 +61,14 @@ class Execution:
         self.cause: str | None = None
         self.transitions = 0
 
+    def to_json(self) -> str:
+        """The whole state as JSON text: what a durable engine checkpoints."""
+        return json.dumps(vars(self), separators=(",", ":"), ensure_ascii=False)
+
     def to_dict(self) -> dict[str, Any]:
-        """The state as plain JSON data. A shallow view, not a copy: serialise it (the durable
-        engine does, right away) before the next step changes the execution."""
-        return dict(vars(self))
+        """A snapshot as plain JSON data, unaffected by later steps."""
+        snapshot: dict[str, Any] = json.loads(self.to_json())
+        return snapshot
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Execution:
@@ -132,8 +137,9 @@ class Stepper(StateHandlers):
         # AWS documents State.RetryCount, but recorded executions show it only while retrying.
         context["State"] = {"EnteredTime": iso_time(frame.get("entered_at", self.now)),
                             "Name": state.name}
-        if frame.get("retry_count"):
-            context["State"]["RetryCount"] = frame["retry_count"]
+        # States that can retry always carry a RetryCount (0 on the first attempt).
+        if state.type in _RETRIABLE or frame.get("retry_count"):
+            context["State"]["RetryCount"] = frame.get("retry_count", 0)
         if frame.get("token"):
             context["Task"] = {"Token": frame["token"]}
         return context
@@ -252,6 +258,9 @@ class Stepper(StateHandlers):
             return result
         except StatesError as err:
             raise self.with_prefix(frame, state, err) from None
+        except PathNotFound as exc:  # a path no field-specific check caught: still a runtime error
+            raise self.with_prefix(frame, state, StatesError(
+                RUNTIME, f"Invalid path '{exc.path}': the path references no value")) from None
 
     def with_prefix(self, frame: dict[str, Any], state: State, err: StatesError) -> StatesError:
         """Runtime errors carry AWS's "An error occurred while executing the state…" prefix."""
@@ -367,6 +376,7 @@ class Stepper(StateHandlers):
         self.frame_failed(frame, err)
 
 
+_RETRIABLE = frozenset({"Task", "Parallel", "Map"})
 _PREFIXED = frozenset({RUNTIME, "States.QueryEvaluationError", "States.IntrinsicFailure"})
 
 

@@ -6,12 +6,20 @@ HeartbeatSeconds) and later receives TaskSucceeded/TaskFailed/TaskHeartbeat or a
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import TYPE_CHECKING, Any
 
 from . import history, jsonata
-from .dataflow import effective_input, jsonata_eval, states_binding
-from .errors import HEARTBEAT_TIMEOUT, QUERY_EVALUATION_ERROR, RUNTIME, TIMEOUT, StatesError
+from .dataflow import effective_input, jsonata_eval, render, select, states_binding
+from .errors import (
+    DATA_LIMIT_EXCEEDED,
+    HEARTBEAT_TIMEOUT,
+    QUERY_EVALUATION_ERROR,
+    RUNTIME,
+    TIMEOUT,
+    StatesError,
+)
 from .model import ABSENT, TaskState
 from .paths import Path, PathNotFound
 from .types import CancelTask, RunTask, TaskFailed, TaskSucceeded
@@ -38,6 +46,8 @@ class TaskHandlers:
             request = None if request is jsonata.UNDEFINED else request
         else:
             request = effective_input(state, raw, sc)
+        _check_size(request, state.name)
+        credentials = self._credentials(state, sc, raw)
         timeout = self._seconds_field(state.timeout_seconds, sc, "TimeoutSeconds")
         heartbeat = self._seconds_field(state.heartbeat_seconds, sc, "HeartbeatSeconds")
         task_id = self.next_id("k")
@@ -54,8 +64,17 @@ class TaskHandlers:
         self.result.commands.append(RunTask(
             task_id=task_id, resource=state.resource, parameters=request, state_name=state.name,
             timeout_seconds=timeout, heartbeat_seconds=heartbeat, token=frame.get("token"),
-            credentials=None if state.credentials is ABSENT else state.credentials))
+            credentials=credentials))
         return None
+
+    def _credentials(self: Any, state: TaskState, sc: Any, raw: Any) -> Any:
+        """`Credentials` is evaluated like Parameters (JSONPath) or Arguments (JSONata)."""
+        if state.credentials is ABSENT:
+            return None
+        if state.jsonata:
+            value = jsonata_eval(state.credentials, sc, states_binding(raw, sc.context), "Credentials")
+            return None if value is jsonata.UNDEFINED else value
+        return render(state.credentials, select(state.input_path, raw, sc), sc)
 
     def _seconds_field(self: Any, value: Any, sc: Any, field: str) -> float | None:
         if value is ABSENT:
@@ -101,6 +120,11 @@ class TaskHandlers:
         state = self.machine(frame).states[frame["state"]]
         if isinstance(event, TaskSucceeded):
             self.emit(frame, history.task_succeeded, resource, event.output)
+            try:
+                _check_size(event.output, state.name)
+            except StatesError as err:
+                self.state_failed(frame, state, err)
+                return
 
             def produce(frame: dict[str, Any], state: Any) -> Done:
                 done: Done = self.conclude(frame, state, event.output, True)
@@ -142,3 +166,17 @@ class TaskHandlers:
         self.cancel_timer(wait.get("timer"))
         self.cancel_timer(wait.get("heartbeat"))
         frame["wait"] = None
+
+
+MAX_PAYLOAD_BYTES = 256 * 1024
+
+
+def _check_size(value: Any, state_name: str) -> None:
+    """AWS's 256 KiB payload quota applies to what a task is sent and what it returns."""
+    if isinstance(value, str | int | float | bool) or value is None:
+        size = len(str(value).encode()) if isinstance(value, str) else 0
+        if size <= MAX_PAYLOAD_BYTES // 2:
+            return
+    if len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()) > MAX_PAYLOAD_BYTES:
+        raise StatesError(DATA_LIMIT_EXCEEDED, f"The state/task '{state_name}' returned a result with a "
+                          "size exceeding the maximum number of bytes service limit.")

@@ -17,14 +17,21 @@ from .errors import StatesError
 from .model import ABSENT, Definition, Machine, State
 from .outcome import Done
 from .runner import TaskHandler, drive, execution_context
+from .states import error_matches
 from .step import Execution, Stepper
 from .types import ExecutionStart, StepInput, StepResult
 
 
 class _OneState(Stepper):
-    """A Stepper that stops the top-level frame after its first state."""
+    """A Stepper that stops the top-level frame after its first state.
+
+    As TestState does, a Retrier that matches ends the test (RETRIABLE) instead of retrying,
+    and a Catcher that matches is reported as CAUGHT_ERROR.
+    """
 
     captured: tuple[State, Done] | None = None
+    error_details: dict[str, Any] | None = None
+    outcome: str | None = None
 
     def finish_state(self, frame: dict[str, Any], state: State, done: Done) -> bool:
         if frame["parent"] is not None:
@@ -33,6 +40,32 @@ class _OneState(Stepper):
         self.ex.status = "SUCCEEDED"
         self.ex.output = done.output
         return False
+
+    def try_retry(self, frame: dict[str, Any], state: State, err: StatesError) -> bool:
+        if frame["parent"] is not None:
+            return bool(super().try_retry(frame, state, err))
+        for index, retrier in enumerate(state.retry):
+            if error_matches(retrier.error_equals, err.error):
+                if frame["attempts"].get(str(index), 0) >= retrier.max_attempts:
+                    return False
+                cls = type(self)
+                cls.outcome = "RETRIABLE"
+                cls.error_details = {"error": err.error, "cause": err.cause, "retryIndex": index,
+                                     "retryBackoffIntervalSeconds": int(retrier.interval_seconds)}
+                self.ex.status = "FAILED"
+                self.ex.error, self.ex.cause = err.error, err.cause
+                return True
+        return False
+
+    def try_catch(self, frame: dict[str, Any], state: State, err: StatesError) -> bool:
+        if frame["parent"] is None:
+            for index, catcher in enumerate(state.catch):
+                if error_matches(catcher.error_equals, err.error):
+                    cls = type(self)
+                    cls.outcome = "CAUGHT_ERROR"
+                    cls.error_details = {"error": err.error, "cause": err.cause, "catchIndex": index}
+                    break
+        return bool(super().try_catch(frame, state, err))
 
 
 def _find_state(raw: dict[str, Any], name: str) -> tuple[dict[str, Any], str] | None:
@@ -78,6 +111,8 @@ def test_state(definition: str | dict[str, Any], state_input: Any, *, state_name
 
     class Capture(_OneState):
         captured = None
+        error_details = None
+        outcome = None
 
     def one_step(d: Definition, ex: Execution, event: StepInput, t: float, record: bool) -> StepResult:
         stepper = Capture(d, ex, t, record)
@@ -89,16 +124,30 @@ def test_state(definition: str | dict[str, Any], state_input: Any, *, state_name
         return stepper.result
 
     drive(parsed, execution, start, clock, tasks or {}, True, step_function=one_step)
-    return _response(parsed.root, execution, Capture.captured, state_input, inspection_level)
+    response = _response(parsed.root, execution, Capture.captured, state_input, inspection_level,
+                         Capture.outcome)
+    if Capture.error_details is not None:
+        if Capture.outcome == "RETRIABLE":
+            response.pop("output", None)
+        response.setdefault("inspectionData", {})["errorDetails"] = {
+            k: v for k, v in Capture.error_details.items() if k not in ("error", "cause")}
+        response["error"] = Capture.error_details["error"]
+        if Capture.error_details["cause"] is not None:
+            response["cause"] = Capture.error_details["cause"]
+        if inspection_level == "INFO":
+            response.pop("inspectionData", None)
+    return response
 
 
 def _response(machine: Machine, execution: Execution, captured: tuple[State, Done] | None,
-              state_input: Any, level: str) -> dict[str, Any]:
+              state_input: Any, level: str, outcome: str | None = None) -> dict[str, Any]:
     state = machine.states[machine.start_at]
     response: dict[str, Any] = {}
-    if captured is not None:
+    if outcome == "RETRIABLE":
+        response["status"] = "RETRIABLE"
+    elif captured is not None:
         _, done = captured
-        response["status"] = "SUCCEEDED"
+        response["status"] = outcome or "SUCCEEDED"
         response["output"] = done.output
         if done.next is not None and state.type != "Succeed":
             response["nextState"] = done.next
