@@ -95,8 +95,10 @@ def measure_workload(name: str) -> dict:
             if peer in problems:
                 continue  # it could not run this workload; do not pay for it again
             theirs = _sample(command)
-            if "error" in theirs or theirs.get("status", "SUCCEEDED") != "SUCCEEDED":
-                problems[peer] = "fails: " + str(theirs.get("error") or theirs.get("cause"))
+            if "rounds_s" not in theirs:  # the driver itself failed
+                problems[peer] = "fails: " + str(theirs.get("error"))
+            elif theirs.get("status", "SUCCEEDED") != "SUCCEEDED":
+                problems[peer] = f"fails: {theirs.get('error')}: {theirs.get('cause')}"
             elif theirs["output"] != expected:
                 problems[peer] = "unsupported: returns a different output"
             else:
