@@ -174,10 +174,6 @@ def test_fail_intrinsic_with_a_missing_path_does_not_raise(field: str) -> None:
     assert result.error == "States.Runtime"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "validate accepts a Choice rule whose Variable is a query path ('$.list[*]'; the ASL spec only asks "
-    "for a Path), but choice.py _reference_path (via definition.py _choice_rule) rejects it, so "
-    "run()/parse_definition raise DefinitionError for a definition that validated"))
 def test_choice_variable_query_path_that_validates_also_runs() -> None:
     definition = {"StartAt": "C", "States": {
         "C": {"Type": "Choice", "Choices": [{"Variable": "$.list[*]", "IsPresent": True, "Next": "P"}],

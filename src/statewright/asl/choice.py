@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from statewright.asl.errors import RUNTIME, StatesError
-from statewright.asl.paths import PathNotFound, is_reference_path
+from statewright.asl.paths import PathError, PathNotFound, compile_path
 
 Resolve = Callable[[str], Any]
 
@@ -366,9 +366,19 @@ def _reference_path(rule: dict[str, Any], field: str, where: str) -> str:
     if field not in rule:
         raise ValueError(f"{where}: 'Variable' is required")
     text = rule[field]
-    if not isinstance(text, str) or not is_reference_path(text):
-        raise ValueError(f"{where}: {field} must be a reference path such as '$.a.b', got {_show(text)}")
+    # AWS accepts any JSONPath here (a query such as `$.list[*]` compares the list it yields),
+    # so anything that compiles is allowed; only text that is no path at all is refused.
+    if not isinstance(text, str) or not _compiles(text):
+        raise ValueError(f"{where}: {field} must be a JSONPath such as '$.a.b', got {_show(text)}")
     return text
+
+
+def _compiles(text: str) -> bool:
+    try:
+        compile_path(text)
+    except PathError:
+        return False
+    return True
 
 
 def _show(value: Any) -> str:

@@ -85,7 +85,7 @@ def _task_name(resource: str, parameters: Any) -> tuple[str, bool]:
     return base, False
 
 
-def call_task(tasks: Mapping[str, TaskHandler], command: RunTask) -> StepInput:
+def call_task(tasks: Mapping[str, TaskHandler], command: RunTask) -> StepInput | None:
     """Run a task through the registry; any exception becomes a task failure."""
     name, wrapped = _task_name(command.resource, command.parameters)
     handler = tasks.get(name) or tasks.get(command.resource)
@@ -101,6 +101,10 @@ def call_task(tasks: Mapping[str, TaskHandler], command: RunTask) -> StepInput:
         return TaskFailed(command.task_id, exc.error, exc.cause)
     except Exception as exc:  # a handler's bug is the task's failure, as on Lambda
         return TaskFailed(command.task_id, type(exc).__name__, str(exc))
+    if command.token:
+        # A callback task waits for SendTaskSuccess/Failure with its token, not for the
+        # handler's return: with no API in memory, the execution stays RUNNING.
+        return None
     if wrapped and not command.token:
         result = {"ExecutedVersion": "$LATEST", "Payload": result, "StatusCode": 200}
     return TaskSucceeded(command.task_id, result)
@@ -131,7 +135,9 @@ def drive(definition: Definition, execution: Execution, first: StepInput, clock:
         events.extend(result.events)
         for command in result.commands:
             if isinstance(command, RunTask):
-                inbox.append(call_task(tasks, command))
+                answer = call_task(tasks, command)
+                if answer is not None:
+                    inbox.append(answer)
             elif isinstance(command, StartTimer):
                 heapq.heappush(timers, (command.due, len(timers) + len(cancelled), command.timer_id))
             elif isinstance(command, CancelTimer):

@@ -56,7 +56,9 @@ class TaskHandlers:
         self.emit(frame, history.task_started, state.resource)
         self.ex.tasks[task_id] = {"frame": frame["id"], "resource": state.resource}
         wait: dict[str, Any] = {"kind": "task", "task": task_id, "heartbeat_seconds": heartbeat}
-        if timeout is not None:
+        # AWS's default TimeoutSeconds (99999999 s) outlives any Standard execution (one year at
+        # most), so no timer is armed for it: a callback nobody answers just keeps waiting.
+        if timeout is not None and timeout < DEFAULT_TASK_TIMEOUT:
             wait["timer"] = self.start_timer(frame, "task-timeout", timeout)
         if heartbeat is not None:
             wait["heartbeat"] = self.start_timer(frame, "heartbeat", heartbeat)
