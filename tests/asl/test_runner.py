@@ -8,7 +8,7 @@ import pytest
 
 from statewright.asl.definition import DefinitionError, parse_definition
 from statewright.asl.runner import RunResult, TaskError, call_task, execution_context, run
-from statewright.asl.types import RunTask, TaskFailed, TaskSucceeded
+from statewright.asl.types import RunTask, TaskFailed
 
 LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:Work"
 
