@@ -44,5 +44,5 @@ def describe() -> dict:
         "aws_local_stepfunctions": _package_version(
             HERE / ".peers" / "node_modules" / "aws-local-stepfunctions" / "package.json"),
         "moto": _output([str(moto), "-c", "import moto; print(moto.__version__)"]),
-        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }

@@ -149,8 +149,10 @@ def _targets(results: dict) -> list[str]:
                     else f"Node peer {sides['node']['problem']}")
         measured += "; " + (f"{_ratio_cell(moto)} moto" if moto is not None
                             else f"moto {sides['moto']['problem']}")
+        verdict = ("n/a — neither peer runs it" if node is None and moto is None
+                   else _met(in_process_met(entry)))
         lines.append(f"| in-process: {entry['label']} | {measured} | ≥ 1.0× Node, ≥ 20× moto "
-                     f"| {_met(in_process_met(entry))} |")
+                     f"| {verdict} |")
     for workload, measured, target, met in _api_rows(results.get("api"), results):
         lines.append(f"| API: {workload} | {measured} | {target} | {met} |")
     return lines
