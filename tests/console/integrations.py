@@ -17,6 +17,13 @@ def _reject(params: Any, context: TaskContext) -> Any:
     raise TaskError("Order.Rejected", "the warehouse said no")
 
 
+def _charge(params: Any, context: TaskContext) -> Any:
+    if isinstance(params, dict) and params.get("card") == "declined":
+        raise TaskError("Card.Declined", "the card issuer declined the payment")
+    return {"charged": True}
+
+
 def register(registry: IntegrationRegistry) -> None:
     registry.register("arn:test:notify", _notify)
     registry.register("arn:test:reject", _reject)
+    registry.register("arn:test:charge", _charge)

@@ -92,7 +92,16 @@ def test_a_machine_of_150_states_stays_usable(page: Any, fake_site: Any) -> None
     assert sorted(result["names"]) == sorted(states)
     assert result["overlaps"] == []
     transform = page.locator(".create-graph .viewport")
+
+    def scale() -> float:
+        return float(transform.get_attribute("transform").rsplit("scale(", 1)[1].rstrip(")"))
+
+    # It opens at a readable size (the top of the graph), and Fit shows all of it.
+    page.wait_for_function("document.querySelector('.create-graph .viewport').getAttribute('transform')")
+    assert scale() >= 0.75
+    page.get_by_role("button", name="Fit to view (0)").click()
     fitted = transform.get_attribute("transform")
+    assert scale() < 0.75
     page.get_by_role("button", name="Zoom in (+)").click()
     assert transform.get_attribute("transform") != fitted
     # Keyboard: focus the graph, 0 fits again, arrows pan.

@@ -35,6 +35,7 @@ async function route() {
   if (typeof dispose === "function") dispose();
   dispose = null;
   const mine = ++generation;
+  document.getElementById("toast")?.classList.remove("visible");
   const { segments, params } = parseHash();
   const section = SECTIONS.find((s) => s.id === segments[0]) || SECTIONS[0];
   const resolved = segments.length ? segments : [section.id];

@@ -6,6 +6,7 @@ import { fitText, layoutGraph, MAX_NODE_WIDTH, SMALL_FONT } from "./layout.js";
 import { attachViewport } from "./viewport.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
+const READABLE_SCALE = 0.75;
 const STATUS_ICON = { succeeded: "✓", failed: "✕", caught: "!", running: "⟳", aborted: "■" };
 
 function s(tag, attrs = {}, ...children) {
@@ -120,9 +121,18 @@ export function drawDefinition(container, definition, { onSelect, labelLength = 
   });
 
   const elsFor = (name) => nodeEls.filter((el) => el.dataset.state === name);
+  let selectedName = null;
+  const revealSelected = () => {
+    const el = selectedName !== null ? elsFor(selectedName)[0] : null;
+    if (el) viewport.reveal(boxes.get(el.dataset.nodeId));
+  };
 
   return {
     svg, model, viewport, fit: () => viewport.fit(),
+    readable() {
+      viewport.fit(READABLE_SCALE);
+      revealSelected();
+    },
     // statuses: Map of state name -> {status, count}; states not in it are "not reached".
     setStatuses(statuses, notReached = "unreached") {
       for (const el of nodeEls) {
@@ -152,9 +162,9 @@ export function drawDefinition(container, definition, { onSelect, labelLength = 
       svg.classList.add("has-status");
     },
     select(name) {
+      selectedName = name;
       for (const el of nodeEls) el.classList.toggle("selected", el.dataset.state === name);
-      const el = elsFor(name)[0];
-      if (el) viewport.reveal(boxes.get(el.dataset.nodeId));
+      revealSelected();
     },
     // diagnostics: Map of state name -> [messages], shown as a warning mark on the node.
     setDiagnostics(diagnostics) {

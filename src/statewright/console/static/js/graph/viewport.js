@@ -21,14 +21,19 @@ export function attachViewport(svg, layer, contentSize) {
     return [r.width / 2, r.height / 2];
   }
 
-  function fit() {
+  // fit(0) shows the whole graph; fit(0.75) stops shrinking where 13px text gets hard to
+  // read and shows the top of a tall graph instead, for the user to pan down.
+  function fit(minScale = 0) {
     const r = svg.getBoundingClientRect();
     if (!r.width || !r.height) return;
     // Never enlarge a small machine past 1:1; a three-state graph blown up looks broken.
-    const k = Math.max(MIN_SCALE, Math.min(1, (r.width - 16) / contentSize.width, (r.height - 16) / contentSize.height));
+    // The top strip is left to the zoom toolbar so it never covers the Start node.
+    const top = 40;
+    const whole = Math.min(1, (r.width - 16) / contentSize.width, (r.height - top - 8) / contentSize.height);
+    const k = Math.max(MIN_SCALE, Math.min(1, Math.max(whole, minScale)));
     view.k = k;
     view.x = (r.width - contentSize.width * k) / 2;
-    view.y = Math.max(8, (r.height - contentSize.height * k) / 2);
+    view.y = top + Math.max(0, (r.height - top - contentSize.height * k) / 2);
     apply();
   }
 
@@ -101,7 +106,7 @@ export function attachViewport(svg, layer, contentSize) {
     const step = 60;
     const actions = {
       "+": () => zoomAt(1.25, ...center()), "=": () => zoomAt(1.25, ...center()),
-      "-": () => zoomAt(0.8, ...center()), 0: fit,
+      "-": () => zoomAt(0.8, ...center()), 0: () => fit(),
       ArrowLeft: () => { view.x += step; apply(); }, ArrowRight: () => { view.x -= step; apply(); },
       ArrowUp: () => { view.y += step; apply(); }, ArrowDown: () => { view.y -= step; apply(); },
     };

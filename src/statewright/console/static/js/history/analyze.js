@@ -27,6 +27,9 @@ export function analyzeHistory(events, executionStatus = "RUNNING") {
   const visits = [];
   const open = [];
   const execution = { start: null, end: null, error: null, cause: null };
+  // Map/ParallelStateFailed carry no error of their own: it is the inner failure's.
+  let lastFailure = null;
+  let lastFailState = null;
 
   const close = (visit, status, end) => {
     visit.status = status;
@@ -51,7 +54,10 @@ export function analyzeHistory(events, executionStatus = "RUNNING") {
       };
       visits.push(visit);
       owner.set(event.id, visit);
-      if (visit.type === "Fail") close(visit, "failed", at);
+      if (visit.type === "Fail") {
+        close(visit, "failed", at);
+        lastFailState = visit;
+      }
       else open.push(visit);
       continue;
     }
@@ -74,7 +80,12 @@ export function analyzeHistory(events, executionStatus = "RUNNING") {
         execution.error = d.error;
         execution.cause = d.cause;
         const status = type === "ExecutionAborted" ? "aborted" : "failed";
-        for (const visit of [...open]) close(visit, visit.failures.length || status === "failed" ? "failed" : status, at);
+        if (status === "failed") {
+          const failure = { error: d.error, cause: d.cause, type };
+          for (const visit of open) if (!visit.failures.length) visit.failures.push(failure);
+          if (lastFailState && !lastFailState.failures.length) lastFailState.failures.push(failure);
+        }
+        for (const visit of [...open]) close(visit, status === "failed" ? "failed" : status, at);
       }
       if (type !== "ExecutionStarted") execution.end = at;
       continue;
@@ -98,8 +109,11 @@ export function analyzeHistory(events, executionStatus = "RUNNING") {
     owner.set(event.id, visit);
     visit.events.push(event);
     if (FAILURE.test(type) && !type.startsWith("MapIteration")) {
-      visit.failures.push({ error: d.error, cause: d.cause, type });
+      const inherited = !d.error && lastFailure ? lastFailure : {};
+      const failure = { error: d.error || inherited.error, cause: d.cause || inherited.cause, type };
+      visit.failures.push(failure);
       visit.retrying = false;
+      lastFailure = failure;
     } else if (ATTEMPT.test(type) && visit.failures.length) {
       visit.retrying = true; // a Retry started a new attempt after the failure
     }

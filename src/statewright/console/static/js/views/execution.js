@@ -88,10 +88,10 @@ export async function executionView(root, { segments, params }) {
     const stopped = toDate(execution.stopDate);
     const running = execution.status === "RUNNING";
     const actions = [
-      h("button", {
+      running ? h("button", {
         type: "button", id: "callback-button", disabled: !tokens.length,
         title: tokens.length ? "Send a task token result" : "No task is waiting for a callback", onclick: () => callback(),
-      }, `Complete callback${tokens.length ? ` (${tokens.length})` : ""}`),
+      }, `Complete callback${tokens.length ? ` (${tokens.length})` : ""}`) : null,
       running ? h("button", { type: "button", id: "stop-button", class: "danger", onclick: stopExecution }, "Stop") : null,
       REDRIVABLE.has(execution.status) ? h("button", { type: "button", id: "redrive-button", onclick: redrive }, "Redrive") : null,
       h("button", {

@@ -30,12 +30,12 @@ export function graphPanel({ withLegend = false, onSelect } = {}) {
     draw(definition) {
       graph = drawDefinition(canvas, definition, { onSelect });
       // Fit once the panel has its size (it may be drawn before it is attached).
-      requestAnimationFrame(() => graph && graph.fit());
+      requestAnimationFrame(() => graph && graph.readable());
       if (!resizeObserver && window.ResizeObserver) {
         let lastWidth = 0;
         resizeObserver = new ResizeObserver(([entry]) => {
           const w = Math.round(entry.contentRect.width);
-          if (graph && w && Math.abs(w - lastWidth) > 40) graph.fit();
+          if (graph && w && Math.abs(w - lastWidth) > 40) graph.readable();
           lastWidth = w;
         });
         resizeObserver.observe(canvas);

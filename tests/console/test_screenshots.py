@@ -1,0 +1,120 @@
+"""Screenshots of the console's main views, from a real server with real executions.
+
+They are written to a temp dir on every run (so the views are at least rendered without
+errors); with STATEWRIGHT_SCREENSHOTS=1 they go to docs/images/ for docs/console.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from .helpers import client, create, fragment, wait_state, wait_status
+
+ORDER = {
+    "Comment": "Order fulfilment: approval for large orders, items priced in a Map, payment and notice in parallel",
+    "StartAt": "ValidateOrder",
+    "States": {
+        "ValidateOrder": {"Type": "Pass", "Next": "CheckAmount"},
+        "CheckAmount": {"Type": "Choice", "Default": "PriceItems",
+                        "Choices": [{"Variable": "$.total", "NumericGreaterThan": 1000, "Next": "ManagerApproval"}]},
+        "ManagerApproval": {"Type": "Task", "Resource": "arn:test:notify.waitForTaskToken",
+                            "Parameters": {"order.$": "$", "token.$": "$$.Task.Token"}, "ResultPath": "$.approval",
+                            "Next": "PriceItems"},
+        "PriceItems": {"Type": "Map", "ItemsPath": "$.items", "ResultPath": "$.priced", "Next": "Fulfil",
+                       "ItemProcessor": {"StartAt": "ReserveStock", "States": {
+                           "ReserveStock": {"Type": "Pass", "Next": "PriceItem"},
+                           "PriceItem": {"Type": "Pass", "End": True}}}},
+        "Fulfil": {"Type": "Parallel", "ResultPath": "$.fulfilled", "Next": "Ship",
+                   "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Refund"}],
+                   "Branches": [
+                       {"StartAt": "ChargeCard", "States": {"ChargeCard": {
+                           "Type": "Task", "Resource": "arn:test:charge", "Parameters": {"card.$": "$.card"},
+                           "Retry": [{"ErrorEquals": ["Timeout"], "MaxAttempts": 2}], "End": True}}},
+                       {"StartAt": "NotifyCustomer", "States": {"NotifyCustomer": {"Type": "Pass", "End": True}}}]},
+        "Ship": {"Type": "Wait", "Seconds": 1, "Next": "Done"},
+        "Done": {"Type": "Succeed"},
+        "Refund": {"Type": "Pass", "Next": "OrderFailed"},
+        "OrderFailed": {"Type": "Fail", "Error": "Order.PaymentFailed", "Cause": "the payment was declined"},
+    },
+}
+
+
+def out_dir(tmp_path: Path) -> Path:
+    if os.environ.get("STATEWRIGHT_SCREENSHOTS") == "1":
+        return Path(__file__).resolve().parents[2] / "docs" / "images"
+    return tmp_path
+
+
+def test_screenshots_of_the_main_views(browser: Any, real_site: Any, tmp_path: Path) -> None:
+    out = out_dir(tmp_path)
+    sfn = client(real_site.base)
+    machine = create(sfn, "order-fulfilment", ORDER)
+    create(sfn, "nightly-report", {"StartAt": "Build", "States": {"Build": {"Type": "Pass", "End": True}}})
+    ok = sfn.start_execution(stateMachineArn=machine, name="order-1001",
+                             input=json.dumps({"total": 80, "card": "ok", "items": [1, 2]}))["executionArn"]
+    caught = sfn.start_execution(stateMachineArn=machine, name="order-1002",
+                                 input=json.dumps({"total": 120, "card": "declined", "items": [1, 2, 3]}))["executionArn"]
+    waiting = sfn.start_execution(stateMachineArn=machine, name="order-1003",
+                                  input=json.dumps({"total": 4200, "card": "ok", "items": [1]}))["executionArn"]
+    wait_status(sfn, ok)
+    wait_status(sfn, caught)
+
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(real_site.url("#/state-machines"))
+        page.locator("#machines .chip").first.wait_for()
+        page.screenshot(path=str(out / "console-state-machines.png"))
+
+        page.goto(real_site.url(fragment("state-machines", machine, state="Fulfil")))
+        page.wait_for_selector(".node.selected[data-state='Fulfil']")
+        page.wait_for_timeout(300)
+        page.get_by_role("button", name="Fit to view (0)").click()
+        page.screenshot(path=str(out / "console-definition.png"))
+
+        page.goto(real_site.url(fragment("executions", caught, state="Fulfil")))
+        page.wait_for_selector(".view[data-status='FAILED']")
+        page.wait_for_timeout(300)
+        page.get_by_role("button", name="Fit to view (0)").click()
+        page.screenshot(path=str(out / "console-execution-caught.png"))
+
+        page.goto(real_site.url(fragment("executions", ok, tab="timeline")))
+        page.wait_for_selector(".view[data-status='SUCCEEDED']")
+        page.locator("#panel-timeline").scroll_into_view_if_needed()
+        page.screenshot(path=str(out / "console-execution-timeline.png"), full_page=True)
+
+        page.goto(real_site.url(fragment("executions", waiting, state="ManagerApproval")))
+        wait_state(page, "ManagerApproval", "running")
+        page.wait_for_selector("#callback-button:not([disabled])")
+        page.locator("#callback-button").click()
+        page.locator("#callback-output").fill('{"approved": true, "by": "dana"}')
+        page.screenshot(path=str(out / "console-callback.png"))
+        page.locator("#callback-submit").click()
+        page.wait_for_selector(".view[data-status='SUCCEEDED']")
+
+        page.goto(real_site.url("#/state-machines/new"))
+        page.wait_for_selector("#definition-status .notice-ok")
+        broken = json.loads(json.dumps(ORDER))
+        broken["States"]["Ship"]["Next"] = "Delivered"
+        page.locator("#definition").fill(json.dumps(broken, indent=2))
+        page.wait_for_selector(".node.has-diagnostic")
+        page.screenshot(path=str(out / "console-new-state-machine.png"))
+    finally:
+        context.close()
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                device_scale_factor=2)
+    try:
+        page = phone.new_page()
+        page.goto(real_site.url(fragment("executions", caught, state="ChargeCard")))
+        page.wait_for_selector(".view[data-status='FAILED']")
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(out / "console-phone.png"))
+    finally:
+        phone.close()
+    assert all((out / name).stat().st_size > 10_000 for name in (
+        "console-state-machines.png", "console-definition.png", "console-execution-caught.png",
+        "console-callback.png", "console-new-state-machine.png", "console-phone.png"))
