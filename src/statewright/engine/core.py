@@ -7,6 +7,9 @@ still in the tasks table after a crash and is dispatched again on recovery (at l
 Express executions skip the store entirely: the fast path.
 
 Only the loop thread touches `_runs` and the timer heap; other threads post closures to it.
+The loop thread is also the only one that runs `asl` code (parse, step, validate, TestState):
+compiled JSONata expressions (jsonatapy) may only be used on the thread that compiled them, and
+asl caches them process-wide, so every asl call is confined to this one thread (`confined`).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from statewright.asl.history import dumps
 from statewright.asl.model import Definition
@@ -60,6 +63,10 @@ from .workers import WorkerPool
 
 log = logging.getLogger(__name__)
 _STOP = object()
+T = TypeVar("T")
+# What a failing job may raise without stopping the loop: exceptions and Rust panics from native
+# extensions (pyo3's PanicException derives from BaseException), not interpreter exits.
+_FATAL = (KeyboardInterrupt, SystemExit, GeneratorExit)
 
 
 @dataclass(frozen=True)
@@ -116,7 +123,7 @@ class Run:
     """An execution the engine is driving right now."""
 
     arn: str
-    definition: Definition
+    definition: Definition | None  # None only for a run failed because its definition did not compile
     execution: Execution
     start_date: float
     record: ExecutionRecord | None  # None for Express
@@ -158,8 +165,8 @@ class Engine:
     # --- lifecycle ------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Recover the executions that were running, then start the loop thread."""
-        self._recover()
+        """Start the loop thread; its first job recovers the executions that were running."""
+        self._post(self._recover)
         self._thread = threading.Thread(target=self._loop, name="statewright-engine", daemon=True)
         self._thread.start()
 
@@ -173,13 +180,27 @@ class Engine:
 
     # --- what the API calls (any thread) --------------------------------------------------
 
+    def confined(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> Future[T]:
+        """Run `function` on the loop thread (for asl calls; see the module docstring)."""
+        answer: Future[T] = Future()
+
+        def run() -> None:
+            try:
+                answer.set_result(function(*args, **kwargs))
+            except _FATAL:
+                raise
+            except BaseException as error:  # noqa: BLE001 - handed to the caller
+                answer.set_exception(error)
+
+        self._post(run)
+        return answer
+
     def start_execution(self, spec: StartSpec) -> Future[ExecutionRecord | None]:
         """Start an execution. For Standard, the future resolves once the execution is stored
         (raising KeyError when one with this ARN exists); for Express, at once with None."""
-        definition = self.definitions.parse(spec.definition_text)
         now = self.clock.now()
         if spec.express:
-            self._post(lambda: self._begin(spec.arn, definition, None, spec, now, []))
+            self._post(lambda: self._begin(spec, None, now, []))
             done: Future[ExecutionRecord | None] = Future()
             done.set_result(None)
             return done
@@ -196,7 +217,7 @@ class Engine:
             if error is not None:
                 answer.set_exception(error)
                 return
-            self._post(lambda: self._begin(spec.arn, definition, record, spec, now, []))
+            self._post(lambda: self._begin(spec, record, now, []))
             answer.set_result(record)
 
         self.store.write(store_it).add_done_callback(stored)
@@ -204,10 +225,9 @@ class Engine:
 
     def run_sync(self, spec: StartSpec) -> Future[RunOutcome]:
         """Run an Express execution and resolve with its outcome (at most once: nothing stored)."""
-        definition = self.definitions.parse(spec.definition_text)
         outcome: Future[RunOutcome] = Future()
         now = self.clock.now()
-        self._post(lambda: self._begin(spec.arn, definition, None, spec, now, [outcome]))
+        self._post(lambda: self._begin(spec, None, now, [outcome]))
         return outcome
 
     def stop_execution(self, arn: str, error: str | None, cause: str | None) -> Future[bool]:
@@ -278,7 +298,9 @@ class Engine:
             if job is not None:
                 try:
                     job()
-                except Exception:  # one broken execution must not stop the others
+                except _FATAL:
+                    raise
+                except BaseException:  # noqa: BLE001 - one broken execution must not stop the others
                     log.exception("engine job failed")
             self._fire_due_timers()
 
@@ -298,11 +320,22 @@ class Engine:
 
     # --- stepping ---------------------------------------------------------------------------
 
-    def _begin(self, arn: str, definition: Definition, record: ExecutionRecord | None,
-               spec: StartSpec, now: float, waiters: list[Future[RunOutcome]]) -> None:
-        run = Run(arn=arn, definition=definition, execution=Execution(), start_date=now,
+    def _begin(self, spec: StartSpec, record: ExecutionRecord | None, now: float,
+               waiters: list[Future[RunOutcome]]) -> None:
+        try:
+            definition = self.definitions.parse(spec.definition_text, record.definition_hash if record else None)
+        except _FATAL:
+            raise
+        except BaseException as error:  # noqa: BLE001 - validated at creation, so a bug: fail the run
+            log.exception("could not compile the definition of %s", spec.arn)
+            run = Run(arn=spec.arn, definition=None, execution=Execution(), start_date=now,
+                      record=record, waiters=waiters)
+            self._runs[spec.arn] = run
+            self._commit_step(run, ExecutionStart(None, {}), self._crashed(run, now, error), now, None, None)
+            return
+        run = Run(arn=spec.arn, definition=definition, execution=Execution(), start_date=now,
                   record=record, waiters=waiters)
-        self._runs[arn] = run
+        self._runs[spec.arn] = run
         self._feed(run, self._start_input(spec, now), None, False, now)
 
     def _start_input(self, spec: StartSpec, now: float) -> ExecutionStart:
@@ -323,11 +356,20 @@ class Engine:
               now: float | None = None) -> None:
         """Step `run` with `event`; act on the commands once the step is durable."""
         now = self.clock.now() if now is None else now
+        if run.definition is None:
+            return  # failed when it began; nothing more can happen to it
         try:
             result = step(run.definition, run.execution, event, now, record=run.durable)
-        except Exception as error:  # a bug in the step: fail this execution, keep the server
+        except _FATAL:
+            raise
+        except BaseException as error:  # noqa: BLE001 - a bug in the step: fail this execution only
             log.exception("step failed for %s", run.arn)
             result = self._crashed(run, now, error)
+        self._commit_step(run, event, result, now, ack, ack_value)
+
+    def _commit_step(self, run: Run, event: StepInput, result: StepResult, now: float,
+                     ack: Future[Any] | None, ack_value: Any) -> None:
+        """Act on a step's commands: at once (Express) or once the step is stored (Standard)."""
         tokens = {command.task_id: command.token or str(uuid.uuid4())
                   for command in result.commands if isinstance(command, RunTask)}
         if not run.durable:
@@ -343,7 +385,7 @@ class Engine:
 
         self.store.write(change).add_done_callback(committed)
 
-    def _crashed(self, run: Run, now: float, error: Exception) -> StepResult:
+    def _crashed(self, run: Run, now: float, error: BaseException) -> StepResult:
         cause = f"Statewright failed to run this step: {type(error).__name__}: {error}"
         run.execution.status = "FAILED"
         event = {"id": run.execution.last_event_id + 1, "previousEventId": run.execution.last_event_id,
@@ -545,7 +587,7 @@ class Engine:
                              input_text=record.body["input"], definition_text=text,
                              role_arn=record.body["roleArn"], version_arn=record.body.get("versionArn"),
                              alias_arn=record.body.get("aliasArn"))
-            self._begin(record.arn, definition, record, spec, record.start_date, [])
+            self._begin(spec, record, record.start_date, [])
             return
         sequence, state_json = checkpoint
         run = Run(arn=record.arn, definition=definition,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from statewright.asl.definition import DefinitionError
 from statewright.asl.teststate import test_state as run_test_state
+from statewright.asl.validate import format_invalid_definition
 from statewright.engine import StartSpec
 from statewright.store import ExecutionRecord, Resource
 
@@ -235,10 +236,10 @@ def test_state(service: StepFunctionsService, request: dict[str, Any]) -> dict[s
     if variables is not None and not isinstance(variables, dict):
         raise validation_error("variables", variables_text, "Member must be a JSON object")
     try:
-        answer = run_test_state(definition, json.loads(input_text), state_name=string(request, "stateName"),
-                                inspection_level=level, variables=variables)
+        answer = service.engine.confined(
+            run_test_state, definition, json.loads(input_text), state_name=string(request, "stateName"),
+            inspection_level=level, variables=variables).result()
     except DefinitionError as error:
-        from statewright.asl.validate import format_invalid_definition
         raise ApiError("InvalidDefinition", format_invalid_definition(error.diagnostics)) from None
     except ValueError as error:
         raise ApiError("ValidationException", str(error)) from None

@@ -6,7 +6,6 @@ import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from statewright.asl.validate import validate
 from statewright.store import Resource, Transaction
 
 from . import versions
@@ -218,7 +217,7 @@ def validate_state_machine_definition(service: StepFunctionsService, request: di
     one_of(request, "type", TYPES)
     severity = one_of(request, "severity", ("ERROR", "WARNING"), "ERROR")
     limit = page_size(request)
-    found = validate(text)
+    found = service.validate(text)
     shown = [d for d in found if severity == "WARNING" or d.severity == "ERROR"]
     result = "FAIL" if any(d.severity == "ERROR" for d in found) else "OK"
     return {"result": result, "diagnostics": [d.as_aws() for d in shown[:limit]],

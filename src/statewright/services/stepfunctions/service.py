@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from statewright.asl.types import Diagnostic
 from statewright.asl.validate import format_invalid_definition, validate
 from statewright.engine import Engine
 from statewright.store import Resource, Store
@@ -79,10 +80,14 @@ class StepFunctionsService:
     def check_definition(self, request: dict[str, Any], field: str = "definition") -> str:
         """The request's definition text, or InvalidDefinition with AWS's wording."""
         text = required_str(request, field, MAX_DEFINITION)
-        problems = [d for d in validate(text) if d.severity == "ERROR"]
+        problems = [d for d in self.validate(text) if d.severity == "ERROR"]
         if problems:
             raise ApiError("InvalidDefinition", format_invalid_definition(problems))
         return text
+
+    def validate(self, text: str) -> list[Diagnostic]:
+        """asl's validation, on the engine's thread (asl calls are confined to it)."""
+        return self.engine.confined(validate, text).result()
 
     @staticmethod
     def check_role(request: dict[str, Any], required: bool = True) -> str | None:
