@@ -7,6 +7,7 @@ dir, for end-to-end tests).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -85,8 +86,9 @@ def fake_site() -> Iterator[Site]:
         thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
-def real_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+@contextlib.contextmanager
+def serve(data_dir: Path) -> Iterator[Site]:
+    """`statewright serve` on a free port, with the tests' task resources loaded."""
     exe = shutil.which("statewright", path=str(Path(sys.executable).parent)) or shutil.which("statewright")
     if exe is None:
         pytest.skip("the statewright command is not installed")
@@ -94,12 +96,11 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     if probe.returncode != 0:
         pytest.skip("`statewright serve` is not available yet")
     port = free_port()
-    data_dir = tmp_path_factory.mktemp("console-data")
-    log = open(data_dir / "server.log", "wb")  # noqa: SIM115 - closed in finally
     env = dict(os.environ, STATEWRIGHT_INTEGRATIONS="tests.console.integrations:register",
                PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]))
-    proc = subprocess.Popen([exe, "serve", "--port", str(port), "--data-dir", str(data_dir)],
-                            stdout=log, stderr=subprocess.STDOUT, cwd=REPO, env=env)
+    with open(data_dir / "server.log", "wb") as log:
+        proc = subprocess.Popen([exe, "serve", "--port", str(port), "--data-dir", str(data_dir)],
+                                stdout=log, stderr=subprocess.STDOUT, cwd=REPO, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -121,7 +122,12 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        log.close()
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    with serve(tmp_path_factory.mktemp("console-data")) as site:
+        yield site
 
 
 @pytest.fixture

@@ -43,6 +43,10 @@ def test_lists_count_filter_and_search(page: Any, real_site: Any) -> None:
     assert "No executions" in page.locator(".executions .notice-empty").inner_text()
     # The filter is part of the URL, so the filtered list can be shared.
     assert "q=nothing-like-this" in page.url and "tab=executions" in page.url
+    # All executions of all machines, with the machine named.
+    page.goto(real_site.url("#/executions?q=alpha"))
+    page.wait_for_selector("#executions")
+    assert page.locator("#executions tbody tr", has_text="lists-machine").count() == 2
 
 
 def test_deep_links_open_the_state_and_tab_they_name(page: Any, real_site: Any) -> None:

@@ -11,6 +11,9 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from .conftest import Site, serve
 from .helpers import client, create, fragment, wait_state, wait_status
 
 ORDER = {
@@ -48,7 +51,17 @@ def out_dir(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_screenshots_of_the_main_views(browser: Any, real_site: Any, tmp_path: Path) -> None:
+@pytest.fixture
+def clean_site(tmp_path: Path) -> Any:
+    """A server of its own, so the screenshots show only this test's machines."""
+    data = tmp_path / "data"
+    data.mkdir()
+    with serve(data) as site:
+        yield site
+
+
+def test_screenshots_of_the_main_views(browser: Any, clean_site: Site, tmp_path: Path) -> None:
+    real_site = clean_site
     out = out_dir(tmp_path)
     sfn = client(real_site.base)
     machine = create(sfn, "order-fulfilment", ORDER)
