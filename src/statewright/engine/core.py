@@ -174,9 +174,15 @@ class Engine:
         self.activities.close()
         self._workers.close()
         if self._thread is not None:
+            # Compiled asl objects must also be released on the thread that made them.
+            self._post(self._release_asl_objects)
             self._inbox.put(_STOP)
             self._thread.join()
             self._thread = None
+
+    def _release_asl_objects(self) -> None:
+        self._runs.clear()
+        self.definitions.clear()
 
     # --- what the API calls (any thread) --------------------------------------------------
 

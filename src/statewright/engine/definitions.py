@@ -39,3 +39,7 @@ class DefinitionCache:
             while len(self._parsed) > self._size:
                 self._parsed.popitem(last=False)
         return parsed
+
+    def clear(self) -> None:
+        with self._lock:
+            self._parsed.clear()
