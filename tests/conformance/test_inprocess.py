@@ -32,6 +32,14 @@ def test_recorded_case(case, reference):
     assert ok, why
 
 
+@pytest.mark.skipif(not CASES, reason="../shared/conformance/cases.jsonl is absent")
+@pytest.mark.parametrize("case", CASES)
+def test_recorded_case_without_history(case, reference):
+    """The same cases with no history kept: the fast paths must not change any outcome."""
+    ok, why = run_case(case, reference, record=False)
+    assert ok, why
+
+
 STATE_CASES = [pytest.param(c, id=f"test_state:{c['id'].rsplit('::', 1)[-1]}")
                for c in load_cases() if c.get("kind") == "test_state"]
 

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from . import choice, payload
+from .fastpath import compile_fast
 from .model import (
     ABSENT,
     JSONATA,
@@ -81,7 +82,8 @@ def _machine(raw: dict[str, Any], key: str, language: str, machines: dict[str, M
         language = bodies.pop("QueryLanguage")
     states = {name: _state(name, body, key, language, machines) for name, body in bodies.items()}
     machine = Machine(key=key, start_at=raw["StartAt"], states=states, query_language=language,
-                      timeout_seconds=raw.get("TimeoutSeconds", ABSENT), jumps=_jumps(states))
+                      timeout_seconds=raw.get("TimeoutSeconds", ABSENT), jumps=_jumps(states),
+                      fast=_fast_states(states))
     machines[key] = machine
     return machine
 
@@ -107,6 +109,11 @@ def _jumps(states: dict[str, State]) -> dict[str, tuple[str | None, int]]:
             continue  # a loop of identity states never ends; leave it to the slow path
         jumps[name] = (target, hops)
     return jumps
+
+
+def _fast_states(states: dict[str, State]) -> dict[str, Any]:
+    compiled = {name: compile_fast(state) for name, state in states.items()}
+    return {name: fast for name, fast in compiled.items() if fast is not None}
 
 
 def _path(raw: dict[str, Any], name: str) -> Any:

@@ -145,6 +145,8 @@ class Machine:
     # (the first state that does work, or None for the end of the machine, and how many
     # transitions were skipped). Used when no history is kept.
     jumps: dict[str, tuple[str | None, int]] = field(default_factory=dict, compare=False)
+    # Fused closures (fastpath.py) for states that read only their input, by state name.
+    fast: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
