@@ -104,9 +104,11 @@ def _array(name: str, value: Any) -> list[Any]:
     return value
 
 
-def _key(value: Any) -> str:
+def _key(value: Any) -> tuple[str, Any]:
     """Equality key for JSON values: 1, 1.0 and true stay distinct, as in AWS's JSON nodes."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+    if isinstance(value, dict | list):
+        return "json", json.dumps(value, sort_keys=True, separators=(",", ":"))
+    return type(value).__name__, value  # scalars: cheap, and the type keeps 1 and 1.0 apart
 
 
 # --- text rendering --------------------------------------------------------------------------
@@ -256,7 +258,7 @@ def array_length(args: list[Any]) -> int:
 def array_unique(args: list[Any]) -> list[Any]:
     name = "States.ArrayUnique"
     _count(name, args, 1)
-    seen: set[str] = set()
+    seen: set[tuple[str, Any]] = set()
     unique: list[Any] = []
     for item in _array(name, args[0]):
         key = _key(item)
