@@ -32,6 +32,15 @@ CHECK_DRAWING = """
     const a = boxes[i], b = boxes[j];
     if (a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h) overlaps.push([a.name, b.name]);
   }
+  // Edge labels are laid out as dagre nodes too; none may cover a state.
+  for (const label of svg.querySelectorAll('.edge-label')) {
+    const t = label.transform.baseVal.consolidate().matrix;
+    const r = label.querySelector('rect');
+    const l = { x: t.e + +r.getAttribute('x'), y: t.f + +r.getAttribute('y'), w: +r.getAttribute('width'), h: +r.getAttribute('height') };
+    for (const b of boxes) {
+      if (l.x < b.x + b.w && b.x < l.x + l.w && l.y < b.y + b.h && b.y < l.y + l.h) overlaps.push([label.textContent, b.name]);
+    }
+  }
   const invalid = boxes.filter((b) => ![b.x, b.y, b.w, b.h].every(Number.isFinite)).map((b) => b.name);
   return { names: boxes.filter((b) => b.visible).map((b) => b.name), overlaps, invalid,
            edges: svg.querySelectorAll('.edge').length };

@@ -95,3 +95,25 @@ def test_a_running_execution_is_shown_running_and_can_be_stopped(page: Any, real
     page.wait_for_selector(".view[data-status='ABORTED']")
     assert statuses(page)["Hold"] == "aborted"
     assert wait_status(sfn, arn)["status"] == "ABORTED"
+
+
+def test_a_running_execution_updates_live_without_reloading(page: Any, real_site: Any) -> None:
+    sfn = client(real_site.base)
+    steps = {
+        "StartAt": "Short",
+        "States": {
+            "Short": {"Type": "Wait", "Seconds": 2, "Next": "Between"},
+            "Between": {"Type": "Pass", "Next": "Long"},
+            "Long": {"Type": "Wait", "Seconds": 3600, "End": True},
+        },
+    }
+    machine = create(sfn, "live-updates", steps)
+    arn = sfn.start_execution(stateMachineArn=machine, input="{}")["executionArn"]
+    open_execution(page, real_site, arn, "RUNNING")
+    wait_state(page, "Short", "running")
+    # The page polls: the next states appear while the execution is still running.
+    wait_state(page, "Long", "running")
+    assert statuses(page) == {"Short": "succeeded", "Between": "succeeded", "Long": "running"}
+    events = sfn.get_execution_history(executionArn=arn)["events"]
+    assert page.locator("#history tr.event").count() == len(events)
+    sfn.stop_execution(executionArn=arn)

@@ -15,6 +15,26 @@ import { tabs } from "../widgets/tabs.js";
 import { timeline } from "../widgets/timeline.js";
 
 const POLL_MS = 1000;
+const HIDDEN_POLL_MS = 5000;
+
+// The whole history once, then only what is new: newest first until a known event, so a
+// long-running execution with thousands of events costs one small request per poll.
+async function fetchHistory(executionArn, known) {
+  if (!known.length) return sfnAll("GetExecutionHistory", { executionArn, maxResults: 1000 }, "events", 100000);
+  const lastId = known[known.length - 1].id;
+  const fresh = [];
+  let nextToken;
+  for (;;) {
+    const body = { executionArn, maxResults: 100, reverseOrder: true };
+    if (nextToken) body.nextToken = nextToken;
+    const page = await sfn("GetExecutionHistory", body);
+    const events = page.events || [];
+    fresh.push(...events.filter((e) => e.id > lastId));
+    nextToken = page.nextToken;
+    if (!nextToken || events.some((e) => e.id <= lastId)) break;
+  }
+  return known.concat(fresh.sort((a, b) => a.id - b.id));
+}
 const REDRIVABLE = new Set(["FAILED", "TIMED_OUT", "ABORTED"]);
 
 async function loadDefinition(execution) {
@@ -49,6 +69,7 @@ export async function executionView(root, { segments, params }) {
   let tokens = [];
   let timer = null;
   let disposed = false;
+  let events = [];
 
   const headerBox = h("div", {});
   const banner = h("div", {});
@@ -143,7 +164,9 @@ export async function executionView(root, { segments, params }) {
     clearTimeout(timer);
     try {
       execution = await sfn("DescribeExecution", { executionArn: arn });
-      const events = await sfnAll("GetExecutionHistory", { executionArn: arn, maxResults: 1000 }, "events", 100000);
+      // A redrive or stop can rewrite the tail; start over when the status changed.
+      if (analysis && execution.status !== root.dataset.status) events = [];
+      events = await fetchHistory(arn, events);
       if (disposed) return;
       analysis = analyzeHistory(events, execution.status);
       tokens = execution.status === "RUNNING" ? waitingTokens(analysis, (name) => states.get(name)) : [];
@@ -157,11 +180,19 @@ export async function executionView(root, { segments, params }) {
       if (disposed) return;
       replace(banner, errorNotice(err, refresh));
     }
-    if (!disposed && execution.status === "RUNNING") timer = setTimeout(refresh, POLL_MS);
+    // A background tab polls less often; it catches up at once when shown again.
+    if (!disposed && execution.status === "RUNNING") timer = setTimeout(refresh, document.hidden ? HIDDEN_POLL_MS : POLL_MS);
   }
 
+  const onVisible = () => { if (!document.hidden && execution.status === "RUNNING") refresh(); };
+  document.addEventListener("visibilitychange", onVisible);
   await refresh();
   if (selected) graph.select(selected);
   await tabBar.ready;
-  return () => { disposed = true; clearTimeout(timer); panel.dispose(); };
+  return () => {
+    disposed = true;
+    clearTimeout(timer);
+    document.removeEventListener("visibilitychange", onVisible);
+    panel.dispose();
+  };
 }
