@@ -131,6 +131,15 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 
 @pytest.fixture
+def clean_site(tmp_path: Path) -> Iterator[Site]:
+    """A server of its own with an empty data dir (for empty states and clean screenshots)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    with serve(data) as site:
+        yield site
+
+
+@pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     pg = context.new_page()

@@ -11,9 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from .conftest import Site, serve
+from .conftest import Site
 from .helpers import client, create, fragment, wait_state, wait_status
 
 ORDER = {
@@ -49,15 +47,6 @@ def out_dir(tmp_path: Path) -> Path:
     if os.environ.get("STATEWRIGHT_SCREENSHOTS") == "1":
         return Path(__file__).resolve().parents[2] / "docs" / "images"
     return tmp_path
-
-
-@pytest.fixture
-def clean_site(tmp_path: Path) -> Any:
-    """A server of its own, so the screenshots show only this test's machines."""
-    data = tmp_path / "data"
-    data.mkdir()
-    with serve(data) as site:
-        yield site
 
 
 def test_screenshots_of_the_main_views(browser: Any, clean_site: Site, tmp_path: Path) -> None:
