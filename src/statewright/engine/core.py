@@ -131,6 +131,8 @@ class Run:
     pending: dict[str, PendingTask] = field(default_factory=dict)
     timers: dict[str, float] = field(default_factory=dict)  # timer id → fire_at
     waiters: list[Future[RunOutcome]] = field(default_factory=list)
+    # The definition text while the execution's row is not stored yet (its first step stores it).
+    unstored_definition: str | None = None
 
     @property
     def durable(self) -> bool:
@@ -211,22 +213,9 @@ class Engine:
             done.set_result(None)
             return done
         record = self._new_record(spec, now)
-
-        def store_it(tx: Transaction) -> None:
-            tx.put_definition(record.definition_hash, spec.definition_text)
-            tx.insert_execution(record)
-
         answer: Future[ExecutionRecord | None] = Future()
-
-        def stored(write: Future[None]) -> None:
-            error = write.exception()
-            if error is not None:
-                answer.set_exception(error)
-                return
-            self._post(lambda: self._begin(spec, record, now, []))
-            answer.set_result(record)
-
-        self.store.write(store_it).add_done_callback(stored)
+        # The execution row is stored together with its first step (one commit, not two).
+        self._post(lambda: self._begin(spec, record, now, [], answer))
         return answer
 
     def run_sync(self, spec: StartSpec) -> Future[RunOutcome]:
@@ -327,7 +316,13 @@ class Engine:
     # --- stepping ---------------------------------------------------------------------------
 
     def _begin(self, spec: StartSpec, record: ExecutionRecord | None, now: float,
-               waiters: list[Future[RunOutcome]]) -> None:
+               waiters: list[Future[RunOutcome]], started: Future[ExecutionRecord | None] | None = None) -> None:
+        """Begin a run. With `started`, the execution is new: its row is inserted with the first
+        step, and `started` resolves once both are stored (KeyError when the ARN is taken)."""
+        if spec.arn in self._runs:
+            if started is not None:
+                started.set_exception(KeyError(spec.arn))
+            return
         try:
             definition = self.definitions.parse(spec.definition_text, record.definition_hash if record else None)
         except _FATAL:
@@ -335,14 +330,14 @@ class Engine:
         except BaseException as error:  # noqa: BLE001 - validated at creation, so a bug: fail the run
             log.exception("could not compile the definition of %s", spec.arn)
             run = Run(arn=spec.arn, definition=None, execution=Execution(), start_date=now,
-                      record=record, waiters=waiters)
+                      record=record, waiters=waiters, unstored_definition=spec.definition_text if started else None)
             self._runs[spec.arn] = run
-            self._commit_step(run, ExecutionStart(None, {}), self._crashed(run, now, error), now, None, None)
+            self._commit_step(run, ExecutionStart(None, {}), self._crashed(run, now, error), now, started, record)
             return
         run = Run(arn=spec.arn, definition=definition, execution=Execution(), start_date=now,
-                  record=record, waiters=waiters)
+                  record=record, waiters=waiters, unstored_definition=spec.definition_text if started else None)
         self._runs[spec.arn] = run
-        self._feed(run, self._start_input(spec, now), None, False, now)
+        self._feed(run, self._start_input(spec, now), started, record, now)
 
     def _start_input(self, spec: StartSpec, now: float) -> ExecutionStart:
         execution_input = json.loads(spec.input_text)
@@ -408,7 +403,8 @@ class Engine:
         if error is not None:
             # The disk refused the write: memory is now ahead of the store, so stop driving this
             # execution; the next start recovers it from what was stored.
-            log.error("could not record a step of %s: %s", run.arn, error)
+            if not isinstance(error, KeyError):  # KeyError: the ARN of a new execution was taken
+                log.error("could not record a step of %s: %s", run.arn, error)
             self._forget(run)
             if ack is not None:
                 ack.set_exception(error)
@@ -423,6 +419,8 @@ class Engine:
         arn = run.arn
         state_json = json.dumps(run.execution.to_dict(), separators=(",", ":"))
         sequence = run.checkpoint
+        new_record, new_definition = (run.record, run.unstored_definition) if run.unstored_definition else (None, "")
+        run.unstored_definition = None
         tasks, timers, dropped_tasks, dropped_timers = [], [], [], []
         if isinstance(event, TaskSucceeded | TaskFailed):
             dropped_tasks.append(event.task_id)
@@ -444,6 +442,9 @@ class Engine:
         record = self._finished_record(run.record, finished, now) if finished and run.record else None
 
         def apply(tx: Transaction) -> None:
+            if new_record is not None:
+                tx.put_definition(new_record.definition_hash, new_definition)
+                tx.insert_execution(new_record)
             tx.append_events(arn, result.events)
             tx.put_checkpoint(arn, sequence, state_json)
             for task_id in dropped_tasks:
@@ -587,13 +588,8 @@ class Engine:
         text = self.store.get_definition(record.definition_hash) or ""
         definition = self.definitions.parse(text, record.definition_hash)
         checkpoint = self.store.latest_checkpoint(record.arn)
-        if checkpoint is None:  # stored, but its first step was not: start it again
-            spec = StartSpec(arn=record.arn, state_machine_arn=record.state_machine,
-                             state_machine_name=record.body["stateMachineName"], name=record.name,
-                             input_text=record.body["input"], definition_text=text,
-                             role_arn=record.body["roleArn"], version_arn=record.body.get("versionArn"),
-                             alias_arn=record.body.get("aliasArn"))
-            self._begin(spec, record, record.start_date, [])
+        if checkpoint is None:  # cannot happen: a row is only ever stored with its first step
+            log.error("%s is RUNNING but has no checkpoint; it cannot be resumed", record.arn)
             return
         sequence, state_json = checkpoint
         run = Run(arn=record.arn, definition=definition,
