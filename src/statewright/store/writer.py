@@ -82,11 +82,11 @@ class GroupCommitWriter:
                 if not future.done():
                     future.set_exception(error)
             return
-        for future, result, error in outcomes:
-            if error is None:
+        for future, result, failure in outcomes:
+            if failure is None:
                 future.set_result(result)
             else:
-                future.set_exception(error)
+                future.set_exception(failure)
 
     def _apply(self, change: Callable[[Any], Any]) -> tuple[Any, BaseException | None]:
         connection = self._connection

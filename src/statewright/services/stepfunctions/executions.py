@@ -11,6 +11,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING, Any
 
 from statewright.asl.definition import DefinitionError
+from statewright.asl.history import dumps
 from statewright.asl.teststate import test_state as run_test_state
 from statewright.asl.validate import format_invalid_definition
 from statewright.engine import StartSpec
@@ -222,8 +223,7 @@ def get_execution_history(service: StepFunctionsService, request: dict[str, Any]
 def redrive_execution(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
     record = _execution(service, request)
     string(request, "clientToken", 64)
-    status, reason = _redrive_status(record)
-    raise ApiError("ExecutionNotRedrivable", reason)
+    raise ApiError("ExecutionNotRedrivable", _redrive_status(record)[1])
 
 
 def test_state(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
@@ -250,12 +250,11 @@ def _test_state_wire(answer: dict[str, Any]) -> dict[str, Any]:
     """Payloads travel as JSON text on the wire (output, and each inspectionData stage)."""
     wire = dict(answer)
     if "output" in wire:
-        wire["output"] = json.dumps(wire["output"], separators=(",", ":"), ensure_ascii=False)
+        wire["output"] = dumps(wire["output"])
     inspection = wire.get("inspectionData")
     if isinstance(inspection, dict):
         wire["inspectionData"] = {
-            key: value if isinstance(value, dict) and key in ("request", "response")
-            else json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+            key: value if isinstance(value, dict) and key in ("request", "response") else dumps(value)
             for key, value in inspection.items()}
     return wire
 

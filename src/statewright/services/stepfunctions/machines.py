@@ -45,7 +45,7 @@ def _logging(request: dict[str, Any], default: dict[str, Any] | None) -> dict[st
     if level != "OFF" and not destinations:
         raise ApiError("InvalidLoggingConfiguration",
                        "Invalid Logging Configuration: Must specify exactly one Log Destination.")
-    logging = {"level": level, "includeExecutionData": boolean(value, "includeExecutionData")}
+    logging: dict[str, Any] = {"level": level, "includeExecutionData": boolean(value, "includeExecutionData")}
     if destinations:
         logging["destinations"] = destinations
     return logging
