@@ -102,3 +102,27 @@ def test_a_new_state_machine_is_validated_live_drawn_and_created(page: Any, real
     assert sorted(statuses(page)) == ["A", "B"]
     names = [m["name"] for m in client(real_site.base).list_state_machines()["stateMachines"]]
     assert "made-in-the-console" in names
+
+
+def test_a_failed_execution_is_redriven_from_the_page(page: Any, real_site: Any) -> None:
+    sfn = client(real_site.base)
+    machine = create(sfn, "redrive-from-page", {
+        "StartAt": "Prepare",
+        "States": {"Prepare": {"Type": "Pass", "Next": "Reserve"},
+                   "Reserve": {"Type": "Task", "Resource": "arn:test:reject", "End": True}}})
+    arn = sfn.start_execution(stateMachineArn=machine, input="{}")["executionArn"]
+    assert wait_status(sfn, arn)["status"] == "FAILED"
+    page.goto(real_site.url(fragment("executions", arn)))
+    page.wait_for_selector(".view[data-status='FAILED']")
+    assert statuses(page) == {"Prepare": "succeeded", "Reserve": "failed"}
+    described = sfn.describe_execution(executionArn=arn)
+    button = page.locator("#redrive-button")
+    if described.get("redriveStatus") == "NOT_REDRIVABLE":
+        # The server says it cannot: the button is off and says why, in the server's words.
+        assert button.is_disabled()
+        assert described["redriveStatusReason"] in button.get_attribute("title")
+        return
+    button.click()
+    # The redrive runs Reserve again (it fails again); the page shows the second attempt.
+    page.wait_for_selector(".meta:has-text('redriven 1×')")
+    assert sfn.describe_execution(executionArn=arn)["redriveCount"] == 1

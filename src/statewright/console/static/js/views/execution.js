@@ -102,7 +102,7 @@ export async function executionView(root, { segments, params }) {
   let headerKey = null;
   function renderHeader() {
     // Re-render only on change: replacing the buttons every poll would eat clicks.
-    const key = JSON.stringify([execution.status, execution.stopDate, execution.redriveCount, tokens.length, execution.error]);
+    const key = JSON.stringify([execution.status, execution.stopDate, execution.redriveCount, execution.redriveStatus, tokens.length, execution.error]);
     if (key === headerKey) return;
     headerKey = key;
     const start = toDate(execution.startDate);
@@ -114,7 +114,12 @@ export async function executionView(root, { segments, params }) {
         title: tokens.length ? "Send a task token result" : "No task is waiting for a callback", onclick: () => callback(),
       }, `Complete callback${tokens.length ? ` (${tokens.length})` : ""}`) : null,
       running ? h("button", { type: "button", id: "stop-button", class: "danger", onclick: stopExecution }, "Stop") : null,
-      REDRIVABLE.has(execution.status) ? h("button", { type: "button", id: "redrive-button", onclick: redrive }, "Redrive") : null,
+      // AWS says whether a redrive is possible (redriveStatus) and why not; older servers do not.
+      REDRIVABLE.has(execution.status) ? h("button", {
+        type: "button", id: "redrive-button", onclick: redrive,
+        disabled: execution.redriveStatus === "NOT_REDRIVABLE",
+        title: execution.redriveStatus === "NOT_REDRIVABLE" ? `Cannot redrive: ${execution.redriveStatusReason || "not redrivable"}` : "Redrive from the failed state",
+      }, "Redrive") : null,
       h("button", {
         type: "button", id: "rerun-button",
         onclick: () => openStartDialog(execution.stateMachineArn, {
