@@ -103,6 +103,7 @@ def test_screenshots_of_the_main_views(browser: Any, clean_site: Site, tmp_path:
         broken["States"]["Ship"]["Next"] = "Delivered"
         page.locator("#definition").fill(json.dumps(broken, indent=2))
         page.wait_for_selector(".node.has-diagnostic")
+        page.get_by_role("button", name="Fit to view (0)").click()
         page.screenshot(path=str(out / "console-new-state-machine.png"))
     finally:
         context.close()
