@@ -138,3 +138,16 @@ def test_a_task_whose_result_was_not_recorded_is_dispatched_again_after_a_restar
     release.set()
     assert json.loads(record.body["output"]) == {"attempt": 2}
     assert harness.event_types(arn).count("TaskScheduled") == 1
+
+
+def test_a_callback_token_is_valid_as_soon_as_the_engine_restarts(harness):
+    tokens = []
+    harness.integrations.register("arn:test:notify", lambda params, context: tokens.append(context.token))
+    harness.open()
+    arn = harness.start(task_machine("arn:test:notify.waitForTaskToken"), {})
+    while not tokens:
+        time.sleep(0.005)
+    harness.close()
+    engine = harness.open()
+    engine.answer_task(tokens[0], "after restart").result(5)  # no wait for recovery in between
+    assert json.loads(harness.wait(arn).body["output"]) == "after restart"

@@ -163,6 +163,8 @@ class Engine:
         self._timer_order = itertools.count()
         self._workers = WorkerPool(task_threads)
         self._thread: threading.Thread | None = None
+        # Set once recovery has re-registered the tokens of the tasks that were running.
+        self._recovered = threading.Event()
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -243,6 +245,7 @@ class Engine:
     def answer_task(self, token: str, output: Any = None, error: str | None = None,
                     cause: str | None = None, failed: bool = False) -> Future[None]:
         """SendTaskSuccess / SendTaskFailure: the first answer for a token wins."""
+        self._recovered.wait()
         with self._tokens_lock:
             found = self._tokens.pop(token, None)
             if found is not None:
@@ -257,6 +260,7 @@ class Engine:
         return answer
 
     def heartbeat(self, token: str) -> None:
+        self._recovered.wait()
         with self._tokens_lock:
             found = self._tokens.get(token)
         if found is None:
@@ -578,11 +582,14 @@ class Engine:
                                definition_hash=definition_hash(spec.definition_text), body=body)
 
     def _recover(self) -> None:
-        for record in self.store.running_executions():
-            try:
-                self._recover_one(record)
-            except Exception:  # one unreadable execution must not keep the others down
-                log.exception("could not recover %s", record.arn)
+        try:
+            for record in self.store.running_executions():
+                try:
+                    self._recover_one(record)
+                except Exception:  # one unreadable execution must not keep the others down
+                    log.exception("could not recover %s", record.arn)
+        finally:
+            self._recovered.set()
 
     def _recover_one(self, record: ExecutionRecord) -> None:
         text = self.store.get_definition(record.definition_hash) or ""
