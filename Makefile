@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DATA_DIR ?= .statewright
 PORT ?= 4590
 
-.PHONY: run test lint typecheck bench clean
+.PHONY: run test lint typecheck bench clean screenshots
 
 $(BIN)/statewright: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,3 +38,7 @@ bench: $(BIN)/statewright bench/install_peers.sh
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info
+
+# Regenerates the console screenshots in docs/images/.
+screenshots: $(VENV)/.test-deps $(VENV)/.browser
+	STATEWRIGHT_SCREENSHOTS=1 $(BIN)/python -m pytest tests/console/test_screenshots.py
