@@ -1,0 +1,78 @@
+"""The records the engine keeps about executions it drives, and what it answers with."""
+
+from __future__ import annotations
+
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+
+from statewright.asl.model import Definition
+from statewright.asl.step import Execution
+from statewright.store import ExecutionRecord
+
+
+@dataclass(frozen=True)
+class StartSpec:
+    """Everything needed to start one execution."""
+
+    arn: str
+    state_machine_arn: str  # unqualified
+    state_machine_name: str
+    name: str
+    input_text: str
+    definition_text: str
+    role_arn: str
+    express: bool = False
+    version_arn: str | None = None
+    alias_arn: str | None = None
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """How an execution ended (what StartSyncExecution answers)."""
+
+    status: str
+    output: str | None
+    error: str | None
+    cause: str | None
+    start_date: float
+    stop_date: float
+
+
+class TaskNotFound(Exception):
+    """No running task has this token. `ended` tells a token whose task ended (answered,
+    timed out, cancelled) since this engine started from one it never issued."""
+
+    def __init__(self, token: str, ended: bool = False) -> None:
+        super().__init__(token)
+        self.ended = ended
+
+
+
+
+@dataclass
+class PendingTask:
+    task_id: str
+    token: str
+    resource: str
+    state_name: str
+
+
+@dataclass
+class Run:
+    """An execution the engine is driving right now."""
+
+    arn: str
+    definition: Definition | None  # None only for a run failed because its definition did not compile
+    execution: Execution
+    start_date: float
+    record: ExecutionRecord | None  # None for Express
+    checkpoint: int = 0
+    pending: dict[str, PendingTask] = field(default_factory=dict)
+    timers: dict[str, float] = field(default_factory=dict)  # timer id → fire_at
+    waiters: list[Future[RunOutcome]] = field(default_factory=list)
+    # The definition text while the execution's row is not stored yet (its first step stores it).
+    unstored_definition: str | None = None
+
+    @property
+    def durable(self) -> bool:
+        return self.record is not None
