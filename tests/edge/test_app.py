@@ -1,0 +1,22 @@
+"""The app: building it opens nothing; the console is mounted when its package is there."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+
+from statewright.edge import ServerConfig, create_app
+
+
+def test_creating_the_app_has_no_side_effects(tmp_path):
+    data_dir = tmp_path / "data"
+    app = create_app(ServerConfig(data_dir=data_dir))
+    assert not data_dir.exists()  # the store opens with the app's lifespan, not before
+    assert app.state.runtime.engine is None
+
+
+@pytest.mark.skipif(importlib.util.find_spec("statewright.console") is None, reason="no console package")
+def test_the_console_is_mounted(tmp_path):
+    paths = {getattr(route, "path", "") for route in create_app(ServerConfig(data_dir=tmp_path)).routes}
+    assert {"/", "/health", "/console"} <= paths
