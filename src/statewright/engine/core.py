@@ -258,20 +258,17 @@ class Engine:
             if started is not None:
                 started.set_exception(KeyError(spec.arn))
             return
+        run = Run(arn=spec.arn, definition=None, execution=Execution(), start_date=now, record=record,
+                  waiters=waiters, unstored_definition=spec.definition_text if started else None)
+        self._runs[spec.arn] = run
         try:
-            definition = self.definitions.parse(spec.definition_text, record.definition_hash if record else None)
+            run.definition = self.definitions.parse(spec.definition_text, record.definition_hash if record else None)
         except _FATAL:
             raise
         except BaseException as error:  # noqa: BLE001 - validated at creation, so a bug: fail the run
             log.exception("could not compile the definition of %s", spec.arn)
-            run = Run(arn=spec.arn, definition=None, execution=Execution(), start_date=now,
-                      record=record, waiters=waiters, unstored_definition=spec.definition_text if started else None)
-            self._runs[spec.arn] = run
             self._commit_step(run, ExecutionStart(None, {}), self._crashed(run, now, error), now, started, record)
             return
-        run = Run(arn=spec.arn, definition=definition, execution=Execution(), start_date=now,
-                  record=record, waiters=waiters, unstored_definition=spec.definition_text if started else None)
-        self._runs[spec.arn] = run
         self._feed(run, self._start_input(spec, now), started, record, now)
 
     def _start_input(self, spec: StartSpec, now: float) -> ExecutionStart:
@@ -448,6 +445,9 @@ class Engine:
             self._ended_tokens.popitem(last=False)
 
     def _finish(self, run: Run, finished: Finished, now: float) -> None:
+        if not run.waiters:  # nobody waits for it (a Standard outcome is in the store)
+            self._forget(run)
+            return
         outcome = RunOutcome(status=finished.status,
                              output=dumps(finished.output) if finished.status == "SUCCEEDED" else None,
                              error=finished.error, cause=finished.cause, start_date=run.start_date,
