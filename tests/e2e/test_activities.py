@@ -48,6 +48,11 @@ def test_a_worker_gets_the_task_and_answers_it(sfn):
     sfn.send_task_heartbeat(taskToken=task["taskToken"])
     sfn.send_task_success(taskToken=task["taskToken"], output='{"done": true}')
     assert json.loads(wait_done(sfn, run)["output"]) == {"done": True}
+    events = sfn.get_execution_history(executionArn=run)["events"]
+    types = [e["type"] for e in events]
+    assert types.index("ActivityScheduled") < types.index("ActivityStarted") < types.index("ActivitySucceeded")
+    started = next(e for e in events if e["type"] == "ActivityStarted")
+    assert started["activityStartedEventDetails"]["workerName"] == "w1"
     with pytest.raises(ClientError) as error:
         sfn.send_task_success(taskToken=task["taskToken"], output="{}")
     assert code(error) == "TaskTimedOut"

@@ -153,6 +153,47 @@ def test_redrive_answers_not_redrivable(sfn):
     with pytest.raises(ClientError) as error:
         sfn.redrive_execution(executionArn=arn)
     assert code(error) == "ExecutionNotRedrivable"
+    assert sfn.describe_execution(executionArn=arn)["redriveStatus"] == "NOT_REDRIVABLE"
+
+
+def test_redrive_reruns_from_the_failed_state(sfn):
+    # The Task state fails (its Parameters read a missing $.n); Prepare ran once and is not rerun.
+    definition = {"StartAt": "Prepare", "States": {
+        "Prepare": {"Type": "Pass", "Result": 1, "ResultPath": "$.prepared", "Next": "Decide"},
+        "Decide": {"Type": "Task", "Resource": "arn:test:echo", "Parameters": {"n.$": "$.n"},
+                   "ResultPath": "$.echo", "Next": "Done"},
+        "Done": {"Type": "Succeed"}}}
+    arn = sfn.start_execution(stateMachineArn=make_machine(sfn, definition), input="{}")["executionArn"]
+    failed = wait_done(sfn, arn)
+    assert failed["status"] == "FAILED" and failed["redriveStatus"] == "REDRIVABLE"
+    assert failed["error"] == "States.Runtime"
+    answer = sfn.redrive_execution(executionArn=arn)
+    assert "redriveDate" in answer
+    again = wait_done(sfn, arn)
+    # The input is the same, so the state fails the same way again, now with redriveCount 1.
+    assert again["status"] == "FAILED" and again["redriveCount"] == 1
+    types = [e["type"] for e in sfn.get_execution_history(executionArn=arn, maxResults=1000)["events"]]
+    assert types.count("ExecutionRedriven") == 1
+    assert types.count("PassStateEntered") == 1  # Prepare was not run again
+    assert types.count("TaskStateEntered") == 2
+    with pytest.raises(ClientError) as error:
+        sfn.redrive_execution(executionArn=f"{arn}-missing")
+    assert code(error) == "ExecutionDoesNotExist"
+
+
+def test_redrive_after_a_stop_finishes_the_execution(sfn):
+    definition = {"StartAt": "Wait", "States": {
+        "Wait": {"Type": "Wait", "Seconds": 3600, "Next": "Done"},
+        "Done": {"Type": "Pass", "Result": "finished", "End": True}}}
+    arn = sfn.start_execution(stateMachineArn=make_machine(sfn, definition))["executionArn"]
+    sfn.stop_execution(executionArn=arn, error="Halt", cause="by the test")
+    assert wait_done(sfn, arn)["status"] == "ABORTED"
+    sfn.redrive_execution(executionArn=arn)
+    with pytest.raises(ClientError) as error:  # running again: a second redrive is refused
+        sfn.redrive_execution(executionArn=arn)
+    assert code(error) == "ExecutionNotRedrivable"
+    done = wait_done(sfn, arn, timeout=30)
+    assert done["status"] == "SUCCEEDED" and json.loads(done["output"]) == "finished"
 
 
 def test_test_state_inspection_levels(sfn):

@@ -166,3 +166,7 @@ def task_failed(resource: str, error: str, cause: str, timed_out: bool = False) 
 
 def map_run_started(map_run_arn: str) -> tuple[str, dict[str, Any]]:
     return "MapRunStarted", {"mapRunStartedEventDetails": {"mapRunArn": map_run_arn}}
+
+
+def execution_redriven(redrive_count: int) -> tuple[str, dict[str, Any]]:
+    return "ExecutionRedriven", {"executionRedrivenEventDetails": {"redriveCount": redrive_count}}

@@ -12,12 +12,12 @@ Pure, as `asl/` must be: randomness comes only from the `random.Random` the call
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import math
 import random
 import re
+import threading
 import uuid
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -187,11 +187,24 @@ def compile_expression(text: str) -> Expression:
     """
     if not is_expression(text):
         raise JsonataSyntaxError(f"A JSONata expression must be a string wrapped in {{% %}}: {text!r}")
-    return _compile_cached(text)
+    # jsonatapy's compiled expressions may only be used on the thread that made them, so each
+    # thread keeps its own cache (the server runs the engine on one thread, validation on others).
+    cache: dict[str, Expression] | None = getattr(_THREAD, "cache", None)
+    if cache is None:
+        cache = _THREAD.cache = {}
+    found = cache.get(text)
+    if found is None:
+        if len(cache) >= _CACHE_SIZE:
+            cache.clear()
+        found = cache[text] = _compile(text)
+    return found
 
 
-@functools.lru_cache(maxsize=4096)
-def _compile_cached(text: str) -> Expression:
+_THREAD = threading.local()
+_CACHE_SIZE: Final = 4096
+
+
+def _compile(text: str) -> Expression:
     body = text[len(_OPEN) : -len(_CLOSE)]
     source = body.strip()
     if not source:

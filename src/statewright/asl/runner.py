@@ -26,6 +26,7 @@ from .types import (
     StepInput,
     StepResult,
     TaskFailed,
+    TaskStarted,
     TaskSucceeded,
     TimerFired,
 )
@@ -85,6 +86,11 @@ def _task_name(resource: str, parameters: Any) -> tuple[str, bool]:
     return base, False
 
 
+def is_activity(resource: str) -> bool:
+    parts = resource.split(":")
+    return len(parts) >= 7 and parts[2] == "states" and parts[5] == "activity"
+
+
 def call_task(tasks: Mapping[str, TaskHandler], command: RunTask) -> StepInput | None:
     """Run a task through the registry; any exception becomes a task failure."""
     name, wrapped = _task_name(command.resource, command.parameters)
@@ -135,6 +141,8 @@ def drive(definition: Definition, execution: Execution, first: StepInput, clock:
         events.extend(result.events)
         for command in result.commands:
             if isinstance(command, RunTask):
+                if is_activity(command.resource):
+                    inbox.append(TaskStarted(command.task_id, "statewright-runner"))
                 answer = call_task(tasks, command)
                 if answer is not None:
                     inbox.append(answer)

@@ -26,12 +26,14 @@ from .types import (
     CancelTimer,
     ExecutionStart,
     Finished,
+    Redrive,
     StartTimer,
     StepInput,
     StepResult,
     StopRequested,
     TaskFailed,
     TaskHeartbeat,
+    TaskStarted,
     TaskSucceeded,
     TimerFired,
 )
@@ -58,6 +60,9 @@ class Execution:
         self.timers: dict[str, dict[str, Any]] = {}
         self.tasks: dict[str, dict[str, Any]] = {}
         self.output: Any = None
+        self.region = "us-east-1"
+        self.redrive_point: dict[str, Any] | None = None
+        self.redrive_count = 0
         self.error: str | None = None
         self.cause: str | None = None
         self.transitions = 0
@@ -166,6 +171,7 @@ class Stepper(StateHandlers):
         ex = self.ex
         ex.seed = event.seed
         ex.context = {k: v for k, v in event.context.items() if k in ("Execution", "StateMachine")}
+        ex.region = str(event.context.get("Region", ex.region))
         self.emit(None, history.execution_started, event.input, event.role_arn)
         root = self.new_frame(None, "", event.input, {})
         root["prev"] = 0
@@ -196,8 +202,30 @@ class Stepper(StateHandlers):
             self.task_heartbeat(event.task_id)
         elif isinstance(event, TimerFired):
             self.timer_fired(event.timer_id)
+        elif isinstance(event, TaskStarted):
+            self.task_started(event.task_id, event.worker_name)
         elif isinstance(event, StopRequested):
             self.end_execution("ABORTED", None, event.error, event.cause)
+        elif isinstance(event, Redrive):
+            self.redrive()
+
+    def redrive(self) -> None:
+        """Start again at the top-level state that was running when the execution stopped, with
+        the input and variables it had (an inline Map or Parallel reruns as a whole)."""
+        ex = self.ex
+        point = ex.redrive_point
+        if ex.status not in ("FAILED", "TIMED_OUT", "ABORTED") or point is None:
+            return
+        ex.status, ex.output, ex.error, ex.cause = "RUNNING", None, None, None
+        ex.redrive_count += 1
+        ex.redrive_point = None
+        execution_context = ex.context.get("Execution")
+        if isinstance(execution_context, dict) and "RedriveCount" in execution_context:
+            execution_context["RedriveCount"] = ex.redrive_count
+        self.emit(None, history.execution_redriven, ex.redrive_count)
+        root = self.new_frame(None, "", point["input"], {})
+        root["state"], root["vars"], root["prev"] = point["state"], point["vars"], ex.last_event_id
+        self.queue.append(root["id"])
 
     def timer_fired(self, timer_id: str) -> None:
         timer = self.ex.timers.pop(timer_id, None)
@@ -364,6 +392,9 @@ class Stepper(StateHandlers):
             return
         ex.status = status
         ex.output, ex.error, ex.cause = output, error, cause
+        root = ex.frames.get("root")
+        if status != "SUCCEEDED" and root is not None:
+            ex.redrive_point = {"state": root["state"], "input": root["input"], "vars": root["vars"]}
         if status == "SUCCEEDED":
             self.emit(None, history.execution_succeeded, output)
         else:
@@ -410,7 +441,7 @@ def step(definition: Definition, execution: Execution, event: StepInput, now: fl
     `record=False` keeps no history (Express executions that nobody inspects) and is faster.
     """
     stepper = Stepper(definition, execution, now, record)
-    if execution.status == "RUNNING":
+    if execution.status == "RUNNING" or isinstance(event, Redrive):
         stepper.dispatch(event)
         stepper.drain()
     return stepper.result

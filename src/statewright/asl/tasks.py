@@ -51,9 +51,11 @@ class TaskHandlers:
         timeout = self._seconds_field(state.timeout_seconds, sc, "TimeoutSeconds")
         heartbeat = self._seconds_field(state.heartbeat_seconds, sc, "HeartbeatSeconds")
         task_id = self.next_id("k")
-        region = self.ex.context.get("Region", "us-east-1")
-        self.emit(frame, history.task_scheduled, state.resource, region, request, timeout, heartbeat)
-        self.emit(frame, history.task_started, state.resource)
+        self.emit(frame, history.task_scheduled, state.resource, self.ex.region, request, timeout,
+                  heartbeat)
+        if history.task_kind(state.resource)[0] != "Activity":
+            # An activity starts when a worker takes it (TaskStarted input); others start now.
+            self.emit(frame, history.task_started, state.resource)
         self.ex.tasks[task_id] = {"frame": frame["id"], "resource": state.resource}
         wait: dict[str, Any] = {"kind": "task", "task": task_id, "heartbeat_seconds": heartbeat}
         # AWS's default TimeoutSeconds (99999999 s) outlives any Standard execution (one year at
@@ -135,6 +137,14 @@ class TaskHandlers:
             return
         self.emit(frame, history.task_failed, resource, event.error, event.cause)
         self.state_failed(frame, state, StatesError(event.error, event.cause))
+
+    def task_started(self: Any, task_id: str, worker_name: str) -> None:
+        task = self.ex.tasks.get(task_id)
+        frame = self.ex.frames.get(task["frame"]) if task else None
+        if frame is None or task is None or task.get("started"):
+            return
+        task["started"] = True
+        self.emit(frame, history.task_started, task["resource"], worker_name)
 
     def task_heartbeat(self: Any, task_id: str) -> None:
         task = self.ex.tasks.get(task_id)

@@ -57,6 +57,19 @@ class TimerFired:
 
 
 @dataclass(frozen=True)
+class TaskStarted:
+    """A worker took an activity task (GetActivityTask): AWS records ActivityStarted then."""
+
+    task_id: str
+    worker_name: str = ""
+
+
+@dataclass(frozen=True)
+class Redrive:
+    """RedriveExecution: run a FAILED, TIMED_OUT or ABORTED execution again from where it stopped."""
+
+
+@dataclass(frozen=True)
 class StopRequested:
     """StopExecution was called."""
 
@@ -64,7 +77,8 @@ class StopRequested:
     cause: str | None = None
 
 
-StepInput = ExecutionStart | TaskSucceeded | TaskFailed | TaskHeartbeat | TimerFired | StopRequested
+StepInput = (ExecutionStart | TaskSucceeded | TaskFailed | TaskHeartbeat | TaskStarted | TimerFired
+             | StopRequested | Redrive)
 
 # --- Commands from the step -------------------------------------------------------------------
 

@@ -14,12 +14,13 @@ asl caches them process-wide, so every asl call is confined to this one thread (
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import heapq
 import itertools
 import json
 import logging
 import queue
+import secrets
 import threading
 import uuid
 from collections import OrderedDict
@@ -34,6 +35,7 @@ from statewright.asl.types import (
     CancelTimer,
     ExecutionStart,
     Finished,
+    Redrive,
     RunTask,
     StartTimer,
     StepInput,
@@ -41,6 +43,7 @@ from statewright.asl.types import (
     StopRequested,
     TaskFailed,
     TaskHeartbeat,
+    TaskStarted,
     TaskSucceeded,
     TimerFired,
 )
@@ -57,7 +60,7 @@ from .integrations import (
     base_resource,
     is_activity,
 )
-from .runs import PendingTask, Run, RunOutcome, StartSpec, TaskNotFound
+from .runs import NotRedrivable, PendingTask, Run, RunOutcome, StartSpec, TaskNotFound
 from .workers import WorkerPool
 
 log = logging.getLogger(__name__)
@@ -70,9 +73,11 @@ _FATAL = (KeyboardInterrupt, SystemExit, GeneratorExit)
 ENDED_TOKENS_KEPT = 100_000
 
 
-def _seed(arn: str) -> int:
-    """A seed derived from the ARN, so a restarted ExecutionStart draws the same numbers."""
-    return int(hashlib.sha256(arn.encode()).hexdigest()[:12], 16)
+def _seed() -> int:
+    """A fresh random seed per execution. It is stored in the first checkpoint (which is written
+    together with the execution's row), so a restart never draws different numbers; and tokens
+    of executions with the same name in different data directories never repeat."""
+    return secrets.randbits(48)
 
 
 class Engine:
@@ -173,6 +178,50 @@ class Engine:
         self._post(stop)
         return answer
 
+    def redrive_execution(self, arn: str) -> Future[ExecutionRecord]:
+        """RedriveExecution: reopen a FAILED, TIMED_OUT or ABORTED Standard execution and run it
+        on from where it stopped. Resolves with the RUNNING record once that is stored; raises
+        NotRedrivable with AWS's reason otherwise."""
+        answer: Future[ExecutionRecord] = Future()
+        self._recovered.wait()
+        self._post(lambda: self._redrive(arn, answer))
+        return answer
+
+    def _redrive(self, arn: str, answer: Future[ExecutionRecord]) -> None:
+        try:
+            run = self._reopen(arn)
+        except NotRedrivable as refused:
+            answer.set_exception(refused)
+            return
+        self._feed(run, Redrive(), answer, run.reopened)
+
+    def _reopen(self, arn: str) -> Run:
+        if arn in self._runs:
+            raise NotRedrivable("Execution is RUNNING and cannot be redriven")
+        record = self.store.get_execution(arn)
+        checkpoint = self.store.latest_checkpoint(arn)
+        if record is None or checkpoint is None:
+            raise NotRedrivable("The execution cannot be redriven: it has no stored progress")
+        if record.status not in ("FAILED", "TIMED_OUT", "ABORTED"):
+            raise NotRedrivable(f"Execution is {record.status} and cannot be redriven")
+        sequence, state_json = checkpoint
+        execution = Execution.from_dict(json.loads(state_json))
+        if execution.redrive_point is None:
+            raise NotRedrivable("The execution failed before any state ran and cannot be redriven")
+        definition = self.definitions.parse(self.store.get_definition(record.definition_hash) or "",
+                                            record.definition_hash)
+        now = self.clock.now()
+        body = dict(record.body)
+        body.update(output=None, error=None, cause=None,
+                    redriveCount=int(body.get("redriveCount", 0)) + 1, redriveDate=now)
+        reopened = ExecutionRecord(arn=record.arn, state_machine=record.state_machine, name=record.name,
+                                   status="RUNNING", start_date=record.start_date, stop_date=None,
+                                   definition_hash=record.definition_hash, body=body)
+        run = Run(arn=arn, definition=definition, execution=execution, start_date=record.start_date,
+                  record=reopened, checkpoint=sequence, reopened=reopened)
+        self._runs[arn] = run
+        return run
+
     def answer_task(self, token: str, output: Any = None, error: str | None = None,
                     cause: str | None = None, failed: bool = False) -> Future[None]:
         """SendTaskSuccess / SendTaskFailure: the first answer for a token wins."""
@@ -199,15 +248,23 @@ class Engine:
         arn, task_id = found
         self._post(lambda: self._heartbeat(arn, task_id))
 
-    def poll_activity(self, activity_arn: str, timeout: float) -> ActivityTask | None:
-        """A worker's GetActivityTask: the next task of that activity, or None after `timeout`."""
+    def poll_activity(self, activity_arn: str, timeout: float, worker_name: str = "") -> ActivityTask | None:
+        """A worker's GetActivityTask: the next task of that activity, or None after `timeout`.
+        Handing it out is when AWS records ActivityStarted (with the worker's name)."""
         while True:
             task = self.activities.poll(activity_arn, timeout)
             if task is None:
                 return None
             with self._tokens_lock:
-                if task.token in self._tokens:
-                    return task
+                found = self._tokens.get(task.token)
+            if found is not None:
+                self._post(functools.partial(self._activity_started, *found, worker_name))
+                return task
+
+    def _activity_started(self, arn: str, task_id: str, worker_name: str) -> None:
+        run = self._runs.get(arn)
+        if run is not None and task_id in run.pending:
+            self._feed(run, TaskStarted(task_id, worker_name), None, None)
 
     def is_running(self, arn: str) -> bool:
         return arn in self._runs  # a racy read is fine: callers use it as a hint
@@ -282,7 +339,7 @@ class Engine:
             "StateMachine": {"Id": spec.version_arn or spec.state_machine_arn,
                              "Name": spec.state_machine_name},
         }
-        return ExecutionStart(input=execution_input, context=context, seed=_seed(spec.arn),
+        return ExecutionStart(input=execution_input, context=context, seed=_seed(),
                               role_arn=spec.role_arn)
 
     def _feed(self, run: Run, event: StepInput, ack: Future[Any] | None, ack_value: Any,
@@ -349,7 +406,8 @@ class Engine:
                 now: float) -> Callable[[Transaction], None]:
         """The atomic write that makes one step durable (built here, applied by the writer)."""
         arn = run.arn
-        state_json = json.dumps(run.execution.to_dict(), separators=(",", ":"))
+        state_json = run.execution.to_json()
+        reopened, run.reopened = run.reopened, None
         sequence = run.checkpoint
         new_record, new_definition = (run.record, run.unstored_definition) if run.unstored_definition else (None, "")
         run.unstored_definition = None
@@ -377,6 +435,8 @@ class Engine:
             if new_record is not None:
                 tx.put_definition(new_record.definition_hash, new_definition)
                 tx.insert_execution(new_record)
+            if reopened is not None:
+                tx.update_execution(reopened)
             tx.append_events(arn, result.events)
             tx.put_checkpoint(arn, sequence, state_json)
             for task_id in dropped_tasks:

@@ -38,6 +38,10 @@ class RunOutcome:
     stop_date: float
 
 
+class NotRedrivable(Exception):
+    """RedriveExecution refused; the message says why, as AWS's ExecutionNotRedrivable does."""
+
+
 class TaskNotFound(Exception):
     """No running task has this token. `ended` tells a token whose task ended (answered,
     timed out, cancelled) since this engine started from one it never issued."""
@@ -45,8 +49,6 @@ class TaskNotFound(Exception):
     def __init__(self, token: str, ended: bool = False) -> None:
         super().__init__(token)
         self.ended = ended
-
-
 
 
 @dataclass
@@ -72,6 +74,8 @@ class Run:
     waiters: list[Future[RunOutcome]] = field(default_factory=list)
     # The definition text while the execution's row is not stored yet (its first step stores it).
     unstored_definition: str | None = None
+    # A redriven execution's row, RUNNING again: stored with the redrive's first step.
+    reopened: ExecutionRecord | None = None
 
     @property
     def durable(self) -> bool:

@@ -70,9 +70,9 @@ def list_activities(service: StepFunctionsService, request: dict[str, Any]) -> d
 def get_activity_task(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
     arn = required_str(request, "activityArn")
     parse(arn, "activity")
-    string(request, "workerName", 80)
+    worker = string(request, "workerName", 80) or ""
     _activity(service, arn)
-    task = service.engine.poll_activity(arn, service.activity_poll_seconds)
+    task = service.engine.poll_activity(arn, service.activity_poll_seconds, worker)
     if task is None:
         return {}
     return {"taskToken": task.token, "input": task.input_text}

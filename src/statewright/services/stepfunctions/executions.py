@@ -15,6 +15,7 @@ from statewright.asl.history import dumps
 from statewright.asl.teststate import test_state as run_test_state
 from statewright.asl.validate import format_invalid_definition
 from statewright.engine import StartSpec
+from statewright.engine.runs import NotRedrivable
 from statewright.store import ExecutionRecord, Resource
 
 from .arns import parse
@@ -132,10 +133,10 @@ def stop_execution(service: StepFunctionsService, request: dict[str, Any]) -> di
     return {"stopDate": record.stop_date or time.time()}
 
 
-def _redrive_status(record: ExecutionRecord) -> tuple[str, str]:
+def _redrive_status(record: ExecutionRecord) -> tuple[str, str | None]:
     if record.status in ("RUNNING", "SUCCEEDED"):
         return "NOT_REDRIVABLE", f"Execution is {record.status} and cannot be redriven"
-    return "NOT_REDRIVABLE", "Statewright does not redrive executions yet"
+    return "REDRIVABLE", None
 
 
 def describe_execution(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
@@ -144,9 +145,13 @@ def describe_execution(service: StepFunctionsService, request: dict[str, Any]) -
     answer: dict[str, Any] = {
         "executionArn": record.arn, "stateMachineArn": record.state_machine, "name": record.name,
         "status": record.status, "startDate": record.start_date, "input": body["input"],
-        "inputDetails": {"included": True}, "redriveCount": 0,
+        "inputDetails": {"included": True}, "redriveCount": int(body.get("redriveCount", 0)),
     }
-    answer["redriveStatus"], answer["redriveStatusReason"] = _redrive_status(record)
+    answer["redriveStatus"], reason = _redrive_status(record)
+    if reason is not None:
+        answer["redriveStatusReason"] = reason
+    if body.get("redriveDate") is not None:
+        answer["redriveDate"] = body["redriveDate"]
     if record.stop_date is not None:
         answer["stopDate"] = record.stop_date
     if body.get("output") is not None:
@@ -164,7 +169,7 @@ def describe_execution(service: StepFunctionsService, request: dict[str, Any]) -
 def _list_item(record: ExecutionRecord) -> dict[str, Any]:
     item: dict[str, Any] = {"executionArn": record.arn, "stateMachineArn": record.state_machine,
                             "name": record.name, "status": record.status, "startDate": record.start_date,
-                            "redriveCount": 0}
+                            "redriveCount": int(record.body.get("redriveCount", 0))}
     if record.stop_date is not None:
         item["stopDate"] = record.stop_date
     if record.body.get("versionArn"):
@@ -223,7 +228,13 @@ def get_execution_history(service: StepFunctionsService, request: dict[str, Any]
 def redrive_execution(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
     record = _execution(service, request)
     string(request, "clientToken", 64)
-    raise ApiError("ExecutionNotRedrivable", _redrive_status(record)[1])
+    if record.arn.split(":")[5] == "express":
+        raise ApiError("ExecutionNotRedrivable", "Express executions cannot be redriven")
+    try:
+        reopened = service.engine.redrive_execution(record.arn).result()
+    except NotRedrivable as refused:
+        raise ApiError("ExecutionNotRedrivable", str(refused)) from None
+    return {"redriveDate": reopened.body.get("redriveDate", time.time())}
 
 
 def test_state(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
