@@ -151,3 +151,37 @@ def test_a_callback_token_is_valid_as_soon_as_the_engine_restarts(harness):
     engine = harness.open()
     engine.answer_task(tokens[0], "after restart").result(5)  # no wait for recovery in between
     assert json.loads(harness.wait(arn).body["output"]) == "after restart"
+
+
+def test_task_events_name_the_region_of_the_execution(harness):
+    engine = harness.open()
+    arn = "arn:aws:states:eu-west-1:123456789012:execution:m:region"
+    definition = task_machine("arn:aws:states:::lambda:invoke", Parameters={"FunctionName": "f"})
+    engine.start_execution(StartSpec(
+        arn=arn, state_machine_arn="arn:aws:states:eu-west-1:123456789012:stateMachine:m",
+        state_machine_name="m", name="region", input_text="{}", definition_text=json.dumps(definition),
+        role_arn="arn:aws:iam::123456789012:role/r")).result(5)
+    harness.wait(arn)
+    scheduled = next(e for e in harness.store.history(arn) if e["type"] == "TaskScheduled")
+    assert scheduled["taskScheduledEventDetails"]["region"] == "eu-west-1"
+
+
+def test_callback_tokens_differ_between_data_directories(tmp_path):
+    from .conftest import Harness
+
+    tokens = []
+    for place in ("one", "two"):
+        harness = Harness(tmp_path / place)
+        seen: list[str] = []
+        harness.integrations.register("arn:test:remember",
+                                      lambda params, context, seen=seen: seen.append(context.token))
+        harness.open()
+        try:
+            harness.start(task_machine("arn:test:remember.waitForTaskToken"), {}, "same-name")
+            deadline = time.monotonic() + 5
+            while not seen and time.monotonic() < deadline:
+                time.sleep(0.01)
+            tokens.extend(seen)
+        finally:
+            harness.close()
+    assert len(tokens) == 2 and tokens[0] != tokens[1]

@@ -338,6 +338,7 @@ class Engine:
             "Execution": execution,
             "StateMachine": {"Id": spec.version_arn or spec.state_machine_arn,
                              "Name": spec.state_machine_name},
+            "Region": spec.arn.split(":")[3],  # for TaskScheduled events; not part of `$$`
         }
         return ExecutionStart(input=execution_input, context=context, seed=_seed(),
                               role_arn=spec.role_arn)
