@@ -125,3 +125,28 @@ def test_writes_after_close_fail_cleanly(tmp_path):
     closed.close()
     with pytest.raises(RuntimeError):
         closed.write(lambda tx: None).result()
+
+
+def test_the_resource_cache_sees_every_committed_change(store):
+    assert store.get_resource("arn:sm:cached") is None  # a miss is cached too
+    store.write(lambda tx: tx.put_resource(_machine("cached"))).result()
+    assert store.get_resource("arn:sm:cached").name == "cached"
+    changed = Resource(arn="arn:sm:cached", kind="stateMachine", name="renamed", created=1.0,
+                       body={"definition": "{}"})
+    store.write(lambda tx: tx.put_resource(changed)).result()
+    assert store.get_resource("arn:sm:cached").name == "renamed"
+    store.write(lambda tx: tx.delete_resource("arn:sm:cached")).result()
+    assert store.get_resource("arn:sm:cached") is None
+
+
+def test_a_failed_change_leaves_the_cached_resource_as_stored(store):
+    store.write(lambda tx: tx.put_resource(_machine("kept"))).result()
+    assert store.get_resource("arn:sm:kept").name == "kept"
+
+    def change_then_fail(tx):
+        tx.delete_resource("arn:sm:kept")
+        raise ValueError("changed my mind")
+
+    with pytest.raises(ValueError):
+        store.write(change_then_fail).result()
+    assert store.get_resource("arn:sm:kept").name == "kept"

@@ -20,6 +20,7 @@ import itertools
 import json
 import logging
 import queue
+import random
 import secrets
 import threading
 import uuid
@@ -73,11 +74,16 @@ _FATAL = (KeyboardInterrupt, SystemExit, GeneratorExit)
 ENDED_TOKENS_KEPT = 100_000
 
 
+# Seeds need to differ, not to be secret: one generator seeded from the OS at import is enough,
+# and far cheaper than reading the OS's randomness for every execution.
+_SEEDS = random.Random(secrets.randbits(64))
+
+
 def _seed() -> int:
     """A fresh random seed per execution. It is stored in the first checkpoint (which is written
     together with the execution's row), so a restart never draws different numbers; and tokens
     of executions with the same name in different data directories never repeat."""
-    return secrets.randbits(48)
+    return _SEEDS.getrandbits(48)
 
 
 class Engine:
@@ -575,18 +581,22 @@ class Engine:
 
     def _recover(self) -> None:
         try:
-            for record in self.store.running_executions():
+            state = self.store.recovery()
+            texts: dict[str, str] = {}
+            for record in state.records:
                 try:
-                    self._recover_one(record)
+                    if record.definition_hash not in texts:
+                        texts[record.definition_hash] = self.store.get_definition(record.definition_hash) or ""
+                    self._recover_one(record, texts[record.definition_hash], state.checkpoints.get(record.arn),
+                                      state.tasks.get(record.arn, []), state.timers.get(record.arn, []))
                 except Exception:  # one unreadable execution must not keep the others down
                     log.exception("could not recover %s", record.arn)
         finally:
             self._recovered.set()
 
-    def _recover_one(self, record: ExecutionRecord) -> None:
-        text = self.store.get_definition(record.definition_hash) or ""
+    def _recover_one(self, record: ExecutionRecord, text: str, checkpoint: tuple[int, str] | None,
+                     tasks: list[TaskRecord], timers: list[TimerRecord]) -> None:
         definition = self.definitions.parse(text, record.definition_hash)
-        checkpoint = self.store.latest_checkpoint(record.arn)
         if checkpoint is None:  # cannot happen: a row is only ever stored with its first step
             log.error("%s is RUNNING but has no checkpoint; it cannot be resumed", record.arn)
             return
@@ -595,9 +605,9 @@ class Engine:
                   execution=Execution.from_dict(json.loads(state_json)),
                   start_date=record.start_date, record=record, checkpoint=sequence)
         self._runs[record.arn] = run
-        for stored in self.store.pending_tasks(record.arn):
+        for stored in tasks:
             task = PendingTask(stored.task_id, stored.token, stored.resource, stored.body.get("state", ""))
             self._track(run, task)
             self._dispatch(record.arn, task, stored.body.get("parameters"))
-        for timer in self.store.timers(record.arn):
+        for timer in timers:
             self._arm(run, timer.timer_id, timer.fire_at)

@@ -1,7 +1,7 @@
 """Durable storage of everything the runtime must not forget: one contract, SQLite behind it."""
 
-from .protocol import ExecutionRecord, Resource, Store, TaskRecord, TimerRecord, Transaction
+from .protocol import ExecutionRecord, RecoveryState, Resource, Store, TaskRecord, TimerRecord, Transaction
 from .sqlite import SqliteStore
 
-__all__ = ["ExecutionRecord", "Resource", "SqliteStore", "Store", "TaskRecord", "TimerRecord",
+__all__ = ["ExecutionRecord", "RecoveryState", "Resource", "SqliteStore", "Store", "TaskRecord", "TimerRecord",
            "Transaction"]

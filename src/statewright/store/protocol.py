@@ -66,6 +66,17 @@ class TimerRecord:
     fire_at: float
 
 
+@dataclass
+class RecoveryState:
+    """What a restart reloads: RUNNING executions, each one's latest checkpoint (sequence,
+    state JSON), and the tasks and timers still pending, by execution ARN."""
+
+    records: list[ExecutionRecord]
+    checkpoints: dict[str, tuple[int, str]]
+    tasks: dict[str, list[TaskRecord]]
+    timers: dict[str, list[TimerRecord]]
+
+
 class Transaction(Protocol):
     """The writes one atomic unit may make."""
 
@@ -102,6 +113,7 @@ class Store(Protocol):
     def history(self, execution: str, offset: int = 0, limit: int = 1000,
                 reverse: bool = False) -> list[dict[str, Any]]: ...
     def latest_checkpoint(self, execution: str) -> tuple[int, str] | None: ...
+    def recovery(self) -> RecoveryState: ...
     def pending_tasks(self, execution: str) -> list[TaskRecord]: ...
     def timers(self, execution: str) -> list[TimerRecord]: ...
     def tags(self, arn: str) -> dict[str, str]: ...

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .protocol import ExecutionRecord, Resource, TaskRecord, TimerRecord
+from .protocol import ExecutionRecord, RecoveryState, Resource, TaskRecord, TimerRecord
 from .writer import GroupCommitWriter
 
 T = TypeVar("T")
@@ -67,17 +67,21 @@ class SqliteTransaction:
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
+        self.touched_resources: set[str] = set()  # for the store's resource cache
 
     def put_resource(self, resource: Resource) -> None:
+        self.touched_resources.add(resource.arn)
         self._db.execute("INSERT OR REPLACE INTO resources VALUES (?,?,?,?,?,?)", _resource_row(resource))
 
     def insert_resource(self, resource: Resource) -> None:
+        self.touched_resources.add(resource.arn)
         try:
             self._db.execute("INSERT INTO resources VALUES (?,?,?,?,?,?)", _resource_row(resource))
         except sqlite3.IntegrityError:
             raise KeyError(resource.arn) from None
 
     def delete_resource(self, arn: str) -> None:
+        self.touched_resources.add(arn)
         self._db.execute("DELETE FROM resources WHERE arn = ?", (arn,))
         self._db.execute("DELETE FROM tags WHERE arn = ?", (arn,))
 
@@ -159,8 +163,14 @@ class SqliteStore:
         writer_connection = _connect(self._path)
         writer_connection.executescript(SCHEMA)
         self._writer_connection = writer_connection
-        self._writer = GroupCommitWriter(writer_connection, SqliteTransaction)
+        self._writer = GroupCommitWriter(writer_connection, SqliteTransaction, self._committed)
         self._pool_lock = threading.Lock()
+        # State machines, versions and aliases are read on every StartExecution: keep them in
+        # memory. `_epoch` moves on every commit that touched one, so a read that raced a
+        # commit is not cached.
+        self._resources: dict[str, Resource | None] = {}
+        self._epoch = 0
+        self._cache_lock = threading.Lock()
         self._idle_readers: list[sqlite3.Connection] = []
         self._all_readers: list[sqlite3.Connection] = []
         self._closed = False
@@ -206,8 +216,26 @@ class SqliteStore:
     # --- reads ----------------------------------------------------------------------------
 
     def get_resource(self, arn: str) -> Resource | None:
+        with self._cache_lock:
+            if arn in self._resources:
+                return self._resources[arn]
+            epoch = self._epoch
         rows = self._all("SELECT * FROM resources WHERE arn = ?", (arn,))
-        return _resource(rows[0]) if rows else None
+        found = _resource(rows[0]) if rows else None
+        with self._cache_lock:
+            if epoch == self._epoch and len(self._resources) < 100_000:
+                self._resources[arn] = found
+        return found
+
+    def _committed(self, transaction: SqliteTransaction) -> None:
+        """Called by the writer after each commit (or failed batch), before callers hear of it."""
+        if not transaction.touched_resources:
+            return
+        with self._cache_lock:
+            self._epoch += 1
+            for arn in transaction.touched_resources:
+                self._resources.pop(arn, None)
+        transaction.touched_resources.clear()
 
     def list_resources(self, kind: str, parent: str | None = None) -> list[Resource]:
         if parent is None:
@@ -248,6 +276,21 @@ class SqliteStore:
         rows = self._all(f"SELECT body FROM history WHERE execution = ? ORDER BY id {order} LIMIT ? OFFSET ?",
                          (execution, limit, offset))
         return [json.loads(row[0]) for row in rows]
+
+    def recovery(self) -> RecoveryState:
+        """Everything a restart needs, in four queries rather than four per execution."""
+        records = self.running_executions()
+        checkpoints = {row[0]: (row[1], row[2]) for row in self._all(
+            "SELECT execution, MAX(sequence), state FROM checkpoints WHERE execution IN "
+            "(SELECT arn FROM executions WHERE status = 'RUNNING') GROUP BY execution")}
+        tasks: dict[str, list[TaskRecord]] = {}
+        for row in self._all("SELECT * FROM tasks ORDER BY rowid"):
+            tasks.setdefault(row[0], []).append(TaskRecord(execution=row[0], task_id=row[1], token=row[2],
+                                                           resource=row[3], body=json.loads(row[4])))
+        timers: dict[str, list[TimerRecord]] = {}
+        for row in self._all("SELECT * FROM timers ORDER BY fire_at"):
+            timers.setdefault(row[0], []).append(TimerRecord(*row))
+        return RecoveryState(records, checkpoints, tasks, timers)
 
     def latest_checkpoint(self, execution: str) -> tuple[int, str] | None:
         rows = self._all("SELECT sequence, state FROM checkpoints WHERE execution = ? "

@@ -23,9 +23,10 @@ class GroupCommitWriter:
     """Applies submitted changes on its own connection, committing them in batches."""
 
     def __init__(self, connection: sqlite3.Connection, make_transaction: Callable[[sqlite3.Connection], Any],
-                 name: str = "statewright-writer") -> None:
+                 after_commit: Callable[[Any], None] | None = None, name: str = "statewright-writer") -> None:
         self._connection = connection
         self._transaction = make_transaction(connection)
+        self._after_commit = after_commit
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._closed = False
@@ -75,9 +76,13 @@ class GroupCommitWriter:
             for change, future in batch:
                 outcomes.append((future, *self._apply(change)))
             connection.execute("COMMIT")
+            if self._after_commit is not None:
+                self._after_commit(self._transaction)
         except sqlite3.Error as error:  # the disk or the database failed: nothing of the batch holds
             if connection.in_transaction:
                 connection.execute("ROLLBACK")
+            if self._after_commit is not None:
+                self._after_commit(self._transaction)
             for _, future in batch:
                 if not future.done():
                     future.set_exception(error)
