@@ -37,7 +37,8 @@ POLL_S = 0.005  # a client's DescribeExecution interval while it waits for SUCCE
 class Server:
     """A `statewright serve` subprocess that can be killed -9 and restarted on the same data."""
 
-    def __init__(self) -> None:
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        self.env = env
         self.data_dir = Path(tempfile.mkdtemp(prefix="statewright-bench-"))
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
@@ -49,7 +50,8 @@ class Server:
         started = time.perf_counter()
         self.process = subprocess.Popen(
             [STATEWRIGHT, "serve", "--port", str(self.port), "--data-dir", str(self.data_dir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env={**os.environ, **self.env} if self.env else None)
         while time.perf_counter() - started < 60:
             try:
                 asyncio.run(_call_once(self.port, "ListStateMachines", {}))
@@ -349,6 +351,33 @@ def _guard(name: str, measure: Any, *args: Any) -> dict:
         return {"error": f"{type(exc).__name__}: {exc}"[:300]}
 
 
+def task_overhead() -> dict:
+    """What a Task state with a warm handler adds: StartSyncExecution p50 of a one-Task machine
+    minus that of a one-Pass machine, both Express, same server, alternating."""
+    server = Server({"STATEWRIGHT_INTEGRATIONS": "bench_integrations:register",
+                     "PYTHONPATH": str(HERE)})
+    try:
+        server.start()
+        task = _create(server.port, {"StartAt": "T", "States": {"T": {
+            "Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Echo",
+            "End": True}}}, "EXPRESS")
+        plain = _create(server.port, {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}},
+                        "EXPRESS")
+        samples: dict[str, list[float]] = {"task": [], "pass": []}
+        for machine in (task, plain):
+            asyncio.run(_sync_load(server.port, machine, 100, '{"x": 1}'))  # warm-up
+        for _ in range(5):
+            for key, machine in (("task", task), ("pass", plain)):
+                load = asyncio.run(_sync_load(server.port, machine, 300, '{"x": 1}'))
+                if load["statuses"] != ["SUCCEEDED"]:
+                    raise RuntimeError(f"{key} machine ended {load['statuses']}")
+                samples[key].append(load["p50_ms"])
+        task_ms, pass_ms = statistics.median(samples["task"]), statistics.median(samples["pass"])
+        return {"task_p50_ms": task_ms, "pass_p50_ms": pass_ms, "added_p50_ms": task_ms - pass_ms}
+    finally:
+        server.stop()
+
+
 def measure_all(transitions: dict[str, int]) -> dict:
     workloads = {}
     for name in ("pass_chain", "choice_loop"):
@@ -361,5 +390,6 @@ def measure_all(transitions: dict[str, int]) -> dict:
         "express": _guard("Express StartSyncExecution", express_sync, workloads),
         "map_10k": _guard("Map over 10,000 items", map_10k),
         "open_waits": _guard("10,000 open Waits, kill -9, restart", open_waits_and_restart),
+        "task_overhead": _guard("Task with a warm handler", task_overhead),
         "server": os.environ.get("STATEWRIGHT_BENCH_SERVER", "statewright serve (uvicorn)"),
     }
