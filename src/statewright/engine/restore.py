@@ -1,0 +1,101 @@
+"""Bringing executions back: recovery after a restart, and RedriveExecution.
+
+A mixin of the Engine (core.py); its methods run on the engine's loop thread.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from concurrent.futures import Future
+from typing import Any
+
+from statewright.asl.step import Execution
+from statewright.asl.types import Redrive
+from statewright.store import ExecutionRecord, TaskRecord, TimerRecord
+
+from .definitions import definition_hash
+from .runs import NotRedrivable, PendingTask, Run, StartSpec
+
+log = logging.getLogger(__name__)
+
+
+class RestoreMixin:
+    """Recovery and redrive; `self` is an engine.core.Engine."""
+
+    def _redrive(self: Any, arn: str, answer: Future[ExecutionRecord]) -> None:
+        try:
+            run = self._reopen(arn)
+        except NotRedrivable as refused:
+            answer.set_exception(refused)
+            return
+        self._feed(run, Redrive(), answer, run.reopened)
+
+    def _reopen(self: Any, arn: str) -> Run:
+        if arn in self._runs:
+            raise NotRedrivable("Execution is RUNNING and cannot be redriven")
+        record = self.store.get_execution(arn)
+        checkpoint = self.store.latest_checkpoint(arn)
+        if record is None or checkpoint is None:
+            raise NotRedrivable("The execution cannot be redriven: it has no stored progress")
+        if record.status not in ("FAILED", "TIMED_OUT", "ABORTED"):
+            raise NotRedrivable(f"Execution is {record.status} and cannot be redriven")
+        sequence, state_json = checkpoint
+        execution = Execution.from_dict(json.loads(state_json))
+        if execution.redrive_point is None:
+            raise NotRedrivable("The execution failed before any state ran and cannot be redriven")
+        definition = self.definitions.parse(self.store.get_definition(record.definition_hash) or "",
+                                            record.definition_hash)
+        now = self.clock.now()
+        body = dict(record.body)
+        body.update(output=None, error=None, cause=None,
+                    redriveCount=int(body.get("redriveCount", 0)) + 1, redriveDate=now)
+        reopened = ExecutionRecord(arn=record.arn, state_machine=record.state_machine, name=record.name,
+                                   status="RUNNING", start_date=record.start_date, stop_date=None,
+                                   definition_hash=record.definition_hash, body=body)
+        run = Run(arn=arn, definition=definition, execution=execution, start_date=record.start_date,
+                  record=reopened, checkpoint=sequence, reopened=reopened)
+        self._runs[arn] = run
+        return run
+
+    # --- recovery -----------------------------------------------------------------------------
+
+    def _new_record(self: Any, spec: StartSpec, now: float) -> ExecutionRecord:
+        body = {"input": spec.input_text, "roleArn": spec.role_arn, "stateMachineName": spec.state_machine_name,
+                "versionArn": spec.version_arn, "aliasArn": spec.alias_arn}
+        return ExecutionRecord(arn=spec.arn, state_machine=spec.state_machine_arn, name=spec.name,
+                               status="RUNNING", start_date=now,
+                               definition_hash=definition_hash(spec.definition_text), body=body)
+
+    def _recover(self: Any) -> None:
+        try:
+            state = self.store.recovery()
+            texts: dict[str, str] = {}
+            for record in state.records:
+                try:
+                    if record.definition_hash not in texts:
+                        texts[record.definition_hash] = self.store.get_definition(record.definition_hash) or ""
+                    self._recover_one(record, texts[record.definition_hash], state.checkpoints.get(record.arn),
+                                      state.tasks.get(record.arn, []), state.timers.get(record.arn, []))
+                except Exception:  # one unreadable execution must not keep the others down
+                    log.exception("could not recover %s", record.arn)
+        finally:
+            self._recovered.set()
+
+    def _recover_one(self: Any, record: ExecutionRecord, text: str, checkpoint: tuple[int, str] | None,
+                     tasks: list[TaskRecord], timers: list[TimerRecord]) -> None:
+        definition = self.definitions.parse(text, record.definition_hash)
+        if checkpoint is None:  # cannot happen: a row is only ever stored with its first step
+            log.error("%s is RUNNING but has no checkpoint; it cannot be resumed", record.arn)
+            return
+        sequence, state_json = checkpoint
+        run = Run(arn=record.arn, definition=definition,
+                  execution=Execution.from_dict(json.loads(state_json)),
+                  start_date=record.start_date, record=record, checkpoint=sequence)
+        self._runs[record.arn] = run
+        for stored in tasks:
+            task = PendingTask(stored.task_id, stored.token, stored.resource, stored.body.get("state", ""))
+            self._track(run, task)
+            self._dispatch(record.arn, task, stored.body.get("parameters"))
+        for timer in timers:
+            self._arm(run, timer.timer_id, timer.fire_at)
