@@ -185,3 +185,28 @@ def test_callback_tokens_differ_between_data_directories(tmp_path):
         finally:
             harness.close()
     assert len(tokens) == 2 and tokens[0] != tokens[1]
+
+
+def test_a_map_of_many_tasks_runs_durably_to_the_end(harness):
+    harness.integrations.register("arn:test:inc", lambda params, context: params + 1)
+    writes = []
+    harness.open()
+    original = harness.store.write
+
+    def counting(change):
+        writes.append(change)
+        return original(change)
+
+    harness.store.write = counting
+    definition = {"StartAt": "M", "States": {"M": {
+        "Type": "Map", "ItemsPath": "$.xs", "End": True,
+        "ItemProcessor": {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:test:inc",
+                                                            "End": True}}}}}}
+    arn = harness.start(definition, {"xs": list(range(500))}, "many")
+    record = harness.wait(arn, timeout=60)
+    assert record.status == "SUCCEEDED"
+    assert json.loads(record.body["output"]) == list(range(1, 501))
+    types = [event["type"] for event in harness.store.history(arn, limit=100_000)]
+    assert types.count("TaskSucceeded") == 500
+    # Answers that arrive together are written together: far fewer writes than steps.
+    assert len(writes) < 500

@@ -339,13 +339,33 @@ class Engine(RestoreMixin):
             if ack is not None:
                 ack.set_result(ack_value)
             return
+        run.unwritten.append((self._change(run, event, result, tokens, now), result, tokens, now, ack,
+                              ack_value))
+        if not run.flush_posted:
+            run.flush_posted = True
+            self._post(lambda: self._flush(run))
+
+    def _flush(self, run: Run) -> None:
+        """Write the steps `run` took since the last flush, in order, with one checkpoint."""
+        steps, run.unwritten, run.flush_posted = run.unwritten, [], False
+        if not steps:
+            return
         run.checkpoint += 1
-        change = self._change(run, event, result, tokens, now)
+        arn, sequence, state_json = run.arn, run.checkpoint, run.execution.to_json()
+
+        def change(tx: Transaction) -> None:
+            for apply, *_ in steps:
+                apply(tx)
+            tx.put_checkpoint(arn, sequence, state_json)
 
         def committed(write: Future[None]) -> None:
-            self._post(lambda: self._after_commit(run, write, result, tokens, now, ack, ack_value))
+            self._post(lambda: self._after_flush(run, write, steps))
 
         self.store.write(change).add_done_callback(committed)
+
+    def _after_flush(self, run: Run, write: Future[None], steps: list[Any]) -> None:
+        for _, result, tokens, now, ack, ack_value in steps:
+            self._after_commit(run, write, result, tokens, now, ack, ack_value)
 
     def _crashed(self, run: Run, now: float, error: BaseException) -> StepResult:
         cause = f"Statewright failed to run this step: {type(error).__name__}: {error}"
@@ -376,11 +396,10 @@ class Engine(RestoreMixin):
 
     def _change(self, run: Run, event: StepInput, result: StepResult, tokens: dict[str, str],
                 now: float) -> Callable[[Transaction], None]:
-        """The atomic write that makes one step durable (built here, applied by the writer)."""
+        """One step's share of a flush's atomic write (built here, applied by the writer); the
+        flush adds the checkpoint."""
         arn = run.arn
-        state_json = run.execution.to_json()
         reopened, run.reopened = run.reopened, None
-        sequence = run.checkpoint
         new_record, new_definition = (run.record, run.unstored_definition) if run.unstored_definition else (None, "")
         run.unstored_definition = None
         tasks, timers, dropped_tasks, dropped_timers = [], [], [], []
@@ -410,7 +429,6 @@ class Engine(RestoreMixin):
             if reopened is not None:
                 tx.update_execution(reopened)
             tx.append_events(arn, result.events)
-            tx.put_checkpoint(arn, sequence, state_json)
             for task_id in dropped_tasks:
                 tx.delete_task(arn, task_id)
             for timer_id in dropped_timers:

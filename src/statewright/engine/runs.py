@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from typing import Any
 
 from statewright.asl.model import Definition
 from statewright.asl.step import Execution
@@ -76,6 +77,11 @@ class Run:
     unstored_definition: str | None = None
     # A redriven execution's row, RUNNING again: stored with the redrive's first step.
     reopened: ExecutionRecord | None = None
+    # Steps taken but not yet written: they are written together, with one checkpoint, by a
+    # flush that runs after every job already queued (so a burst of task answers for one Map
+    # costs one checkpoint, not one each).
+    unwritten: list[Any] = field(default_factory=list)
+    flush_posted: bool = False
 
     @property
     def durable(self) -> bool:
