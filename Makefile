@@ -26,7 +26,7 @@ $(VENV)/.browser: $(VENV)/.test-deps scripts/install-browser.sh
 
 test: $(VENV)/.test-deps $(VENV)/.browser
 	$(BIN)/ruff check src tests
-	$(BIN)/mypy src/statewright/asl
+	$(BIN)/mypy src/statewright
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.test-deps
