@@ -503,3 +503,46 @@ def test_inputs_before_start_do_not_crash(event: StepInput) -> None:
     execution = Execution()
     result = step(definition, execution, event, NOW)
     assert isinstance(result, StepResult)
+
+
+# --- redrive ------------------------------------------------------------------------------------
+
+
+def _redrive_map_definition():
+    return _definition({
+        "Prep": {"Type": "Pass", "Next": "M"},
+        "M": {"Type": "Map", "ItemsPath": "$.xs", "End": True, "ItemProcessor": {
+            "StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:test:work", "End": True}}}},
+    }, "Prep")
+
+
+def test_redrive_reruns_only_the_map_iterations_that_failed() -> None:
+    from statewright.asl.types import Redrive
+
+    definition = _redrive_map_definition()
+    execution = Execution()
+    first = step(definition, execution, ExecutionStart({"xs": [1, 2, 3]}, {}), NOW)
+    runs = _of(first, RunTask)
+    assert len(runs) == 3
+    step(definition, execution, TaskSucceeded(runs[0].task_id, "one"), NOW + 1)
+    failed = step(definition, execution, TaskFailed(runs[1].task_id, "Boom", "no"), NOW + 2)
+    assert _finished(failed).status == "FAILED"
+    redriven = step(definition, execution, Redrive(), NOW + 3)
+    assert _types(redriven)[0] == "ExecutionRedriven"
+    rerun = _of(redriven, RunTask)
+    assert sorted(r.parameters for r in rerun) == [2, 3]  # iteration 0 succeeded and is kept
+    assert "PassStateEntered" not in _types(redriven)  # Prep is not run again
+    for run in rerun:
+        result = step(definition, execution, TaskSucceeded(run.task_id, f"r{run.parameters}"), NOW + 4)
+    assert _finished(result) == Finished("SUCCEEDED", ["one", "r2", "r3"])
+    assert execution.redrive_count == 1
+
+
+def test_redrive_of_a_succeeded_execution_does_nothing() -> None:
+    from statewright.asl.types import Redrive
+
+    definition = _definition({"P": {"Type": "Pass", "End": True}}, "P")
+    execution = Execution()
+    step(definition, execution, ExecutionStart({}, {}), NOW)
+    assert step(definition, execution, Redrive(), NOW + 1).events == []
+    assert execution.status == "SUCCEEDED"

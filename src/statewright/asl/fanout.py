@@ -53,12 +53,17 @@ class FanoutHandlers:
         else:
             value = effective_input(state, raw, sc)
         self.emit(frame, history.bare, "ParallelStateStarted")
+        kept = {int(i): out for i, out in (frame.pop("resume_children", None) or {}).items()}
         ids = []
+        results: list[Any] = [None] * len(state.branches)
         for index, branch in enumerate(state.branches):
+            if index in kept:  # a redrive reruns only the branches that did not succeed
+                results[index] = kept[index]
+                continue
             child = self.new_frame(frame, branch.key, value, {"index": index})
             ids.append(child["id"])
-        frame["wait"] = {"kind": "children", "type": "parallel", "running": ids,
-                         "results": [None] * len(ids), "remaining": len(ids)}
+        frame["wait"] = {"kind": "children", "type": "parallel", "running": ids, "ok": sorted(kept),
+                         "results": results, "remaining": len(ids)}
         self.queue.extend(ids)
         if not ids:
             self._parallel_done(frame, state)
@@ -101,9 +106,14 @@ class FanoutHandlers:
             execution_id = str(self.ex.context.get("Execution", {}).get("Id", ""))
             run_arn = execution_id.replace(":execution:", ":mapRun:") + f"/{state.name}:{self.next_id('m')}"
             self.emit(frame, history.map_run_started, run_arn)
+        kept = {int(i): out for i, out in (frame.pop("resume_children", None) or {}).items()
+                if int(i) < len(inputs)}
+        results: list[Any] = [None] * len(inputs)
+        for index, output in kept.items():  # a redrive reruns only the iterations that did not succeed
+            results[index] = output
         frame["wait"] = {"kind": "children", "type": "map", "inputs": inputs, "next": 0,
-                         "running": [], "results": [None] * len(inputs), "failed": 0, "finished": 0,
-                         "limit": int(limit or 0), "tolerated_count": tolerated_count,
+                         "running": [], "results": results, "failed": 0, "finished": len(kept),
+                         "ok": sorted(kept), "skip": sorted(kept), "limit": int(limit or 0), "tolerated_count": tolerated_count,
                          "tolerated_pct": tolerated_pct, "distributed": distributed}
         self._launch(frame, state)
         return None
@@ -177,9 +187,12 @@ class FanoutHandlers:
         processor = state.processor
         if processor is None:
             raise StatesError(RUNTIME, "The Map state has no ItemProcessor")
+        skip = set(wait.get("skip") or ())
         while wait["next"] < len(wait["inputs"]) and (not wait["limit"] or len(wait["running"]) < wait["limit"]):
             index = wait["next"]
             wait["next"] += 1
+            if index in skip:
+                continue
             quiet = wait["distributed"]
             if not quiet:
                 self.emit(frame, history.map_iteration, "Started", state.name, index)
@@ -215,6 +228,7 @@ class FanoutHandlers:
                 self.state_failed(parent, state, err)
                 return
             wait["results"][index] = output
+            wait["ok"].append(index)
             wait["remaining"] -= 1
             if wait["remaining"] == 0:
                 self._parallel_done(parent, state)
@@ -230,6 +244,7 @@ class FanoutHandlers:
         quiet = wait["distributed"]
         if err is None:
             wait["results"][index] = output
+            wait["ok"].append(index)
             if not quiet:
                 self.emit(parent, history.map_iteration, "Succeeded", state.name, index)
             self._launch(parent, state)

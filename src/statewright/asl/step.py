@@ -211,7 +211,8 @@ class Stepper(StateHandlers):
 
     def redrive(self) -> None:
         """Start again at the top-level state that was running when the execution stopped, with
-        the input and variables it had (an inline Map or Parallel reruns as a whole)."""
+        the input and variables it had. A top-level inline Map or Parallel reruns only the
+        iterations or branches that did not succeed, as AWS does."""
         ex = self.ex
         point = ex.redrive_point
         if ex.status not in ("FAILED", "TIMED_OUT", "ABORTED") or point is None:
@@ -225,6 +226,8 @@ class Stepper(StateHandlers):
         self.emit(None, history.execution_redriven, ex.redrive_count)
         root = self.new_frame(None, "", point["input"], {})
         root["state"], root["vars"], root["prev"] = point["state"], point["vars"], ex.last_event_id
+        if point.get("kept"):
+            root["resume_children"] = point["kept"]
         self.queue.append(root["id"])
 
     def timer_fired(self, timer_id: str) -> None:
@@ -394,7 +397,8 @@ class Stepper(StateHandlers):
         ex.output, ex.error, ex.cause = output, error, cause
         root = ex.frames.get("root")
         if status != "SUCCEEDED" and root is not None:
-            ex.redrive_point = {"state": root["state"], "input": root["input"], "vars": root["vars"]}
+            ex.redrive_point = {"state": root["state"], "input": root["input"], "vars": root["vars"],
+                                "kept": root.get("kept") or succeeded_children(root.get("wait"))}
         if status == "SUCCEEDED":
             self.emit(None, history.execution_succeeded, output)
         else:
@@ -420,14 +424,24 @@ class Stepper(StateHandlers):
         if err.error == "States.QueryEvaluationError" and not getattr(err, "reported", False):
             self.emit(frame, history.evaluation_failed, state.name, err.error, err.cause or "",
                                                        getattr(err, "location", None))
+        if frame["parent"] is None and state.type in ("Map", "Parallel"):
+            frame["kept"] = succeeded_children(frame.get("wait"))  # what a redrive need not rerun
         self.abort_children(frame)
         if self.try_retry(frame, state, err):
+            frame.pop("kept", None)
             return
         if state.type in ("Map", "Parallel"):
             self.emit(frame, history.bare, f"{state.type}StateFailed")
         if self.try_catch(frame, state, err):
             return
         self.frame_failed(frame, err)
+
+
+def succeeded_children(wait: dict[str, Any] | None) -> dict[str, Any] | None:
+    """{index: output} of the iterations or branches of a Map/Parallel that succeeded."""
+    if not wait or wait.get("kind") != "children":
+        return None
+    return {str(index): wait["results"][index] for index in wait.get("ok", [])} or None
 
 
 _RETRIABLE = frozenset({"Task", "Parallel", "Map"})
