@@ -115,14 +115,22 @@ def test_a_failed_execution_is_redriven_from_the_page(page: Any, real_site: Any)
     page.goto(real_site.url(fragment("executions", arn)))
     page.wait_for_selector(".view[data-status='FAILED']")
     assert statuses(page) == {"Prepare": "succeeded", "Reserve": "failed"}
-    described = sfn.describe_execution(executionArn=arn)
+    assert sfn.describe_execution(executionArn=arn)["redriveStatus"] == "REDRIVABLE"
     button = page.locator("#redrive-button")
-    if described.get("redriveStatus") == "NOT_REDRIVABLE":
-        # The server says it cannot: the button is off and says why, in the server's words.
-        assert button.is_disabled()
-        assert described["redriveStatusReason"] in button.get_attribute("title")
-        return
     button.click()
     # The redrive runs Reserve again (it fails again); the page shows the second attempt.
     page.wait_for_selector(".meta:has-text('redriven 1×')")
     assert sfn.describe_execution(executionArn=arn)["redriveCount"] == 1
+
+
+def test_a_succeeded_execution_offers_no_redrive(page: Any, real_site: Any) -> None:
+    sfn = client(real_site.base)
+    machine = create(sfn, "no-redrive", {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
+    arn = sfn.start_execution(stateMachineArn=machine, input="{}")["executionArn"]
+    assert wait_status(sfn, arn)["status"] == "SUCCEEDED"
+    page.goto(real_site.url(fragment("executions", arn)))
+    page.wait_for_selector(".view[data-status='SUCCEEDED']")
+    described = sfn.describe_execution(executionArn=arn)
+    assert described["redriveStatus"] == "NOT_REDRIVABLE"
+    assert page.locator("#rerun-button").is_visible()
+    assert page.locator("#redrive-button").count() == 0
