@@ -66,6 +66,17 @@ def test_states_with_context_variables_or_assign_are_not_compiled():
     for state in ({"Type": "Pass", "Parameters": {"id.$": "$$.Execution.Id"}, "End": True},
                   {"Type": "Pass", "Parameters": {"v.$": "$var"}, "End": True},
                   {"Type": "Pass", "Assign": {"a": 1}, "End": True},
-                  {"Type": "Pass", "Parameters": {"u.$": "States.UUID()"}, "End": True}):
+                  {"Type": "Pass", "Parameters": {"u.$": "States.UUID()"}, "End": True},
+                  {"Type": "Choice", "Choices": [{"Variable": "$.a", "IsPresent": True, "Next": "S",
+                                                  "Assign": {"seen": True}}], "Default": "S"}):
         parsed = parse_definition({"StartAt": "S", "States": {"S": state}}, check=False)
         assert compile_fast(parsed.root.states["S"]) is None
+
+
+def test_a_choice_rule_that_assigns_keeps_its_variables_without_history():
+    definition = {"StartAt": "C", "States": {
+        "C": {"Type": "Choice", "Choices": [{"Variable": "$.a", "IsPresent": True, "Next": "Out",
+                                             "Assign": {"seen": "yes"}}], "Default": "Out"},
+        "Out": {"Type": "Pass", "Parameters": {"seen.$": "$seen"}, "End": True}}}
+    recorded, fast = _both(definition, {"a": 1})
+    assert fast.output == recorded.output == {"seen": "yes"}

@@ -186,6 +186,8 @@ def _fast_pass(state: PassState) -> FastState | None:
 def _fast_choice(state: ChoiceState) -> FastState | None:
     if not (_data_only_path(state.input_path) and _data_only_path(state.output_path)):
         return None
+    if any(rule.assign is not ABSENT or rule.output is not ABSENT for rule in state.choices):
+        return None  # rules that assign variables take the general path
     rules = tuple((rule.condition, rule.next) for rule in state.choices)
     input_path, output_path, default = state.input_path, state.output_path, state.default
 
