@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -17,7 +18,11 @@ def _block_until_released(params, context):
 
 
 def _hand_out_token(params, context):
-    Path(params["dir"], f"token-{params['id']}").write_text(context.token or "")
+    # Written aside and renamed, so the test never reads a file that exists but is still empty.
+    target = Path(params["dir"], f"token-{params['id']}")
+    partial = target.with_suffix(".partial")
+    partial.write_text(context.token or "")
+    os.replace(partial, target)
 
 
 def register(registry) -> None:
