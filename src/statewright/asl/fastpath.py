@@ -8,7 +8,6 @@ general way, which produces AWS's exact error. So the closures only ever take th
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Callable
 from typing import Any
@@ -16,12 +15,12 @@ from typing import Any
 from . import choice, payload
 from .intrinsics import Call
 from .intrinsics import PathRef as IntrinsicPath
+from .limits import MAX_PAYLOAD_BYTES, payload_size
 from .model import ABSENT, ChoiceState, PassState, State
 from .paths import Path, PathNotFound, compile_path, set_path
 
 # (state input, an upper bound of its JSON size) -> (output, next state, bound of the output)
 FastState = Callable[[Any, int], tuple[Any, str | None, int]]
-MAX_PAYLOAD_BYTES = 256 * 1024
 _UNKNOWN = 1 << 62
 _NO_RANDOM = random.Random(0)  # never drawn from: calls that need randomness are not compiled
 _RANDOM_CALLS = frozenset({"States.MathRandom", "States.UUID"})
@@ -71,22 +70,18 @@ def _data_only_call(call: Call) -> bool:
     return True
 
 
-def json_size(value: Any) -> int:
-    return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
-
-
 def _template_bound(node: Any) -> tuple[int, int]:
     """(bytes of constant text, number of path references): the output of the template is
     at most constant + references × (size of the data). Intrinsics make it unknown."""
     if isinstance(node, payload.Const):
-        return json_size(node.value), 0
+        return payload_size(node.value), 0
     if isinstance(node, payload.PathRef):
         return 0, 1
     if isinstance(node, payload.Obj):
         const, refs = 2, 0
         for key, child in node.members:
             c, r = _template_bound(child)
-            const, refs = const + c + json_size(key) + 2, refs + r
+            const, refs = const + c + payload_size(key) + 2, refs + r
         return const, refs
     if isinstance(node, payload.Arr):
         const, refs = 2, 0
@@ -108,7 +103,7 @@ def _checked(output: Any, bound: int) -> int:
     """The output's size bound, measured exactly when the cheap bound could pass the limit."""
     if bound <= MAX_PAYLOAD_BYTES:
         return bound
-    size = json_size(output)
+    size = payload_size(output)
     if size > MAX_PAYLOAD_BYTES:
         raise Fallback  # the general path reports States.DataLimitExceeded
     return size
@@ -151,7 +146,7 @@ def _fast_pass(state: PassState) -> FastState | None:
         return None
     input_path, output_path, result_path = state.input_path, state.output_path, state.result_path
     fixed_result, next_name = state.result, (None if state.end else state.next)
-    fixed_size = json_size(fixed_result) if fixed_result is not ABSENT else 0
+    fixed_size = payload_size(fixed_result) if fixed_result is not ABSENT else 0
     const, refs = _template_bound(template) if template is not ABSENT else (0, 1)
     path_cost = len(result_path.text) * 2 + 16 if isinstance(result_path, Path) else 0
 

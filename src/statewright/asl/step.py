@@ -16,7 +16,8 @@ from typing import Any
 
 from . import history
 from .errors import DATA_LIMIT_EXCEEDED, RUNTIME, StatesError
-from .fastpath import Fallback, json_size
+from .fastpath import Fallback
+from .limits import MAX_PAYLOAD_BYTES, check_result, payload_size
 from .model import Definition, Machine, State
 from .outcome import Done
 from .paths import PathNotFound
@@ -37,8 +38,6 @@ from .types import (
     TaskSucceeded,
     TimerFired,
 )
-
-MAX_PAYLOAD_BYTES = 256 * 1024
 
 
 def iso_time(epoch: float) -> str:
@@ -188,7 +187,7 @@ class Stepper(StateHandlers):
                  "state": machine.start_at, "input": state_input, "vars": {}, "attempts": {},
                  "phase": "enter", "wait": None, "prev": parent["prev"] if parent else 0,
                  # an upper bound of the input's JSON size, for the fast paths' 256 KiB check
-                 "bound": json_size(state_input),
+                 "bound": payload_size(state_input),
                  "quiet": bool(parent and parent.get("quiet")), **extra}
         self.ex.frames[frame_id] = frame
         return frame
@@ -340,20 +339,15 @@ class Stepper(StateHandlers):
     def finish_state(self, frame: dict[str, Any], state: State, done: Done) -> bool:
         """Exit a state; True when the frame should keep running."""
         # An output that is the input object itself was measured when it was produced.
-        if done.output is not frame["input"]:
-            size = json_size(done.output)
-            frame["bound"] = size
-            if size > MAX_PAYLOAD_BYTES:
-                self.state_failed(frame, state, StatesError(
-                    DATA_LIMIT_EXCEEDED, f"The state/task '{state.name}' returned a result with a size "
-                    "exceeding the maximum number of bytes service limit."))
-                return False
-        if done.assigned and len(json.dumps(done.assigned, separators=(",", ":"),
-                                            ensure_ascii=False).encode()) > MAX_PAYLOAD_BYTES:
-            # AWS allows up to 256 KiB of variables assigned by one state.
-            self.state_failed(frame, state, StatesError(
-                DATA_LIMIT_EXCEEDED, f"The state '{state.name}' assigned variables with a size "
-                "exceeding the maximum number of bytes service limit."))
+        try:
+            if done.output is not frame["input"]:
+                frame["bound"] = check_result(done.output, state.name)
+            if done.assigned and payload_size(done.assigned) > MAX_PAYLOAD_BYTES:
+                # AWS allows up to 256 KiB of variables assigned by one state.
+                raise StatesError(DATA_LIMIT_EXCEEDED, f"The state '{state.name}' assigned variables "
+                                  "with a size exceeding the maximum number of bytes service limit.")
+        except StatesError as err:
+            self.state_failed(frame, state, err)
             return False
         if state.type != "Fail":
             self.emit(frame, history.state_exited, state.type, state.name, done.output, done.assigned)

@@ -6,20 +6,19 @@ HeartbeatSeconds) and later receives TaskSucceeded/TaskFailed/TaskHeartbeat or a
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import TYPE_CHECKING, Any
 
 from . import history, jsonata
 from .dataflow import effective_input, jsonata_eval, render, select, states_binding
 from .errors import (
-    DATA_LIMIT_EXCEEDED,
     HEARTBEAT_TIMEOUT,
     QUERY_EVALUATION_ERROR,
     RUNTIME,
     TIMEOUT,
     StatesError,
 )
+from .limits import check_result
 from .model import ABSENT, TaskState
 from .paths import Path, PathNotFound
 from .types import CancelTask, RunTask, TaskFailed, TaskSucceeded
@@ -46,7 +45,7 @@ class TaskHandlers:
             request = None if request is jsonata.UNDEFINED else request
         else:
             request = effective_input(state, raw, sc)
-        _check_size(request, state.name)
+        check_result(request, state.name)
         credentials = self._credentials(state, sc, raw)
         timeout = self._seconds_field(state.timeout_seconds, sc, "TimeoutSeconds")
         heartbeat = self._seconds_field(state.heartbeat_seconds, sc, "HeartbeatSeconds")
@@ -125,7 +124,7 @@ class TaskHandlers:
         if isinstance(event, TaskSucceeded):
             self.emit(frame, history.task_succeeded, resource, event.output)
             try:
-                _check_size(event.output, state.name)
+                check_result(event.output, state.name)
             except StatesError as err:
                 self.state_failed(frame, state, err)
                 return
@@ -179,16 +178,3 @@ class TaskHandlers:
         self.cancel_timer(wait.get("heartbeat"))
         frame["wait"] = None
 
-
-MAX_PAYLOAD_BYTES = 256 * 1024
-
-
-def _check_size(value: Any, state_name: str) -> None:
-    """AWS's 256 KiB payload quota applies to what a task is sent and what it returns."""
-    if isinstance(value, str | int | float | bool) or value is None:
-        size = len(str(value).encode()) if isinstance(value, str) else 0
-        if size <= MAX_PAYLOAD_BYTES // 2:
-            return
-    if len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()) > MAX_PAYLOAD_BYTES:
-        raise StatesError(DATA_LIMIT_EXCEEDED, f"The state/task '{state_name}' returned a result with a "
-                          "size exceeding the maximum number of bytes service limit.")
