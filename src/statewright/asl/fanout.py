@@ -7,36 +7,18 @@ how many iterations are started at once; the rest start as earlier ones finish.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from . import history, jsonata
 from .dataflow import effective_input, jsonata_eval, render, select, states_binding
 from .errors import EXCEED_TOLERATED_FAILURE_THRESHOLD, QUERY_EVALUATION_ERROR, RUNTIME, StatesError
+from .history import dumps
 from .model import ABSENT, MapState, ParallelState
 from .paths import Path, PathNotFound
 from .types import CancelTask
 
 if TYPE_CHECKING:
     pass
-
-
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
-
-
-def _compact(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 class FanoutHandlers:
@@ -89,7 +71,7 @@ class FanoutHandlers:
             value = select(state.input_path, raw, sc)
             items = select(state.items_path, value, sc)
             if not isinstance(items, list):
-                raise StatesError(RUNTIME, f"Map state input must be an array but was: {_compact(items)}")
+                raise StatesError(RUNTIME, f"Map state input must be an array but was: {dumps(items)}")
         limit = self._map_number(state, sc, bindings, "MaxConcurrency", state.max_concurrency,
                                  state.max_concurrency_path)
         distributed = state.mode == "DISTRIBUTED"
@@ -122,18 +104,15 @@ class FanoutHandlers:
         if isinstance(items, list):
             return
         if state.items is ABSENT:
-            raise StatesError(QUERY_EVALUATION_ERROR, f"Map state input must be an array but was: {_compact(items)}")
-        source = state.items[2:-2].strip() if isinstance(state.items, str) else _compact(state.items)
-        if items is jsonata.UNDEFINED or callable(items):
-            detail = (f"The JSONata expression '{source}' specified for the field 'Items' returned an "
-                      "unsupported result type.")
-        else:
-            detail = (f"The JSONata expression '{source}' specified for the field 'Items' returned an "
-                      f"unexpected result type. Expected 'array', but was '{_type_name(items)}' for "
-                      f"value: {_compact(items)}")
-        err = StatesError(QUERY_EVALUATION_ERROR, detail)
-        err.location = "Items"  # type: ignore[attr-defined]
-        raise err
+            raise StatesError(QUERY_EVALUATION_ERROR, f"Map state input must be an array but was: {dumps(items)}")
+        source = state.items[2:-2].strip() if isinstance(state.items, str) else dumps(state.items)
+        try:
+            if items is jsonata.UNDEFINED or callable(items):
+                raise jsonata.unsupported_type_error(source, "Items")
+            jsonata.expect_type(items, "array", source, "Items")
+        except StatesError as err:
+            err.location = "Items"  # type: ignore[attr-defined]
+            raise
 
     def _map_number(self: Any, state: MapState, sc: Any, bindings: dict[str, Any], field: str,
                     value: Any, path: Any) -> Any:
@@ -144,7 +123,7 @@ class FanoutHandlers:
                 raise StatesError(RUNTIME, f"The {field}Path field refers to an invalid path: {path.text}") from None
             number = _as_integer(found) if field != "ToleratedFailurePercentage" else _as_number(found)
             if number is None:
-                shown = found if isinstance(found, str) else _compact(found)
+                shown = found if isinstance(found, str) else dumps(found)
                 kind = "integer" if field != "ToleratedFailurePercentage" else "number"
                 raise StatesError(RUNTIME, f"The {field}Path field refers to value \"{shown}\" which is "
                                   f"not a valid {kind}: {path.text}")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .definition import parse_definition
+from .history import task_kind
 from .model import Definition
 from .step import Execution, iso_time, step
 from .types import (
@@ -86,11 +87,6 @@ def _task_name(resource: str, parameters: Any) -> tuple[str, bool]:
     return base, False
 
 
-def is_activity(resource: str) -> bool:
-    parts = resource.split(":")
-    return len(parts) >= 7 and parts[2] == "states" and parts[5] == "activity"
-
-
 def call_task(tasks: Mapping[str, TaskHandler], command: RunTask) -> StepInput | None:
     """Run a task through the registry; any exception becomes a task failure."""
     name, wrapped = _task_name(command.resource, command.parameters)
@@ -141,7 +137,7 @@ def drive(definition: Definition, execution: Execution, first: StepInput, clock:
         events.extend(result.events)
         for command in result.commands:
             if isinstance(command, RunTask):
-                if is_activity(command.resource):
+                if task_kind(command.resource)[0] == "Activity":
                     inbox.append(TaskStarted(command.task_id, "statewright-runner"))
                 answer = call_task(tasks, command)
                 if answer is not None:

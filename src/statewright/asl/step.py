@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from . import history
-from .errors import DATA_LIMIT_EXCEEDED, RUNTIME, StatesError
+from .errors import DATA_LIMIT_EXCEEDED, RUNTIME, StatesError, state_failure_cause
 from .fastpath import Fallback
 from .limits import MAX_PAYLOAD_BYTES, check_result, payload_size
 from .model import Definition, Machine, State
@@ -318,9 +318,8 @@ class Stepper(StateHandlers):
         """Runtime errors carry AWS's "An error occurred while executing the state…" prefix."""
         if getattr(err, "prefixed", False) or err.error not in _PREFIXED:
             return err
-        cause = (f"An error occurred while executing the state '{state.name}' "
-                 f"(entered at the event id #{frame.get('entered_id', 0)}). {err.cause}")
-        new = StatesError(err.error, cause)
+        new = StatesError(err.error, state_failure_cause(state.name, frame.get("entered_id", 0),
+                                                         err.cause or ""))
         new.prefixed = True  # type: ignore[attr-defined]
         new.location = getattr(err, "location", None)  # type: ignore[attr-defined]
         return new

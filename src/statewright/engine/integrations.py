@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from statewright.asl.history import task_kind
+
 # Suffixes that change how a resource is awaited, not what it is.
 WAIT_FOR_TOKEN = ".waitForTaskToken"
 SYNC_SUFFIXES = (".sync:2", ".sync")
@@ -48,7 +50,7 @@ def base_resource(resource: str) -> str:
 
 
 def is_activity(resource: str) -> bool:
-    return resource.startswith("arn:aws:states:") and ":activity:" in resource
+    return task_kind(resource)[0] == "Activity"  # the same reading the history events use
 
 
 class IntegrationRegistry:
