@@ -7,8 +7,6 @@ A mixin of the Stepper in `step.py`: methods named `enter_<type>` run a state an
 
 from __future__ import annotations
 
-import re
-from datetime import datetime
 from typing import Any
 
 from . import choice, intrinsics, jsonata
@@ -29,24 +27,15 @@ from .paths import Path, PathNotFound
 from .tasks import TaskHandlers
 
 MAX_WAIT_SECONDS = 2**31 - 1
-_ISO_OFFSET = re.compile(
-    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})")
 
 
-def parse_timestamp(text: Any) -> datetime | None:
-    """An ISO-8601 extended offset date-time (with `T` and an offset), or None."""
-    if not isinstance(text, str) or not _ISO_OFFSET.fullmatch(text):
+def parse_timestamp(text: Any) -> float | None:
+    """Epoch seconds of an ISO-8601 extended offset date-time (with `T` and an offset), or None.
+    The same reading as Choice's timestamp comparisons."""
+    if not isinstance(text, str):
         return None
-    value = text.replace("Z", "+00:00")
-    if "." in value:  # Python takes at most 6 fraction digits
-        head, rest = value.split(".", 1)
-        digits = re.match(r"\d+", rest)
-        fraction = digits.group(0) if digits else ""
-        value = f"{head}.{fraction[:6].ljust(6, '0')}{rest[len(fraction):]}"
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
+    nanoseconds = choice.parse_timestamp(text)
+    return None if nanoseconds is None else nanoseconds / 1e9
 
 
 def _done(output: Any, state: State, assigned: dict[str, Any], next_name: str | None = None) -> Done:
@@ -207,13 +196,13 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
             if moment is None:
                 raise StatesError(QUERY_EVALUATION_ERROR, "The Timestamp field cannot be parsed as an "
                                   f"ISO-8601 extended offset date-time format string: {text}")
-            return float(moment.timestamp() - self.now)
+            return float(moment - self.now)
         data = select(state.input_path, raw, sc)
         if state.seconds is not ABSENT:
             return float(state.seconds)
         if state.timestamp is not ABSENT:
             moment = parse_timestamp(state.timestamp)
-            return float(moment.timestamp() - self.now) if moment else 0.0
+            return float(moment - self.now) if moment is not None else 0.0
         if state.seconds_path is not ABSENT:
             seconds: float = self._seconds_from_path(state.seconds_path, sc.with_data(data))
             return seconds
@@ -241,7 +230,7 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
         if moment is None:
             raise StatesError(RUNTIME, "The TimestampPath parameter does not reference a valid ISO-8601 "
                               f"extended offset date-time format string: {path.text} == {value}")
-        return float(moment.timestamp() - self.now)
+        return float(moment - self.now)
 
     # --- Retry and Catch -----------------------------------------------------------------
 
