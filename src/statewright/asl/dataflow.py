@@ -109,7 +109,7 @@ class _LazyRandom:
         return getattr(self._scope.real_rng(), name)
 
 
-def invalid_path(path: Path, doc: Any) -> StatesError:
+def invalid_path(path: Path) -> StatesError:
     keys = "".join(f"[{k}]" if isinstance(k, int) else f"['{k}']" for k in (path.keys or ()))
     return StatesError(RUNTIME, f"Invalid path '{path.text}' : No results for path: ${keys}")
 
@@ -123,7 +123,7 @@ def select(path: Path | None | Any, doc: Any, scope: Scope) -> Any:
     try:
         return scope.with_data(doc).resolve(path)
     except PathNotFound:
-        raise invalid_path(path, doc) from None
+        raise invalid_path(path) from None
 
 
 def render(template: Any, data: Any, scope: Scope) -> Any:

@@ -15,7 +15,9 @@ from .dataflow import (
     assign_variables,
     effective_input,
     jsonata_eval,
+    jsonpath_output,
     place_result,
+    render,
     select,
     states_binding,
 )
@@ -66,13 +68,10 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
             assigned = assign_variables(state.assign, True, sc, None, bindings)
             return _done(output, state, assigned, next_name)
         if has_result and state.result_selector is not ABSENT and state.type != "Pass":
-            from .dataflow import render
-
             result = render(state.result_selector, result, sc)
+        # Assign sees the result after ResultSelector, before ResultPath and OutputPath.
         assigned = assign_variables(state.assign, False, sc, result, {})
-        output = place_result(state.result_path, raw, result)
-        output = select(state.output_path, output, sc)
-        return _done(output, state, assigned, next_name)
+        return _done(jsonpath_output(state, raw, result, sc, selector=False), state, assigned, next_name)
 
     # --- simple states -------------------------------------------------------------------
 
