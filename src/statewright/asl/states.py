@@ -23,6 +23,7 @@ from .dataflow import (
 )
 from .errors import ALL, QUERY_EVALUATION_ERROR, RUNTIME, TASK_FAILED, TIMEOUT, UNCATCHABLE, StatesError
 from .fanout import FanoutHandlers
+from .history import dumps
 from .model import ABSENT, ChoiceState, FailState, State, WaitState
 from .outcome import Done
 from .paths import Path, PathNotFound
@@ -216,7 +217,7 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
                               f"{path.text}") from None
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise StatesError(RUNTIME, "The SecondsPath parameter references an invalid value: "
-                              f"{path.text} == {_text(value)}")
+                              f"{path.text} == {dumps(value)}")
         return float(value)
 
     def _timestamp_from_path(self: Any, path: Path, sc: Scope) -> float:
@@ -285,21 +286,15 @@ def error_matches(names: tuple[str, ...], error: str | None) -> bool:
     return TASK_FAILED in names and error != TIMEOUT
 
 
-def _text(value: Any) -> str:
-    import json
-
-    return json.dumps(value, separators=(",", ":"))
-
-
 def _bad_seconds(expression: Any, value: Any) -> str:
     source = expression[2:-2].strip() if isinstance(expression, str) else expression
     return (f"The JSONata expression '{source}' specified for the field 'Seconds' returned an "
             f"unexpected result type. Expected 'integer', but was '{type(value).__name__}' "
-            f"for value: {_text(value)}")
+            f"for value: {dumps(value)}")
 
 
 def _condition_not_boolean(expression: Any, value: Any) -> str:
     source = expression[2:-2].strip() if isinstance(expression, str) else expression
     return (f"The JSONata expression '{source}' specified for the field 'Condition' returned an "
             f"unexpected result type. Expected 'boolean', but was '{type(value).__name__}' "
-            f"for value: {_text(value)}")
+            f"for value: {dumps(value)}")

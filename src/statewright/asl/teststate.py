@@ -7,6 +7,7 @@ it would go to, and - at DEBUG/TRACE - the data after each processing step.
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -169,8 +170,6 @@ def _inspection(state: State, state_input: Any, response: dict[str, Any]) -> dic
     data: dict[str, Any] = {"input": state_input}
     if state.type == "Fail" or state.jsonata:
         return data
-    import random
-
     scope = Scope(state_input, {}, [{}], random.Random(0))
     try:
         if getattr(state, "result", ABSENT) is not ABSENT:
