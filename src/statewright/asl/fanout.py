@@ -44,7 +44,7 @@ class FanoutHandlers:
                 continue
             child = self.new_frame(frame, branch.key, value, {"index": index})
             ids.append(child["id"])
-        frame["wait"] = {"kind": "children", "type": "parallel", "running": ids, "ok": sorted(kept),
+        frame["wait"] = {"kind": "children", "type": "parallel", "running": dict.fromkeys(ids, True), "ok": sorted(kept),
                          "results": results, "remaining": len(ids)}
         self.queue.extend(ids)
         if not ids:
@@ -94,7 +94,7 @@ class FanoutHandlers:
         for index, output in kept.items():  # a redrive reruns only the iterations that did not succeed
             results[index] = output
         frame["wait"] = {"kind": "children", "type": "map", "inputs": inputs, "next": 0,
-                         "running": [], "results": results, "failed": 0, "finished": len(kept),
+                         "running": {}, "results": results, "failed": 0, "finished": len(kept),
                          "ok": sorted(kept), "skip": sorted(kept), "limit": int(limit or 0), "tolerated_count": tolerated_count,
                          "tolerated_pct": tolerated_pct, "distributed": distributed}
         self._launch(frame, state)
@@ -178,7 +178,7 @@ class FanoutHandlers:
             child = self.new_frame(frame, processor.key, wait["inputs"][index],
                                    {"index": index, "quiet": quiet or bool(frame.get("quiet")),
                                     "prev": frame["prev"], "isolated": quiet})
-            wait["running"].append(child["id"])
+            wait["running"][child["id"]] = True
             self.queue.append(child["id"])
         if wait["finished"] == len(wait["inputs"]):
             self._map_done(frame, state)
@@ -202,7 +202,7 @@ class FanoutHandlers:
         state = self.machine(parent).states[parent["state"]]
         index = child["index"]
         if wait["type"] == "parallel":
-            wait["running"].remove(child["id"])
+            del wait["running"][child["id"]]
             if err is not None:
                 self.state_failed(parent, state, err)
                 return
@@ -218,7 +218,7 @@ class FanoutHandlers:
                             output: Any, err: StatesError | None) -> None:
         wait = parent["wait"]
         index = child["index"]
-        wait["running"].remove(child["id"])
+        del wait["running"][child["id"]]
         wait["finished"] += 1
         quiet = wait["distributed"]
         if err is None:
