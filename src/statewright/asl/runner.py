@@ -58,13 +58,14 @@ class RunResult:
 
 def execution_context(state_machine: str, name: str, execution_input: Any, now: float,
                       role_arn: str, execution_type: str = "STANDARD",
-                      execution_arn: str | None = None) -> dict[str, Any]:
+                      execution_arn: str | None = None,
+                      state_machine_arn: str | None = None) -> dict[str, Any]:
     """The `$$.Execution` and `$$.StateMachine` parts of the context object.
 
     Express executions have `:express:` ARNs with a run id, and no RedriveCount (they cannot
     be redriven), as AWS records them.
     """
-    sm_arn = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{state_machine}"
+    sm_arn = state_machine_arn or f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{state_machine}"
     execution: dict[str, Any] = {"Input": execution_input, "Name": name, "RoleArn": role_arn,
                                  "StartTime": iso_time(now)}
     if execution_type == "EXPRESS":

@@ -30,7 +30,8 @@ from concurrent.futures import Future
 from typing import Any, TypeVar
 
 from statewright.asl.history import dumps
-from statewright.asl.step import Execution, iso_time, step
+from statewright.asl.runner import execution_context
+from statewright.asl.step import Execution, step
 from statewright.asl.types import (
     CancelTask,
     CancelTimer,
@@ -301,16 +302,10 @@ class Engine(RestoreMixin):
 
     def _start_input(self, spec: StartSpec, now: float) -> ExecutionStart:
         execution_input = json.loads(spec.input_text)
-        execution = {"Id": spec.arn, "Input": execution_input, "Name": spec.name,
-                     "RoleArn": spec.role_arn, "StartTime": iso_time(now)}
-        if not spec.express:  # Express executions cannot be redriven: AWS leaves the count out
-            execution["RedriveCount"] = 0
-        context = {
-            "Execution": execution,
-            "StateMachine": {"Id": spec.version_arn or spec.state_machine_arn,
-                             "Name": spec.state_machine_name},
-            "Region": spec.arn.split(":")[3],  # for TaskScheduled events; not part of `$$`
-        }
+        context = execution_context(spec.state_machine_name, spec.name, execution_input, now, spec.role_arn,
+                                    "EXPRESS" if spec.express else "STANDARD", spec.arn,
+                                    spec.version_arn or spec.state_machine_arn)
+        context["Region"] = spec.arn.split(":")[3]  # for TaskScheduled events; not part of `$$`
         return ExecutionStart(input=execution_input, context=context, seed=_seed(),
                               role_arn=spec.role_arn)
 
