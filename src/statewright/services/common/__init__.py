@@ -1,0 +1,9 @@
+"""What every local AWS service shares: the error type, the request context, the service contract.
+
+Services import this package, never each other's internals (see docs/architecture.md).
+"""
+
+from .errors import AwsError, validation_error
+from .types import RequestContext, Service
+
+__all__ = ["AwsError", "RequestContext", "Service", "validation_error"]

@@ -1,0 +1,39 @@
+"""Contracts only: what a request brings to a service, and what a service must offer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    """Who asks, and where: taken by the edge from the request (SigV4 credential scope), with
+    the server's settings as defaults. Services build ARNs from `partition`, `region` and
+    `account`, so one server serves several regions as AWS does."""
+
+    region: str = "us-east-1"
+    account: str = "123456789012"
+    partition: str = "aws"
+    request_id: str = ""
+    access_key: str = ""
+    # Things a protocol needs to pass through that are not operation input (for example the
+    # endpoint's base URL, so a service can print URLs that reach it).
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Service(Protocol):
+    """One local AWS service. `name` is its botocore model name (`stepfunctions`, `sts`,
+    `lambda`, `dynamodb`, `s3`, …): the protocol layer reads that model to turn HTTP into
+    (operation, input) and results back into the wire shape. A service never sees HTTP.
+
+    `handle` returns the operation's output as a dict of the output shape's members, or raises
+    `AwsError`. It runs on a worker thread; `is_long` marks operations that may block for a long
+    time (long polls, synchronous executions) so the edge runs them on a larger pool.
+    """
+
+    name: str
+
+    def handle(self, operation: str, input: dict[str, Any], context: RequestContext) -> dict[str, Any]: ...
+    def is_long(self, operation: str) -> bool: ...
+    def close(self) -> None: ...
