@@ -4,6 +4,6 @@ Services import this package, never each other's internals (see docs/architectur
 """
 
 from .errors import AwsError, validation_error
-from .types import RequestContext, Service
+from .types import FunctionInvoker, InvokeResult, RequestContext, Service
 
-__all__ = ["AwsError", "RequestContext", "Service", "validation_error"]
+__all__ = ["AwsError", "FunctionInvoker", "InvokeResult", "RequestContext", "Service", "validation_error"]

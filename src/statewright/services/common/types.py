@@ -37,3 +37,28 @@ class Service(Protocol):
     def handle(self, operation: str, input: dict[str, Any], context: RequestContext) -> dict[str, Any]: ...
     def is_long(self, operation: str) -> bool: ...
     def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class InvokeResult:
+    """What invoking a Lambda function gave, as Lambda's Invoke API reports it: `payload` is the
+    response bytes (the handler's JSON result, or Lambda's error JSON when `function_error` is
+    set: "Unhandled" for a handler's exception, as Lambda's `X-Amz-Function-Error`), `log_tail`
+    the last 4 KB of the invocation's log (text), `executed_version` `$LATEST` or a number."""
+
+    status_code: int
+    payload: bytes
+    function_error: str | None = None
+    log_tail: str = ""
+    executed_version: str = "$LATEST"
+
+
+class FunctionInvoker(Protocol):
+    """Runs Lambda functions: the local Lambda service implements it; the Task integrations
+    (`lambda:invoke`, plain function ARNs) and API Gateway call it. `function` is a name, a
+    partial or full ARN, optionally qualified. Raises `AwsError` for Lambda's own errors
+    (`ResourceNotFoundException`, `TooManyRequestsException`, `ServiceException`)."""
+
+    def invoke(self, function: str, payload: bytes, context: RequestContext, *,
+               qualifier: str | None = None, invocation_type: str = "RequestResponse",
+               log_tail: bool = False) -> InvokeResult: ...
