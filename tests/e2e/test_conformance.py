@@ -21,6 +21,22 @@ RUNNER = REPO.parent / "shared" / "conformance" / "run.py"
 # Cases the black-box runner cannot reproduce: AWS's recording called StopExecution on a
 # 60 s Wait, and the runner only starts executions and waits for them.
 UNREACHABLE_BY_RUNNER = {"tests/aws/services/stepfunctions/v2/test_sfn_api.py::TestSnfApi::test_stop_execution"}
+CASES = RUNNER.parent / "cases.jsonl"
+
+
+def time_dependent_cases() -> set[str]:
+    """Cases whose input is a date relative to the day AWS recorded them (`input_time_dependent`):
+    a Wait until "recording day + 24,856 days" was too long then and is not today. The runner
+    sends the recorded input at today's time, so their outcome depends on the calendar; the
+    in-process run (tests/conformance) replays them at a fixed clock and asserts them there."""
+    if not CASES.exists():
+        return set()
+    ids = set()
+    for line in CASES.read_text().splitlines():
+        case = json.loads(line)
+        if case.get("input_time_dependent"):
+            ids.add(case["id"])
+    return ids
 
 
 @pytest.mark.skipif(not RUNNER.exists(), reason="../shared/conformance is not here")
@@ -37,4 +53,4 @@ def test_conformance_through_the_server(tmp_path):
     print(score.group(0))
     failed = {result["id"].split("#")[0]: result["why"] for result in json.loads(report.read_text())
               if not result["ok"]}
-    assert set(failed) <= UNREACHABLE_BY_RUNNER, failed
+    assert set(failed) <= UNREACHABLE_BY_RUNNER | time_dependent_cases(), failed
