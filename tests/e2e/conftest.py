@@ -8,8 +8,9 @@ import uuid
 
 import pytest
 
-from statewright.edge import ServerConfig
 from statewright.engine import IntegrationRegistry, TaskError
+from statewright.runtime import RuntimeConfig
+from statewright.services.common.platform import Settings
 
 from .server import ThreadServer, client, free_port
 
@@ -31,8 +32,9 @@ def _integrations() -> IntegrationRegistry:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    config = ServerConfig(data_dir=tmp_path_factory.mktemp("data"), port=free_port(), time_scale=0.001,
-                          activity_poll_seconds=1.0, integrations=_integrations())
+    settings = Settings(data_dir=tmp_path_factory.mktemp("data"), port=free_port(), time_scale=0.001,
+                        activity_poll_seconds=1.0)
+    config = RuntimeConfig(settings, integrations=_integrations())
     with ThreadServer(config) as running:
         yield running
 

@@ -16,7 +16,8 @@ import boto3
 import uvicorn
 from botocore.config import Config
 
-from statewright.edge import ServerConfig, create_app
+from statewright.edge import create_app
+from statewright.runtime import Runtime, RuntimeConfig
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -49,15 +50,16 @@ def wait_until_up(endpoint: str, timeout: float = 20.0) -> None:
 class ThreadServer:
     """The app under uvicorn in a background thread of the test process."""
 
-    def __init__(self, config: ServerConfig) -> None:
+    def __init__(self, config: RuntimeConfig) -> None:
         self.config = config
-        self.server = uvicorn.Server(uvicorn.Config(create_app(config), host=config.host, port=config.port,
+        settings = config.settings
+        self.server = uvicorn.Server(uvicorn.Config(create_app(Runtime(config)), host=settings.host, port=settings.port,
                                                     log_level="warning", lifespan="on"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     @property
     def endpoint(self) -> str:
-        return self.config.endpoint
+        return self.config.settings.endpoint
 
     def __enter__(self) -> ThreadServer:
         self.thread.start()

@@ -13,7 +13,8 @@ import sys
 
 import pytest
 
-from statewright.edge import ServerConfig
+from statewright.runtime import RuntimeConfig
+from statewright.services.common.platform import Settings
 
 from .server import REPO, ThreadServer, free_port
 
@@ -41,7 +42,7 @@ def time_dependent_cases() -> set[str]:
 
 @pytest.mark.skipif(not RUNNER.exists(), reason="../shared/conformance is not here")
 def test_conformance_through_the_server(tmp_path):
-    config = ServerConfig(data_dir=tmp_path / "data", port=free_port(), time_scale=0.001)
+    config = RuntimeConfig(Settings(data_dir=tmp_path / "data", port=free_port(), time_scale=0.001))
     report = tmp_path / "report.json"
     with ThreadServer(config) as server:
         done = subprocess.run([sys.executable, str(RUNNER), "--endpoint", server.endpoint,

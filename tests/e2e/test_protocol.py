@@ -19,7 +19,7 @@ from .conftest import PASS, make_machine, wait_done
 
 def post(server, body: bytes, target: str | None = "AWSStepFunctions.ListStateMachines",
          headers: dict[str, str] | None = None) -> tuple[int, dict]:
-    connection = http.client.HTTPConnection(server.config.host, server.config.port, timeout=30)
+    connection = http.client.HTTPConnection(server.config.settings.host, server.config.settings.port, timeout=30)
     try:
         sent = {"Content-Type": "application/x-amz-json-1.0", **(headers or {})}
         if target is not None:
@@ -70,13 +70,13 @@ def test_the_server_still_answers_after_bad_input(server, sfn):
 
 def test_the_sync_host_prefix_is_harmless(server):
     """boto3 with the default host prefix sends `Host: sync-<host>`; routing ignores the host."""
-    status, _ = post(server, b"{}", headers={"Host": f"sync-127.0.0.1:{server.config.port}"})
+    status, _ = post(server, b"{}", headers={"Host": f"sync-127.0.0.1:{server.config.settings.port}"})
     assert status == 200
 
 
 def test_boto3_with_host_prefix_injection_works_where_sync_names_resolve(server, sfn):
     machine = make_machine(sfn, PASS, kind="EXPRESS")
-    prefixed = boto3.client("stepfunctions", endpoint_url=f"http://localhost:{server.config.port}",
+    prefixed = boto3.client("stepfunctions", endpoint_url=f"http://localhost:{server.config.settings.port}",
                             region_name="us-east-1", aws_access_key_id="t", aws_secret_access_key="t",
                             config=Config(retries={"max_attempts": 0}))
     try:

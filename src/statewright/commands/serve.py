@@ -28,20 +28,23 @@ def serve(port: int, host: str, data_dir: str, template: str | None, time_scale:
     """Serve the AWS Step Functions API (boto3, AWS CLI) and the console on one port."""
     import uvicorn
 
-    from statewright.edge import ServerConfig, create_app
+    from statewright.edge import create_app
+    from statewright.runtime import Runtime, RuntimeConfig
+    from statewright.services.common.platform import Settings
 
     scale = time_scale if time_scale is not None else float(os.environ.get(TIME_SCALE_ENV) or 1.0)
     if scale <= 0:
         raise click.BadParameter("must be positive", param_hint="--time-scale")
     modules = tuple(name for name in os.environ.get(INTEGRATIONS_ENV, "").split(",") if name.strip())
-    config = ServerConfig(data_dir=Path(data_dir), host=host, port=port, account_id=account_id,
-                          region=region, time_scale=scale, integration_modules=modules)
+    settings = Settings(data_dir=Path(data_dir), host=host, port=port, account_id=account_id,
+                        region=region, time_scale=scale)
+    config = RuntimeConfig(settings, integration_modules=modules)
     if template:
         click.echo(f"Note: --template {template} was given; loading SAM templates comes in a later release.")
-    click.echo(f"Statewright on {config.endpoint}")
-    click.echo(f"  AWS endpoint  {config.endpoint}  (aws --endpoint-url / boto3 endpoint_url)")
-    click.echo(f"  console       {config.endpoint}/console/")
+    click.echo(f"Statewright on {settings.endpoint}")
+    click.echo(f"  AWS endpoint  {settings.endpoint}  (aws --endpoint-url / boto3 endpoint_url)")
+    click.echo(f"  console       {settings.endpoint}/console/")
     click.echo(f"  data          {Path(data_dir).resolve()}")
     if scale != 1.0:
         click.echo(f"  time scale    {scale} (waits and timeouts run {1 / scale:g}x faster than on AWS)")
-    uvicorn.run(create_app(config), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(Runtime(config)), host=host, port=port, log_level="warning")

@@ -1,6 +1,5 @@
-"""HTTP: one Starlette app that speaks AWS protocols, REST and serves the console."""
+"""HTTP: one Starlette app that speaks the AWS protocols and serves the console."""
 
 from .app import create_app
-from .config import ServerConfig
 
-__all__ = ["ServerConfig", "create_app"]
+__all__ = ["create_app"]

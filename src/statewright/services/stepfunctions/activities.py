@@ -3,28 +3,27 @@
 from __future__ import annotations
 
 import json
-import time
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from statewright.engine import TaskNotFound
+from statewright.services.common import AwsError
 from statewright.store import Resource, Transaction
 
 from .arns import parse
-from .errors import ApiError, activity_missing
+from .context import ActionContext
+from .errors import activity_missing
 from .validation import MAX_TAGS, name, paginate, payload, required_str, string
 from .validation import tags as read_tags
 
-if TYPE_CHECKING:
-    from .service import StepFunctionsService
 
-def create_activity(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
+def create_activity(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
     activity_name = name(request) or ""
     tags = read_tags(request)
     if len(tags) > MAX_TAGS:
-        raise ApiError("TooManyTags", f"Too many tags: {len(tags)} (at most {MAX_TAGS})")
-    arn = service.arns.activity(activity_name)
-    activity = Resource(arn=arn, kind="activity", name=activity_name, created=time.time(),
+        raise AwsError("TooManyTags", f"Too many tags: {len(tags)} (at most {MAX_TAGS})")
+    arn = ctx.arns.activity(activity_name)
+    activity = Resource(arn=arn, kind="activity", name=activity_name, created=ctx.now(),
                         body={"encryptionConfiguration": request.get("encryptionConfiguration")
                               or {"type": "AWS_OWNED_KEY"}})
 
@@ -33,46 +32,46 @@ def create_activity(service: StepFunctionsService, request: dict[str, Any]) -> d
         tx.set_tags(arn, tags)
 
     try:
-        service.store.write(store).result()
+        ctx.store.write(store).result()
     except KeyError:  # CreateActivity is idempotent: the existing activity is the answer
-        activity = _activity(service, arn)
+        activity = _activity(ctx, arn)
     return {"activityArn": arn, "creationDate": activity.created}
 
 
-def _activity(service: StepFunctionsService, arn: str) -> Resource:
-    found = service.store.get_resource(arn)
+def _activity(ctx: ActionContext, arn: str) -> Resource:
+    found = ctx.store.get_resource(arn)
     if found is None or found.kind != "activity":
         raise activity_missing(arn)
     return found
 
 
-def describe_activity(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
+def describe_activity(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
     arn = required_str(request, "activityArn")
     parse(arn, "activity")
-    activity = _activity(service, arn)
+    activity = _activity(ctx, arn)
     return {"activityArn": arn, "name": activity.name, "creationDate": activity.created,
             "encryptionConfiguration": activity.body.get("encryptionConfiguration")}
 
 
-def delete_activity(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
+def delete_activity(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
     arn = required_str(request, "activityArn")
     parse(arn, "activity")
-    service.store.write(lambda tx: tx.delete_resource(arn)).result()
+    ctx.store.write(lambda tx: tx.delete_resource(arn)).result()
     return {}
 
 
-def list_activities(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
+def list_activities(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
     items = [{"activityArn": a.arn, "name": a.name, "creationDate": a.created}
-             for a in service.store.list_resources("activity")]
+             for a in ctx.listed("activity")]
     return paginate(request, "ListActivities", items, "activities")
 
 
-def get_activity_task(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
+def get_activity_task(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
     arn = required_str(request, "activityArn")
     parse(arn, "activity")
     worker = string(request, "workerName", 80) or ""
-    _activity(service, arn)
-    task = service.engine.poll_activity(arn, service.activity_poll_seconds, worker)
+    _activity(ctx, arn)
+    task = ctx.engine.poll_activity(arn, ctx.activity_poll_seconds, worker)
     if task is None:
         return {}
     return {"taskToken": task.token, "input": task.input_text}
@@ -83,44 +82,44 @@ def _token(request: dict[str, Any]) -> str:
     try:
         uuid.UUID(token)
     except ValueError:
-        raise ApiError("InvalidToken", f"Invalid Token: '{token}'") from None
+        raise AwsError("InvalidToken", f"Invalid Token: '{token}'") from None
     return token
 
 
-def _missing_task(error: TaskNotFound) -> ApiError:
+def _missing_task(error: TaskNotFound) -> AwsError:
     if error.ended:
-        return ApiError("TaskTimedOut", "Task Timed Out: 'Provided task does not exist anymore'")
-    return ApiError("TaskDoesNotExist", "Task Does Not Exist: 'Provided task does not exist'")
+        return AwsError("TaskTimedOut", "Task Timed Out: 'Provided task does not exist anymore'")
+    return AwsError("TaskDoesNotExist", "Task Does Not Exist: 'Provided task does not exist'")
 
 
-def send_task_success(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
+def send_task_success(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
     token = _token(request)
     output = payload(request, "output", "InvalidOutput", None)
     if output is None:
-        raise ApiError("ValidationException", "1 validation error detected: Value null at 'output' "
+        raise AwsError("ValidationException", "1 validation error detected: Value null at 'output' "
                        "failed to satisfy constraint: Member must not be null")
     try:
-        service.engine.answer_task(token, output=json.loads(output)).result()
+        ctx.engine.answer_task(token, output=json.loads(output)).result()
     except TaskNotFound as error:
         raise _missing_task(error) from None
     return {}
 
 
-def send_task_failure(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
+def send_task_failure(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
     token = _token(request)
     error_name = string(request, "error", 256)
     cause = string(request, "cause", 32768)
     try:
-        service.engine.answer_task(token, error=error_name, cause=cause, failed=True).result()
+        ctx.engine.answer_task(token, error=error_name, cause=cause, failed=True).result()
     except TaskNotFound as error:
         raise _missing_task(error) from None
     return {}
 
 
-def send_task_heartbeat(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
+def send_task_heartbeat(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
     token = _token(request)
     try:
-        service.engine.heartbeat(token)
+        ctx.engine.heartbeat(token)
     except TaskNotFound as error:
         raise _missing_task(error) from None
     return {}

@@ -22,14 +22,19 @@ class ParsedArn:
 
 @dataclass(frozen=True)
 class Arns:
-    """Makes and checks ARNs in AWS's format for `account` and `region`."""
+    """Makes and checks ARNs in AWS's format for one partition, account and region."""
 
     account: str = "123456789012"
     region: str = "us-east-1"
+    partition: str = "aws"
 
     @property
     def prefix(self) -> str:
-        return f"arn:aws:states:{self.region}:{self.account}"
+        return f"arn:{self.partition}:states:{self.region}:{self.account}"
+
+    def owns(self, arn: str) -> bool:
+        """Whether `arn` names a resource of this account and region (listings show only those)."""
+        return arn.startswith(self.prefix + ":")
 
     def state_machine(self, name: str) -> str:
         return f"{self.prefix}:stateMachine:{name}"

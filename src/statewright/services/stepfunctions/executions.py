@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import json
 import math
-import random
-import time
-import uuid
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from statewright.asl.definition import DefinitionError
 from statewright.asl.history import dumps
@@ -16,10 +13,12 @@ from statewright.asl.teststate import test_state as run_test_state
 from statewright.asl.validate import format_invalid_definition
 from statewright.engine import StartSpec
 from statewright.engine.runs import NotRedrivable
+from statewright.services.common import AwsError, validation_error
 from statewright.store import ExecutionRecord, Resource
 
 from .arns import parse
-from .errors import ApiError, execution_missing, validation_error
+from .context import ActionContext
+from .errors import execution_missing
 from .validation import (
     MAX_DEFINITION,
     name,
@@ -32,39 +31,36 @@ from .validation import (
     string,
 )
 
-if TYPE_CHECKING:
-    from .service import StepFunctionsService
-
 STATUSES = ("RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE")
 # Express executions run for at most five minutes on AWS.
 SYNC_LIMIT_SECONDS = 300.0
 _PAYLOAD_KEYS = ("input", "output")
 
 
-def _target(service: StepFunctionsService, request: dict[str, Any]) -> tuple[Resource, Resource, Resource | None]:
+def _target(ctx: ActionContext, request: dict[str, Any]) -> tuple[Resource, Resource, Resource | None]:
     """(what to run: machine or version, the machine, the alias used) for a StartExecution ARN."""
-    resource = service.machine_or_qualified(request.get("stateMachineArn"))
-    machine = service.machine_of(resource)
+    resource = ctx.machine_or_qualified(request.get("stateMachineArn"))
+    machine = ctx.machine_of(resource)
     if resource.kind != "alias":
         return resource, machine, None
     routes = resource.body["routingConfiguration"]
-    chosen = random.choices(routes, weights=[route["weight"] for route in routes])[0]
-    version = service.store.get_resource(chosen["stateMachineVersionArn"])
+    chosen = ctx.random.choices(routes, weights=[route["weight"] for route in routes])[0]
+    version = ctx.store.get_resource(chosen["stateMachineVersionArn"])
     if version is None:
-        raise ApiError("StateMachineDoesNotExist", f"State Machine Does Not Exist: '{chosen['stateMachineVersionArn']}'")
+        raise AwsError("StateMachineDoesNotExist", f"State Machine Does Not Exist: '{chosen['stateMachineVersionArn']}'")
     return version, machine, resource
 
 
-def _spec(service: StepFunctionsService, request: dict[str, Any], express_arn: bool) -> StartSpec:
-    runnable, machine, alias = _target(service, request)
-    execution_name = name(request, required=False) or str(uuid.uuid4())
+def _spec(ctx: ActionContext, request: dict[str, Any], express_arn: bool) -> StartSpec:
+    runnable, machine, alias = _target(ctx, request)
+    execution_name = name(request, required=False) or ctx.new_id()
     input_text = payload(request, "input", "InvalidExecutionInput") or "{}"
     string(request, "traceHeader", 256)
     express = machine.body["type"] == "EXPRESS"
     if express_arn or express:
-        arn = service.arns.express_execution(machine.name, execution_name, str(uuid.uuid4()))
+        arn = ctx.arns.express_execution(machine.name, execution_name, ctx.new_id())
     else:
-        arn = service.arns.execution(machine.name, execution_name)
+        arn = ctx.arns.execution(machine.name, execution_name)
     return StartSpec(arn=arn, state_machine_arn=machine.arn, state_machine_name=machine.name,
                      name=execution_name, input_text=input_text,
                      definition_text=runnable.body["definition"], role_arn=runnable.body["roleArn"],
@@ -72,28 +68,28 @@ def _spec(service: StepFunctionsService, request: dict[str, Any], express_arn: b
                      alias_arn=alias.arn if alias else None)
 
 
-def start_execution(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
-    spec = _spec(service, request, express_arn=False)
+def start_execution(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
+    spec = _spec(ctx, request, express_arn=False)
     try:
-        record = service.engine.start_execution(spec).result()
+        record = ctx.engine.start_execution(spec).result()
     except KeyError:
-        existing = service.store.get_execution(spec.arn)
+        existing = ctx.store.get_execution(spec.arn)
         # AWS: the same name and input while it runs is the same request, answered again.
         if existing is not None and existing.status == "RUNNING" and existing.body["input"] == spec.input_text:
             return {"executionArn": existing.arn, "startDate": existing.start_date}
-        raise ApiError("ExecutionAlreadyExists", f"Execution Already Exists: '{spec.arn}'") from None
-    start_date = record.start_date if record is not None else time.time()
+        raise AwsError("ExecutionAlreadyExists", f"Execution Already Exists: '{spec.arn}'") from None
+    start_date = record.start_date if record is not None else ctx.now()
     return {"executionArn": spec.arn, "startDate": start_date}
 
 
-def start_sync_execution(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
-    spec = _spec(service, request, express_arn=True)
+def start_sync_execution(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
+    spec = _spec(ctx, request, express_arn=True)
     if not spec.express:
-        raise ApiError("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine")
+        raise AwsError("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine")
     try:
-        outcome = service.engine.run_sync(spec).result(SYNC_LIMIT_SECONDS)
+        outcome = ctx.engine.run_sync(spec).result(SYNC_LIMIT_SECONDS)
     except FutureTimeout:
-        raise ApiError("ExecutionTimedOut", "The express execution did not end within five minutes") from None
+        raise AwsError("ExecutionTimedOut", "The express execution did not end within five minutes") from None
     answer: dict[str, Any] = {
         "executionArn": spec.arn, "stateMachineArn": spec.version_arn or spec.state_machine_arn,
         "name": spec.name, "startDate": outcome.start_date, "stopDate": outcome.stop_date,
@@ -114,23 +110,23 @@ def _billed_ms(seconds: float) -> int:
     return max(100, math.ceil(seconds * 10) * 100)  # AWS bills Express in 100 ms steps
 
 
-def _execution(service: StepFunctionsService, request: dict[str, Any]) -> ExecutionRecord:
+def _execution(ctx: ActionContext, request: dict[str, Any]) -> ExecutionRecord:
     arn = required_str(request, "executionArn")
     parse(arn, "execution")
-    record = service.store.get_execution(arn)
+    record = ctx.store.get_execution(arn)
     if record is None:
         raise execution_missing(arn)
     return record
 
 
-def stop_execution(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
-    record = _execution(service, request)
+def stop_execution(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
+    record = _execution(ctx, request)
     error = string(request, "error", 256)
     cause = string(request, "cause", 32768)
     if record.status == "RUNNING":
-        service.engine.stop_execution(record.arn, error, cause).result()
-        record = service.store.get_execution(record.arn) or record
-    return {"stopDate": record.stop_date or time.time()}
+        ctx.engine.stop_execution(record.arn, error, cause).result()
+        record = ctx.store.get_execution(record.arn) or record
+    return {"stopDate": record.stop_date or ctx.now()}
 
 
 def _redrive_status(record: ExecutionRecord) -> tuple[str, str | None]:
@@ -139,8 +135,8 @@ def _redrive_status(record: ExecutionRecord) -> tuple[str, str | None]:
     return "REDRIVABLE", None
 
 
-def describe_execution(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
-    record = _execution(service, request)
+def describe_execution(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
+    record = _execution(ctx, request)
     body = record.body
     answer: dict[str, Any] = {
         "executionArn": record.arn, "stateMachineArn": record.state_machine, "name": record.name,
@@ -179,23 +175,23 @@ def _list_item(record: ExecutionRecord) -> dict[str, Any]:
     return item
 
 
-def list_executions(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
+def list_executions(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
     if request.get("stateMachineArn") is None:
         if request.get("mapRunArn") is not None:
-            raise ApiError("ResourceNotFound", f"Resource not found: '{request['mapRunArn']}'")
+            raise AwsError("ResourceNotFound", f"Resource not found: '{request['mapRunArn']}'")
         raise validation_error("stateMachineArn", None, "Must provide a StateMachine ARN or MapRun ARN")
-    resource = service.machine_or_qualified(request["stateMachineArn"])
-    machine = service.machine_of(resource)
+    resource = ctx.machine_or_qualified(request["stateMachineArn"])
+    machine = ctx.machine_of(resource)
     if machine.body["type"] == "EXPRESS":
-        raise ApiError("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine")
+        raise AwsError("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine")
     status = one_of(request, "statusFilter", STATUSES)
     scope = f"ListExecutions:{resource.arn}:{status}"
     start, size = page_start(request, scope), page_size(request)
     if resource.kind == "stateMachine":
-        page = service.store.list_executions(machine.arn, status, start, size + 1)
+        page = ctx.store.list_executions(machine.arn, status, start, size + 1)
     else:  # a version or an alias: filter the machine's executions by the ARN they were started with
         key = "versionArn" if resource.kind == "version" else "aliasArn"
-        every = service.store.list_executions(machine.arn, status, 0, -1)
+        every = ctx.store.list_executions(machine.arn, status, 0, -1)
         page = [record for record in every if record.body.get(key) == resource.arn][start:start + size + 1]
     answer: dict[str, Any] = {"executions": [_list_item(record) for record in page[:size]]}
     if len(page) > size:
@@ -211,13 +207,13 @@ def _without_payloads(event: dict[str, Any]) -> dict[str, Any]:
     return trimmed
 
 
-def get_execution_history(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
-    record = _execution(service, request)
+def get_execution_history(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
+    record = _execution(ctx, request)
     reverse = bool(request.get("reverseOrder"))
     include_data = request.get("includeExecutionData", True) is not False
     scope = f"GetExecutionHistory:{record.arn}:{reverse}"
     start, size = page_start(request, scope), page_size(request)
-    events = service.store.history(record.arn, start, size + 1, reverse)
+    events = ctx.store.history(record.arn, start, size + 1, reverse)
     page = events[:size] if include_data else [_without_payloads(event) for event in events[:size]]
     answer: dict[str, Any] = {"events": page}
     if len(events) > size:
@@ -225,21 +221,21 @@ def get_execution_history(service: StepFunctionsService, request: dict[str, Any]
     return answer
 
 
-def redrive_execution(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
-    record = _execution(service, request)
+def redrive_execution(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
+    record = _execution(ctx, request)
     string(request, "clientToken", 64)
     if record.arn.split(":")[5] == "express":
-        raise ApiError("ExecutionNotRedrivable", "Express executions cannot be redriven")
+        raise AwsError("ExecutionNotRedrivable", "Express executions cannot be redriven")
     try:
-        reopened = service.engine.redrive_execution(record.arn).result()
+        reopened = ctx.engine.redrive_execution(record.arn).result()
     except NotRedrivable as refused:
-        raise ApiError("ExecutionNotRedrivable", str(refused)) from None
-    return {"redriveDate": reopened.body.get("redriveDate", time.time())}
+        raise AwsError("ExecutionNotRedrivable", str(refused)) from None
+    return {"redriveDate": reopened.body.get("redriveDate", ctx.now())}
 
 
-def test_state(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
+def test_state(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
     definition = required_str(request, "definition", MAX_DEFINITION)
-    service.check_role(request, required=False)
+    ctx.check_role(request, required=False)
     input_text = payload(request, "input", "InvalidExecutionInput") or "{}"
     level = one_of(request, "inspectionLevel", ("INFO", "DEBUG", "TRACE"), "INFO") or "INFO"
     variables_text = payload(request, "variables", "InvalidExecutionInput", None)
@@ -247,13 +243,13 @@ def test_state(service: StepFunctionsService, request: dict[str, Any]) -> dict[s
     if variables is not None and not isinstance(variables, dict):
         raise validation_error("variables", variables_text, "Member must be a JSON object")
     try:
-        answer = service.engine.confined(
+        answer = ctx.engine.confined(
             run_test_state, definition, json.loads(input_text), state_name=string(request, "stateName"),
             inspection_level=level, variables=variables).result()
     except DefinitionError as error:
-        raise ApiError("InvalidDefinition", format_invalid_definition(error.diagnostics)) from None
+        raise AwsError("InvalidDefinition", format_invalid_definition(error.diagnostics)) from None
     except ValueError as error:
-        raise ApiError("ValidationException", str(error)) from None
+        raise AwsError("ValidationException", str(error)) from None
     return _test_state_wire(answer)
 
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import time
-import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from statewright.services.common import AwsError, validation_error
 from statewright.store import Resource, Transaction
 
 from . import versions
 from .arns import parse
-from .errors import ApiError, execution_missing, validation_error
+from .context import ActionContext
+from .errors import execution_missing
 from .validation import (
     MAX_DEFINITION,
     MAX_TAGS,
@@ -24,9 +24,6 @@ from .validation import (
 )
 from .validation import tags as read_tags
 
-if TYPE_CHECKING:
-    from .service import StepFunctionsService
-
 TYPES = ("STANDARD", "EXPRESS")
 DEFAULT_LOGGING = {"level": "OFF", "includeExecutionData": False}
 DEFAULT_TRACING = {"enabled": False}
@@ -39,11 +36,11 @@ def _logging(request: dict[str, Any], default: dict[str, Any] | None) -> dict[st
     if value is None:
         return default
     if not isinstance(value, dict):
-        raise ApiError("SerializationException", "Expected an object for 'loggingConfiguration'")
+        raise AwsError("SerializationException", "Expected an object for 'loggingConfiguration'")
     level = one_of(value, "level", LOG_LEVELS, "OFF")
     destinations = value.get("destinations") or []
     if level != "OFF" and not destinations:
-        raise ApiError("InvalidLoggingConfiguration",
+        raise AwsError("InvalidLoggingConfiguration",
                        "Invalid Logging Configuration: Must specify exactly one Log Destination.")
     logging: dict[str, Any] = {"level": level, "includeExecutionData": boolean(value, "includeExecutionData")}
     if destinations:
@@ -56,7 +53,7 @@ def _tracing(request: dict[str, Any], default: dict[str, Any] | None) -> dict[st
     if value is None:
         return default
     if not isinstance(value, dict):
-        raise ApiError("SerializationException", "Expected an object for 'tracingConfiguration'")
+        raise AwsError("SerializationException", "Expected an object for 'tracingConfiguration'")
     return {"enabled": boolean(value, "enabled")}
 
 
@@ -65,7 +62,7 @@ def _encryption(request: dict[str, Any], default: dict[str, Any] | None) -> dict
     if value is None:
         return default
     if not isinstance(value, dict):
-        raise ApiError("SerializationException", "Expected an object for 'encryptionConfiguration'")
+        raise AwsError("SerializationException", "Expected an object for 'encryptionConfiguration'")
     one_of(value, "type", ("AWS_OWNED_KEY", "CUSTOMER_MANAGED_KMS_KEY"))
     return dict(value)
 
@@ -75,41 +72,41 @@ def _same_machine(existing: Resource, body: dict[str, Any]) -> bool:
     return all(existing.body.get(key) == body.get(key) for key in keys)
 
 
-def create_state_machine(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
+def create_state_machine(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
     machine_name = name(request) or ""
-    definition = service.check_definition(request)
-    role = service.check_role(request)
+    definition = ctx.check_definition(request)
+    role = ctx.check_role(request)
     machine_type = one_of(request, "type", TYPES, "STANDARD")
     body = {"definition": definition, "roleArn": role, "type": machine_type,
             "loggingConfiguration": _logging(request, DEFAULT_LOGGING),
             "tracingConfiguration": _tracing(request, DEFAULT_TRACING),
             "encryptionConfiguration": _encryption(request, DEFAULT_ENCRYPTION),
-            "revisionId": uuid.uuid4().hex, "nextVersion": 1}
+            "revisionId": ctx.new_id().replace("-", ""), "nextVersion": 1}
     tags = read_tags(request)
     if len(tags) > MAX_TAGS:
-        raise ApiError("TooManyTags", f"Too many tags: {len(tags)} (at most {MAX_TAGS})")
+        raise AwsError("TooManyTags", f"Too many tags: {len(tags)} (at most {MAX_TAGS})")
     publish = boolean(request, "publish")
     description = string(request, "versionDescription", 256)
     if description is not None and not publish:
         raise validation_error("versionDescription", description,
                                "Member may only be set when 'publish' is true")
-    arn = service.arns.state_machine(machine_name)
-    machine = Resource(arn=arn, kind="stateMachine", name=machine_name, created=time.time(), body=body)
+    arn = ctx.arns.state_machine(machine_name)
+    machine = Resource(arn=arn, kind="stateMachine", name=machine_name, created=ctx.now(), body=body)
 
     def store(tx: Transaction) -> None:
         tx.insert_resource(machine)
         tx.set_tags(arn, tags)
 
     try:
-        service.store.write(store).result()
+        ctx.store.write(store).result()
     except KeyError:
-        existing = service.machine(arn)
+        existing = ctx.machine(arn)
         if not _same_machine(existing, body):
-            raise ApiError("StateMachineAlreadyExists", f"State Machine Already Exists: '{arn}'") from None
+            raise AwsError("StateMachineAlreadyExists", f"State Machine Already Exists: '{arn}'") from None
         machine = existing
     answer: dict[str, Any] = {"stateMachineArn": arn, "creationDate": machine.created}
     if publish:
-        answer["stateMachineVersionArn"] = versions.publish(service, machine, description)["stateMachineVersionArn"]
+        answer["stateMachineVersionArn"] = versions.publish(ctx, machine, description)["stateMachineVersionArn"]
     return answer
 
 
@@ -128,23 +125,23 @@ def describe_body(resource: Resource, machine: Resource) -> dict[str, Any]:
     return answer
 
 
-def describe_state_machine(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
-    resource = service.machine_or_qualified(request.get("stateMachineArn"))
+def describe_state_machine(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
+    resource = ctx.machine_or_qualified(request.get("stateMachineArn"))
     if resource.kind == "alias":
         raise validation_error("stateMachineArn", resource.arn, "Member must be a state machine or version ARN")
-    return describe_body(resource, service.machine_of(resource))
+    return describe_body(resource, ctx.machine_of(resource))
 
 
-def update_state_machine(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
+def update_state_machine(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
     arn = required_str(request, "stateMachineArn")
     if parse(arn, "stateMachine").qualifier:
         raise validation_error("stateMachineArn", arn, "Member must be an unqualified state machine ARN")
-    machine = service.machine(arn)
+    machine = ctx.machine(arn)
     changes: dict[str, Any] = {}
     if request.get("definition") is not None:
-        changes["definition"] = service.check_definition(request)
+        changes["definition"] = ctx.check_definition(request)
     if request.get("roleArn") is not None:
-        changes["roleArn"] = service.check_role(request)
+        changes["roleArn"] = ctx.check_role(request)
     for key, read in (("loggingConfiguration", _logging), ("tracingConfiguration", _tracing),
                       ("encryptionConfiguration", _encryption)):
         value = read(request, None)
@@ -152,55 +149,55 @@ def update_state_machine(service: StepFunctionsService, request: dict[str, Any])
             changes[key] = value
     publish = boolean(request, "publish")
     if not changes:
-        raise ApiError("MissingRequiredParameter",
+        raise AwsError("MissingRequiredParameter",
                        "Either the definition, the role ARN, the LoggingConfiguration, the "
                        "EncryptionConfiguration or the TracingConfiguration must be specified")
-    now = time.time()
+    now = ctx.now()
     body = {**machine.body, **changes, "updateDate": now}
     if any(machine.body.get(key) != value for key, value in changes.items()):
-        body["revisionId"] = uuid.uuid4().hex
+        body["revisionId"] = ctx.new_id().replace("-", "")
     updated = Resource(arn=arn, kind="stateMachine", name=machine.name, created=machine.created, body=body)
-    service.store.write(lambda tx: tx.put_resource(updated)).result()
+    ctx.store.write(lambda tx: tx.put_resource(updated)).result()
     answer: dict[str, Any] = {"updateDate": now, "revisionId": body["revisionId"]}
     if publish:
         description = string(request, "versionDescription", 256)
-        answer["stateMachineVersionArn"] = versions.publish(service, updated, description)["stateMachineVersionArn"]
+        answer["stateMachineVersionArn"] = versions.publish(ctx, updated, description)["stateMachineVersionArn"]
     return answer
 
 
-def delete_state_machine(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
+def delete_state_machine(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
     arn = required_str(request, "stateMachineArn")
     parsed = parse(arn, "stateMachine")
     if parsed.qualifier:
         raise validation_error("stateMachineArn", arn, "Member must be an unqualified state machine ARN")
-    children = [child.arn for kind in ("version", "alias") for child in service.store.list_resources(kind, arn)]
+    children = [child.arn for kind in ("version", "alias") for child in ctx.store.list_resources(kind, arn)]
 
     def delete(tx: Transaction) -> None:
         for child in children:
             tx.delete_resource(child)
         tx.delete_resource(arn)
 
-    service.store.write(delete).result()
+    ctx.store.write(delete).result()
     return {}
 
 
-def list_state_machines(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
+def list_state_machines(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
     items = [{"stateMachineArn": m.arn, "name": m.name, "type": m.body["type"], "creationDate": m.created}
-             for m in service.store.list_resources("stateMachine")]
+             for m in ctx.listed("stateMachine")]
     return paginate(request, "ListStateMachines", items, "stateMachines")
 
 
-def describe_state_machine_for_execution(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
+def describe_state_machine_for_execution(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
     arn = required_str(request, "executionArn")
     parse(arn, "execution")
-    record = service.store.get_execution(arn)
+    record = ctx.store.get_execution(arn)
     if record is None:
         raise execution_missing(arn)
-    machine = service.store.get_resource(record.state_machine)
+    machine = ctx.store.get_resource(record.state_machine)
     body = machine.body if machine is not None else {}
     answer: dict[str, Any] = {
         "stateMachineArn": record.state_machine, "name": record.body["stateMachineName"],
-        "definition": service.store.get_definition(record.definition_hash) or "",
+        "definition": ctx.store.get_definition(record.definition_hash) or "",
         "roleArn": record.body["roleArn"],
         "updateDate": body.get("updateDate") or (machine.created if machine else record.start_date),
         "loggingConfiguration": body.get("loggingConfiguration") or DEFAULT_LOGGING,
@@ -212,12 +209,12 @@ def describe_state_machine_for_execution(service: StepFunctionsService, request:
     return answer
 
 
-def validate_state_machine_definition(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
+def validate_state_machine_definition(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
     text = required_str(request, "definition", MAX_DEFINITION)
     one_of(request, "type", TYPES)
     severity = one_of(request, "severity", ("ERROR", "WARNING"), "ERROR")
     limit = page_size(request)
-    found = service.validate(text)
+    found = ctx.validate(text)
     shown = [d for d in found if severity == "WARNING" or d.severity == "ERROR"]
     result = "FAIL" if any(d.severity == "ERROR" for d in found) else "OK"
     return {"result": result, "diagnostics": [d.as_aws() for d in shown[:limit]],

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from statewright.services.stepfunctions import ApiError, Arns
+from statewright.services.common import AwsError
+from statewright.services.stepfunctions import Arns
 from statewright.services.stepfunctions.arns import parse, unqualified
 from statewright.services.stepfunctions.validation import name, paginate, payload
 
@@ -26,24 +27,24 @@ def test_parse_checks_the_resource_type_and_shape():
                          (ARNS.activity("a"), "stateMachine"), ("", "activity"), (None, "activity"),
                          (ARNS.state_machine("m") + ":1:2", "stateMachine"),
                          ("arn:aws:states:eu-west-1:111122223333:execution:m", "execution")]:
-        with pytest.raises(ApiError) as error:
+        with pytest.raises(AwsError) as error:
             parse(bad, allowed)
         assert error.value.code == "InvalidArn"
 
 
 @pytest.mark.parametrize("value", ["", "a b", "a/b", "x" * 81, "tab\there", "q?", "brace{"])
 def test_bad_names(value):
-    with pytest.raises(ApiError) as error:
+    with pytest.raises(AwsError) as error:
         name({"name": value})
     assert error.value.code == "InvalidName"
 
 
 def test_payload_limits_and_json():
     assert payload({}, "input", "InvalidExecutionInput") == "{}"
-    with pytest.raises(ApiError) as error:
+    with pytest.raises(AwsError) as error:
         payload({"input": "{"}, "input", "InvalidExecutionInput")
     assert error.value.code == "InvalidExecutionInput"
-    with pytest.raises(ApiError) as error:
+    with pytest.raises(AwsError) as error:
         payload({"input": '"' + "x" * 262_144 + '"'}, "input", "InvalidExecutionInput")
     assert error.value.code == "ValidationException" and "'input'" in error.value.message
 
@@ -52,9 +53,9 @@ def test_paginate_round_trips_its_token_and_refuses_others():
     first = paginate({"maxResults": 2}, "scope", list(range(5)), "items")
     second = paginate({"maxResults": 2, "nextToken": first["nextToken"]}, "scope", list(range(5)), "items")
     assert first["items"] == [0, 1] and second["items"] == [2, 3]
-    with pytest.raises(ApiError) as error:
+    with pytest.raises(AwsError) as error:
         paginate({"nextToken": first["nextToken"]}, "another scope", [], "items")
     assert error.value.code == "InvalidToken"
     for size in (-1, 1001, "10"):
-        with pytest.raises(ApiError):
+        with pytest.raises(AwsError):
             paginate({"maxResults": size}, "scope", [], "items")
