@@ -1,8 +1,8 @@
 """The one ASGI app: the AWS protocols on `/`, health, and the console on `/console/`.
 
-The app receives a built (not yet opened) `Runtime`; its lifespan opens and closes it. The Host
-header is ignored, which makes the `sync-` host prefix that boto3 adds for StartSyncExecution
-and TestState harmless when a client resolves it (see docs/server.md).
+The app receives a built (not yet opened) `Runtime`; its lifespan opens and closes it. Only
+requests for this machine's host names are answered (edge/hosts.py: DNS rebinding); the `sync-`
+host prefix that boto3 adds for StartSyncExecution and TestState is one of them.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -20,6 +21,7 @@ from starlette.routing import BaseRoute, Route
 from statewright.runtime import Runtime
 
 from .aws import AwsEndpoint
+from .hosts import LocalHostsOnly
 
 
 def _console_routes() -> list[BaseRoute]:
@@ -52,6 +54,7 @@ def create_app(runtime: Runtime) -> Starlette:
         Route("/health", _health, methods=["GET"]),
         *_console_routes(),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    middleware = [Middleware(LocalHostsOnly, configured_host=runtime.settings.host)]
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
     app.state.runtime = runtime
     return app
