@@ -8,7 +8,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from statewright.engine import TaskNotFound
-from statewright.store import Resource, Transaction
+from statewright.store import AlreadyExists, Resource, Transaction
 
 from .arns import parse
 from .errors import ApiError, activity_missing
@@ -34,7 +34,7 @@ def create_activity(service: StepFunctionsService, request: dict[str, Any]) -> d
 
     try:
         service.store.write(store).result()
-    except KeyError:  # CreateActivity is idempotent: the existing activity is the answer
+    except AlreadyExists:  # CreateActivity is idempotent: the existing activity is the answer
         activity = _activity(service, arn)
     return {"activityArn": arn, "creationDate": activity.created}
 

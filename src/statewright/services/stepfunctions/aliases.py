@@ -6,7 +6,7 @@ import re
 import time
 from typing import TYPE_CHECKING, Any
 
-from statewright.store import Resource
+from statewright.store import AlreadyExists, Resource
 
 from .arns import is_version_qualifier, parse, unqualified
 from .errors import ApiError, resource_missing, validation_error
@@ -81,7 +81,7 @@ def create_state_machine_alias(service: StepFunctionsService, request: dict[str,
                      body={"description": description, "routingConfiguration": routes, "updateDate": now})
     try:
         service.store.write(lambda tx: tx.insert_resource(alias)).result()
-    except KeyError:
+    except AlreadyExists:
         existing = _alias(service, arn)
         same = (existing.body["routingConfiguration"] == routes and existing.body["description"] == description)
         if not same:

@@ -16,7 +16,7 @@ from statewright.asl.teststate import test_state as run_test_state
 from statewright.asl.validate import format_invalid_definition
 from statewright.engine import StartSpec
 from statewright.engine.runs import NotRedrivable
-from statewright.store import ExecutionRecord, Resource
+from statewright.store import AlreadyExists, ExecutionRecord, Resource
 
 from .arns import parse
 from .errors import ApiError, execution_missing, validation_error
@@ -76,7 +76,7 @@ def start_execution(service: StepFunctionsService, request: dict[str, Any]) -> d
     spec = _spec(service, request, express_arn=False)
     try:
         record = service.engine.start_execution(spec).result()
-    except KeyError:
+    except AlreadyExists:
         existing = service.store.get_execution(spec.arn)
         # AWS: the same name and input while it runs is the same request, answered again.
         if existing is not None and existing.status == "RUNNING" and existing.body["input"] == spec.input_text:

@@ -6,7 +6,7 @@ import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from statewright.store import Resource, Transaction
+from statewright.store import AlreadyExists, Resource, Transaction
 
 from . import versions
 from .arns import parse
@@ -102,7 +102,7 @@ def create_state_machine(service: StepFunctionsService, request: dict[str, Any])
 
     try:
         service.store.write(store).result()
-    except KeyError:
+    except AlreadyExists:
         existing = service.machine(arn)
         if not _same_machine(existing, body):
             raise ApiError("StateMachineAlreadyExists", f"State Machine Already Exists: '{arn}'") from None
