@@ -8,7 +8,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from statewright.engine import TaskNotFound
-from statewright.store import AlreadyExists, Resource, Transaction
+from statewright.store import Resource, Transaction
 
 from .arns import parse
 from .errors import ApiError, activity_missing
@@ -28,14 +28,14 @@ def create_activity(service: StepFunctionsService, request: dict[str, Any]) -> d
                         body={"encryptionConfiguration": request.get("encryptionConfiguration")
                               or {"type": "AWS_OWNED_KEY"}})
 
-    def store(tx: Transaction) -> None:
-        tx.insert_resource(activity)
+    def store(tx: Transaction) -> Resource:
+        existing = tx.get_resource(arn)
+        if existing is not None:  # CreateActivity is idempotent: the existing activity is the answer
+            return existing
         tx.set_tags(arn, tags)
+        return tx.insert_resource(activity)
 
-    try:
-        service.store.write(store).result()
-    except AlreadyExists:  # CreateActivity is idempotent: the existing activity is the answer
-        activity = _activity(service, arn)
+    activity = service.store.write(store).result()
     return {"activityArn": arn, "creationDate": activity.created}
 
 

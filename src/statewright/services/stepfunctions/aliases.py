@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from typing import TYPE_CHECKING, Any
 
-from statewright.store import AlreadyExists, Resource
+from statewright.store import Resource, Transaction
 
 from .arns import is_version_qualifier, parse, unqualified
 from .errors import ApiError, resource_missing, validation_error
@@ -79,15 +80,28 @@ def create_state_machine_alias(service: StepFunctionsService, request: dict[str,
     now = time.time()
     alias = Resource(arn=arn, kind="alias", name=alias_name, created=now, parent=machine_arn,
                      body={"description": description, "routingConfiguration": routes, "updateDate": now})
-    try:
-        service.store.write(lambda tx: tx.insert_resource(alias)).result()
-    except AlreadyExists:
-        existing = _alias(service, arn)
+
+    def create(tx: Transaction) -> Resource:
+        existing = tx.get_resource(arn)
+        if existing is None:
+            _check_versions_in(tx, routes)
+            return tx.insert_resource(alias)
         same = (existing.body["routingConfiguration"] == routes and existing.body["description"] == description)
-        if not same:
-            raise ApiError("ConflictException", f"Alias {arn} already exists with a different configuration") from None
-        alias = existing
+        if existing.kind != "alias" or not same:
+            raise ApiError("ConflictException", f"Alias {arn} already exists with a different configuration")
+        return existing
+
+    alias = service.store.write(create).result()
     return {"stateMachineAliasArn": arn, "creationDate": alias.created}
+
+
+def _check_versions_in(tx: Transaction, routes: list[dict[str, Any]]) -> None:
+    """The routed versions still exist, as `tx` sees them (a DeleteStateMachineVersion that came
+    after the request was checked must not leave an alias routing to nothing)."""
+    for route in routes:
+        found = tx.get_resource(route["stateMachineVersionArn"])
+        if found is None or found.kind != "version":
+            raise resource_missing(route["stateMachineVersionArn"])
 
 
 def describe_state_machine_alias(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
@@ -106,16 +120,23 @@ def update_state_machine_alias(service: StepFunctionsService, request: dict[str,
     if description is None and request.get("routingConfiguration") is None:
         raise validation_error("routingConfiguration", None,
                                "Either the description or the routing configuration must be specified")
-    body = dict(alias.body)
-    if description is not None:
-        body["description"] = description
-    if request.get("routingConfiguration") is not None:
-        body["routingConfiguration"] = _routing(service, request, alias.parent)
-    body["updateDate"] = time.time()
-    updated = Resource(arn=alias.arn, kind="alias", name=alias.name, created=alias.created,
-                       parent=alias.parent, body=body)
-    service.store.write(lambda tx: tx.put_resource(updated)).result()
-    return {"updateDate": body["updateDate"]}
+    routes = _routing(service, request, alias.parent) if request.get("routingConfiguration") is not None else None
+    now = time.time()
+
+    def update(tx: Transaction) -> None:  # read-modify-write in one transaction
+        current = tx.get_resource(alias.arn)
+        if current is None or current.kind != "alias":
+            raise resource_missing(alias.arn)
+        body = {**current.body, "updateDate": now}
+        if description is not None:
+            body["description"] = description
+        if routes is not None:
+            _check_versions_in(tx, routes)
+            body["routingConfiguration"] = routes
+        tx.replace_resource(dataclasses.replace(current, body=body), expect_revision=current.revision)
+
+    service.store.write(update).result()
+    return {"updateDate": now}
 
 
 def delete_state_machine_alias(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from statewright.store import AlreadyExists, Resource, Transaction
+from statewright.store import Resource, Transaction
 
 from . import versions
 from .arns import parse
@@ -96,20 +97,22 @@ def create_state_machine(service: StepFunctionsService, request: dict[str, Any])
     arn = service.arns.state_machine(machine_name)
     machine = Resource(arn=arn, kind="stateMachine", name=machine_name, created=time.time(), body=body)
 
-    def store(tx: Transaction) -> None:
-        tx.insert_resource(machine)
-        tx.set_tags(arn, tags)
+    def create(tx: Transaction) -> tuple[Resource, Resource | None]:
+        # Read and insert in one transaction: a DeleteStateMachine cannot come in between.
+        existing = tx.get_resource(arn)
+        if existing is None:
+            stored = tx.insert_resource(machine)
+            tx.set_tags(arn, tags)
+        elif not _same_machine(existing, body):
+            raise ApiError("StateMachineAlreadyExists", f"State Machine Already Exists: '{arn}'")
+        else:
+            stored = existing
+        return stored, versions.publish_in(tx, service, stored, description) if publish else None
 
-    try:
-        service.store.write(store).result()
-    except AlreadyExists:
-        existing = service.machine(arn)
-        if not _same_machine(existing, body):
-            raise ApiError("StateMachineAlreadyExists", f"State Machine Already Exists: '{arn}'") from None
-        machine = existing
-    answer: dict[str, Any] = {"stateMachineArn": arn, "creationDate": machine.created}
-    if publish:
-        answer["stateMachineVersionArn"] = versions.publish(service, machine, description)["stateMachineVersionArn"]
+    stored, version = service.store.write(create).result()
+    answer: dict[str, Any] = {"stateMachineArn": arn, "creationDate": stored.created}
+    if version is not None:
+        answer["stateMachineVersionArn"] = version.arn
     return answer
 
 
@@ -139,7 +142,7 @@ def update_state_machine(service: StepFunctionsService, request: dict[str, Any])
     arn = required_str(request, "stateMachineArn")
     if parse(arn, "stateMachine").qualifier:
         raise validation_error("stateMachineArn", arn, "Member must be an unqualified state machine ARN")
-    machine = service.machine(arn)
+    service.machine(arn)  # StateMachineDoesNotExist comes before the checks of the changes
     changes: dict[str, Any] = {}
     if request.get("definition") is not None:
         changes["definition"] = service.check_definition(request)
@@ -155,16 +158,23 @@ def update_state_machine(service: StepFunctionsService, request: dict[str, Any])
         raise ApiError("MissingRequiredParameter",
                        "Either the definition, the role ARN, the LoggingConfiguration, the "
                        "EncryptionConfiguration or the TracingConfiguration must be specified")
+    description = string(request, "versionDescription", 256) if publish else None
     now = time.time()
-    body = {**machine.body, **changes, "updateDate": now}
-    if any(machine.body.get(key) != value for key, value in changes.items()):
-        body["revisionId"] = uuid.uuid4().hex
-    updated = Resource(arn=arn, kind="stateMachine", name=machine.name, created=machine.created, body=body)
-    service.store.write(lambda tx: tx.put_resource(updated)).result()
-    answer: dict[str, Any] = {"updateDate": now, "revisionId": body["revisionId"]}
-    if publish:
-        description = string(request, "versionDescription", 256)
-        answer["stateMachineVersionArn"] = versions.publish(service, updated, description)["stateMachineVersionArn"]
+
+    def update(tx: Transaction) -> tuple[Resource, Resource | None]:
+        # Read, change and publish in one transaction, so a concurrent update or publish can
+        # neither be lost nor reset the version counter.
+        current = versions.machine_in(tx, arn)
+        body = {**current.body, **changes, "updateDate": now}
+        if any(current.body.get(key) != value for key, value in changes.items()):
+            body["revisionId"] = uuid.uuid4().hex
+        updated = tx.replace_resource(dataclasses.replace(current, body=body), expect_revision=current.revision)
+        return updated, versions.publish_in(tx, service, updated, description) if publish else None
+
+    updated, version = service.store.write(update).result()
+    answer: dict[str, Any] = {"updateDate": now, "revisionId": updated.body["revisionId"]}
+    if version is not None:
+        answer["stateMachineVersionArn"] = version.arn
     return answer
 
 
@@ -173,11 +183,11 @@ def delete_state_machine(service: StepFunctionsService, request: dict[str, Any])
     parsed = parse(arn, "stateMachine")
     if parsed.qualifier:
         raise validation_error("stateMachineArn", arn, "Member must be an unqualified state machine ARN")
-    children = [child.arn for kind in ("version", "alias") for child in service.store.list_resources(kind, arn)]
 
-    def delete(tx: Transaction) -> None:
-        for child in children:
-            tx.delete_resource(child)
+    def delete(tx: Transaction) -> None:  # children listed in the transaction: none published meanwhile
+        for kind in ("version", "alias"):
+            for child in tx.list_resources(kind, arn):
+                tx.delete_resource(child.arn)
         tx.delete_resource(arn)
 
     service.store.write(delete).result()

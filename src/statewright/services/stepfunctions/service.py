@@ -9,7 +9,7 @@ from typing import Any
 from statewright.asl.types import Diagnostic
 from statewright.asl.validate import format_invalid_definition, validate
 from statewright.engine import Engine
-from statewright.store import Resource, Store
+from statewright.store import InvalidText, Resource, Store
 
 from . import activities, aliases, executions, machines, tags, versions
 from .arns import Arns, is_version_qualifier, parse, unqualified
@@ -46,7 +46,11 @@ class StepFunctionsService:
         if handler is None:
             raise ApiError("UnknownOperationException",
                            f"Statewright does not implement the Step Functions action '{action}'")
-        return handler(self, request)
+        try:
+            return handler(self, request)
+        except InvalidText as error:  # the store cannot hold it (a lone surrogate): the caller's fault
+            shown = error.value.encode("utf-8", "backslashreplace").decode("utf-8")
+            raise validation_error(error.field, shown, "Member must not contain unpaired surrogates") from None
 
     def is_long(self, action: str) -> bool:
         return action in LONG_ACTIONS

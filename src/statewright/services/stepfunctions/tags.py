@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from statewright.store import Transaction
+
 from .arns import parse
 from .errors import ApiError, resource_missing, validation_error
 from .validation import MAX_TAGS, required_str
@@ -29,9 +31,16 @@ def tag_resource(service: StepFunctionsService, request: dict[str, Any]) -> dict
     if request.get("tags") is None:
         raise validation_error("tags", None, "Member must not be null")
     tags = read_tags(request)
-    if len({**service.store.tags(arn), **tags}) > MAX_TAGS:
-        raise ApiError("TooManyTags", f"Too many tags: a resource can have at most {MAX_TAGS} tags")
-    service.store.write(lambda tx: tx.set_tags(arn, tags)).result()
+
+    def tag(tx: Transaction) -> None:  # count and add in one transaction: no limit overrun by a race
+        found = tx.get_resource(arn)
+        if found is None or found.kind not in TAGGABLE:
+            raise resource_missing(arn)
+        if len({**tx.tags(arn), **tags}) > MAX_TAGS:
+            raise ApiError("TooManyTags", f"Too many tags: a resource can have at most {MAX_TAGS} tags")
+        tx.set_tags(arn, tags)
+
+    service.store.write(tag).result()
     return {}
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from typing import TYPE_CHECKING, Any
 
 from statewright.store import Resource, Transaction
 
 from .arns import is_version_qualifier, parse
-from .errors import ApiError, validation_error
+from .errors import ApiError, state_machine_missing, validation_error
 from .validation import paginate, required_str, string
 
 if TYPE_CHECKING:
@@ -19,12 +20,14 @@ _COPIED = ("definition", "roleArn", "type", "loggingConfiguration", "tracingConf
            "encryptionConfiguration", "revisionId")
 
 
-def publish(service: StepFunctionsService, machine: Resource, description: str | None) -> dict[str, Any]:
-    """Publish the machine's current revision (or answer the version that already holds it)."""
-    for version in service.store.list_resources("version", machine.arn):
+def publish_in(tx: Transaction, service: StepFunctionsService, machine: Resource,
+               description: str | None) -> Resource:
+    """Publish the machine's current revision inside `tx` (or answer the version that already
+    holds it). `machine` must have been read in `tx`, so no other write comes between."""
+    existing = tx.list_resources("version", machine.arn)
+    for version in existing:
         if version.body["revisionId"] == machine.body["revisionId"]:
-            return {"stateMachineVersionArn": version.arn, "creationDate": version.created}
-    existing = service.store.list_resources("version", machine.arn)
+            return version
     if len(existing) >= MAX_VERSIONS:
         raise ApiError("ServiceQuotaExceededException",
                        f"The state machine '{machine.arn}' already has {MAX_VERSIONS} versions")
@@ -33,28 +36,37 @@ def publish(service: StepFunctionsService, machine: Resource, description: str |
     body["description"] = description
     version = Resource(arn=service.arns.version(machine.arn, number), kind="version", name=str(number),
                        created=time.time(), parent=machine.arn, body=body)
-    advanced = Resource(arn=machine.arn, kind=machine.kind, name=machine.name, created=machine.created,
-                        body={**machine.body, "nextVersion": number + 1})
+    tx.replace_resource(dataclasses.replace(machine, body={**machine.body, "nextVersion": number + 1}),
+                        expect_revision=machine.revision)
+    return tx.insert_resource(version)
 
-    def store(tx: Transaction) -> None:
-        tx.insert_resource(version)
-        tx.put_resource(advanced)
 
-    service.store.write(store).result()
-    return {"stateMachineVersionArn": version.arn, "creationDate": version.created}
+def machine_in(tx: Transaction, arn: str) -> Resource:
+    """The state machine at `arn` as `tx` sees it, or StateMachineDoesNotExist."""
+    found = tx.get_resource(arn)
+    if found is None or found.kind != "stateMachine":
+        raise state_machine_missing(arn)
+    return found
 
 
 def publish_state_machine_version(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
     arn = required_str(request, "stateMachineArn")
     if parse(arn, "stateMachine").qualifier:
         raise validation_error("stateMachineArn", arn, "Member must be an unqualified state machine ARN")
-    machine = service.machine(arn)
+    service.machine(arn)
     revision = string(request, "revisionId")
-    if revision is not None and revision != machine.body["revisionId"]:
-        raise ApiError("ConflictException",
-                       f"Failed to publish the State Machine version for revision {revision}. "
-                       f"The current State Machine revision is {machine.body['revisionId']}.")
-    return publish(service, machine, string(request, "description", 256))
+    description = string(request, "description", 256)
+
+    def change(tx: Transaction) -> Resource:
+        machine = machine_in(tx, arn)
+        if revision is not None and revision != machine.body["revisionId"]:
+            raise ApiError("ConflictException",
+                           f"Failed to publish the State Machine version for revision {revision}. "
+                           f"The current State Machine revision is {machine.body['revisionId']}.")
+        return publish_in(tx, service, machine, description)
+
+    version = service.store.write(change).result()
+    return {"stateMachineVersionArn": version.arn, "creationDate": version.created}
 
 
 def list_state_machine_versions(service: StepFunctionsService, request: dict[str, Any]) -> dict[str, Any]:
@@ -73,12 +85,16 @@ def delete_state_machine_version(service: StepFunctionsService, request: dict[st
     if not is_version_qualifier(parsed.qualifier):
         raise validation_error("stateMachineVersionArn", arn, "Member must be a state machine version ARN")
     machine_arn = arn.rsplit(":", 1)[0]
-    for alias in service.store.list_resources("alias", machine_arn):
-        if any(route["stateMachineVersionArn"] == arn for route in alias.body["routingConfiguration"]):
-            raise ApiError("ConflictException",
-                           f"Version to be deleted must not be referenced by an alias. "
-                           f"Current list of aliases referencing this version: [{alias.arn}]")
-    service.store.write(lambda tx: tx.delete_resource(arn)).result()
+
+    def delete(tx: Transaction) -> None:  # one transaction: no alias can start using it meanwhile
+        for alias in tx.list_resources("alias", machine_arn):
+            if any(route["stateMachineVersionArn"] == arn for route in alias.body["routingConfiguration"]):
+                raise ApiError("ConflictException",
+                               f"Version to be deleted must not be referenced by an alias. "
+                               f"Current list of aliases referencing this version: [{alias.arn}]")
+        tx.delete_resource(arn)
+
+    service.store.write(delete).result()
     return {}
 
 
