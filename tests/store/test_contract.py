@@ -476,3 +476,13 @@ def test_a_closed_store_refuses_writes_and_reads(store):
     with pytest.raises(RuntimeError):
         store.get_execution("arn:x")
     store.close()  # twice is fine
+
+
+def test_a_schema_migrates_between_batches_while_others_write(store):
+    futures = [store.write(lambda tx, i=i: tx.insert_resource(_machine(f"w{i}"))) for i in range(200)]
+    assert store.ensure_schema(ServiceSchema("sqs", (Migration("q", "CREATE TABLE sqs_q (n INTEGER)"),))) == 1
+    futures += [store.write(lambda tx, i=i: tx.execute("INSERT INTO sqs_q VALUES (?)", (i,))) for i in range(50)]
+    for future in futures:
+        future.result(10)
+    assert len(store.list_resources("stateMachine")) == 200
+    assert store.query("SELECT count(*) FROM sqs_q") == [(50,)]

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .journal import Checkpoint, ExecutionRecord, RecoveryState, TaskRecord, TimerRecord
+from .protocol import Transaction
 from .resources import Resource, ResourceCursor
 from .schema import ServiceSchema, connect, migrate
 from .tables import CORE_MIGRATIONS, DATABASE_NAME
@@ -60,8 +61,7 @@ class SqliteStore:
         # In memory there is one connection: readers share it under the lock the writer holds
         # for each whole batch.
         self._shared_lock = threading.RLock() if data_dir is None else None
-        self._writer = GroupCommitWriter(writer_connection, SqliteTransaction, self._committed,
-                                         lock=self._shared_lock)
+        self._writer = GroupCommitWriter(writer_connection, _transaction, self._committed, lock=self._shared_lock)
         self._pool_lock = threading.Lock()
         # Resources are read on every StartExecution: keep them in memory. `_epoch` moves on
         # every commit that touched one, so a read that raced a commit is not cached.
@@ -78,7 +78,7 @@ class SqliteStore:
 
     # --- lifecycle, writes, schemas ---------------------------------------------------------
 
-    def write(self, change: Callable[[Any], T]) -> Future[T]:
+    def write(self, change: Callable[[Transaction], T]) -> Future[T]:
         return self._writer.submit(change)
 
     def ensure_schema(self, schema: ServiceSchema) -> int:
@@ -228,6 +228,10 @@ class SqliteStore:
 
 def _task(row: Sequence[Any]) -> TaskRecord:
     return TaskRecord(execution=row[0], task_id=row[1], token=row[2], resource=row[3], body=json.loads(row[4]))
+
+
+def _transaction(connection: sqlite3.Connection) -> Transaction:
+    return SqliteTransaction(connection)  # typed so that mypy checks it keeps the contract
 
 
 def _memory_connection() -> sqlite3.Connection:

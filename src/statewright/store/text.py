@@ -4,10 +4,12 @@ SQLite stores text as UTF-8, and a Python string with a lone surrogate ('\\ud800
 `\\ud800` escape produces) has no UTF-8 form: binding it raises `UnicodeEncodeError`. Two cases:
 
 - Names, ARNs, kinds, tag keys and values are identifiers: one with a lone surrogate is refused
-  with `InvalidText` naming the field, which the API answers as a ValidationException.
+  with `InvalidText` naming the field, which the API answers as a ValidationException. The check
+  is SQLite's own failure to encode, caught (transaction.py): nothing extra on the normal path.
 - JSON documents (bodies, history events, checkpoints, definitions) are stored losslessly: a
   lone surrogate inside JSON text is written as its `\\uXXXX` escape, which `json.loads` reads
-  back as the same string. An execution whose data holds one keeps running.
+  back as the same string; the store never fails an execution's step for one. (One exception: a
+  high and a low surrogate side by side, which JSON parsing never produces, read back joined.)
 """
 
 from __future__ import annotations
@@ -15,8 +17,6 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
-
-from .errors import InvalidText
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -28,13 +28,6 @@ def has_surrogate(text: str) -> bool:
     except UnicodeEncodeError:
         return True
     return False
-
-
-def check_text(field: str, value: str) -> str:
-    """`value`, or InvalidText when it cannot be stored."""
-    if has_surrogate(value):
-        raise InvalidText(field, value)
-    return value
 
 
 def storable_json(text: str) -> str:

@@ -165,9 +165,13 @@ class SqliteTransaction:
                     ("definition hash", "definition"), json_columns=(1,))
 
     def insert_execution(self, record: ExecutionRecord) -> None:
-        if self._rows("SELECT 1 FROM executions WHERE arn = ?", (record.arn,)):
-            raise AlreadyExists("execution", record.arn)
-        self._write("INSERT INTO executions VALUES (?,?,?,?,?,?,?,?)", _execution_row(record), _EXECUTION_NAMES)
+        # Insert first and ask why only if it fails: one statement on the path of every start.
+        try:
+            self._write("INSERT INTO executions VALUES (?,?,?,?,?,?,?,?)", _execution_row(record), _EXECUTION_NAMES)
+        except sqlite3.IntegrityError:
+            if self._rows("SELECT 1 FROM executions WHERE arn = ?", (record.arn,)):
+                raise AlreadyExists("execution", record.arn) from None
+            raise
 
     def update_execution(self, record: ExecutionRecord) -> None:
         self._write("INSERT OR REPLACE INTO executions VALUES (?,?,?,?,?,?,?,?)", _execution_row(record),
