@@ -1,112 +1,21 @@
-"""The SQLite store: writes are atomic one by one, batched in commits, and readable right after."""
+"""The SQLite file backend: what lives in the file across opens (the contract is test_contract.py)."""
 
 from __future__ import annotations
 
-import threading
+import json
+import sqlite3
 
 import pytest
 
-from statewright.store import ExecutionRecord, Resource, SqliteStore, TaskRecord, TimerRecord
+from statewright.store import Checkpoint, Resource, SchemaTooNew, ServiceSchema, SqliteStore
+from statewright.store.schema import Migration, schema_version
+from statewright.store.tables import _FIRST, CORE_MIGRATIONS, DATABASE_NAME
+
+MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:m"
 
 
-@pytest.fixture
-def store(tmp_path):
-    opened = SqliteStore(tmp_path)
-    yield opened
-    opened.close()
-
-
-def _machine(name: str = "m") -> Resource:
-    return Resource(arn=f"arn:sm:{name}", kind="stateMachine", name=name, created=1.0,
-                    body={"definition": "{}"})
-
-
-def _execution(arn: str = "arn:ex:1", status: str = "RUNNING", start: float = 1.0) -> ExecutionRecord:
-    return ExecutionRecord(arn=arn, state_machine="arn:sm:m", name=arn.rsplit(":", 1)[1], status=status,
-                           start_date=start, definition_hash="h", body={"input": "{}"})
-
-
-def test_resources_round_trip_and_list_by_kind_and_parent(store):
-    store.write(lambda tx: tx.put_resource(_machine())).result()
-    version = Resource(arn="arn:sm:m:1", kind="version", name="1", created=2.0, parent="arn:sm:m")
-    store.write(lambda tx: tx.put_resource(version)).result()
-    assert store.get_resource("arn:sm:m").body == {"definition": "{}"}
-    assert [r.arn for r in store.list_resources("version", "arn:sm:m")] == ["arn:sm:m:1"]
-    assert store.list_resources("version", "arn:sm:other") == []
-    store.write(lambda tx: tx.delete_resource("arn:sm:m")).result()
-    assert store.get_resource("arn:sm:m") is None
-
-
-def test_insert_of_an_existing_resource_fails_alone_without_spoiling_the_batch(store):
-    store.write(lambda tx: tx.insert_resource(_machine())).result()
-    duplicate = store.write(lambda tx: tx.insert_resource(_machine()))
-    other = store.write(lambda tx: tx.insert_resource(_machine("n")))
-    with pytest.raises(KeyError):
-        duplicate.result()
-    other.result()
-    assert store.get_resource("arn:sm:n") is not None
-
-
-def test_a_change_that_raises_leaves_nothing_half_written(store):
-    def half(tx):
-        tx.put_resource(_machine("half"))
-        raise ValueError("boom")
-
-    with pytest.raises(ValueError):
-        store.write(half).result()
-    assert store.get_resource("arn:sm:half") is None
-
-
-def test_executions_history_checkpoints_tasks_timers(store):
-    def start(tx):
-        tx.put_definition("h", '{"StartAt": "A"}')
-        tx.insert_execution(_execution())
-        tx.append_events("arn:ex:1", [{"id": 1, "type": "ExecutionStarted"}, {"id": 2, "type": "X"}])
-        tx.put_checkpoint("arn:ex:1", 1, '{"a": 1}')
-        tx.put_checkpoint("arn:ex:1", 2, '{"a": 2}')
-        tx.put_task(TaskRecord("arn:ex:1", "t1", "tok", "arn:res", {"parameters": 1}))
-        tx.put_timer(TimerRecord("arn:ex:1", "w1", 10.0, 5.0))
-
-    store.write(start).result()
-    assert store.get_definition("h") == '{"StartAt": "A"}'
-    assert [e["id"] for e in store.history("arn:ex:1")] == [1, 2]
-    assert [e["id"] for e in store.history("arn:ex:1", reverse=True, limit=1)] == [2]
-    assert store.latest_checkpoint("arn:ex:1") == (2, '{"a": 2}')
-    assert store.pending_tasks("arn:ex:1")[0].token == "tok"
-    assert store.timers("arn:ex:1")[0].fire_at == 5.0
-    assert [r.arn for r in store.running_executions()] == ["arn:ex:1"]
-    with pytest.raises(KeyError):
-        store.write(lambda tx: tx.insert_execution(_execution())).result()
-    store.write(lambda tx: tx.clear_pending("arn:ex:1")).result()
-    assert store.pending_tasks("arn:ex:1") == [] and store.timers("arn:ex:1") == []
-
-
-def test_list_executions_newest_first_with_status_filter_and_paging(store):
-    for index in range(5):
-        status = "SUCCEEDED" if index % 2 else "RUNNING"
-        record = _execution(f"arn:ex:{index}", status, start=float(index))
-        store.write(lambda tx, record=record: tx.insert_execution(record)).result()
-    assert [r.name for r in store.list_executions("arn:sm:m")] == ["4", "3", "2", "1", "0"]
-    assert [r.name for r in store.list_executions(status="SUCCEEDED")] == ["3", "1"]
-    assert [r.name for r in store.list_executions("arn:sm:m", offset=1, limit=2)] == ["3", "2"]
-
-
-def test_tags(store):
-    store.write(lambda tx: tx.set_tags("arn:x", {"b": "2", "a": "1"})).result()
-    store.write(lambda tx: tx.remove_tags("arn:x", ["b", "missing"])).result()
-    assert store.tags("arn:x") == {"a": "1"}
-
-
-def test_concurrent_writers_share_commits_and_all_land(store):
-    def add(index: int) -> None:
-        store.write(lambda tx: tx.put_resource(_machine(f"m{index}"))).result()
-
-    threads = [threading.Thread(target=add, args=(index,)) for index in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(store.list_resources("stateMachine")) == 50
+def _machine() -> Resource:
+    return Resource(arn=MACHINE, kind="stateMachine", name="m", created=1.0, body={"definition": "{}"})
 
 
 def test_data_survives_reopening(tmp_path):
@@ -115,38 +24,77 @@ def test_data_survives_reopening(tmp_path):
     first.close()
     second = SqliteStore(tmp_path)
     try:
-        assert second.get_resource("arn:sm:m") is not None
+        assert second.get_resource(MACHINE).revision == 1
     finally:
         second.close()
 
 
-def test_writes_after_close_fail_cleanly(tmp_path):
-    closed = SqliteStore(tmp_path)
-    closed.close()
-    with pytest.raises(RuntimeError):
-        closed.write(lambda tx: None).result()
+def _version_one_database(path) -> None:
+    """A data directory as Statewright wrote it before schema versions (user_version 0)."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.executescript(_FIRST)
+    connection.execute("INSERT INTO resources VALUES (?,?,?,?,?,?)",
+                       (MACHINE, "stateMachine", "", "m", 1.0, json.dumps({"definition": "{}"})))
+    connection.execute("INSERT INTO resources VALUES (?,?,?,?,?,?)",
+                       (MACHINE + ":1", "version", MACHINE, "1", 2.0, "{}"))
+    connection.execute("INSERT INTO checkpoints VALUES (?,?,?)", ("arn:ex", 3, '{"old": true}'))
+    connection.execute("INSERT INTO tags VALUES (?,?,?)", (MACHINE, "team", "a"))
+    connection.close()
 
 
-def test_the_resource_cache_sees_every_committed_change(store):
-    assert store.get_resource("arn:sm:cached") is None  # a miss is cached too
-    store.write(lambda tx: tx.put_resource(_machine("cached"))).result()
-    assert store.get_resource("arn:sm:cached").name == "cached"
-    changed = Resource(arn="arn:sm:cached", kind="stateMachine", name="renamed", created=1.0,
-                       body={"definition": "{}"})
-    store.write(lambda tx: tx.put_resource(changed)).result()
-    assert store.get_resource("arn:sm:cached").name == "renamed"
-    store.write(lambda tx: tx.delete_resource("arn:sm:cached")).result()
-    assert store.get_resource("arn:sm:cached") is None
+def test_a_database_from_before_versions_is_migrated_at_open(tmp_path):
+    _version_one_database(tmp_path / DATABASE_NAME)
+    store = SqliteStore(tmp_path)
+    try:
+        found = store.get_resource(MACHINE)
+        assert (found.service, found.revision, found.body) == ("states", 1, {"definition": "{}"})
+        assert [r.name for r in store.list_resources("version", MACHINE, service="states")] == ["1"]
+        assert store.latest_checkpoint("arn:ex") == Checkpoint(3, '{"old": true}', 1)
+        assert store.tags(MACHINE) == {"team": "a"}
+        assert store.write(lambda tx: tx.put_resource(found)).result().revision == 2
+    finally:
+        store.close()
+    connection = sqlite3.connect(tmp_path / DATABASE_NAME)
+    try:
+        assert schema_version(connection) == len(CORE_MIGRATIONS)
+    finally:
+        connection.close()
 
 
-def test_a_failed_change_leaves_the_cached_resource_as_stored(store):
-    store.write(lambda tx: tx.put_resource(_machine("kept"))).result()
-    assert store.get_resource("arn:sm:kept").name == "kept"
+def test_a_database_from_a_newer_statewright_is_refused_unmigrated(tmp_path):
+    path = tmp_path / DATABASE_NAME
+    _version_one_database(path)
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute(f"PRAGMA user_version = {len(CORE_MIGRATIONS) + 1}")
+    connection.close()
+    with pytest.raises(SchemaTooNew, match="upgrade Statewright") as raised:
+        SqliteStore(tmp_path)
+    assert raised.value.found == len(CORE_MIGRATIONS) + 1
+    connection = sqlite3.connect(path)
+    try:  # no migration ran: same version, resources without the columns version 2 adds
+        assert schema_version(connection) == len(CORE_MIGRATIONS) + 1
+        assert [row[1] for row in connection.execute("PRAGMA table_info(resources)")] == \
+            ["arn", "kind", "parent", "name", "created", "body"]
+    finally:
+        connection.close()
 
-    def change_then_fail(tx):
-        tx.delete_resource("arn:sm:kept")
-        raise ValueError("changed my mind")
 
-    with pytest.raises(ValueError):
-        store.write(change_then_fail).result()
-    assert store.get_resource("arn:sm:kept").name == "kept"
+def test_a_service_schema_newer_than_its_migrations_is_refused_at_open(tmp_path):
+    items = ServiceSchema("dynamodb", (Migration("a", "CREATE TABLE ddb_a (x)"), Migration("b", "CREATE TABLE ddb_b (x)")))
+    SqliteStore(tmp_path, schemas=[items]).close()
+    with pytest.raises(SchemaTooNew, match="dynamodb"):
+        SqliteStore(tmp_path, schemas=[ServiceSchema("dynamodb", items.migrations[:1])])
+    reopened = SqliteStore(tmp_path, schemas=[items])  # the right version still opens
+    reopened.close()
+
+
+def test_the_memory_backend_keeps_nothing_after_close(tmp_path):
+    first = SqliteStore.in_memory()
+    first.write(lambda tx: tx.put_resource(_machine())).result()
+    first.close()
+    second = SqliteStore.in_memory()
+    try:
+        assert second.get_resource(MACHINE) is None
+    finally:
+        second.close()
+    assert list(tmp_path.iterdir()) == []

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import ipaddress
 import json
+from collections.abc import MutableMapping
+from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -68,7 +70,7 @@ class LocalHostsOnly:
             await self.app(scope, receive, send)
             return
 
-        async def with_headers(message: dict) -> None:  # type: ignore[type-arg]
+        async def with_headers(message: MutableMapping[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
             await send(message)

@@ -48,7 +48,7 @@ from statewright.asl.types import (
     TaskSucceeded,
     TimerFired,
 )
-from statewright.store import ExecutionRecord, Store, TaskRecord, TimerRecord, Transaction
+from statewright.store import AlreadyExists, ExecutionRecord, Store, TaskRecord, TimerRecord, Transaction
 
 from .activities import ActivityQueues, ActivityTask
 from .clock import Clock
@@ -150,7 +150,7 @@ class Engine(RestoreMixin):
 
     def start_execution(self, spec: StartSpec) -> Future[ExecutionRecord | None]:
         """Start an execution. For Standard, the future resolves once the execution is stored
-        (raising KeyError when one with this ARN exists); for Express, at once with None."""
+        (raising store.AlreadyExists when one with this ARN exists); for Express, at once with None."""
         now = self.clock.now()
         if spec.express:
             self._post(lambda: self._begin(spec, None, now, []))
@@ -282,10 +282,10 @@ class Engine(RestoreMixin):
     def _begin(self, spec: StartSpec, record: ExecutionRecord | None, now: float,
                waiters: list[Future[RunOutcome]], started: Future[ExecutionRecord | None] | None = None) -> None:
         """Begin a run. With `started`, the execution is new: its row is inserted with the first
-        step, and `started` resolves once both are stored (KeyError when the ARN is taken)."""
+        step, and `started` resolves once both are stored (AlreadyExists when the ARN is taken)."""
         if spec.arn in self._runs:
             if started is not None:
-                started.set_exception(KeyError(spec.arn))
+                started.set_exception(AlreadyExists("execution", spec.arn))
             return
         run = Run(arn=spec.arn, definition=None, execution=Execution(), start_date=now, record=record,
                   waiters=waiters, unstored_definition=spec.definition_text if started else None)
@@ -379,7 +379,7 @@ class Engine(RestoreMixin):
         if error is not None:
             # The disk refused the write: memory is now ahead of the store, so stop driving this
             # execution; the next start recovers it from what was stored.
-            if not isinstance(error, KeyError):  # KeyError: the ARN of a new execution was taken
+            if not isinstance(error, AlreadyExists):  # the ARN of a new execution was taken
                 log.error("could not record a step of %s: %s", run.arn, error)
             self._forget(run)
             if ack is not None:

@@ -12,12 +12,17 @@ from typing import Any
 
 from statewright.asl.step import Execution
 from statewright.asl.types import Redrive
-from statewright.store import ExecutionRecord, TaskRecord, TimerRecord
+from statewright.store import CHECKPOINT_FORMAT, Checkpoint, ExecutionRecord, TaskRecord, TimerRecord
 
 from .definitions import definition_hash
 from .runs import NotRedrivable, PendingTask, Run, StartSpec
 
 log = logging.getLogger(__name__)
+
+
+def unreadable_checkpoint(checkpoint: Checkpoint) -> str:
+    return (f"its checkpoint is in format {checkpoint.format}, and this Statewright reads format "
+            f"{CHECKPOINT_FORMAT} (was the data directory written by a newer version?)")
 
 
 class RestoreMixin:
@@ -40,8 +45,10 @@ class RestoreMixin:
             raise NotRedrivable("The execution cannot be redriven: it has no stored progress")
         if record.status not in ("FAILED", "TIMED_OUT", "ABORTED"):
             raise NotRedrivable(f"Execution is {record.status} and cannot be redriven")
-        sequence, state_json = checkpoint
-        execution = Execution.from_dict(json.loads(state_json))
+        if checkpoint.format != CHECKPOINT_FORMAT:
+            raise NotRedrivable(f"The execution cannot be redriven: {unreadable_checkpoint(checkpoint)}")
+        sequence = checkpoint.sequence
+        execution = Execution.from_dict(json.loads(checkpoint.state))
         if execution.redrive_point is None:
             raise NotRedrivable("The execution failed before any state ran and cannot be redriven")
         definition = self.definitions.parse(self.store.get_definition(record.definition_hash) or "",
@@ -82,16 +89,18 @@ class RestoreMixin:
         finally:
             self._recovered.set()
 
-    def _recover_one(self: Any, record: ExecutionRecord, text: str, checkpoint: tuple[int, str] | None,
+    def _recover_one(self: Any, record: ExecutionRecord, text: str, checkpoint: Checkpoint | None,
                      tasks: list[TaskRecord], timers: list[TimerRecord]) -> None:
-        definition = self.definitions.parse(text, record.definition_hash)
         if checkpoint is None:  # cannot happen: a row is only ever stored with its first step
             log.error("%s is RUNNING but has no checkpoint; it cannot be resumed", record.arn)
             return
-        sequence, state_json = checkpoint
+        if checkpoint.format != CHECKPOINT_FORMAT:  # left RUNNING, untouched, for a newer engine
+            log.error("%s cannot be resumed: %s", record.arn, unreadable_checkpoint(checkpoint))
+            return
+        definition = self.definitions.parse(text, record.definition_hash)
         run = Run(arn=record.arn, definition=definition,
-                  execution=Execution.from_dict(json.loads(state_json)),
-                  start_date=record.start_date, record=record, checkpoint=sequence)
+                  execution=Execution.from_dict(json.loads(checkpoint.state)),
+                  start_date=record.start_date, record=record, checkpoint=checkpoint.sequence)
         self._runs[record.arn] = run
         for stored in tasks:
             task = PendingTask(stored.task_id, stored.token, stored.resource, stored.body.get("state", ""))

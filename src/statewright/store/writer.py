@@ -7,6 +7,7 @@ own savepoint (one failing change rolls back alone) and commits the lot once.
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import sqlite3
 import threading
@@ -15,6 +16,7 @@ from concurrent.futures import Future
 from typing import Any
 
 _STOP = object()
+_EXCLUSIVE = object()  # marks a job that runs alone, outside any batch (a schema migration)
 # A batch bigger than this would delay the first caller's answer more than it saves.
 MAX_BATCH = 1000
 
@@ -23,8 +25,12 @@ class GroupCommitWriter:
     """Applies submitted changes on its own connection, committing them in batches."""
 
     def __init__(self, connection: sqlite3.Connection, make_transaction: Callable[[sqlite3.Connection], Any],
-                 after_commit: Callable[[Any], None] | None = None, name: str = "statewright-writer") -> None:
+                 after_commit: Callable[[Any], None] | None = None, name: str = "statewright-writer",
+                 lock: contextlib.AbstractContextManager[Any] | None = None) -> None:
         self._connection = connection
+        # Held around each batch when readers share the writer's connection (an in-memory
+        # database), so they never see a batch half applied.
+        self._lock = lock if lock is not None else contextlib.nullcontext()
         self._transaction = make_transaction(connection)
         self._after_commit = after_commit
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
@@ -40,6 +46,16 @@ class GroupCommitWriter:
         self._queue.put((change, future))
         return future
 
+    def run_exclusive(self, job: Callable[[sqlite3.Connection], Any]) -> Future[Any]:
+        """Run `job` on the writer's connection between batches, in autocommit mode: for work
+        that manages its own transactions (migrations)."""
+        future: Future[Any] = Future()
+        if self._closed:
+            future.set_exception(RuntimeError("the store is closed"))
+            return future
+        self._queue.put((_EXCLUSIVE, job, future))
+        return future
+
     def close(self) -> None:
         """Commit what is queued, then stop the thread."""
         if self._closed:
@@ -53,20 +69,35 @@ class GroupCommitWriter:
             item = self._queue.get()
             if item is _STOP:
                 return
+            if item[0] is _EXCLUSIVE:
+                self._exclusive(item[1], item[2])
+                continue
             batch = [item]
-            stop_after = False
+            after: Any = None  # a stop or an exclusive job that ended the batch
             while len(batch) < MAX_BATCH:
                 try:
                     more = self._queue.get_nowait()
                 except queue.Empty:
                     break
-                if more is _STOP:
-                    stop_after = True
+                if more is _STOP or more[0] is _EXCLUSIVE:
+                    after = more
                     break
                 batch.append(more)
-            self._commit(batch)
-            if stop_after:
+            with self._lock:
+                self._commit(batch)
+            if after is _STOP:
                 return
+            if after is not None:
+                self._exclusive(after[1], after[2])
+
+    def _exclusive(self, job: Callable[[sqlite3.Connection], Any], future: Future[Any]) -> None:
+        try:
+            with self._lock:
+                result = job(self._connection)
+        except Exception as error:  # noqa: BLE001 - handed to the caller through its future
+            future.set_exception(error)
+        else:
+            future.set_result(result)
 
     def _commit(self, batch: list[tuple[Callable[[Any], Any], Future[Any]]]) -> None:
         connection = self._connection

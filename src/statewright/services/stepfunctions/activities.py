@@ -27,14 +27,14 @@ def create_activity(ctx: ActionContext, request: dict[str, Any]) -> dict[str, An
                         body={"encryptionConfiguration": request.get("encryptionConfiguration")
                               or {"type": "AWS_OWNED_KEY"}})
 
-    def store(tx: Transaction) -> None:
-        tx.insert_resource(activity)
+    def store(tx: Transaction) -> Resource:
+        existing = tx.get_resource(arn)
+        if existing is not None:  # CreateActivity is idempotent: the existing activity is the answer
+            return existing
         tx.set_tags(arn, tags)
+        return tx.insert_resource(activity)
 
-    try:
-        ctx.store.write(store).result()
-    except KeyError:  # CreateActivity is idempotent: the existing activity is the answer
-        activity = _activity(ctx, arn)
+    activity = ctx.store.write(store).result()
     return {"activityArn": arn, "creationDate": activity.created}
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
 from statewright.services.common import AwsError, validation_error
-from statewright.store import Resource
+from statewright.store import Resource, Transaction
 
 from .arns import is_version_qualifier, parse, unqualified
 from .context import ActionContext
@@ -77,15 +78,28 @@ def create_state_machine_alias(ctx: ActionContext, request: dict[str, Any]) -> d
     now = ctx.now()
     alias = Resource(arn=arn, kind="alias", name=alias_name, created=now, parent=machine_arn,
                      body={"description": description, "routingConfiguration": routes, "updateDate": now})
-    try:
-        ctx.store.write(lambda tx: tx.insert_resource(alias)).result()
-    except KeyError:
-        existing = _alias(ctx, arn)
+
+    def create(tx: Transaction) -> Resource:
+        existing = tx.get_resource(arn)
+        if existing is None:
+            _check_versions_in(tx, routes)
+            return tx.insert_resource(alias)
         same = (existing.body["routingConfiguration"] == routes and existing.body["description"] == description)
-        if not same:
-            raise AwsError("ConflictException", f"Alias {arn} already exists with a different configuration") from None
-        alias = existing
+        if existing.kind != "alias" or not same:
+            raise AwsError("ConflictException", f"Alias {arn} already exists with a different configuration")
+        return existing
+
+    alias = ctx.store.write(create).result()
     return {"stateMachineAliasArn": arn, "creationDate": alias.created}
+
+
+def _check_versions_in(tx: Transaction, routes: list[dict[str, Any]]) -> None:
+    """The routed versions still exist, as `tx` sees them (a DeleteStateMachineVersion that came
+    after the request was checked must not leave an alias routing to nothing)."""
+    for route in routes:
+        found = tx.get_resource(route["stateMachineVersionArn"])
+        if found is None or found.kind != "version":
+            raise resource_missing(route["stateMachineVersionArn"])
 
 
 def describe_state_machine_alias(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
@@ -104,16 +118,23 @@ def update_state_machine_alias(ctx: ActionContext, request: dict[str, Any]) -> d
     if description is None and request.get("routingConfiguration") is None:
         raise validation_error("routingConfiguration", None,
                                "Either the description or the routing configuration must be specified")
-    body = dict(alias.body)
-    if description is not None:
-        body["description"] = description
-    if request.get("routingConfiguration") is not None:
-        body["routingConfiguration"] = _routing(ctx, request, alias.parent)
-    body["updateDate"] = ctx.now()
-    updated = Resource(arn=alias.arn, kind="alias", name=alias.name, created=alias.created,
-                       parent=alias.parent, body=body)
-    ctx.store.write(lambda tx: tx.put_resource(updated)).result()
-    return {"updateDate": body["updateDate"]}
+    routes = _routing(ctx, request, alias.parent) if request.get("routingConfiguration") is not None else None
+    now = ctx.now()
+
+    def update(tx: Transaction) -> None:  # read-modify-write in one transaction
+        current = tx.get_resource(alias.arn)
+        if current is None or current.kind != "alias":
+            raise resource_missing(alias.arn)
+        body = {**current.body, "updateDate": now}
+        if description is not None:
+            body["description"] = description
+        if routes is not None:
+            _check_versions_in(tx, routes)
+            body["routingConfiguration"] = routes
+        tx.replace_resource(dataclasses.replace(current, body=body), expect_revision=current.revision)
+
+    ctx.store.write(update).result()
+    return {"updateDate": now}
 
 
 def delete_state_machine_alias(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from statewright.asl.validate import format_invalid_definition
 from statewright.engine import StartSpec
 from statewright.engine.runs import NotRedrivable
 from statewright.services.common import AwsError, validation_error
-from statewright.store import ExecutionRecord, Resource
+from statewright.store import AlreadyExists, ExecutionRecord, Resource
 
 from .arns import parse
 from .context import ActionContext
@@ -72,7 +72,7 @@ def start_execution(ctx: ActionContext, request: dict[str, Any]) -> dict[str, An
     spec = _spec(ctx, request, express_arn=False)
     try:
         record = ctx.engine.start_execution(spec).result()
-    except KeyError:
+    except AlreadyExists:
         existing = ctx.store.get_execution(spec.arn)
         # AWS: the same name and input while it runs is the same request, answered again.
         if existing is not None and existing.status == "RUNNING" and existing.body["input"] == spec.input_text:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from statewright.services.common import AwsError, validation_error
@@ -93,20 +94,22 @@ def create_state_machine(ctx: ActionContext, request: dict[str, Any]) -> dict[st
     arn = ctx.arns.state_machine(machine_name)
     machine = Resource(arn=arn, kind="stateMachine", name=machine_name, created=ctx.now(), body=body)
 
-    def store(tx: Transaction) -> None:
-        tx.insert_resource(machine)
-        tx.set_tags(arn, tags)
+    def create(tx: Transaction) -> tuple[Resource, Resource | None]:
+        # Read and insert in one transaction: a DeleteStateMachine cannot come in between.
+        existing = tx.get_resource(arn)
+        if existing is None:
+            stored = tx.insert_resource(machine)
+            tx.set_tags(arn, tags)
+        elif not _same_machine(existing, body):
+            raise AwsError("StateMachineAlreadyExists", f"State Machine Already Exists: '{arn}'")
+        else:
+            stored = existing
+        return stored, versions.publish_in(tx, ctx, stored, description) if publish else None
 
-    try:
-        ctx.store.write(store).result()
-    except KeyError:
-        existing = ctx.machine(arn)
-        if not _same_machine(existing, body):
-            raise AwsError("StateMachineAlreadyExists", f"State Machine Already Exists: '{arn}'") from None
-        machine = existing
-    answer: dict[str, Any] = {"stateMachineArn": arn, "creationDate": machine.created}
-    if publish:
-        answer["stateMachineVersionArn"] = versions.publish(ctx, machine, description)["stateMachineVersionArn"]
+    stored, version = ctx.store.write(create).result()
+    answer: dict[str, Any] = {"stateMachineArn": arn, "creationDate": stored.created}
+    if version is not None:
+        answer["stateMachineVersionArn"] = version.arn
     return answer
 
 
@@ -136,7 +139,7 @@ def update_state_machine(ctx: ActionContext, request: dict[str, Any]) -> dict[st
     arn = required_str(request, "stateMachineArn")
     if parse(arn, "stateMachine").qualifier:
         raise validation_error("stateMachineArn", arn, "Member must be an unqualified state machine ARN")
-    machine = ctx.machine(arn)
+    ctx.machine(arn)  # StateMachineDoesNotExist comes before the checks of the changes
     changes: dict[str, Any] = {}
     if request.get("definition") is not None:
         changes["definition"] = ctx.check_definition(request)
@@ -152,16 +155,23 @@ def update_state_machine(ctx: ActionContext, request: dict[str, Any]) -> dict[st
         raise AwsError("MissingRequiredParameter",
                        "Either the definition, the role ARN, the LoggingConfiguration, the "
                        "EncryptionConfiguration or the TracingConfiguration must be specified")
+    description = string(request, "versionDescription", 256) if publish else None
     now = ctx.now()
-    body = {**machine.body, **changes, "updateDate": now}
-    if any(machine.body.get(key) != value for key, value in changes.items()):
-        body["revisionId"] = ctx.new_id().replace("-", "")
-    updated = Resource(arn=arn, kind="stateMachine", name=machine.name, created=machine.created, body=body)
-    ctx.store.write(lambda tx: tx.put_resource(updated)).result()
-    answer: dict[str, Any] = {"updateDate": now, "revisionId": body["revisionId"]}
-    if publish:
-        description = string(request, "versionDescription", 256)
-        answer["stateMachineVersionArn"] = versions.publish(ctx, updated, description)["stateMachineVersionArn"]
+
+    def update(tx: Transaction) -> tuple[Resource, Resource | None]:
+        # Read, change and publish in one transaction, so a concurrent update or publish can
+        # neither be lost nor reset the version counter.
+        current = versions.machine_in(tx, arn)
+        body = {**current.body, **changes, "updateDate": now}
+        if any(current.body.get(key) != value for key, value in changes.items()):
+            body["revisionId"] = ctx.new_id().replace("-", "")
+        updated = tx.replace_resource(dataclasses.replace(current, body=body), expect_revision=current.revision)
+        return updated, versions.publish_in(tx, ctx, updated, description) if publish else None
+
+    updated, version = ctx.store.write(update).result()
+    answer: dict[str, Any] = {"updateDate": now, "revisionId": updated.body["revisionId"]}
+    if version is not None:
+        answer["stateMachineVersionArn"] = version.arn
     return answer
 
 
@@ -170,11 +180,11 @@ def delete_state_machine(ctx: ActionContext, request: dict[str, Any]) -> dict[st
     parsed = parse(arn, "stateMachine")
     if parsed.qualifier:
         raise validation_error("stateMachineArn", arn, "Member must be an unqualified state machine ARN")
-    children = [child.arn for kind in ("version", "alias") for child in ctx.store.list_resources(kind, arn)]
 
-    def delete(tx: Transaction) -> None:
-        for child in children:
-            tx.delete_resource(child)
+    def delete(tx: Transaction) -> None:  # children listed in the transaction: none published meanwhile
+        for kind in ("version", "alias"):
+            for child in tx.list_resources(kind, arn):
+                tx.delete_resource(child.arn)
         tx.delete_resource(arn)
 
     ctx.store.write(delete).result()

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from statewright.engine import Engine
-from statewright.services.common import AwsError, RequestContext
-from statewright.store import Store
+from statewright.services.common import AwsError, RequestContext, validation_error
+from statewright.store import InvalidText, Store
 
 from . import activities, aliases, executions, machines, tags, versions
 from .arns import Arns
@@ -52,7 +52,11 @@ class StepFunctionsService:
         if action is None:
             raise AwsError("UnknownOperationException",
                            f"Statewright does not implement the Step Functions action '{operation}'")
-        return action(self.context(context), input)
+        try:
+            return action(self.context(context), input)
+        except InvalidText as error:  # the store cannot hold it (a lone surrogate): the caller's fault
+            shown = error.value.encode("utf-8", "backslashreplace").decode("utf-8")
+            raise validation_error(error.field, shown, "Member must not contain unpaired surrogates") from None
 
     def is_long(self, operation: str) -> bool:
         return operation in LONG_ACTIONS

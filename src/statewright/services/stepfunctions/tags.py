@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from statewright.services.common import AwsError, validation_error
+from statewright.store import Transaction
 
 from .arns import parse
 from .context import ActionContext
@@ -29,9 +30,16 @@ def tag_resource(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
     if request.get("tags") is None:
         raise validation_error("tags", None, "Member must not be null")
     tags = read_tags(request)
-    if len({**ctx.store.tags(arn), **tags}) > MAX_TAGS:
-        raise AwsError("TooManyTags", f"Too many tags: a resource can have at most {MAX_TAGS} tags")
-    ctx.store.write(lambda tx: tx.set_tags(arn, tags)).result()
+
+    def tag(tx: Transaction) -> None:  # count and add in one transaction: no limit overrun by a race
+        found = tx.get_resource(arn)
+        if found is None or found.kind not in TAGGABLE:
+            raise resource_missing(arn)
+        if len({**tx.tags(arn), **tags}) > MAX_TAGS:
+            raise AwsError("TooManyTags", f"Too many tags: a resource can have at most {MAX_TAGS} tags")
+        tx.set_tags(arn, tags)
+
+    ctx.store.write(tag).result()
     return {}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from statewright.services.common import AwsError, validation_error
@@ -9,6 +10,7 @@ from statewright.store import Resource, Transaction
 
 from .arns import is_version_qualifier, parse
 from .context import ActionContext
+from .errors import state_machine_missing
 from .validation import paginate, required_str, string
 
 MAX_VERSIONS = 1000
@@ -16,12 +18,14 @@ _COPIED = ("definition", "roleArn", "type", "loggingConfiguration", "tracingConf
            "encryptionConfiguration", "revisionId")
 
 
-def publish(ctx: ActionContext, machine: Resource, description: str | None) -> dict[str, Any]:
-    """Publish the machine's current revision (or answer the version that already holds it)."""
-    for version in ctx.store.list_resources("version", machine.arn):
+def publish_in(tx: Transaction, ctx: ActionContext, machine: Resource,
+               description: str | None) -> Resource:
+    """Publish the machine's current revision inside `tx` (or answer the version that already
+    holds it). `machine` must have been read in `tx`, so no other write comes between."""
+    existing = tx.list_resources("version", machine.arn)
+    for version in existing:
         if version.body["revisionId"] == machine.body["revisionId"]:
-            return {"stateMachineVersionArn": version.arn, "creationDate": version.created}
-    existing = ctx.store.list_resources("version", machine.arn)
+            return version
     if len(existing) >= MAX_VERSIONS:
         raise AwsError("ServiceQuotaExceededException",
                        f"The state machine '{machine.arn}' already has {MAX_VERSIONS} versions")
@@ -30,28 +34,37 @@ def publish(ctx: ActionContext, machine: Resource, description: str | None) -> d
     body["description"] = description
     version = Resource(arn=ctx.arns.version(machine.arn, number), kind="version", name=str(number),
                        created=ctx.now(), parent=machine.arn, body=body)
-    advanced = Resource(arn=machine.arn, kind=machine.kind, name=machine.name, created=machine.created,
-                        body={**machine.body, "nextVersion": number + 1})
+    tx.replace_resource(dataclasses.replace(machine, body={**machine.body, "nextVersion": number + 1}),
+                        expect_revision=machine.revision)
+    return tx.insert_resource(version)
 
-    def store(tx: Transaction) -> None:
-        tx.insert_resource(version)
-        tx.put_resource(advanced)
 
-    ctx.store.write(store).result()
-    return {"stateMachineVersionArn": version.arn, "creationDate": version.created}
+def machine_in(tx: Transaction, arn: str) -> Resource:
+    """The state machine at `arn` as `tx` sees it, or StateMachineDoesNotExist."""
+    found = tx.get_resource(arn)
+    if found is None or found.kind != "stateMachine":
+        raise state_machine_missing(arn)
+    return found
 
 
 def publish_state_machine_version(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
     arn = required_str(request, "stateMachineArn")
     if parse(arn, "stateMachine").qualifier:
         raise validation_error("stateMachineArn", arn, "Member must be an unqualified state machine ARN")
-    machine = ctx.machine(arn)
+    ctx.machine(arn)
     revision = string(request, "revisionId")
-    if revision is not None and revision != machine.body["revisionId"]:
-        raise AwsError("ConflictException",
-                       f"Failed to publish the State Machine version for revision {revision}. "
-                       f"The current State Machine revision is {machine.body['revisionId']}.")
-    return publish(ctx, machine, string(request, "description", 256))
+    description = string(request, "description", 256)
+
+    def change(tx: Transaction) -> Resource:
+        machine = machine_in(tx, arn)
+        if revision is not None and revision != machine.body["revisionId"]:
+            raise AwsError("ConflictException",
+                           f"Failed to publish the State Machine version for revision {revision}. "
+                           f"The current State Machine revision is {machine.body['revisionId']}.")
+        return publish_in(tx, ctx, machine, description)
+
+    version = ctx.store.write(change).result()
+    return {"stateMachineVersionArn": version.arn, "creationDate": version.created}
 
 
 def list_state_machine_versions(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
@@ -70,12 +83,16 @@ def delete_state_machine_version(ctx: ActionContext, request: dict[str, Any]) ->
     if not is_version_qualifier(parsed.qualifier):
         raise validation_error("stateMachineVersionArn", arn, "Member must be a state machine version ARN")
     machine_arn = arn.rsplit(":", 1)[0]
-    for alias in ctx.store.list_resources("alias", machine_arn):
-        if any(route["stateMachineVersionArn"] == arn for route in alias.body["routingConfiguration"]):
-            raise AwsError("ConflictException",
-                           f"Version to be deleted must not be referenced by an alias. "
-                           f"Current list of aliases referencing this version: [{alias.arn}]")
-    ctx.store.write(lambda tx: tx.delete_resource(arn)).result()
+
+    def delete(tx: Transaction) -> None:  # one transaction: no alias can start using it meanwhile
+        for alias in tx.list_resources("alias", machine_arn):
+            if any(route["stateMachineVersionArn"] == arn for route in alias.body["routingConfiguration"]):
+                raise AwsError("ConflictException",
+                               f"Version to be deleted must not be referenced by an alias. "
+                               f"Current list of aliases referencing this version: [{alias.arn}]")
+        tx.delete_resource(arn)
+
+    ctx.store.write(delete).result()
     return {}
 
 
