@@ -9,7 +9,8 @@ import uuid
 import pytest
 
 from statewright.edge import ServerConfig
-from statewright.engine import IntegrationRegistry, TaskError
+from statewright.integrations.registry import Registry
+from statewright.integrations.types import TaskError
 
 from .server import ThreadServer, client, free_port
 
@@ -17,8 +18,8 @@ ROLE = "arn:aws:iam::123456789012:role/statewright-test"
 TERMINAL = {"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"}
 
 
-def _integrations() -> IntegrationRegistry:
-    registry = IntegrationRegistry()
+def _integrations() -> Registry:
+    registry = Registry()
     registry.register("arn:test:double", lambda params, context: {"n": params["n"] * 2})
     registry.register("arn:test:echo", lambda params, context: params)
 

@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from statewright.engine import StartSpec, TaskError, TaskNotFound
+from statewright.engine import StartSpec, TaskNotFound
+from statewright.integrations.types import TaskError
 
 from .conftest import MACHINE
 

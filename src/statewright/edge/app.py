@@ -24,7 +24,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from statewright.engine import Clock, Engine, IntegrationRegistry
+from statewright.engine import Clock, Engine
+from statewright.integrations.registry import Registry
 from statewright.services.stepfunctions import ApiError, Arns, StepFunctionsService
 from statewright.store import SqliteStore
 
@@ -139,7 +140,7 @@ class Runtime:
             self.store = None
 
 
-def _load_integrations(spec: str, registry: IntegrationRegistry) -> None:
+def _load_integrations(spec: str, registry: Registry) -> None:
     """Call `module:function` with the registry (how plugins and tests add task resources)."""
     module_name, _, function_name = spec.partition(":")
     module = importlib.import_module(module_name)

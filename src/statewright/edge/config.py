@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from statewright.engine import IntegrationRegistry
+from statewright.integrations.registry import Registry
 
 
 @dataclass
@@ -24,7 +24,7 @@ class ServerConfig:
     time_scale: float = 1.0
     activity_poll_seconds: float = 60.0
     integration_modules: tuple[str, ...] = ()
-    integrations: IntegrationRegistry = field(default_factory=IntegrationRegistry)
+    integrations: Registry = field(default_factory=Registry)
 
     @property
     def endpoint(self) -> str:

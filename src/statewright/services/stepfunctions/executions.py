@@ -247,9 +247,8 @@ def test_state(service: StepFunctionsService, request: dict[str, Any]) -> dict[s
     if variables is not None and not isinstance(variables, dict):
         raise validation_error("variables", variables_text, "Member must be a JSON object")
     try:
-        answer = service.engine.confined(
-            run_test_state, definition, json.loads(input_text), state_name=string(request, "stateName"),
-            inspection_level=level, variables=variables).result()
+        answer = run_test_state(definition, json.loads(input_text), state_name=string(request, "stateName"),
+                                inspection_level=level, variables=variables)
     except DefinitionError as error:
         raise ApiError("InvalidDefinition", format_invalid_definition(error.diagnostics)) from None
     except ValueError as error:
