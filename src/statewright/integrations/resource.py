@@ -11,7 +11,7 @@ _ACTIVITY = re.compile(rf"arn:(?P<p>{_PARTITION}):states:(?P<r>[a-z0-9-]+):(?P<a
 # A function ARN may carry a version (digits), `$LATEST` or an alias as its qualifier.
 _FUNCTION = re.compile(rf"arn:(?P<p>{_PARTITION}):lambda:(?P<r>[a-z0-9-]+):(?P<a>\d{{12}}):function:"
                        r"(?P<n>[a-zA-Z0-9_-]{1,140})(?::(?P<q>\$LATEST|[a-zA-Z0-9_-]{1,128}))?")
-_SERVICE = re.compile(rf"arn:(?P<p>{_PARTITION}):states:::(?P<s>[a-z0-9-]+):(?P<x>[a-zA-Z0-9]+)")
+_SERVICE = re.compile(rf"arn:(?P<p>{_PARTITION}):states:::(?!aws-sdk:)(?P<s>[a-z0-9-]+):(?P<x>[a-zA-Z0-9]+)")
 _SDK = re.compile(rf"arn:(?P<p>{_PARTITION}):states:::aws-sdk:(?P<s>[a-z0-9-]+):(?P<x>[a-zA-Z0-9]+)")
 
 
