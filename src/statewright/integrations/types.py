@@ -7,13 +7,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from statewright.asl.tasks import WAIT_FOR_TOKEN as WAIT_FOR_TOKEN_SUFFIX
+
 # How the state waits for the integration (AWS's "service integration patterns").
 REQUEST_RESPONSE = "REQUEST_RESPONSE"
 SYNC = "SYNC"  # `.sync`: wait for the job to end
 SYNC2 = "SYNC2"  # `.sync:2`: the same, output as JSON rather than JSON text
 WAIT_FOR_TOKEN = "WAIT_FOR_TOKEN"  # `.waitForTaskToken`: wait for SendTaskSuccess/Failure
 
-PATTERN_SUFFIXES: dict[str, str] = {".sync:2": SYNC2, ".sync": SYNC, ".waitForTaskToken": WAIT_FOR_TOKEN}
+# The step decides from the same suffix whether the task gets a token (asl.tasks).
+PATTERN_SUFFIXES: dict[str, str] = {".sync:2": SYNC2, ".sync": SYNC, WAIT_FOR_TOKEN_SUFFIX: WAIT_FOR_TOKEN}
 
 # What a resource names.
 ACTIVITY = "activity"  # arn:aws:states:<region>:<account>:activity:<name>
