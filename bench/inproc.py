@@ -2,7 +2,7 @@
 
 usage: python bench/inproc.py DEFINITION.json INPUT_JSON RUNS ROUNDS [--history]
 
-Uses the same engine path as `statewright run --repeat` (parse once, `asl.runner.run` as an
+Uses the same engine path as `statewright run --repeat` (parse once, `integrations.runner.run` as an
 Express execution, history only with --history). Prints {"cold_s", "rounds_s", "output",
 "transitions"}: cold_s is the first parse+run in this fresh process; each rounds_s entry is the
 wall time of RUNS back-to-back warm runs; transitions is per execution, which bench/run.py also
@@ -16,7 +16,7 @@ import sys
 import time
 
 from statewright.asl.definition import parse_definition
-from statewright.asl.runner import run
+from statewright.integrations.runner import run
 
 
 def main(argv: list[str]) -> None:

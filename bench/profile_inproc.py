@@ -16,7 +16,7 @@ import pstats
 import sys
 
 from statewright.asl.definition import parse_definition
-from statewright.asl.runner import run
+from statewright.integrations.runner import run
 
 TOP = 12
 

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from statewright.engine import Clock, Engine, IntegrationRegistry
+from statewright.engine import Clock, Engine
+from statewright.integrations.registry import Registry
 from statewright.services.common import Service
 from statewright.services.common.platform import Platform, Settings
 from statewright.store import SqliteStore
@@ -35,7 +36,7 @@ class RuntimeConfig:
 
     settings: Settings = field(default_factory=Settings)
     integration_modules: tuple[str, ...] = ()
-    integrations: IntegrationRegistry = field(default_factory=IntegrationRegistry)
+    integrations: Registry = field(default_factory=Registry)
     services: Mapping[str, str] = field(default_factory=lambda: dict(SERVICES))
     seed: int | None = None  # fixes the runtime's random choices (alias routing) for tests
 
@@ -86,7 +87,7 @@ class Runtime:
         self.close()
 
 
-def _call_plugin(spec: str, registry: IntegrationRegistry) -> None:
+def _call_plugin(spec: str, registry: Registry) -> None:
     """Call `module:function` with the registry (how plugins and tests add task resources)."""
     module_name, _, function_name = spec.partition(":")
     module = importlib.import_module(module_name)

@@ -18,7 +18,7 @@ from statewright.asl.definition import parse_definition
 from statewright.asl.errors import RESULT_PATH_MATCH_FAILURE, RUNTIME, StatesError
 from statewright.asl.model import ABSENT, State
 from statewright.asl.paths import PathNotFound, compile_path
-from statewright.asl.runner import run
+from statewright.integrations.runner import run
 
 INPUT = {"a": {"b": 1, "c": [1, 2]}, "keep": "me"}
 

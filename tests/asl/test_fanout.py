@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from statewright.asl.definition import parse_definition
-from statewright.asl.runner import RunResult, TaskError, run
 from statewright.asl.step import Execution, step
 from statewright.asl.types import (
     CancelTask,
@@ -19,6 +18,8 @@ from statewright.asl.types import (
     TaskFailed,
     TaskSucceeded,
 )
+from statewright.integrations.runner import RunResult, run
+from statewright.integrations.types import TaskError
 
 LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:Work"
 T0 = 500.0

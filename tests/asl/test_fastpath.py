@@ -6,7 +6,7 @@ import pytest
 
 from statewright.asl.definition import parse_definition
 from statewright.asl.fastpath import compile_fast
-from statewright.asl.runner import run
+from statewright.integrations.runner import run
 
 CHAIN = {"StartAt": "A", "States": {
     "A": {"Type": "Pass", "Result": {"x": 1}, "ResultPath": "$.r", "Next": "B"},

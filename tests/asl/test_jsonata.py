@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import copy
+import gc
 import hashlib
 import pickle
 import random
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -438,3 +441,45 @@ def test_same_expression_same_bindings_same_seed_same_result(
     first = expression.evaluate(bindings(state_input, v=variable), random.Random(seed), "Output")
     second = expression.evaluate(bindings(state_input, v=variable), random.Random(seed), "Output")
     assert first == second or (first is UNDEFINED and second is UNDEFINED)
+
+
+# --- any thread may evaluate: jsonatapy's one-thread rule stays inside asl.jsonata ---------------
+
+
+def _on_a_thread(work: Any) -> Any:
+    """Run `work` on a new thread; return its result or raise what it raised."""
+    answer: list[Any] = []
+
+    def run() -> None:
+        try:
+            answer.append(("ok", work()))
+        except BaseException as error:  # noqa: BLE001 - carried to the test's thread; pyo3 panics included
+            answer.append(("error", error))
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    kind, value = answer[0]
+    if kind == "error":
+        raise value
+    return value
+
+
+def test_an_expression_compiled_on_one_thread_evaluates_on_another() -> None:
+    expression = compile_expression("{% $x + 1 %}")
+    assert _on_a_thread(lambda: expression.evaluate({"x": 1}, random.Random(0))) == 2
+    assert expression.evaluate({"x": 2}, random.Random(0)) == 3
+
+
+def test_an_expression_made_on_an_ended_thread_is_usable_and_released_here() -> None:
+    made = _on_a_thread(lambda: compile_expression("{% $x * 3 %}"))
+    assert made.evaluate({"x": 2}, random.Random(0)) == 6
+    del made  # holding no library object, it is released here without a cross-thread drop
+    gc.collect()
+
+
+def test_many_threads_evaluate_one_expression_at_once() -> None:
+    expression = compile_expression("{% $sum($map([1..$n], function($v){ $v * 2 })) %}")
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda n: expression.evaluate({"n": n}, random.Random(0)), range(1, 65)))
+    assert results == [n * (n + 1) for n in range(1, 65)]

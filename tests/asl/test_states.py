@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 
 from statewright.asl.definition import parse_definition
-from statewright.asl.runner import RunResult, run
 from statewright.asl.states import parse_timestamp
 from statewright.asl.step import Execution, step
 from statewright.asl.types import ExecutionStart, StartTimer
+from statewright.integrations.runner import RunResult, run
 
 T0 = 1_704_067_200.0  # 2024-01-01T00:00:00Z
 

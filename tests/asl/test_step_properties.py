@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from statewright.asl.definition import DefinitionError, parse_definition
-from statewright.asl.runner import RunResult, run
+from statewright.integrations.runner import RunResult, run
 
 try:
     from statewright.asl.validate import validate

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from statewright.asl.definition import parse_definition
-from statewright.asl.runner import RunResult, TaskError, run
 from statewright.asl.step import Execution, step
 from statewright.asl.types import ExecutionStart, RunTask, StartTimer, TaskFailed, TimerFired
+from statewright.integrations.runner import RunResult, run
+from statewright.integrations.types import TaskError
 
 LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:Work"
 INVOKE = "arn:aws:states:::lambda:invoke"

@@ -7,13 +7,16 @@ from typing import Any
 import pytest
 
 from statewright.asl import teststate  # not `from … import test_state`: pytest would collect it
-from statewright.asl.runner import TaskError
+from statewright.integrations.runner import local_registry, task_caller
+from statewright.integrations.types import TaskError
 
 LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:Work"
 
 
-def _test(definition: Any, state_input: Any, **kwargs: Any) -> dict[str, Any]:
-    return teststate.test_state(definition, state_input, now=0.0, **kwargs)
+def _test(definition: Any, state_input: Any, tasks: dict[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
+    """TestState with `tasks` run as in-process Lambda functions, through the integrations."""
+    call_task = task_caller(local_registry(tasks), "arn:aws:states:us-east-1:123456789012:execution:TestState:t")
+    return teststate.test_state(definition, state_input, now=0.0, call_task=call_task, **kwargs)
 
 
 def test_pass_state_output_and_next_state() -> None:

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from statewright.asl.definition import DefinitionError
-from statewright.asl.runner import RunResult, TaskError, run
+from statewright.integrations.runner import RunResult, run
+from statewright.integrations.types import TaskError
 
 LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:Work"
 T0 = 0.0

@@ -15,7 +15,7 @@ from types import ModuleType
 from typing import Any
 
 from statewright.asl.definition import parse_definition
-from statewright.asl.runner import run
+from statewright.integrations.runner import run
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "conformance"
 CASES_FILE = SHARED / "cases.jsonl"

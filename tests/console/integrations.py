@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from statewright.engine.integrations import IntegrationRegistry, TaskContext, TaskError
+from statewright.integrations.registry import Registry
+from statewright.integrations.types import TaskContext, TaskError
 
 
 def _notify(params: Any, context: TaskContext) -> Any:
@@ -23,7 +24,7 @@ def _charge(params: Any, context: TaskContext) -> Any:
     return {"charged": True}
 
 
-def register(registry: IntegrationRegistry) -> None:
+def register(registry: Registry) -> None:
     registry.register("arn:test:notify", _notify)
     registry.register("arn:test:reject", _reject)
     registry.register("arn:test:charge", _charge)

@@ -8,7 +8,8 @@ import uuid
 
 import pytest
 
-from statewright.engine import IntegrationRegistry, TaskError
+from statewright.integrations.registry import Registry
+from statewright.integrations.types import TaskError
 from statewright.runtime import RuntimeConfig
 from statewright.services.common.platform import Settings
 
@@ -18,8 +19,8 @@ ROLE = "arn:aws:iam::123456789012:role/statewright-test"
 TERMINAL = {"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"}
 
 
-def _integrations() -> IntegrationRegistry:
-    registry = IntegrationRegistry()
+def _integrations() -> Registry:
+    registry = Registry()
     registry.register("arn:test:double", lambda params, context: {"n": params["n"] * 2})
     registry.register("arn:test:echo", lambda params, context: params)
 

@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from statewright.engine import Clock, Engine, IntegrationRegistry, StartSpec
+from statewright.engine import Clock, Engine, StartSpec
+from statewright.integrations.registry import Registry
 from statewright.store import SqliteStore
 
 MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:m"
@@ -19,7 +20,7 @@ class Harness:
     def __init__(self, data_dir, scale: float = 0.001) -> None:
         self.data_dir = data_dir
         self.scale = scale
-        self.integrations = IntegrationRegistry()
+        self.integrations = Registry()
         self.store: SqliteStore | None = None
         self.engine: Engine | None = None
 

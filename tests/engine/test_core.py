@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from statewright.engine import StartSpec, TaskError, TaskNotFound
+from statewright.engine import EngineFailure, StartSpec, TaskNotFound
+from statewright.integrations.types import TaskError
 
 from .conftest import MACHINE
 
@@ -210,3 +211,66 @@ def test_a_map_of_many_tasks_runs_durably_to_the_end(harness):
     assert types.count("TaskSucceeded") == 500
     # Answers that arrive together are written together: far fewer writes than steps.
     assert len(writes) < 500
+
+
+# --- a start whose setup fails answers its caller (issue 9, item 7) ----------------------------------
+
+
+def _spec(name: str, input_text: str = "{}", express: bool = False) -> StartSpec:
+    kind = "express" if express else "execution"
+    return StartSpec(arn=f"arn:aws:states:us-east-1:123456789012:{kind}:m:{name}", state_machine_arn=MACHINE,
+                     state_machine_name="m", name=name, input_text=input_text, definition_text=json.dumps(PASS),
+                     role_arn="r", express=express)
+
+
+@pytest.mark.parametrize("express", [False, True])
+def test_a_start_that_cannot_begin_fails_its_caller_and_leaves_nothing(harness, express):
+    harness.open()
+    spec = _spec("bad", "{not json", express)
+    with pytest.raises(EngineFailure) as failed:
+        harness.engine.start_execution(spec).result(5)
+    assert spec.arn in str(failed.value) and "JSONDecodeError" in str(failed.value)
+    assert harness.store.get_execution(spec.arn) is None
+    assert not harness.engine.is_running(spec.arn)
+    good = _spec("good", express=express)
+    harness.engine.start_execution(good).result(5)  # the engine goes on
+    if not express:
+        assert harness.wait(good.arn).status == "SUCCEEDED"
+
+
+def test_a_sync_run_that_cannot_begin_fails_its_caller(harness):
+    harness.open()
+    with pytest.raises(EngineFailure):
+        harness.engine.run_sync(_spec("bad", "[", express=True)).result(5)
+    assert harness.engine.run_sync(_spec("good", express=True)).result(5).status == "SUCCEEDED"
+
+
+def test_a_start_on_an_engine_that_is_not_running_fails_at_once(harness):
+    harness.open()
+    harness.engine.close()
+    for answer in (harness.engine.start_execution(_spec("late")), harness.engine.run_sync(_spec("x", express=True)),
+                   harness.engine.redrive_execution("arn:aws:states:us-east-1:123456789012:execution:m:e1")):
+        with pytest.raises(EngineFailure, match="not running"):
+            answer.result(5)
+
+
+def test_watch_reports_the_end_of_running_ended_and_unknown_executions(harness):
+    harness.open()
+    ends: list = []
+    done = threading.Event()
+
+    def seen(outcome):
+        ends.append(outcome)
+        if len(ends) == 3:
+            done.set()
+
+    slow = harness.start(WAIT, name="slow")
+    harness.engine.watch(slow, seen)
+    finished = harness.start(PASS, name="finished")
+    harness.wait(finished)
+    harness.engine.watch(finished, seen)
+    harness.engine.watch("arn:aws:states:us-east-1:123456789012:execution:m:nothing", seen)
+    assert done.wait(10)
+    by_status = sorted((outcome.status, outcome.output, outcome.error) for outcome in ends)
+    assert by_status == [("FAILED", None, "States.Runtime"), ("SUCCEEDED", '{"ok":1}', None),
+                         ("SUCCEEDED", "{}", None)]

@@ -1,4 +1,5 @@
-"""Recovery, redrive and the stored formats: a checkpoint in a format this engine cannot read."""
+"""Recovery and redrive: a checkpoint in a format this engine cannot read, and a redrive whose
+setup fails answers its caller (issue 9, item 7)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import time
 
 import pytest
 
+from statewright.engine import EngineFailure
 from statewright.engine.runs import NotRedrivable
 from statewright.store.tables import DATABASE_NAME
 
@@ -50,3 +52,31 @@ def test_redrive_refuses_a_checkpoint_in_an_unknown_format_and_accepts_a_known_o
     finally:
         database.close()
     assert engine.redrive_execution(arn).result(5).status == "RUNNING"
+
+
+FAILS = {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E", "Cause": "c"}}}
+
+
+def test_a_redrive_that_cannot_reopen_fails_its_caller(harness):
+    harness.open()
+    arn = harness.start({"StartAt": "P", "States": {"P": {"Type": "Pass", "Next": "F"}, **FAILS["States"]}})
+    assert harness.wait(arn).status == "FAILED"
+    harness.close()
+    # The stored definition is damaged behind the store's back: reopening it must fail the redrive.
+    with sqlite3.connect(harness.data_dir / DATABASE_NAME) as database:
+        database.execute("UPDATE definitions SET text = '{not a definition'")
+    database.close()
+    harness.open()
+    with pytest.raises(EngineFailure) as failed:
+        harness.engine.redrive_execution(arn).result(5)
+    assert arn in str(failed.value)
+    assert not harness.engine.is_running(arn)
+    assert harness.store.get_execution(arn).status == "FAILED"
+
+
+def test_a_refused_redrive_still_says_why(harness):
+    harness.open()
+    arn = harness.start({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
+    harness.wait(arn)
+    with pytest.raises(NotRedrivable, match="SUCCEEDED"):
+        harness.engine.redrive_execution(arn).result(5)

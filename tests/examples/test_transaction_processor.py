@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 
 import pytest
 
-from statewright.asl.runner import run
 from statewright.asl.validate import validate
+from statewright.integrations.runner import run
 
 BASE = Path(__file__).resolve().parents[2] / "examples" / "transaction-processor"
 
@@ -60,5 +61,6 @@ def test_a_failing_handler_fails_the_execution(definition):
         raise ValueError("card declined")
 
     result = run(definition, {"TransactionType": "PURCHASE"}, tasks={"ProcessPurchase": broken})
-    assert (result.status, result.error, result.cause) == ("FAILED", "ValueError", "card declined")
+    assert (result.status, result.error) == ("FAILED", "ValueError")
+    assert json.loads(result.cause)["errorMessage"] == "card declined"  # Lambda's error answer
     assert "LambdaFunctionFailed" in [e["type"] for e in result.events]

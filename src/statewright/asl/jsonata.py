@@ -123,13 +123,16 @@ def is_expression(value: object) -> bool:
 
 
 class Expression:
-    """One compiled `{% %}` expression, with AWS's functions bound; safe to share between executions."""
+    """One checked `{% %}` expression, with AWS's functions bound; safe to share between executions
+    and threads. jsonatapy's compiled objects are not: one used, or even dropped, on another thread
+    than the one that compiled it panics. So an Expression holds none: each thread evaluates its
+    own compilation, kept in that thread's cache (see compile_expression)."""
 
-    __slots__ = ("source", "_compiled", "_uses_rng")
+    __slots__ = ("source", "_text", "_uses_rng")
 
-    def __init__(self, source: str, compiled: jsonatapy.JsonataExpression, uses_rng: bool) -> None:
+    def __init__(self, source: str, text: str, uses_rng: bool) -> None:
         self.source = source
-        self._compiled = compiled
+        self._text = text
         self._uses_rng = uses_rng
 
     def __repr__(self) -> str:
@@ -152,12 +155,13 @@ class Expression:
         return self._unwrap(wrapped, field)
 
     def _run(self, bindings: dict[str, Any], field: str) -> Any:
+        compiled = _compiled_here(self._text)
         try:
             try:
-                return self._compiled.evaluate(None, bindings)
+                return compiled.evaluate(None, bindings)
             except OverflowError:
                 # The library holds numbers as doubles and refuses Python ints past 64 bits.
-                return self._compiled.evaluate(None, _ints_to_floats(bindings))
+                return compiled.evaluate(None, _ints_to_floats(bindings))
         except ValueError as exc:
             raise StatesError(QUERY_EVALUATION_ERROR, self._threw(str(exc), field)) from None
 
@@ -187,9 +191,18 @@ def compile_expression(text: str) -> Expression:
     """
     if not is_expression(text):
         raise JsonataSyntaxError(f"A JSONata expression must be a string wrapped in {{% %}}: {text!r}")
+    return _compiled_entry(text)[0]
+
+
+_Entry = tuple[Expression, jsonatapy.JsonataExpression]
+
+
+def _compiled_entry(text: str) -> _Entry:
     # jsonatapy's compiled expressions may only be used on the thread that made them, so each
-    # thread keeps its own cache (the server runs the engine on one thread, validation on others).
-    cache: dict[str, Expression] | None = getattr(_THREAD, "cache", None)
+    # thread keeps its own cache: callers on any thread (the engine's loop, the API's workers
+    # running validation and TestState) never need to know. A thread's cache is dropped on
+    # that thread when it ends.
+    cache: dict[str, _Entry] | None = getattr(_THREAD, "cache", None)
     if cache is None:
         cache = _THREAD.cache = {}
     found = cache.get(text)
@@ -200,11 +213,15 @@ def compile_expression(text: str) -> Expression:
     return found
 
 
+def _compiled_here(text: str) -> jsonatapy.JsonataExpression:
+    return _compiled_entry(text)[1]
+
+
 _THREAD = threading.local()
 _CACHE_SIZE: Final = 4096
 
 
-def _compile(text: str) -> Expression:
+def _compile(text: str) -> _Entry:
     body = text[len(_OPEN) : -len(_CLOSE)]
     source = body.strip()
     if not source:
@@ -219,7 +236,7 @@ def _compile(text: str) -> Expression:
     for name, host in _HOST_FUNCTIONS.items():
         if name.removeprefix("__sw_") in used:
             compiled.register(name, host)
-    return Expression(source, compiled, uses_rng=bool(used & _RNG_FUNCTIONS))
+    return Expression(source, text, uses_rng=bool(used & _RNG_FUNCTIONS)), compiled
 
 
 def _wrap(body: str, used: set[str]) -> str:

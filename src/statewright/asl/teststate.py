@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Mapping
 from typing import Any
 
 from .dataflow import Scope, effective_input, jsonpath_output, select
 from .definition import DefinitionError, load_json, parse_definition
+from .drive import TaskCaller, drive, execution_context, no_tasks
 from .errors import StatesError
 from .model import ABSENT, Definition, Machine, State
 from .outcome import Done
-from .runner import TaskHandler, drive, execution_context
 from .states import error_matches
 from .step import Execution, Stepper
 from .types import ExecutionStart, StepInput, StepResult
@@ -102,8 +101,11 @@ def _single_machine(raw: dict[str, Any], state_name: str | None) -> dict[str, An
 
 def test_state(definition: str | dict[str, Any], state_input: Any, *, state_name: str | None = None,
                inspection_level: str = "INFO", variables: dict[str, Any] | None = None,
-               tasks: Mapping[str, TaskHandler] | None = None, now: float | None = None) -> dict[str, Any]:
-    """Run one state; returns the TestState response body (status, output/error, nextState…)."""
+               call_task: TaskCaller = no_tasks, now: float | None = None) -> dict[str, Any]:
+    """Run one state; returns the TestState response body (status, output/error, nextState…).
+
+    A Task state's task runs through `call_task` (see `statewright.integrations.runner.task_caller`).
+    """
     raw = _single_machine(load_json(definition), state_name)
     parsed = parse_definition(raw, check=False)
     clock = time.time() if now is None else now
@@ -124,7 +126,7 @@ def test_state(definition: str | dict[str, Any], state_input: Any, *, state_name
             stepper.drain()
         return stepper.result
 
-    drive(parsed, execution, start, clock, tasks or {}, True, step_function=one_step)
+    drive(parsed, execution, start, clock, call_task, True, step_function=one_step)
     response = _response(parsed.root, execution, Capture.captured, state_input, inspection_level,
                          Capture.outcome)
     if Capture.error_details is not None:

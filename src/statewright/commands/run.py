@@ -10,7 +10,8 @@ from pathlib import Path
 import click
 
 from statewright.asl.definition import DefinitionError, parse_definition
-from statewright.asl.runner import run as run_execution
+from statewright.asl.model import Definition
+from statewright.integrations.runner import run as run_execution
 
 
 def _load_input(text: str | None) -> object:
@@ -32,7 +33,8 @@ def _load_input(text: str | None) -> object:
 def run(definition_file: Path, input_text: str | None, history: bool, repeat: int, as_json: bool) -> None:
     """Run DEFINITION_FILE (Amazon States Language) in memory and print its output.
 
-    Task states need handlers, which the CLI does not have; use the server for those.
+    Task states run through the same integrations as the server's, with no Lambda functions
+    deployed: a function call fails as Lambda.ResourceNotFoundException. Use the server for those.
     """
     try:
         definition = parse_definition(definition_file.read_text())
@@ -62,11 +64,11 @@ def run(definition_file: Path, input_text: str | None, history: bool, repeat: in
     sys.exit(0 if result.status == "SUCCEEDED" else 1)
 
 
-def _benchmark(definition: object, execution_input: object, repeat: int, history: bool) -> None:
+def _benchmark(definition: Definition, execution_input: object, repeat: int, history: bool) -> None:
     transitions = 0
     started = time.perf_counter()
     for _ in range(repeat):
-        transitions += run_execution(definition, execution_input, record=history).transitions  # type: ignore[arg-type]
+        transitions += run_execution(definition, execution_input, record=history).transitions
     elapsed = max(time.perf_counter() - started, 1e-9)
     click.echo(json.dumps({"executions_per_s": round(repeat / elapsed, 1),
                            "transitions_per_s": round(transitions / elapsed, 1),

@@ -2,8 +2,8 @@
 
 from .clock import Clock
 from .core import Engine
-from .integrations import IntegrationRegistry, TaskContext, TaskError
-from .runs import RunOutcome, StartSpec, TaskNotFound
+from .runs import EngineFailure, RunOutcome, StartSpec, TaskNotFound
+from .types import TaskRequest, TaskRunner
 
-__all__ = ["Clock", "Engine", "IntegrationRegistry", "RunOutcome", "StartSpec", "TaskContext",
-           "TaskError", "TaskNotFound"]
+__all__ = ["Clock", "Engine", "EngineFailure", "RunOutcome", "StartSpec", "TaskNotFound", "TaskRequest",
+           "TaskRunner"]

@@ -7,9 +7,9 @@ still in the tasks table after a crash and is dispatched again on recovery (at l
 Express executions skip the store entirely: the fast path.
 
 Only the loop thread touches `_runs` and the timer heap; other threads post closures to it.
-The loop thread is also the only one that runs `asl` code (parse, step, validate, TestState):
-compiled JSONata expressions (jsonatapy) may only be used on the thread that compiled them, and
-asl caches them process-wide, so every asl call is confined to this one thread (`confined`).
+Tasks go to a `TaskRunner` (statewright.integrations' registry) on worker threads; an answer
+that comes later (a `.sync` job, a callback token) is posted back to the loop. Any thread may
+call asl (validation, TestState): asl.jsonata keeps jsonatapy's one-thread rule to itself.
 """
 
 from __future__ import annotations
@@ -27,10 +27,10 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import Any, TypeVar
+from typing import Any
 
-from statewright.asl.history import dumps
-from statewright.asl.runner import execution_context
+from statewright.asl.drive import execution_context
+from statewright.asl.history import dumps, task_kind
 from statewright.asl.step import Execution, step
 from statewright.asl.types import (
     CancelTask,
@@ -53,21 +53,13 @@ from statewright.store import AlreadyExists, ExecutionRecord, Store, TaskRecord,
 from .activities import ActivityQueues, ActivityTask
 from .clock import Clock
 from .definitions import DefinitionCache
-from .integrations import (
-    WAIT_FOR_TOKEN,
-    IntegrationRegistry,
-    TaskContext,
-    TaskError,
-    base_resource,
-    is_activity,
-)
 from .restore import RestoreMixin
-from .runs import PendingTask, Run, RunOutcome, StartSpec, TaskNotFound
+from .runs import EngineFailure, PendingTask, Run, RunOutcome, StartSpec, TaskNotFound
+from .types import TaskRequest, TaskRunner
 from .workers import WorkerPool
 
 log = logging.getLogger(__name__)
 _STOP = object()
-T = TypeVar("T")
 # What a failing job may raise without stopping the loop: exceptions and Rust panics from native
 # extensions (pyo3's PanicException derives from BaseException), not interpreter exits.
 _FATAL = (KeyboardInterrupt, SystemExit, GeneratorExit)
@@ -80,6 +72,16 @@ ENDED_TOKENS_KEPT = 100_000
 _SEEDS = random.Random(secrets.randbits(64))
 
 
+def _fail(answer: Future[Any], error: BaseException) -> None:
+    """Fail a caller's future unless it was already resolved."""
+    if not answer.done():
+        answer.set_exception(error)
+
+
+def _failure(action: str, arn: str, error: BaseException) -> EngineFailure:
+    return EngineFailure(f"Statewright could not {action} the execution {arn}: {type(error).__name__}: {error}")
+
+
 def _seed() -> int:
     """A fresh random seed per execution. It is stored in the first checkpoint (which is written
     together with the execution's row), so a restart never draws different numbers; and tokens
@@ -90,10 +92,10 @@ def _seed() -> int:
 class Engine(RestoreMixin):
     """Drives executions; see the module docstring."""
 
-    def __init__(self, store: Store, integrations: IntegrationRegistry | None = None,
-                 clock: Clock | None = None, *, task_threads: int = 64) -> None:
+    def __init__(self, store: Store, tasks: TaskRunner, clock: Clock | None = None, *,
+                 task_threads: int = 64) -> None:
         self.store = store
-        self.integrations = integrations or IntegrationRegistry()
+        self.tasks = tasks
         self.clock = clock or Clock()
         self.definitions = DefinitionCache()
         self.activities = ActivityQueues()
@@ -121,54 +123,60 @@ class Engine(RestoreMixin):
         self.activities.close()
         self._workers.close()
         if self._thread is not None:
-            # Compiled asl objects must also be released on the thread that made them.
-            self._post(self._release_asl_objects)
             self._inbox.put(_STOP)
             self._thread.join()
             self._thread = None
-
-    def _release_asl_objects(self) -> None:
         self._runs.clear()
         self.definitions.clear()
 
     # --- what the API calls (any thread) --------------------------------------------------
 
-    def confined(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> Future[T]:
-        """Run `function` on the loop thread (for asl calls; see the module docstring)."""
-        answer: Future[T] = Future()
-
-        def run() -> None:
-            try:
-                answer.set_result(function(*args, **kwargs))
-            except _FATAL:
-                raise
-            except BaseException as error:  # noqa: BLE001 - handed to the caller
-                answer.set_exception(error)
-
-        self._post(run)
-        return answer
-
-    def start_execution(self, spec: StartSpec) -> Future[ExecutionRecord | None]:
+    def start_execution(self, spec: StartSpec, on_end: Callable[[RunOutcome], None] | None = None
+                        ) -> Future[ExecutionRecord | None]:
         """Start an execution. For Standard, the future resolves once the execution is stored
-        (raising store.AlreadyExists when one with this ARN exists); for Express, at once with None."""
-        now = self.clock.now()
-        if spec.express:
-            self._post(lambda: self._begin(spec, None, now, []))
-            done: Future[ExecutionRecord | None] = Future()
-            done.set_result(None)
-            return done
-        record = self._new_record(spec, now)
+        (raising store.AlreadyExists when one with this ARN exists); for Express, once it has
+        begun, with None. It raises EngineFailure when the engine could not start it. `on_end` is
+        called with the outcome when the execution ends (see `watch`)."""
         answer: Future[ExecutionRecord | None] = Future()
+        try:
+            now = self.clock.now()
+            record = None if spec.express else self._new_record(spec, now)
+        except Exception as error:  # noqa: BLE001 - handed to the caller
+            _fail(answer, _failure("start", spec.arn, error))
+            return answer
+        watchers = [on_end] if on_end is not None else []
         # The execution row is stored together with its first step (one commit, not two).
-        self._post(lambda: self._begin(spec, record, now, [], answer))
+        self._submit(lambda: self._begin(spec, record, now, [], answer, watchers), answer)
         return answer
 
     def run_sync(self, spec: StartSpec) -> Future[RunOutcome]:
         """Run an Express execution and resolve with its outcome (at most once: nothing stored)."""
         outcome: Future[RunOutcome] = Future()
         now = self.clock.now()
-        self._post(lambda: self._begin(spec, None, now, [outcome]))
+        self._submit(lambda: self._begin(spec, None, now, [outcome]), outcome)
         return outcome
+
+    def watch(self, arn: str, on_end: Callable[[RunOutcome], None]) -> None:
+        """Call `on_end` with the outcome when the execution ends, at once when it has ended
+        (a Standard one, read from the store). It runs on the loop thread and must not block.
+        An execution the engine neither runs nor stored ends as FAILED with States.Runtime."""
+
+        def add() -> None:
+            run = self._runs.get(arn)
+            if run is not None:
+                run.watchers.append(on_end)
+                return
+            record = self.store.get_execution(arn)
+            if record is not None and record.status != "RUNNING":
+                body = record.body
+                on_end(RunOutcome(record.status, body.get("output"), body.get("error"), body.get("cause"),
+                                  record.start_date, record.stop_date or record.start_date))
+                return
+            now = self.clock.now()
+            on_end(RunOutcome("FAILED", None, "States.Runtime",
+                              f"Statewright is not running the execution {arn}", now, now))
+
+        self._post(add)
 
     def stop_execution(self, arn: str, error: str | None, cause: str | None) -> Future[bool]:
         """Ask a running execution to stop; resolves True once the abort is recorded,
@@ -188,10 +196,10 @@ class Engine(RestoreMixin):
     def redrive_execution(self, arn: str) -> Future[ExecutionRecord]:
         """RedriveExecution: reopen a FAILED, TIMED_OUT or ABORTED Standard execution and run it
         on from where it stopped. Resolves with the RUNNING record once that is stored; raises
-        NotRedrivable with AWS's reason otherwise."""
+        NotRedrivable with AWS's reason otherwise, EngineFailure when the engine could not."""
         answer: Future[ExecutionRecord] = Future()
         self._recovered.wait()
-        self._post(lambda: self._redrive(arn, answer))
+        self._submit(lambda: self._redrive(arn, answer), answer)
         return answer
 
     def answer_task(self, token: str, output: Any = None, error: str | None = None,
@@ -246,6 +254,13 @@ class Engine(RestoreMixin):
     def _post(self, job: Callable[[], None]) -> None:
         self._inbox.put(job)
 
+    def _submit(self, job: Callable[[], None], answer: Future[Any]) -> None:
+        """Post a job that resolves `answer`; fail `answer` at once when no loop will run it."""
+        if self._thread is None:
+            _fail(answer, EngineFailure("The execution engine is not running"))
+            return
+        self._post(job)
+
     def _loop(self) -> None:
         while True:
             try:
@@ -280,16 +295,38 @@ class Engine(RestoreMixin):
     # --- stepping ---------------------------------------------------------------------------
 
     def _begin(self, spec: StartSpec, record: ExecutionRecord | None, now: float,
-               waiters: list[Future[RunOutcome]], started: Future[ExecutionRecord | None] | None = None) -> None:
-        """Begin a run. With `started`, the execution is new: its row is inserted with the first
-        step, and `started` resolves once both are stored (AlreadyExists when the ARN is taken)."""
+               waiters: list[Future[RunOutcome]], started: Future[ExecutionRecord | None] | None = None,
+               watchers: list[Callable[[RunOutcome], None]] | None = None) -> None:
+        """Begin a run. With `started`, the execution is new: for Standard, its row is inserted
+        with the first step, and `started` resolves once both are stored (AlreadyExists when the
+        ARN is taken). Whatever fails here fails the callers (EngineFailure), never leaves them waiting."""
         if spec.arn in self._runs:
             if started is not None:
                 started.set_exception(AlreadyExists("execution", spec.arn))
             return
         run = Run(arn=spec.arn, definition=None, execution=Execution(), start_date=now, record=record,
-                  waiters=waiters, unstored_definition=spec.definition_text if started else None)
+                  waiters=waiters, watchers=list(watchers or []),
+                  unstored_definition=spec.definition_text if started and record else None)
         self._runs[spec.arn] = run
+        try:
+            self._begin_run(run, spec, now, started)
+        except _FATAL:
+            raise
+        except BaseException as error:  # noqa: BLE001 - handed to the callers
+            log.exception("could not start %s", spec.arn)
+            self._abandon(run, _failure("start", spec.arn, error), started, *waiters)
+
+    def _abandon(self, run: Run, failure: EngineFailure, *answers: Future[Any] | None) -> None:
+        """Drop a run that could not begin: nothing of it is written, its callers get `failure`."""
+        run.unwritten.clear()
+        if self._runs.get(run.arn) is run:
+            self._forget(run)
+        for answer in answers:
+            if answer is not None:
+                _fail(answer, failure)
+
+    def _begin_run(self, run: Run, spec: StartSpec, now: float, started: Future[Any] | None) -> None:
+        record = run.record
         try:
             run.definition = self.definitions.parse(spec.definition_text, record.definition_hash if record else None)
         except _FATAL:
@@ -298,7 +335,7 @@ class Engine(RestoreMixin):
             log.exception("could not compile the definition of %s", spec.arn)
             self._commit_step(run, ExecutionStart(None, {}), self._crashed(run, now, error), now, started, record)
             return
-        self._feed(run, self._start_input(spec, now), started, record, now)
+        self._feed(run, self._start_input(spec, now), started, None if spec.express else record, now)
 
     def _start_input(self, spec: StartSpec, now: float) -> ExecutionStart:
         execution_input = json.loads(spec.input_text)
@@ -383,10 +420,10 @@ class Engine(RestoreMixin):
                 log.error("could not record a step of %s: %s", run.arn, error)
             self._forget(run)
             if ack is not None:
-                ack.set_exception(error)
+                _fail(ack, error)
             return
         self._act(run, result, tokens, now)
-        if ack is not None:
+        if ack is not None and not ack.done():
             ack.set_result(ack_value)
 
     def _change(self, run: Run, event: StepInput, result: StepResult, tokens: dict[str, str],
@@ -405,8 +442,10 @@ class Engine(RestoreMixin):
         finished: Finished | None = None
         for command in result.commands:
             if isinstance(command, RunTask):
-                tasks.append(TaskRecord(arn, command.task_id, tokens[command.task_id], command.resource,
-                                        {"parameters": command.parameters, "state": command.state_name}))
+                body = {"parameters": command.parameters, "state": command.state_name}
+                if command.credentials is not None:
+                    body["credentials"] = command.credentials
+                tasks.append(TaskRecord(arn, command.task_id, tokens[command.task_id], command.resource, body))
             elif isinstance(command, StartTimer):
                 timers.append(TimerRecord(arn, command.timer_id, command.due, self.clock.fire_at(command.due, now)))
             elif isinstance(command, CancelTimer):
@@ -455,13 +494,14 @@ class Engine(RestoreMixin):
                 task = PendingTask(command.task_id, tokens[command.task_id], command.resource,
                                    command.state_name)
                 self._track(run, task)
-                self._dispatch(run.arn, task, command.parameters)
+                self._dispatch(run.arn, task, command.parameters, command.credentials)
             elif isinstance(command, StartTimer):
                 self._arm(run, command.timer_id, self.clock.fire_at(command.due, now))
             elif isinstance(command, CancelTimer):
                 run.timers.pop(command.timer_id, None)
             elif isinstance(command, CancelTask):
-                self._untrack(run, command.task_id)
+                if self._untrack(run, command.task_id) is not None:
+                    self.tasks.cancel_task(run.arn, command.task_id)
             elif isinstance(command, Finished):
                 self._finish(run, command, now)
 
@@ -490,7 +530,7 @@ class Engine(RestoreMixin):
             self._ended_tokens.popitem(last=False)
 
     def _finish(self, run: Run, finished: Finished, now: float) -> None:
-        if not run.waiters:  # nobody waits for it (a Standard outcome is in the store)
+        if not run.waiters and not run.watchers:  # nobody waits for it (a Standard outcome is in the store)
             self._forget(run)
             return
         outcome = RunOutcome(status=finished.status,
@@ -498,40 +538,43 @@ class Engine(RestoreMixin):
                              error=finished.error, cause=finished.cause, start_date=run.start_date,
                              stop_date=now)
         for waiter in run.waiters:
-            waiter.set_result(outcome)
+            if not waiter.done():
+                waiter.set_result(outcome)
+        for watcher in run.watchers:
+            try:
+                watcher(outcome)
+            except Exception:  # noqa: BLE001 - one watcher's bug must not stop the loop
+                log.exception("a watcher of %s failed", run.arn)
         self._forget(run)
 
     def _forget(self, run: Run) -> None:
         for task_id in list(run.pending):
-            self._untrack(run, task_id)
+            if self._untrack(run, task_id) is not None:
+                self.tasks.cancel_task(run.arn, task_id)
         run.timers.clear()
         self._runs.pop(run.arn, None)
 
-    def _dispatch(self, arn: str, task: PendingTask, parameters: Any) -> None:
-        if is_activity(task.resource):
-            self.activities.offer(base_resource(task.resource), ActivityTask(task.token, dumps(parameters)))
+    def _dispatch(self, arn: str, task: PendingTask, parameters: Any, credentials: Any = None) -> None:
+        """Hand a task to its worker: an activity's queue, or the task runner on a worker thread
+        (a request-response call holds that thread while it runs; a `.sync` or callback task
+        returns at once and answers later through `deliver` or its token)."""
+        if task_kind(task.resource)[0] == "Activity":
+            self.activities.offer(task.resource, ActivityTask(task.token, dumps(parameters)))
             return
-        handler = self.integrations.resolve(task.resource)
-        if handler is None:
-            cause = f"Statewright has no integration for the resource '{task.resource}'."
-            self._post(lambda: self._task_answered(arn, task.task_id,
-                                                   TaskFailed(task.task_id, "States.TaskFailed", cause), None))
-            return
-        context = TaskContext(arn, task.state_name, task.task_id, task.token)
-        waits_for_token = task.resource.endswith(WAIT_FOR_TOKEN)
+        request = TaskRequest(arn, task.state_name, task.task_id, task.resource, parameters, task.token, credentials)
+
+        def deliver(event: StepInput) -> None:
+            self._post(lambda: self._task_answered(arn, task.task_id, event, None))
 
         def call() -> None:
             try:
-                output = handler(parameters, context)
-            except TaskError as error:
-                event: StepInput = TaskFailed(task.task_id, error.error, error.cause)
-            except Exception as error:  # noqa: BLE001 - the handler's failure is the task's failure
-                event = TaskFailed(task.task_id, type(error).__name__, str(error))
-            else:
-                if waits_for_token:
-                    return  # the answer comes from SendTaskSuccess/Failure with the token
-                event = TaskSucceeded(task.task_id, output)
-            self._post(lambda: self._task_answered(arn, task.task_id, event, None))
+                answer = self.tasks.run_task(request, deliver)
+            except Exception as error:  # noqa: BLE001 - a task runner's bug fails the task, not the engine
+                log.exception("running task %s of %s failed", task.task_id, arn)
+                answer = TaskFailed(task.task_id, "States.Runtime",
+                                    f"Statewright failed to run the task: {type(error).__name__}: {error}")
+            if answer is not None:
+                deliver(answer)
 
         self._workers.submit(call)
 

@@ -15,7 +15,7 @@ from statewright.asl.types import Redrive
 from statewright.store import CHECKPOINT_FORMAT, Checkpoint, ExecutionRecord, TaskRecord, TimerRecord
 
 from .definitions import definition_hash
-from .runs import NotRedrivable, PendingTask, Run, StartSpec
+from .runs import EngineFailure, NotRedrivable, PendingTask, Run, StartSpec
 
 log = logging.getLogger(__name__)
 
@@ -29,12 +29,23 @@ class RestoreMixin:
     """Recovery and redrive; `self` is an engine.core.Engine."""
 
     def _redrive(self: Any, arn: str, answer: Future[ExecutionRecord]) -> None:
+        """Reopen and step the execution; whatever fails fails the caller, never leaves it waiting."""
+        run = None
         try:
             run = self._reopen(arn)
+            self._feed(run, Redrive(), answer, run.reopened)
         except NotRedrivable as refused:
             answer.set_exception(refused)
-            return
-        self._feed(run, Redrive(), answer, run.reopened)
+        except (KeyboardInterrupt, SystemExit, GeneratorExit):
+            raise
+        except BaseException as error:  # noqa: BLE001 - handed to the caller
+            log.exception("could not redrive %s", arn)
+            failure = EngineFailure(f"Statewright could not redrive the execution {arn}: "
+                                    f"{type(error).__name__}: {error}")
+            if run is not None:
+                self._abandon(run, failure, answer)
+            elif not answer.done():
+                answer.set_exception(failure)
 
     def _reopen(self: Any, arn: str) -> Run:
         if arn in self._runs:
@@ -105,6 +116,6 @@ class RestoreMixin:
         for stored in tasks:
             task = PendingTask(stored.task_id, stored.token, stored.resource, stored.body.get("state", ""))
             self._track(run, task)
-            self._dispatch(record.arn, task, stored.body.get("parameters"))
+            self._dispatch(record.arn, task, stored.body.get("parameters"), stored.body.get("credentials"))
         for timer in timers:
             self._arm(run, timer.timer_id, timer.fire_at)

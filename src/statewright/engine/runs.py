@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +40,11 @@ class RunOutcome:
     stop_date: float
 
 
+class EngineFailure(Exception):
+    """The engine could not start or redrive an execution (its store refused, a bug): the
+    message says what failed. The service answers it as AWS's internal failure (HTTP 500)."""
+
+
 class NotRedrivable(Exception):
     """RedriveExecution refused; the message says why, as AWS's ExecutionNotRedrivable does."""
 
@@ -73,6 +79,8 @@ class Run:
     pending: dict[str, PendingTask] = field(default_factory=dict)
     timers: dict[str, float] = field(default_factory=dict)  # timer id → fire_at
     waiters: list[Future[RunOutcome]] = field(default_factory=list)
+    # Called with the outcome when the run ends (Engine.watch), on the loop thread.
+    watchers: list[Callable[[RunOutcome], None]] = field(default_factory=list)
     # The definition text while the execution's row is not stored yet (its first step stores it).
     unstored_definition: str | None = None
     # A redriven execution's row, RUNNING again: stored with the redrive's first step.

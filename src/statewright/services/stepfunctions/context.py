@@ -74,8 +74,8 @@ class ActionContext:
         return text
 
     def validate(self, text: str) -> list[Diagnostic]:
-        """asl's validation, on the engine's thread (asl calls are confined to it)."""
-        return self.engine.confined(validate, text).result()
+        """asl's validation (safe on any thread: asl/jsonata.py keeps jsonatapy's thread rule)."""
+        return validate(text)
 
     @staticmethod
     def check_role(request: dict[str, Any], required: bool = True) -> str | None:

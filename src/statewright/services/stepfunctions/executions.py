@@ -243,9 +243,8 @@ def test_state(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
     if variables is not None and not isinstance(variables, dict):
         raise validation_error("variables", variables_text, "Member must be a JSON object")
     try:
-        answer = ctx.engine.confined(
-            run_test_state, definition, json.loads(input_text), state_name=string(request, "stateName"),
-            inspection_level=level, variables=variables).result()
+        answer = run_test_state(definition, json.loads(input_text), state_name=string(request, "stateName"),
+                                inspection_level=level, variables=variables)
     except DefinitionError as error:
         raise AwsError("InvalidDefinition", format_invalid_definition(error.diagnostics)) from None
     except ValueError as error:

@@ -1,14 +1,17 @@
-"""asl.runner: the in-memory runner — handlers, failures, callbacks, the virtual clock, context."""
+"""integrations.runner: the in-memory runner — handlers, failures, callbacks, the virtual clock, context."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 from statewright.asl.definition import DefinitionError, parse_definition
-from statewright.asl.runner import RunResult, TaskError, call_task, execution_context, run
-from statewright.asl.types import RunTask, TaskFailed
+from statewright.asl.drive import execution_context
+from statewright.asl.types import RunTask, StepInput, TaskFailed
+from statewright.integrations.runner import RunResult, local_registry, run, task_caller
+from statewright.integrations.types import TaskError
 
 LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:Work"
 
@@ -43,7 +46,10 @@ def test_handler_exception_becomes_task_failed_with_its_type_name() -> None:
     def handler(_: Any) -> Any:
         raise ValueError("bad value")
     result = run(_task_machine(), {}, tasks={"Work": handler}, now=0.0)
-    assert (result.status, result.error, result.cause) == ("FAILED", "ValueError", "bad value")
+    assert (result.status, result.error) == ("FAILED", "ValueError")
+    cause = json.loads(result.cause or "")  # Lambda's error answer, as Step Functions records it
+    assert (cause["errorType"], cause["errorMessage"]) == ("ValueError", "bad value")
+    assert isinstance(cause["stackTrace"], list) and cause["requestId"]
 
 
 def test_task_error_chooses_error_and_cause() -> None:
@@ -54,10 +60,17 @@ def test_task_error_chooses_error_and_cause() -> None:
 
 
 def test_unknown_resource_is_a_clear_failure() -> None:
-    result = run(_task_machine(), {}, tasks={}, now=0.0)
+    result = run(_task_machine("arn:aws:states:::glue:startJobRun.sync"), {}, tasks={}, now=0.0)
     assert result.status == "FAILED"
     assert result.error == "States.TaskFailed"
-    assert result.cause == f"No local handler is registered for the resource '{LAMBDA}'"
+    assert result.cause == ("Statewright has no integration for the resource "
+                            "'arn:aws:states:::glue:startJobRun.sync'.")
+
+
+def test_a_function_no_one_deployed_is_lambdas_resource_not_found() -> None:
+    result = run(_task_machine(), {}, tasks={}, now=0.0)
+    assert result.error == "Lambda.ResourceNotFoundException"
+    assert result.cause.startswith("Function not found: arn:aws:lambda:us-east-1:123456789012:function:Work")
 
 
 def test_handlers_by_function_name_or_full_resource() -> None:
@@ -90,20 +103,29 @@ def test_running_when_waiting_for_a_callback_no_one_answers() -> None:
     assert [e["type"] for e in result.events][-2:] == ["TaskScheduled", "TaskStarted"]
 
 
-def test_call_task_for_wait_for_task_token_lambda_invoke_is_not_wrapped() -> None:
+def _call(tasks: dict[str, Any], command: RunTask) -> StepInput | None:
+    later: list[StepInput] = []
+    answer = task_caller(local_registry(tasks), "arn:aws:states:us-east-1:123456789012:execution:m:e")(
+        command, later.append)
+    assert later == []  # nothing here answers later
+    return answer
+
+
+def test_wait_for_task_token_lambda_invoke_calls_the_function_and_waits() -> None:
     command = RunTask("k1", "arn:aws:states:::lambda:invoke.waitForTaskToken",
                       {"FunctionName": "Work", "Payload": {"t": "tok"}}, "T", token="tok")
     calls = []
-    answer = call_task({"Work": lambda p: calls.append(p)}, command)
-    assert answer is None  # the callback, not the handler's return, completes the task
+    assert _call({"Work": lambda p: calls.append(p)}, command) is None  # the token completes it
     assert calls == [{"t": "tok"}]
 
 
-def test_call_task_failure_shapes() -> None:
-    command = RunTask("k9", LAMBDA, {}, "T")
-    assert call_task({}, command) == TaskFailed(
-        "k9", "States.TaskFailed", f"No local handler is registered for the resource '{LAMBDA}'")
-    assert call_task({"Work": lambda _: 1 / 0}, command) == TaskFailed("k9", "ZeroDivisionError", "division by zero")
+def test_call_failure_shapes() -> None:
+    command = RunTask("k9", "arn:test:nothing", {}, "T")
+    assert _call({}, command) == TaskFailed(
+        "k9", "States.TaskFailed", "Statewright has no integration for the resource 'arn:test:nothing'.")
+    failed = _call({"Work": lambda _: 1 / 0}, RunTask("k9", LAMBDA, {}, "T"))
+    assert isinstance(failed, TaskFailed) and failed.error == "ZeroDivisionError"
+    assert json.loads(failed.cause)["errorMessage"] == "division by zero"
 
 
 def test_virtual_clock_does_not_sleep() -> None:
