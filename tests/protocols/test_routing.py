@@ -103,3 +103,32 @@ def test_credential_scopes_are_taken_apart():
     assert (scope.access_key, scope.date, scope.region, scope.service) == ("AKID", "20261130", "us-west-2", "states")
     assert credential_scope(HttpRequest("POST", "/", "", {"authorization": "Bearer x"})) is None
     assert credential_scope(HttpRequest("GET", "/", "X-Amz-Credential=broken")) is None
+
+
+REST = REGISTERED | {"lambda", "s3", "apigateway"}
+
+
+@pytest.mark.parametrize(("service", "operation", "params"), [
+    ("lambda", "Invoke", {"FunctionName": "f", "Payload": b"{}"}),
+    ("lambda", "ListFunctions", {}),
+    ("lambda", "GetFunction", {"FunctionName": "f"}),
+    ("apigateway", "GetRestApis", {}),
+    ("s3", "ListBuckets", {}),
+    ("s3", "GetObject", {"Bucket": "b", "Key": "k/ey"}),
+    ("s3", "PutBucketTagging", {"Bucket": "b", "Tagging": {"TagSet": [{"Key": "k", "Value": "v"}]}}),
+])
+def test_unsigned_rest_requests_go_to_the_most_specific_model(service, operation, params):
+    route = identify(request_for(service, operation, params), MODELS, REST, "us-east-1")
+    assert route is not None
+    assert (route.service, route.protocol_name) == (service, MODELS.protocols(service)[0])
+    assert route.protocol.parse(MODELS.get(service), request_for(service, operation, params)).operation == operation
+
+
+def test_signed_rest_requests_follow_the_scope_even_where_paths_overlap():
+    # /2015-03-31/functions is a valid S3 object path too: signed for s3, it is S3's
+    request = request_for("s3", "GetObject", {"Bucket": "2015-03-31", "Key": "functions"}, region="ap-south-1")
+    route = identify(request, MODELS, REST, "us-east-1")
+    assert route is not None and (route.service, route.region) == ("s3", "ap-south-1")
+    presigned = request_for("s3", "GetObject", {"Bucket": "b", "Key": "k"}, region="eu-west-2", presign=True)
+    route = identify(presigned, MODELS, REST, "us-east-1")
+    assert route is not None and (route.service, route.region, route.protocol_name) == ("s3", "eu-west-2", "rest-xml")

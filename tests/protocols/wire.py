@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from botocore.auth import SigV4Auth, SigV4QueryAuth
-from botocore.awsrequest import create_request_object, prepare_request_dict
+from botocore.awsrequest import HeadersDict, create_request_object, prepare_request_dict
 from botocore.credentials import Credentials
 from botocore.parsers import create_parser
 from botocore.response import StreamingBody
@@ -55,9 +55,9 @@ def client_parse(protocol: str, operation: Any, response: HttpResponse, shape: A
     body = response.body if isinstance(response.body, bytes) else b"".join(response.body)
     if shape == "output":
         shape = operation.output_shape
-    headers: dict[str, str] = {}
+    headers = HeadersDict()  # case-insensitive, as botocore's HTTP responses are
     for name, value in response.headers:
-        headers[name.lower()] = value
+        headers[name] = value
     raw: Any = body
     if response.status < 300 and operation is not None and operation.has_streaming_output:
         raw = StreamingBody(io.BytesIO(body), len(body))
@@ -93,6 +93,8 @@ class Examples:
                 return shape.enum[0]
             if shape.serialization.get("jsonvalue"):
                 return {"json": [1, "two"]}
+            if shape.serialization.get("hostLabel"):
+                return f"{name}-label"  # host prefixes allow only letters, digits, "-" and "."
             return f"{name}-é x"
         if kind in ("integer", "long", "short", "byte"):
             return 7

@@ -13,11 +13,15 @@ from botocore.model import ServiceModel
 
 from .json_protocol import JsonProtocol
 from .query_protocol import QueryProtocol
+from .rest_json import RestJsonProtocol
+from .rest_xml import RestXmlProtocol
 from .types import WireProtocol
 
 # botocore's protocol names → the class that speaks it.
 PROTOCOLS: dict[str, type[Any]] = {
     "json": JsonProtocol,
+    "rest-json": RestJsonProtocol,
+    "rest-xml": RestXmlProtocol,
     "query": QueryProtocol,
 }
 

@@ -15,7 +15,7 @@ from typing import Any, Protocol, cast
 from urllib.parse import parse_qsl
 
 from .errors import ProtocolError
-from .models import PROTOCOLS, ServiceModels
+from .models import ServiceModels
 from .query_protocol import form_params
 from .types import HttpRequest, WireProtocol
 
@@ -132,7 +132,7 @@ def _by_rest_path(request: HttpRequest, models: ServiceModels, candidates: list[
     best: list[tuple[str, str]] = []
     best_score = -1
     for name in candidates:
-        protocol = next((p for p in models.protocols(name) if p in REST and p in PROTOCOLS), None)
+        protocol = next((p for p in models.protocols(name) if p in REST), None)
         if protocol is None:
             continue
         matcher = cast(RestMatcher, models.wire(protocol))
