@@ -132,3 +132,22 @@ def test_signed_rest_requests_follow_the_scope_even_where_paths_overlap():
     presigned = request_for("s3", "GetObject", {"Bucket": "b", "Key": "k"}, region="eu-west-2", presign=True)
     route = identify(presigned, MODELS, REST, "us-east-1")
     assert route is not None and (route.service, route.region, route.protocol_name) == ("s3", "eu-west-2", "rest-xml")
+
+
+@pytest.mark.parametrize("protocol", ["smithy-rpc-v2-cbor", "json", "query"])
+@pytest.mark.parametrize("signed", [True, False])
+def test_a_model_with_several_protocols_is_answered_in_the_one_the_request_speaks(protocol, signed):
+    registered = REGISTERED | {"cloudwatch"}
+    operation = MODELS.get("cloudwatch").operation_model("ListMetrics")
+    request = client_request(protocol, operation, {"Namespace": "App"}, region="sa-east-1" if signed else None)
+    route = identify(request, MODELS, registered, "us-east-1")
+    assert route is not None
+    assert (route.service, route.protocol_name) == ("cloudwatch", protocol)
+    assert route.region == ("sa-east-1" if signed else "us-east-1")
+    parsed = route.protocol.parse(MODELS.get("cloudwatch"), request)
+    assert (parsed.operation, parsed.input) == ("ListMetrics", {"Namespace": "App"})
+
+
+def test_cbor_requests_for_an_unregistered_prefix_have_no_route():
+    request = HttpRequest("POST", "/service/Nobody/operation/Do", "", {"smithy-protocol": "rpc-v2-cbor"}, b"")
+    assert identify(request, MODELS, REGISTERED | {"cloudwatch"}, "us-east-1") is None

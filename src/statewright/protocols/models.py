@@ -11,6 +11,7 @@ from typing import Any
 from botocore.loaders import Loader
 from botocore.model import ServiceModel
 
+from .cbor_protocol import CborProtocol
 from .json_protocol import JsonProtocol
 from .query_protocol import QueryProtocol
 from .rest_json import RestJsonProtocol
@@ -23,6 +24,7 @@ PROTOCOLS: dict[str, type[Any]] = {
     "rest-json": RestJsonProtocol,
     "rest-xml": RestXmlProtocol,
     "query": QueryProtocol,
+    "smithy-rpc-v2-cbor": CborProtocol,
 }
 
 
