@@ -76,3 +76,26 @@ def serving(app: Starlette) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+class RecordingService:
+    """A stand-in service for protocol tests: answers each operation with a canned output (or
+    raises the canned AwsError) and records what it was asked."""
+
+    def __init__(self, name: str, answers: dict[str, Any]) -> None:
+        self.name = name
+        self.answers = answers
+        self.calls: list[tuple[str, dict[str, Any], RequestContext]] = []
+
+    def handle(self, operation: str, input: dict[str, Any], context: RequestContext) -> dict[str, Any]:
+        self.calls.append((operation, input, context))
+        answer = self.answers.get(operation, {})
+        if isinstance(answer, AwsError):
+            raise answer
+        return answer() if callable(answer) else dict(answer)
+
+    def is_long(self, operation: str) -> bool:
+        return False
+
+    def close(self) -> None:
+        return None

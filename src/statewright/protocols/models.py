@@ -66,6 +66,11 @@ class ServiceModels:
         metadata = self.get(name).metadata
         return tuple(metadata.get("protocols") or [metadata["protocol"]])
 
+    def client_protocol(self, name: str) -> str:
+        """The protocol botocore's own clients speak to this model (`resolved_protocol`: its
+        priority order among the declared ones — CloudWatch's boto3 speaks `json`)."""
+        return str(self.get(name).resolved_protocol)
+
     def with_signing_name(self, signing_name: str, among: Iterable[str]) -> list[str]:
         return sorted(name for name in among if self.signing_name(name) == signing_name)
 

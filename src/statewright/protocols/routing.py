@@ -74,9 +74,9 @@ def identify(request: HttpRequest, models: ServiceModels, registered: set[str],
     signed = models.with_signing_name(scope.service, registered) if scope is not None else []
     choice = select(request, models, signed or sorted(registered))
     if choice is None and len(signed) == 1:
-        # Signed for one service but without a marker that fits it: that service answers (in its
-        # preferred protocol), so the client hears an error it knows rather than a routing one.
-        choice = (signed[0], models.protocols(signed[0])[0])
+        # Signed for one service but without a marker that fits it: that service answers (in the
+        # protocol botocore speaks to it), so the client hears an error it knows.
+        choice = (signed[0], models.client_protocol(signed[0]))
     if choice is None:
         return None
     service, protocol = choice
