@@ -5,6 +5,8 @@ from __future__ import annotations
 from xml.etree import ElementTree
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from statewright.protocols.errors import ProtocolError
 from statewright.protocols.models import ServiceModels
@@ -103,3 +105,16 @@ def test_empty_lists_and_maps():
         "Action=CreateTopic&Name=t&Attributes.entry.1.key=a&Attributes.entry.1.value=1"
         "&Attributes.entry.2.key=b&Attributes.entry.2.value=2"))
     assert parsed.input == {"Name": "t", "Attributes": {"a": "1", "b": "2"}}
+
+
+texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+
+
+@given(st.dictionaries(texts, texts, max_size=4), st.lists(texts, max_size=3), texts)
+def test_any_text_survives_the_form_encoding(attributes, names, name):
+    operation = MODELS.get("sns").operation_model("CreateTopic")
+    params = {"Name": name, "Attributes": attributes, "Tags": [{"Key": n, "Value": n} for n in names]}
+    parsed = PROTOCOL.parse(MODELS.get("sns"), client_request("query", operation, params))
+    # the Query protocol sends an empty list as `Tags=` and an empty map not at all
+    expected = {k: v for k, v in params.items() if v or k != "Attributes"}
+    assert parsed.input == expected
