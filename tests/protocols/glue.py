@@ -18,7 +18,7 @@ from starlette.routing import Route as StarletteRoute
 
 from statewright.protocols.errors import ProtocolError
 from statewright.protocols.models import ServiceModels
-from statewright.protocols.routing import identify
+from statewright.protocols.routing import identify, unroutable
 from statewright.protocols.types import HttpRequest, HttpResponse
 from statewright.services.common import AwsError, RequestContext
 
@@ -34,7 +34,7 @@ def build_app(services: dict[str, Any], models: ServiceModels, default_region: s
         request_id = str(uuid.uuid4())
         route = identify(http, models, registered, default_region)
         if route is None:
-            return Response(b'{"__type":"UnknownOperationException","message":"no service"}', 400)
+            return to_starlette(unroutable(http, models, request_id))
         model = models.get(route.service)
         operation = None
         try:

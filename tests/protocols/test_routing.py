@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from statewright.protocols.models import ServiceModels
-from statewright.protocols.routing import credential_scope, identify
+from statewright.protocols.routing import credential_scope, identify, unroutable
 from statewright.protocols.types import HttpRequest
 
-from .wire import client_request
+from .wire import client_parse, client_request
 
 MODELS = ServiceModels()
 REGISTERED = {"stepfunctions", "dynamodb", "dynamodbstreams", "logs", "sts", "cloudformation", "iam", "sns"}
@@ -151,3 +151,21 @@ def test_a_model_with_several_protocols_is_answered_in_the_one_the_request_speak
 def test_cbor_requests_for_an_unregistered_prefix_have_no_route():
     request = HttpRequest("POST", "/service/Nobody/operation/Do", "", {"smithy-protocol": "rpc-v2-cbor"}, b"")
     assert identify(request, MODELS, REGISTERED | {"cloudwatch"}, "us-east-1") is None
+
+
+def test_unroutable_requests_are_answered_in_the_shape_their_markers_suggest():
+    json_request = HttpRequest("POST", "/", "", {"x-amz-target": "Nobody_2020.Do"}, b"{}")
+    parsed = client_parse("json", None, unroutable(json_request, MODELS, "r"), None)
+    assert parsed["Error"]["Code"] == "UnknownOperationException" and "Nobody_2020.Do" in parsed["Error"]["Message"]
+    no_target = HttpRequest("POST", "/", "", {"content-type": "application/x-amz-json-1.0"}, b"{}")
+    response = unroutable(no_target, MODELS, "r")
+    assert response.status == 400 and b"UnknownOperationException" in response.body
+    form = HttpRequest("POST", "/", "", {"content-type": "application/x-www-form-urlencoded"}, b"Action=Nothing&Version=1")
+    parsed = client_parse("query", None, unroutable(form, MODELS, "r"), None)
+    assert parsed["Error"]["Code"] == "InvalidAction" and "Nothing" in parsed["Error"]["Message"]
+    cbor = HttpRequest("POST", "/service/X/operation/Y", "", {"smithy-protocol": "rpc-v2-cbor"}, b"")
+    parsed = client_parse("smithy-rpc-v2-cbor", None, unroutable(cbor, MODELS, "r"), None)
+    assert parsed["Error"]["Code"] == "UnknownOperationException"
+    rest = unroutable(HttpRequest("GET", "/nothing/here"), MODELS, "r")
+    assert rest.status == 404
+    assert client_parse("rest-json", None, rest, None)["Error"]["Code"] == "UnknownOperationException"

@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl
 from .errors import ProtocolError
 from .models import ServiceModels
 from .query_protocol import form_params
-from .types import HttpRequest, WireProtocol
+from .types import HttpRequest, HttpResponse, WireProtocol
 
 CBOR = "smithy-rpc-v2-cbor"
 REST = ("rest-json", "rest-xml")
@@ -108,24 +108,19 @@ def _only(choices: list[tuple[str, str]]) -> tuple[str, str] | None:
 
 
 def _by_action(request: HttpRequest, models: ServiceModels, candidates: list[str]) -> tuple[str, str] | None:
-    kind = request.headers.get("content-type", "")
-    if "Action=" not in request.query and not kind.startswith("application/x-www-form-urlencoded"):
+    params = _form(request)
+    if params is None:
         return None
-    try:
-        params = form_params(request)
-    except ProtocolError:  # an unreadable form is simply not a query request
-        return None
-    action = params.get("Action")
-    if not action:
-        return None
+    action, version = params["Action"], params.get("Version")
     choices = []
     for name in candidates:
         protocol = next((p for p in models.protocols(name) if p in QUERY), None)
         if protocol is not None and action in models.get(name).operation_names:
             choices.append((name, protocol))
-    if len(choices) > 1 and params.get("Version"):
-        choices = [c for c in choices if models.get(c[0]).api_version == params["Version"]]
+    if len(choices) > 1 and version:
+        choices = [c for c in choices if models.get(c[0]).api_version == version]
     return _only(choices)
+
 
 
 def _by_rest_path(request: HttpRequest, models: ServiceModels, candidates: list[str]) -> tuple[str, str] | None:
@@ -143,3 +138,36 @@ def _by_rest_path(request: HttpRequest, models: ServiceModels, candidates: list[
             best, best_score = [], score
         best.append((name, protocol))
     return _only(best)
+
+
+def unroutable(request: HttpRequest, models: ServiceModels, request_id: str) -> HttpResponse:
+    """The answer to a request no registered service speaks, in the wire shape its markers
+    suggest (so the client still reads an AWS error): `UnknownOperationException` for JSON and
+    CBOR, `InvalidAction` for a Query form, a 404 restJson error otherwise."""
+    target = request.headers.get("x-amz-target")
+    kind = request.headers.get("content-type", "")
+    if request.headers.get("smithy-protocol") == "rpc-v2-cbor":
+        protocol, error = CBOR, ProtocolError("UnknownOperationException",
+                                              f"Statewright does not implement the operation '{request.path}'", 404)
+    elif target or kind.startswith("application/x-amz-json"):
+        protocol, error = "json", ProtocolError("UnknownOperationException",
+                                                f"Statewright does not implement the operation '{target or '(no X-Amz-Target)'}'")
+    elif (params := _form(request)) is not None:
+        protocol, error = "query", ProtocolError("InvalidAction",
+                                                 f"Statewright does not implement the action {params['Action']}")
+    else:
+        protocol, error = "rest-json", ProtocolError("UnknownOperationException",
+                                                     f"Statewright serves no operation at {request.method} {request.path}", 404)
+    return models.wire(protocol).serialize_error(None, None, error, request_id)
+
+
+def _form(request: HttpRequest) -> dict[str, str] | None:
+    """The parameters of a Query request (one with an `Action`), else None."""
+    kind = request.headers.get("content-type", "")
+    if "Action=" not in request.query and not kind.startswith("application/x-www-form-urlencoded"):
+        return None
+    try:
+        params = form_params(request)
+    except ProtocolError:  # an unreadable form is simply not a Query request
+        return None
+    return params if params.get("Action") else None
