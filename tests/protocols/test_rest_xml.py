@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+import io
+import zlib
+from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
+import boto3
 import pytest
+from botocore.awsrequest import AWSResponse
+from botocore.config import Config
 
 from statewright.protocols.errors import ProtocolError
 from statewright.protocols.models import ServiceModels
@@ -122,3 +129,49 @@ def test_malformed_xml_is_malformed_xml():
     with pytest.raises(ProtocolError) as caught:
         PROTOCOL.parse(MODELS.get("s3"), request)
     assert caught.value.code == "MalformedXML"
+
+
+class _EmptyRaw:
+    def stream(self, **kwargs):
+        yield b""
+
+
+def sent_by_boto3(call) -> HttpRequest:
+    """The request a real boto3 S3 client sends to an HTTPS endpoint (where botocore streams
+    uploads in aws-chunked encoding with a trailing checksum), caught before it leaves."""
+    caught = []
+
+    def catch(request, **kwargs):
+        body = request.body.read() if hasattr(request.body, "read") else (request.body or b"")
+        url = urlsplit(request.url)
+        headers = {k.lower(): v.decode() if isinstance(v, bytes) else v for k, v in request.headers.items()}
+        caught.append(HttpRequest(request.method, url.path, url.query, headers, body))
+        return AWSResponse(request.url, 200, {}, _EmptyRaw())
+
+    s3 = boto3.session.Session().client("s3", endpoint_url="https://s3.example.test", region_name="us-east-1",
+                                        aws_access_key_id="a", aws_secret_access_key="b",
+                                        config=Config(s3={"addressing_style": "path"}))
+    s3.meta.events.register("before-send", catch)
+    call(s3)
+    return caught[0]
+
+
+def test_aws_chunked_uploads_arrive_as_plain_bodies_with_their_trailing_checksums():
+    body = io.BytesIO(b"payload " * 1000)
+    request = sent_by_boto3(lambda s3: s3.put_object(Bucket="b", Key="k", Body=body, ContentEncoding="gzip"))
+    assert "aws-chunked" in request.headers["content-encoding"]
+    assert request.body != b"payload " * 1000
+    parsed = PROTOCOL.parse(MODELS.get("s3"), request)
+    assert parsed.operation == "PutObject"
+    assert parsed.input["Body"] == b"payload " * 1000
+    assert parsed.input["ContentEncoding"] == "gzip"
+    assert parsed.input["ChecksumCRC32"] == base64.b64encode(zlib.crc32(b"payload " * 1000).to_bytes(4, "big")).decode()
+
+
+def test_broken_aws_chunked_bodies_are_refused():
+    request = HttpRequest("PUT", "/b/k", "", {"content-encoding": "aws-chunked"}, b"zz\r\nabc")
+    with pytest.raises(ProtocolError, match="IncompleteBody"):
+        PROTOCOL.parse(MODELS.get("s3"), request)
+    request = HttpRequest("PUT", "/b/k", "", {"content-encoding": "aws-chunked"}, b"10\r\nabc")
+    with pytest.raises(ProtocolError, match="IncompleteBody"):
+        PROTOCOL.parse(MODELS.get("s3"), request)

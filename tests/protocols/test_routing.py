@@ -169,3 +169,16 @@ def test_unroutable_requests_are_answered_in_the_shape_their_markers_suggest():
     rest = unroutable(HttpRequest("GET", "/nothing/here"), MODELS, "r")
     assert rest.status == 404
     assert client_parse("rest-json", None, rest, None)["Error"]["Code"] == "UnknownOperationException"
+
+
+def test_sigv4a_scopes_take_the_region_from_the_region_set():
+    header = ("AWS4-ECDSA-P256-SHA256 Credential=AKIDA/20261130/s3/aws4_request, "
+              "SignedHeaders=host;x-amz-region-set, Signature=abc")
+    signed = HttpRequest("GET", "/b/k", "", {"authorization": header, "x-amz-region-set": "eu-west-1,us-east-1"})
+    scope = credential_scope(signed)
+    assert scope is not None and (scope.access_key, scope.service, scope.region) == ("AKIDA", "s3", "eu-west-1")
+    route = identify(signed, MODELS, REST, "us-east-1")
+    assert route is not None and (route.service, route.region) == ("s3", "eu-west-1")
+    anywhere = HttpRequest("GET", "/b/k", "", {"authorization": header, "x-amz-region-set": "*"})
+    route = identify(anywhere, MODELS, REST, "ap-northeast-1")
+    assert route is not None and (route.service, route.region) == ("s3", "ap-northeast-1")

@@ -10,7 +10,7 @@ from typing import Any
 
 from . import jsoncodec
 from .errors import ProtocolError, error_shape, error_status
-from .rest import RestBindings, unknown_operation, write_bindings
+from .rest import RestBindings, decode_aws_chunked, is_aws_chunked, unknown_operation, write_bindings
 from .types import ErrorLike, HttpRequest, HttpResponse, ParsedRequest
 
 CODE = "SerializationException"
@@ -26,6 +26,8 @@ class RestJsonProtocol:
         return self.bindings.match_score(service, request)
 
     def parse(self, service: Any, request: HttpRequest) -> ParsedRequest:
+        if is_aws_chunked(request):
+            request = decode_aws_chunked(request)
         found = self.bindings.match(service, request)
         if found is None:
             raise unknown_operation(request, "UnknownOperationException")

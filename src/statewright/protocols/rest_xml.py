@@ -12,7 +12,7 @@ from typing import Any
 from xml.etree.ElementTree import Element, ParseError, SubElement, fromstring, tostring
 
 from .errors import ProtocolError, error_shape, error_status
-from .rest import RestBindings, unknown_operation, write_bindings
+from .rest import RestBindings, decode_aws_chunked, is_aws_chunked, unknown_operation, write_bindings
 from .rest_json import raw_payload
 from .types import ErrorLike, HttpRequest, HttpResponse, ParsedRequest
 from .xmlcodec import add_namespace, read_members, write_members
@@ -55,6 +55,8 @@ class RestXmlProtocol:
         return self.bindings.match_score(service, request)
 
     def parse(self, service: Any, request: HttpRequest) -> ParsedRequest:
+        if is_aws_chunked(request):
+            request = decode_aws_chunked(request)
         found = self.bindings.match(service, request)
         if found is None:
             raise unknown_operation(request, "MethodNotAllowed" if service.service_name == "s3" else "UnknownOperation")

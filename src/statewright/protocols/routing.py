@@ -54,14 +54,21 @@ class RestMatcher(Protocol):
 
 
 def credential_scope(request: HttpRequest) -> CredentialScope | None:
-    """The SigV4 scope of a signed (or presigned) request, or None."""
+    """The SigV4 scope of a signed (or presigned) request, or None. SigV4a scopes
+    (`AKID/date/service/aws4_request`) name no region: it comes from the first entry of
+    `X-Amz-Region-Set` unless that is a wildcard (then the region is "")."""
     found = _CREDENTIAL.search(request.headers.get("authorization", ""))
     credential = found.group(1) if found else None
-    if credential is None and "X-Amz-Credential" in request.query:
-        credential = dict(parse_qsl(request.query)).get("X-Amz-Credential")
+    query = dict(parse_qsl(request.query)) if "X-Amz-Credential" in request.query else {}
+    if credential is None:
+        credential = query.get("X-Amz-Credential")
     parts = credential.split("/") if credential else []
-    if len(parts) < 5 or parts[-1] != "aws4_request":
+    if len(parts) < 4 or parts[-1] != "aws4_request":
         return None
+    if len(parts) == 4:
+        region_set = request.headers.get("x-amz-region-set") or query.get("X-Amz-Region-Set", "")
+        region = region_set.split(",")[0].strip()
+        return CredentialScope(parts[0], parts[1], "" if "*" in region else region, parts[2])
     # An access key never contains "/", but be lenient: everything before the last four parts.
     return CredentialScope("/".join(parts[:-4]), parts[-4], parts[-3], parts[-2])
 
