@@ -111,13 +111,18 @@ class Examples:
     def structure(self, shape: Any, depth: int = 0) -> dict[str, Any]:
         if shape.is_document_type:
             return {"doc": [1, {"a": None}]}
+        members = [(n, m) for n, m in shape.members.items()
+                   if not m.serialization.get("eventstream") and m.serialization.get("location") not in self.skip_locations]
+        if shape.is_tagged_union:
+            # exactly one member; a scalar one when there is, so deep unions stay finite
+            scalars = [(n, m) for n, m in members if m.type_name not in ("structure", "list", "map")]
+            members = (scalars or members)[:1]
         out = {}
-        for member_name, member in shape.members.items():
-            if member.serialization.get("eventstream") or member.serialization.get("location") in self.skip_locations:
+        for member_name, member in members:
+            if member.type_name in ("structure", "list", "map") and depth >= self.depth and not shape.is_tagged_union:
                 continue
-            if member.type_name in ("structure", "list", "map") and depth >= self.depth:
-                continue
-            out[member_name] = self.value(member, member_name.lower(), depth + 1)
-            if shape.is_tagged_union:
-                break
+            value = self.value(member, member_name.lower(), depth + 1)
+            if value == {} and member.type_name == "structure":
+                continue  # no protocol can tell an empty structure from an absent one everywhere
+            out[member_name] = value
         return out
