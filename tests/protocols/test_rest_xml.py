@@ -175,3 +175,10 @@ def test_broken_aws_chunked_bodies_are_refused():
     request = HttpRequest("PUT", "/b/k", "", {"content-encoding": "aws-chunked"}, b"10\r\nabc")
     with pytest.raises(ProtocolError, match="IncompleteBody"):
         PROTOCOL.parse(MODELS.get("s3"), request)
+
+
+def test_string_payloads_must_be_text():
+    assert PROTOCOL.parse(MODELS.get("s3"), HttpRequest("PUT", "/b", "policy", {}, b'{"Version": "2012-10-17"}')).input == \
+        {"Bucket": "b", "Policy": '{"Version": "2012-10-17"}'}
+    with pytest.raises(ProtocolError, match="UTF-8"):
+        PROTOCOL.parse(MODELS.get("s3"), HttpRequest("PUT", "/b", "policy", {}, b"\xff\xfe"))

@@ -228,6 +228,16 @@ def _quoted(text: str) -> str:
     return text
 
 
+def raw_payload_input(member: Any, body: bytes, code: str) -> bytes | str:
+    """A blob payload's bytes, or a string payload's text (which must be UTF-8)."""
+    if member.type_name == "blob":
+        return body
+    try:
+        return body.decode()
+    except UnicodeDecodeError:
+        raise ProtocolError(code, "The request body must be UTF-8 text") from None
+
+
 def unknown_operation(request: HttpRequest, code: str) -> ProtocolError:
     return ProtocolError(code, f"No operation matches {request.method} {request.path}", 404)
 

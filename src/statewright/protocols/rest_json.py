@@ -10,7 +10,14 @@ from typing import Any
 
 from . import jsoncodec
 from .errors import ProtocolError, error_shape, error_status
-from .rest import RestBindings, decode_aws_chunked, is_aws_chunked, unknown_operation, write_bindings
+from .rest import (
+    RestBindings,
+    decode_aws_chunked,
+    is_aws_chunked,
+    raw_payload_input,
+    unknown_operation,
+    write_bindings,
+)
 from .types import ErrorLike, HttpRequest, HttpResponse, ParsedRequest
 
 CODE = "SerializationException"
@@ -41,7 +48,7 @@ class RestJsonProtocol:
             member = shape.members[payload]
             if member.type_name in ("blob", "string"):
                 if request.body:
-                    data[payload] = request.body if member.type_name == "blob" else request.body.decode()
+                    data[payload] = raw_payload_input(member, request.body, CODE)
             elif request.body:
                 data[payload] = jsoncodec.decode(member, _json_body(request.body), payload)
         elif request.body:

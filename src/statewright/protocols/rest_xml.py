@@ -12,7 +12,14 @@ from typing import Any
 from xml.etree.ElementTree import Element, ParseError, SubElement, fromstring, tostring
 
 from .errors import ProtocolError, error_shape, error_status
-from .rest import RestBindings, decode_aws_chunked, is_aws_chunked, unknown_operation, write_bindings
+from .rest import (
+    RestBindings,
+    decode_aws_chunked,
+    is_aws_chunked,
+    raw_payload_input,
+    unknown_operation,
+    write_bindings,
+)
 from .rest_json import raw_payload
 from .types import ErrorLike, HttpRequest, HttpResponse, ParsedRequest
 from .xmlcodec import add_namespace, read_members, write_members
@@ -70,7 +77,7 @@ class RestXmlProtocol:
             member = shape.members[payload]
             if member.type_name in ("blob", "string"):
                 if request.body:
-                    data[payload] = request.body if member.type_name == "blob" else request.body.decode()
+                    data[payload] = raw_payload_input(member, request.body, CODE)
             elif request.body.strip():
                 data[payload] = read_members(member, _xml_body(request.body), payload, CODE)
         elif request.body.strip():
