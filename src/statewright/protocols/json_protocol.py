@@ -1,0 +1,80 @@
+"""AWS JSON 1.0 and 1.1 (botocore's `json`): `POST /` with `X-Amz-Target: <targetPrefix>.<Operation>`
+and a JSON object body; results are the output dict as JSON; errors are
+`{"__type": code, "message": ...}`.
+
+The request body reaches the service exactly as sent (no coercion, no validation): services that
+speak this protocol validate their input themselves, with AWS's exact messages."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from . import jsoncodec
+from .errors import ProtocolError, error_shape, error_status
+from .types import ErrorLike, HttpRequest, HttpResponse, ParsedRequest
+
+
+def target_operation(service: Any, request: HttpRequest) -> str:
+    """The operation named by `X-Amz-Target`; UnknownOperationException when the model has none
+    of that name (or the header names another service's prefix)."""
+    target = request.headers.get("x-amz-target", "")
+    prefix, _, name = target.rpartition(".")
+    if prefix != service.metadata.get("targetPrefix") or name not in service.operation_names:
+        shown = target or "(no X-Amz-Target)"
+        raise ProtocolError("UnknownOperationException",
+                            f"Statewright does not implement the operation '{shown}'")
+    return name
+
+
+def content_type(service: Any) -> str:
+    return f"application/x-amz-json-{service.metadata.get('jsonVersion', '1.0')}"
+
+
+class JsonProtocol:
+    """awsJson 1.0/1.1 as one `WireProtocol` (the version comes from each model's `jsonVersion`)."""
+
+    name = "json"
+
+    def parse(self, service: Any, request: HttpRequest) -> ParsedRequest:
+        operation = target_operation(service, request)
+        try:
+            payload = json.loads(request.body or b"{}")
+        except (ValueError, UnicodeDecodeError) as error:
+            raise ProtocolError("SerializationException",
+                                f"The request body is not valid JSON: {error}") from None
+        if not isinstance(payload, dict):
+            raise ProtocolError("SerializationException", "The request body must be a JSON object")
+        return ParsedRequest(operation, payload)
+
+    def serialize(self, operation: Any, output: dict[str, Any], request_id: str) -> HttpResponse:
+        return HttpResponse(200, self._headers(operation.service_model, request_id), jsoncodec.dumps(output))
+
+    def serialize_error(self, service: Any, operation: Any | None, error: ErrorLike,
+                        request_id: str) -> HttpResponse:
+        code, headers = error_type(service, error), self._headers(service, request_id)
+        if service is not None and "awsQueryCompatible" in service.metadata:
+            headers.append(("x-amzn-query-error", query_error(service, error)))
+        body = {"__type": code, "message": error.message, **error.fields}
+        return HttpResponse(error_status(service, error), headers, jsoncodec.dumps(body))
+
+    @staticmethod
+    def _headers(service: Any, request_id: str) -> list[tuple[str, str]]:
+        kind = content_type(service) if service is not None else "application/x-amz-json-1.0"
+        return [("content-type", kind), ("x-amzn-requestid", request_id)]
+
+
+def error_type(service: Any, error: ErrorLike) -> str:
+    """The `__type` of an error: the model's wire code for it; for services that moved from
+    awsQuery (`awsQueryCompatible`) the shape's name, the query code going in a header."""
+    shape = error_shape(service, error.code) if service is not None else None
+    if shape is None:
+        return error.code
+    return str(shape.name if "awsQueryCompatible" in service.metadata else shape.error_code)
+
+
+def query_error(service: Any, error: ErrorLike) -> str:
+    """`x-amzn-query-error: <query code>;Sender|Receiver`, which older SDKs match errors by."""
+    shape = error_shape(service, error.code)
+    code = shape.error_code if shape is not None else error.code
+    return f"{code};{'Sender' if error.sender_fault else 'Receiver'}"
