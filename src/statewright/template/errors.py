@@ -22,7 +22,8 @@ class TemplateError(Exception):
         return f"{where}: {self.message}" if where else self.message
 
     def at(self, resource: str | None, field: str | None = None) -> TemplateError:
-        """The same error placed at `resource`/`field` when it does not know its place yet."""
-        if self.resource is not None:
+        """The same error, placed at `resource`/`field` where it does not know its place yet."""
+        if self.resource is not None and self.field is not None:
             return self
-        return TemplateError(self.message, resource, field if self.field is None else self.field)
+        return TemplateError(self.message, self.resource if self.resource is not None else resource,
+                             self.field if self.field is not None else field)

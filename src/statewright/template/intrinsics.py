@@ -88,7 +88,11 @@ class Resolver:
     def _call(self, name: str, argument: Any, path: str) -> Any:
         handler = self._functions().get(name)
         if handler is not None:
-            return handler(argument, path)
+            try:
+                return handler(argument, path)
+            except TemplateError as exc:
+                # Errors from the resource lookup know what is wrong, not where.
+                raise (exc if exc.field is not None else exc.at(exc.resource, path)) from None
         if name in _UNSUPPORTED:
             raise TemplateError(f"{name} is not supported locally: {_UNSUPPORTED[name]}", field=path)
         if name in _CONDITION_FUNCTIONS:

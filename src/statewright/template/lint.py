@@ -44,7 +44,7 @@ def lint(text: str, *, region: str, skip: Collection[tuple[str, str]] = (),
             continue
         path = [str(part) for part in (match.path or [])]
         resource, field = _place(path)
-        if resource is not None and field is not None and (resource, field.split(".")[1]) in skip:
+        if len(path) >= 4 and path[2] == "Properties" and (path[1], path[3]) in skip:
             continue
         findings.append(Finding(rule, str(match.message), resource, field, match.linenumber or None))
     return findings

@@ -33,10 +33,17 @@ def parse_overrides(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
     overrides: dict[str, str] = {}
     for pair in pairs:
         for item in _split_pairs(pair):
+            if item.startswith("ParameterKey="):
+                # The CloudFormation CLI form SAM also takes: ParameterKey=K,ParameterValue=V
+                key, sep, value = item.removeprefix("ParameterKey=").partition(",ParameterValue=")
+                if not sep or not key:
+                    raise TemplateError(f"parameter override {item!r} is not ParameterKey=K,ParameterValue=V")
+                overrides[key] = value
+                continue
             key, eq, value = item.partition("=")
             if not eq or not key:
                 raise TemplateError(f"parameter override {item!r} is not Key=Value")
-            overrides[key.removeprefix("ParameterKey=")] = value
+            overrides[key] = value
     return overrides
 
 
