@@ -22,7 +22,11 @@ def final_definition(logical_id: str, properties: dict[str, Any]) -> str:
     if not isinstance(substitutions, dict):
         raise TemplateError("DefinitionSubstitutions must be a mapping", logical_id,
                             "Properties.DefinitionSubstitutions")
+    # Substitution is textual, before parsing, so `"Seconds": ${Delay}` works in JSON and YAML alike.
     text = _substitute(text, substitutions)
+    location = properties.get("DefinitionS3Location")
+    if field.endswith("DefinitionS3Location") and Path(str(location)).suffix.lower() in (".yaml", ".yml"):
+        text = _yaml_to_json(logical_id, field, Path(str(location)), text)
     _validate(logical_id, field, text)
     return text
 
@@ -51,16 +55,20 @@ def _source(logical_id: str, properties: dict[str, Any]) -> tuple[str, str]:
 
 def _read_file(logical_id: str, field: str, path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except OSError as exc:
         raise TemplateError(f"cannot read definition {path}: {exc.strerror or exc}", logical_id, field) from None
-    if path.suffix.lower() in (".yaml", ".yml"):
-        # Step Functions accepts a YAML definition file; the API takes JSON.
-        try:
-            return json.dumps(yaml.safe_load(text), indent=2)
-        except yaml.YAMLError as exc:
-            raise TemplateError(f"{path}: invalid YAML: {exc}", logical_id, field) from None
-    return text
+
+
+def _yaml_to_json(logical_id: str, field: str, path: Path, text: str) -> str:
+    # A definition file may be YAML (as `sam` reads it); CreateStateMachine takes JSON.
+    try:
+        return json.dumps(yaml.safe_load(text), indent=2)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or exc
+        raise TemplateError(f"{path}{line}: invalid YAML: {problem}", logical_id, field) from None
 
 
 def _substitute(text: str, substitutions: dict[str, Any]) -> str:

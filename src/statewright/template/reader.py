@@ -13,7 +13,7 @@ from statewright.template.definitions import final_definition
 from statewright.template.errors import TemplateError
 from statewright.template.graph import creation_order, dependencies
 from statewright.template.intrinsics import NO_VALUE, Resolver
-from statewright.template.lint import lint
+from statewright.template.lint import cached_lint
 from statewright.template.loader import parse_template
 from statewright.template.naming import Naming
 from statewright.template.parameters import pseudo_parameters, resolve_parameters
@@ -30,12 +30,13 @@ def load_stack(path: Path | str, *, parameter_overrides: Mapping[str, str] | Non
                region: str = "us-east-1", account: str = "123456789012", stack_name: str | None = None,
                endpoint: str = DEFAULT_ENDPOINT, emulated_types: Collection[str] = LOCALLY_RUN_TYPES,
                providers: ResourceProviders | None = None, run_lint: bool = True,
-               ignore_lint_rules: Collection[str] = ()) -> Stack:
+               ignore_lint_rules: Collection[str] = (), lint_cache_dir: Path | None = None) -> Stack:
     """Read the SAM/CloudFormation template at `path` into the Stack the local runtime creates.
 
     Raises TemplateError (naming the resource and field) for anything CloudFormation would reject:
     a bad reference, a cycle, a missing local file, an invalid state machine definition, an
     error-level cfn-lint finding. Types outside `emulated_types` become warnings on the Stack.
+    `lint_cache_dir` (e.g. the server's data directory) remembers cfn-lint's findings by content.
     """
     template_path = Path(path).resolve()
     try:
@@ -50,7 +51,8 @@ def load_stack(path: Path | str, *, parameter_overrides: Mapping[str, str] | Non
     carried = artifacts.carry(original)
     warnings: list[str] = []
     if run_lint:
-        findings = lint(text, region=region, skip=artifacts.carried, ignore_rules=ignore_lint_rules)
+        findings = cached_lint(text, region=region, cache_dir=lint_cache_dir, skip=artifacts.carried,
+                               ignore_rules=ignore_lint_rules)
         errors = [finding for finding in findings if finding.is_error]
         if errors:
             first = errors[0]
@@ -64,8 +66,11 @@ def load_stack(path: Path | str, *, parameter_overrides: Mapping[str, str] | Non
     builder = _Builder(naming, expanded, pseudo_parameters(region=region, account=account, stack_name=name),
                        parameters.values, providers or default_providers(), frozenset(emulated_types),
                        warnings)
-    resources, conditions = builder.resources()
-    outputs = builder.outputs(endpoint)
+    try:
+        resources, conditions = builder.resources()
+        outputs = builder.outputs(endpoint)
+    except TemplateError as exc:
+        raise _as_written(exc, original) from None
     return Stack(name=name, region=region, account=account, partition=naming.partition,
                  template_path=template_path, parameters=parameters, conditions=conditions,
                  resources=resources, outputs=outputs, warnings=tuple(warnings), template=expanded)
@@ -213,6 +218,27 @@ class _Builder:
                                             or (resource.get("Properties") or {}).get("ApiId"), logical_id)
                 stages.setdefault(str(api), set()).add(str(self.identities[logical_id].physical_id))
         return stages
+
+
+# Fields of SAM resources as the transform renames them, back to what the user wrote.
+_SAM_FIELDS = {
+    "AWS::Serverless::StateMachine": {"DefinitionString": "Definition", "DefinitionS3Location": "DefinitionUri",
+                                      "StateMachineName": "Name", "StateMachineType": "Type",
+                                      "LoggingConfiguration": "Logging", "TracingConfiguration": "Tracing"},
+    "AWS::Serverless::Function": {"Code": "CodeUri"},
+    "AWS::Serverless::LayerVersion": {"Content": "ContentUri"},
+}
+
+
+def _as_written(error: TemplateError, original: dict[str, Any]) -> TemplateError:
+    """`error` with a SAM resource's field named as in the template the user wrote."""
+    resource = (original.get("Resources") or {}).get(error.resource or "")
+    renames = _SAM_FIELDS.get(resource.get("Type", "") if isinstance(resource, dict) else "", {})
+    parts = (error.field or "").split(".")
+    if len(parts) >= 2 and parts[0] == "Properties" and parts[1] in renames:
+        field = ".".join(["Properties", renames[parts[1]], *parts[2:]])
+        return TemplateError(error.message, error.resource, field)
+    return error
 
 
 def _depends_on(resource: dict[str, Any]) -> list[str]:

@@ -46,6 +46,7 @@ def expand_sam(template: dict[str, Any], *, parameter_values: dict[str, Any], re
     """The plain CloudFormation template AWS's SAM transform makes of `template`."""
     import boto3
     from samtranslator.internal.managed_policies import get_bundled_managed_policy_map
+    from samtranslator.metrics.metrics import DummyMetricsPublisher, Metrics
     from samtranslator.model.exceptions import InvalidDocumentException, InvalidResourceException
     from samtranslator.parser.parser import Parser
     from samtranslator.translator.arn_generator import ArnGenerator
@@ -54,7 +55,11 @@ def expand_sam(template: dict[str, Any], *, parameter_values: dict[str, Any], re
     _refuse_remote_applications(template)
     session = boto3.session.Session(region_name=region)
     partition = ArnGenerator.get_partition_name(region)
-    translator = Translator(get_bundled_managed_policy_map(partition) or {}, Parser(), boto_session=session)
+    # The translator's timing metrics go nowhere; publishing them (to the dummy) keeps it from logging
+    # "unpublished metrics" at exit.
+    metrics = Metrics("ServerlessTransform", DummyMetricsPublisher())
+    translator = Translator(get_bundled_managed_policy_map(partition) or {}, Parser(), boto_session=session,
+                            metrics=metrics)
     values = {**parameter_values, "AWS::Region": region, "AWS::AccountId": account,
               "AWS::Partition": partition}
     try:
@@ -63,12 +68,20 @@ def expand_sam(template: dict[str, Any], *, parameter_values: dict[str, Any], re
         return expanded
     except InvalidDocumentException as exc:
         causes = list(exc.causes) or [exc]
-        first = causes[0]
-        resource = getattr(first, "logical_id", None)
         messages = "; ".join(str(getattr(cause, "message", cause)) for cause in causes)
-        raise TemplateError(f"SAM transform failed: {messages}", resource) from None
+        raise TemplateError(f"SAM transform failed: {messages}", _logical_id(causes[0])) from None
     except InvalidResourceException as exc:
-        raise TemplateError(f"SAM transform failed: {exc.message}", exc.logical_id) from None
+        raise TemplateError(f"SAM transform failed: {exc.message}", _logical_id(exc)) from None
+    finally:
+        metrics.publish()
+
+
+def _logical_id(cause: Exception) -> str | None:
+    # The translator keeps the resource's id only in its message and a private field.
+    logical_id = getattr(cause, "_logical_id", None)
+    if isinstance(logical_id, list):
+        return ",".join(str(item) for item in logical_id)
+    return logical_id if isinstance(logical_id, str) else None
 
 
 def _refuse_remote_applications(template: dict[str, Any]) -> None:
