@@ -329,3 +329,20 @@ def test_parameter_errors_stop_start_up():
 @pytest.mark.parametrize("folder,expected", [("my app", "my-app"), ("2024-app", "stack-2024-app"), ("__", "stack")])
 def test_default_stack_name(tmp_path, folder, expected):
     assert default_stack_name(tmp_path / folder / "template.yaml") == expected
+
+
+def test_less_common_sam_features():
+    stack = load_stack(FIXTURES / "extras" / "template.yaml")
+    assert stack.resource("Api").properties["BodyS3Location"] == str(FIXTURES / "extras" / "openapi.yaml")
+    assert stack.resource("Fn").metadata == {"BuildMethod": "python3.12"}
+    function_arn = stack.resource("Fn").attributes["Arn"]
+    url_id = re.fullmatch(r"https://([a-z0-9]{32})\.lambda-url\.us-east-1\.on\.aws/",
+                          stack.resource("FnUrl").attributes["FunctionUrl"]).group(1)
+    outputs = stack.output_values()
+    assert outputs["FunctionUrl"] == f"{DEFAULT_ENDPOINT}/lambda-url/{url_id}/"
+    assert outputs["LiveAlias"] == f"{function_arn}:live"
+    assert outputs["ApiUrl"] == f"{DEFAULT_ENDPOINT}/restapis/{stack.resource('Api').physical_id}/v1/_user_request_/hi"
+    assert stack.resource("Inline").properties["Code"] == {"ZipFile": "def handler(event, context):\n    return 2\n"}
+    assert stack.of_type("AWS::IAM::ManagedPolicy")[0].logical_id == "InlineToTablePolicy"
+    code_warnings = [w for w in stack.warnings if ".Code:" in w]
+    assert code_warnings == ["Packaged.Code: code in S3 cannot be run locally; give a local path (CodeUri: src/)"]

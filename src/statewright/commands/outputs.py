@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -28,6 +29,8 @@ def outputs(template_file: Path, overrides: tuple[str, ...], region: str, accoun
     from statewright.template import DEFAULT_ENDPOINT, TemplateError, load_stack
     from statewright.template.parameters import parse_overrides
 
+    # The SAM translator logs its feature-toggle lookups as warnings; they say nothing about the template.
+    logging.getLogger("samtranslator").setLevel(logging.ERROR)
     try:
         # `--parameter-overrides A=1 B=2` leaves `B=2` as an argument; take it as an override too.
         parameters = parse_overrides([*overrides, *more_overrides])
