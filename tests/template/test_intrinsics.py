@@ -146,3 +146,10 @@ def test_a_condition_must_be_a_condition_function():
 ])
 def test_is_intrinsic(value, expected):
     assert is_intrinsic(value) is expected
+
+
+def test_find_in_map_keys_are_text_even_when_yaml_read_numbers():
+    resolver = Resolver(parameters={"AWS::AccountId": "123456789012"},
+                        mappings={"Accounts": {123456789012: {"Env": "dev"}}, "Flags": {True: {1: "one"}}})
+    assert resolver.resolve({"Fn::FindInMap": ["Accounts", {"Ref": "AWS::AccountId"}, "Env"]}) == "dev"
+    assert resolver.resolve({"Fn::FindInMap": ["Flags", "true", "1"]}) == "one"

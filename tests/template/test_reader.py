@@ -346,3 +346,15 @@ def test_less_common_sam_features():
     assert stack.of_type("AWS::IAM::ManagedPolicy")[0].logical_id == "InlineToTablePolicy"
     code_warnings = [w for w in stack.warnings if ".Code:" in w]
     assert code_warnings == ["Packaged.Code: code in S3 cannot be run locally; give a local path (CodeUri: src/)"]
+
+
+def test_an_undefined_condition_names_the_resource(tmp_path):
+    path = write(tmp_path, """\
+        Resources:
+          Logs:
+            Type: AWS::Logs::LogGroup
+            Condition: Missing
+        """)
+    with pytest.raises(TemplateError, match="condition 'Missing' is not defined") as caught:
+        load_stack(path, run_lint=False)
+    assert (caught.value.resource, caught.value.field) == ("Logs", "Condition")

@@ -210,6 +210,9 @@ class Resolver:
         keys = [self._resolve(item, path) for item in argument[:3]]
         current: Any = self.mappings
         for depth, key in enumerate(keys):
+            if isinstance(current, dict):
+                # YAML reads `123456789012:` or `true:` as a number or boolean; CloudFormation keys are text.
+                current = {_text(name): value for name, value in current.items()}
             if not isinstance(current, dict) or _text(key) not in current:
                 level = ("mapping", "top-level key", "second-level key")[depth]
                 if len(argument) == 4:

@@ -143,7 +143,7 @@ class _Builder:
             if not isinstance(resource, dict) or not isinstance(resource.get("Type"), str):
                 raise TemplateError("a resource needs a Type", logical_id, "Type")
             condition = resource.get("Condition")
-            if condition is not None and not self.resolver.condition(str(condition), "Condition"):
+            if condition is not None and not self._condition(str(condition), logical_id, "Condition"):
                 self.skipped[logical_id] = str(condition)
             else:
                 included[logical_id] = resource
@@ -156,6 +156,12 @@ class _Builder:
         built = [self._build(logical_id, included[logical_id], graph[logical_id])
                  for logical_id in creation_order(included)]
         return tuple(built), conditions
+
+    def _condition(self, name: str, owner: str, field: str) -> bool:
+        try:
+            return self.resolver.condition(name)
+        except TemplateError as exc:
+            raise exc.at(owner, field) from None
 
     def _build(self, logical_id: str, resource: dict[str, Any], needs: list[str]) -> StackResource:
         resource_type = resource["Type"]
@@ -199,7 +205,7 @@ class _Builder:
             if not isinstance(output, dict) or "Value" not in output:
                 raise TemplateError("an output needs a Value", "Outputs", f"{key}.Value")
             condition = output.get("Condition")
-            if condition is not None and not self.resolver.condition(str(condition), f"{key}.Condition"):
+            if condition is not None and not self._condition(str(condition), "Outputs", f"{key}.Condition"):
                 continue
             value = self.resolver.resolve(output["Value"], "Outputs", f"{key}.Value")
             export = (output.get("Export") or {}).get("Name")
