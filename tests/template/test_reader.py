@@ -358,3 +358,12 @@ def test_an_undefined_condition_names_the_resource(tmp_path):
     with pytest.raises(TemplateError, match="condition 'Missing' is not defined") as caught:
         load_stack(path, run_lint=False)
     assert (caught.value.resource, caught.value.field) == ("Logs", "Condition")
+
+
+def test_the_expanded_template_is_linted_too(tmp_path):
+    # cfn-lint's SAM schema lets this through; the Lambda function SAM makes of it is invalid.
+    path = write(tmp_path, FUNCTION.format(code="src/", extra="Architectures: [sparc]"))
+    with pytest.raises(TemplateError, match="cfn-lint E3030 in the template after the SAM transform: 'sparc'") as caught:
+        load_stack(path)
+    assert (caught.value.resource, caught.value.field) == ("Fn", "Properties.Architectures.0")
+    assert load_stack(path, run_lint=False).resource("Fn").properties["Architectures"] == ["sparc"]

@@ -122,3 +122,23 @@ def test_other_transforms_are_not_supported(transform):
     with pytest.raises(TemplateError, match="not supported locally|only named transforms") as caught:
         check_transforms({"Transform": transform})
     assert caught.value.resource == "Transform"
+
+
+def test_the_users_aws_profile_and_region_do_not_matter(monkeypatch):
+    # A developer's shell may name a profile this machine does not have, or another region.
+    monkeypatch.setenv("AWS_PROFILE", "profile-that-does-not-exist")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-south-1")
+    out = expand({"Fn": function(Events={"Get": {"Type": "Api", "Properties": {"Path": "/x", "Method": "get"}}})})
+    uri = out["Resources"]["ServerlessRestApi"]["Properties"]["Body"]["paths"]["/x"]["get"][
+        "x-amazon-apigateway-integration"]["uri"]
+    assert "arn:aws:apigateway:${AWS::Region}:lambda" in uri["Fn::Sub"]
+    permission = out["Resources"]["FnGetPermissionProd"]["Properties"]["SourceArn"]["Fn::Sub"][0]
+    assert permission.startswith("arn:aws:execute-api:")
+
+
+def test_the_partition_follows_the_stack_region():
+    template = {"Transform": SAM_TRANSFORM, "Resources": {"Fn": function(Policies=["AmazonS3ReadOnlyAccess"])}}
+    out = expand_sam(template, parameter_values={}, region="cn-north-1", account="111122223333")
+    arns = out["Resources"]["FnRole"]["Properties"]["ManagedPolicyArns"]
+    assert "arn:aws-cn:iam::aws:policy/AmazonS3ReadOnlyAccess" in arns
+    assert all(arn.startswith("arn:aws-cn:") for arn in arns)

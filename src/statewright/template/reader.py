@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -51,16 +52,16 @@ def load_stack(path: Path | str, *, parameter_overrides: Mapping[str, str] | Non
     carried = artifacts.carry(original)
     warnings: list[str] = []
     if run_lint:
-        findings = cached_lint(text, region=region, cache_dir=lint_cache_dir, skip=artifacts.carried,
-                               ignore_rules=ignore_lint_rules)
-        errors = [finding for finding in findings if finding.is_error]
-        if errors:
-            first = errors[0]
-            more = f" (and {len(errors) - 1} more: {'; '.join(map(str, errors[1:4]))})" if len(errors) > 1 else ""
-            raise TemplateError(f"cfn-lint {first.rule}: {first.message}{more}", first.resource, first.field)
-        warnings.extend(f"cfn-lint {finding}" for finding in findings)
+        warnings.extend(_lint_or_stop(text, original, region=region, cache_dir=lint_cache_dir,
+                                      ignore_rules=ignore_lint_rules, skip=artifacts.carried))
     expanded = (expand_sam(carried, parameter_values=parameters.values, region=region, account=account)
                 if uses_sam else carried)
+    if run_lint and uses_sam:
+        # cfn-lint checks SAM resources against SAM's schema without expanding them; what AWS deploys
+        # is the expansion, so that is linted too (placeholders still in: they are valid S3 locations).
+        # Its warnings are about generated resources the user cannot edit, so only errors count.
+        _lint_or_stop(json.dumps(expanded, indent=1), original, region=region, cache_dir=lint_cache_dir,
+                      ignore_rules=ignore_lint_rules, expanded=True)
     expanded = artifacts.restore(expanded)
     naming = Naming(stack_name=name, region=region, account=account)
     builder = _Builder(naming, expanded, pseudo_parameters(region=region, account=account, stack_name=name),
@@ -74,6 +75,23 @@ def load_stack(path: Path | str, *, parameter_overrides: Mapping[str, str] | Non
     return Stack(name=name, region=region, account=account, partition=naming.partition,
                  template_path=template_path, parameters=parameters, conditions=conditions,
                  resources=resources, outputs=outputs, warnings=tuple(warnings), template=expanded)
+
+
+def _lint_or_stop(text: str, original: dict[str, Any], *, region: str, cache_dir: Path | None,
+                  ignore_rules: Collection[str], skip: Collection[tuple[str, str]] = (),
+                  expanded: bool = False) -> list[str]:
+    """cfn-lint's warnings for `text`; its first error-level finding as a TemplateError."""
+    findings = cached_lint(text, region=region, cache_dir=cache_dir, skip=skip, ignore_rules=ignore_rules)
+    errors = [finding for finding in findings if finding.is_error]
+    if errors:
+        first = errors[0]
+        # Line numbers of the expanded template point into text nobody sees.
+        shown = [str(replace(error, line=None) if expanded else error) for error in errors[1:4]]
+        more = f" (and {len(errors) - 1} more: {'; '.join(shown)})" if len(errors) > 1 else ""
+        after = " in the template after the SAM transform" if expanded else ""
+        raise _as_written(TemplateError(f"cfn-lint {first.rule}{after}: {first.message}{more}", first.resource,
+                                        first.field), original)
+    return [f"cfn-lint {finding}" for finding in findings]
 
 
 def default_stack_name(template_path: Path) -> str:

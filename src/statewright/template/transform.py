@@ -53,7 +53,7 @@ def expand_sam(template: dict[str, Any], *, parameter_values: dict[str, Any], re
     from samtranslator.translator.translator import Translator
 
     _refuse_remote_applications(template)
-    session = boto3.session.Session(region_name=region)
+    session = boto3.session.Session(botocore_session=_local_botocore_session(), region_name=region)
     partition = ArnGenerator.get_partition_name(region)
     # The translator's timing metrics go nowhere; publishing them (to the dummy) keeps it from logging
     # "unpublished metrics" at exit.
@@ -82,6 +82,17 @@ def _logical_id(cause: Exception) -> str | None:
     if isinstance(logical_id, list):
         return ",".join(str(item) for item in logical_id)
     return logical_id if isinstance(logical_id, str) else None
+
+
+def _local_botocore_session() -> Any:
+    """A botocore session that ignores the user's AWS profile (none is needed; a missing one would fail)."""
+    import botocore.session
+
+    session = botocore.session.Session()
+    # No profile, overriding AWS_PROFILE (Session.set_config_variable would fall back to it): botocore
+    # then reads the config file's default section if there is one and never fails on a missing profile.
+    session.get_component("config_store").set_config_variable("profile", None)
+    return session
 
 
 def _refuse_remote_applications(template: dict[str, Any]) -> None:
