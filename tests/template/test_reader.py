@@ -367,3 +367,35 @@ def test_the_expanded_template_is_linted_too(tmp_path):
         load_stack(path)
     assert (caught.value.resource, caught.value.field) == ("Fn", "Properties.Architectures.0")
     assert load_stack(path, run_lint=False).resource("Fn").properties["Architectures"] == ["sparc"]
+
+
+def test_depends_on_a_resource_that_is_not_created(tmp_path):
+    path = write(tmp_path, """\
+        Conditions:
+          Never: !Equals [a, b]
+        Resources:
+          Alarms:
+            Type: AWS::Logs::LogGroup
+            Condition: Never
+          Main:
+            Type: AWS::Logs::LogGroup
+            DependsOn: Alarms
+        """)
+    with pytest.raises(TemplateError, match="DependsOn names Alarms, which is not created") as caught:
+        load_stack(path, run_lint=False)
+    assert (caught.value.resource, caught.value.field) == ("Main", "DependsOn")
+
+
+def test_a_json_template_with_a_byte_order_mark(tmp_path):
+    path = tmp_path / "template.json"
+    path.write_text('\ufeff{"Resources": {"Logs": {"Type": "AWS::Logs::LogGroup"}}}', encoding="utf-8")
+    assert load_stack(path).resource("Logs").type == "AWS::Logs::LogGroup"
+
+
+def test_each_warning_is_given_once(tmp_path):
+    path = write(tmp_path, FUNCTION.format(
+        code="src/", extra="Environment: {Variables: {AA: !GetAtt Clicks.Arn, BB: !GetAtt Clicks.Arn}}")
+        + "  Clicks:\n    Type: AWS::Kinesis::Stream\n    Properties: {ShardCount: 1}\n")
+    warnings = load_stack(path).warnings
+    assert len(warnings) == len(set(warnings))
+    assert sum("Clicks.Arn" in w for w in warnings) == 1

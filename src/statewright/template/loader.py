@@ -107,7 +107,7 @@ def parse_template(text: str, filename: str = "<template>") -> dict[str, Any]:
 def load_template(path: Path) -> dict[str, Any]:
     """Read and parse the template file at `path`."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise TemplateError(f"cannot read template {path}: {exc.strerror or exc}") from None
     return parse_template(text, str(path))

@@ -41,7 +41,7 @@ def load_stack(path: Path | str, *, parameter_overrides: Mapping[str, str] | Non
     """
     template_path = Path(path).resolve()
     try:
-        text = template_path.read_text(encoding="utf-8")
+        text = template_path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise TemplateError(f"cannot read template {template_path}: {exc.strerror or exc}") from None
     original = parse_template(text, str(template_path))
@@ -74,7 +74,8 @@ def load_stack(path: Path | str, *, parameter_overrides: Mapping[str, str] | Non
         raise _as_written(exc, original) from None
     return Stack(name=name, region=region, account=account, partition=naming.partition,
                  template_path=template_path, parameters=parameters, conditions=conditions,
-                 resources=resources, outputs=outputs, warnings=tuple(warnings), template=expanded)
+                 resources=resources, outputs=outputs, warnings=tuple(dict.fromkeys(warnings)),
+                 template=expanded)
 
 
 def _lint_or_stop(text: str, original: dict[str, Any], *, region: str, cache_dir: Path | None,
