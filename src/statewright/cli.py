@@ -12,6 +12,7 @@ _COMMANDS = {
     "run": ("run", "run"),
     "validate": ("validate", "validate"),
     "serve": ("serve", "serve"),
+    "outputs": ("outputs", "outputs"),
 }
 
 

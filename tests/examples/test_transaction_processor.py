@@ -1,4 +1,9 @@
-"""The seed workflow runs unchanged: Choice on TransactionType, two Lambda Task states."""
+"""The seed workflow runs unchanged: Choice on TransactionType, two Lambda Task states.
+
+The definition names its functions by `${...}` placeholders that the template's
+DefinitionSubstitutions fill in (tests/template/test_examples.py checks that path); here they are
+filled with plain function ARNs, as `sam deploy` would with its own names.
+"""
 
 from __future__ import annotations
 
@@ -27,9 +32,17 @@ def tasks():
             "ProcessRefund": _handler(BASE / "functions" / "process_refund.py")}
 
 
+SUBSTITUTIONS = {"ProcessPurchaseFunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:ProcessPurchase",
+                 "ProcessRefundFunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:ProcessRefund"}
+
+
 @pytest.fixture(scope="module")
 def definition():
-    return (BASE / "statemachine.asl.json").read_text()
+    text = (BASE / "statemachine.asl.json").read_text()
+    for key, arn in SUBSTITUTIONS.items():
+        text = text.replace("${" + key + "}", arn)
+    assert "${" not in text
+    return text
 
 
 def test_definition_is_valid(definition):
