@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 # botocore model name → the package whose `create(platform)` builds it.
 SERVICES: Mapping[str, str] = {
     "stepfunctions": "statewright.services.stepfunctions",
+    "sts": "statewright.services.sts",
 }
 
 

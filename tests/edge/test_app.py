@@ -21,4 +21,4 @@ def test_creating_the_app_has_no_side_effects(tmp_path):
 @pytest.mark.skipif(importlib.util.find_spec("statewright.console") is None, reason="no console package")
 def test_the_console_is_mounted(tmp_path):
     paths = {getattr(route, "path", "") for route in create_app(Runtime(RuntimeConfig(Settings(data_dir=tmp_path)))).routes}
-    assert {"/", "/health", "/console"} <= paths
+    assert {"/health", "/console", "/{path:path}"} <= paths

@@ -1,4 +1,4 @@
-"""The one ASGI app: the AWS protocols on `/`, health, and the console on `/console/`.
+"""The one ASGI app: health, the console on `/console/`, and the AWS protocols on every other path.
 
 The app receives a built (not yet opened) `Runtime`; its lifespan opens and closes it. Only
 requests for this machine's host names are answered (edge/hosts.py: DNS rebinding); the `sync-`
@@ -22,6 +22,8 @@ from statewright.runtime import Runtime
 
 from .aws import AwsEndpoint
 from .hosts import LocalHostsOnly
+
+AWS_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
 
 
 def _console_routes() -> list[BaseRoute]:
@@ -49,10 +51,11 @@ def create_app(runtime: Runtime) -> Starlette:
             runtime.close()
 
     aws = AwsEndpoint(lambda: runtime.services, runtime.settings)
+    # The edge's own paths first; everything else is an AWS request (any method: REST protocols).
     routes: list[BaseRoute] = [
-        Route("/", aws.endpoint, methods=["POST"]),
         Route("/health", _health, methods=["GET"]),
         *_console_routes(),
+        Route("/{path:path}", aws.endpoint, methods=list(AWS_METHODS)),
     ]
     middleware = [Middleware(LocalHostsOnly, configured_host=runtime.settings.host)]
     app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
