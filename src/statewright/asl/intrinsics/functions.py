@@ -1,8 +1,10 @@
 """The 18 intrinsic functions, and the evaluator that walks a parsed call.
 
 Semantics follow what real AWS does rather than a literal reading of the docs, where the two
-differ: fractional numbers are truncated toward zero (States.ArrayRange(1.6, 1.4, 1) is [1] on
-AWS), States.Hash accepts non-string data, and States.Base64Decode is a lenient decoder.
+differ: States.Hash accepts non-string data, and States.Base64Decode is a lenient decoder. Every
+number that enters an integer-valued argument (MathAdd, MathRandom, ArrayRange, ArrayPartition,
+ArrayGetItem) goes through one rule, `java_round`: the docs say "rounds it off to the nearest
+integer", and AWS, running on Java, does it the way Java's Math.round does (halves go up).
 Bad arguments fail the state with AWS's cause "Invalid arguments in States.X".
 """
 
@@ -78,11 +80,18 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def java_round(value: float) -> int:
+    """Java's Math.round: the nearest integer, halves toward positive infinity (2.5 -> 3,
+    -2.5 -> -2). Computed from the exact fraction, so 0.49999999999999994 stays 0 as in Java 7+."""
+    whole = math.floor(value)
+    return int(whole) + (1 if value - whole >= 0.5 else 0)
+
+
 def _integer(name: str, value: Any) -> int:
-    """A numeric argument as AWS uses it: truncated toward zero (it converts to a Java int)."""
+    """A numeric argument as AWS uses it: a whole number as is, a fraction by `java_round`."""
     if not _is_number(value) or (isinstance(value, float) and not math.isfinite(value)):
         raise invalid(name)
-    return int(value)
+    return value if isinstance(value, int) else java_round(value)
 
 
 def _java_int(name: str, value: Any) -> int:
@@ -175,10 +184,20 @@ def _reject_constant(text: str) -> Any:
     raise ValueError(f"not JSON: {text}")
 
 
+# JSON's own whitespace; the JSON reader AWS uses skips these and nothing else.
+_JSON_WHITESPACE = " \t\n\r"
+
+
 def string_to_json(args: list[Any]) -> Any:
+    """States.StringToJson. AWS reads the text with a Java JSON reader, which gives no value for
+    null, the empty string or whitespace alone: those come out as null rather than failing."""
     name = "States.StringToJson"
     _count(name, args, 1)
+    if args[0] is None:
+        return None
     text = _string(name, args[0])
+    if not text.strip(_JSON_WHITESPACE):
+        return None
     try:
         return json.loads(text, parse_constant=_reject_constant)
     except ValueError:
