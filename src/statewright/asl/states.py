@@ -23,8 +23,8 @@ from .dataflow import (
 )
 from .errors import ALL, QUERY_EVALUATION_ERROR, RUNTIME, TASK_FAILED, TIMEOUT, UNCATCHABLE, StatesError
 from .fanout import FanoutHandlers
-from .history import dumps
 from .model import ABSENT, ChoiceState, FailState, State, WaitState
+from .numbers import LONG_MAX, LONG_MIN, java_text
 from .outcome import Done
 from .paths import Path, PathNotFound
 from .tasks import TaskHandlers
@@ -215,10 +215,7 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
         except PathNotFound:
             raise StatesError(RUNTIME, "The SecondsPath parameter does not reference an input value: "
                               f"{path.text}") from None
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise StatesError(RUNTIME, "The SecondsPath parameter references an invalid value: "
-                              f"{path.text} == {dumps(value)}")
-        return float(value)
+        return float(seconds_path_value(path.text, value))
 
     def _timestamp_from_path(self: Any, path: Path, sc: Scope) -> float:
         try:
@@ -229,7 +226,7 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
         moment = parse_timestamp(value)
         if moment is None:
             raise StatesError(RUNTIME, "The TimestampPath parameter does not reference a valid ISO-8601 "
-                              f"extended offset date-time format string: {path.text} == {value}")
+                              f"extended offset date-time format string: {path.text} == {java_text(value)}")
         return float(moment - self.now)
 
     # --- Retry and Catch -----------------------------------------------------------------
@@ -286,15 +283,27 @@ def error_matches(names: tuple[str, ...], error: str | None) -> bool:
     return TASK_FAILED in names and error != TIMEOUT
 
 
+def seconds_path_value(path_text: str, value: Any) -> int:
+    """The whole seconds a Wait's SecondsPath selected. AWS reads a Java long: a JSON integer in
+    the long range is one (a negative one is refused on its own), and anything else - a
+    fraction, a string, null, a container, an integer past the long range - "cannot be parsed"."""
+    shown = f"{path_text} == {java_text(value)}"
+    if isinstance(value, bool) or not isinstance(value, int) or not LONG_MIN <= value <= LONG_MAX:
+        raise StatesError(RUNTIME, f"The SecondsPath parameter cannot be parsed as a long value: {shown}")
+    if value < 0:
+        raise StatesError(RUNTIME, f"The SecondsPath parameter references a negative value: {shown}")
+    return value
+
+
 def _bad_seconds(expression: Any, value: Any) -> str:
     source = expression[2:-2].strip() if isinstance(expression, str) else expression
     return (f"The JSONata expression '{source}' specified for the field 'Seconds' returned an "
-            f"unexpected result type. Expected 'integer', but was '{type(value).__name__}' "
-            f"for value: {dumps(value)}")
+            f"unexpected result type. Expected 'integer', but was '{jsonata.json_type_name(value)}' "
+            f"for value: {jsonata.json_text(value)}")
 
 
 def _condition_not_boolean(expression: Any, value: Any) -> str:
     source = expression[2:-2].strip() if isinstance(expression, str) else expression
     return (f"The JSONata expression '{source}' specified for the field 'Condition' returned an "
-            f"unexpected result type. Expected 'boolean', but was '{type(value).__name__}' "
-            f"for value: {dumps(value)}")
+            f"unexpected result type. Expected 'boolean', but was '{jsonata.json_type_name(value)}' "
+            f"for value: {jsonata.json_text(value)}")

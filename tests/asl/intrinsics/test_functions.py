@@ -10,7 +10,7 @@ import pytest
 
 from statewright.asl.errors import StatesError
 from statewright.asl.intrinsics import FAILURE_ERROR, evaluate, parse
-from statewright.asl.intrinsics.functions import java_round
+from statewright.asl.numbers import java_round
 from statewright.asl.paths import PathNotFound, compile_path, set_path
 
 CASES = Path(__file__).parents[3].parent / "shared/conformance/cases.jsonl"

@@ -3,7 +3,7 @@
 Semantics follow what real AWS does rather than a literal reading of the docs, where the two
 differ: States.Hash accepts non-string data, and States.Base64Decode is a lenient decoder. Every
 number that enters an integer-valued argument (MathAdd, MathRandom, ArrayRange, ArrayPartition,
-ArrayGetItem) goes through one rule, `java_round`: the docs say "rounds it off to the nearest
+ArrayGetItem) goes through one rule, `numbers.java_round`: the docs say "rounds it off to the nearest
 integer", and AWS, running on Java, does it the way Java's Math.round does (halves go up).
 Bad arguments fail the state with AWS's cause "Invalid arguments in States.X".
 """
@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import RUNTIME, StatesError
+from ..numbers import INT_MAX, INT_MIN, is_number, java_round
 from .parser import Call, Literal, PathRef
 
 # AWS reports bad intrinsic arguments as States.Runtime (recorded: "Invalid arguments in
@@ -29,7 +30,6 @@ FAILURE_ERROR = RUNTIME
 
 STRING_LIMIT = 10_000  # characters, for Base64Encode, Base64Decode and Hash
 RANGE_LIMIT = 1_000  # items in the array States.ArrayRange builds
-INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # MathAdd and MathRandom work on Java ints
 
 HASHES: dict[str, Callable[[bytes], Any]] = {
     "MD5": hashlib.md5,
@@ -75,21 +75,9 @@ def _count(name: str, args: list[Any], low: int, high: int | None = None) -> Non
         raise invalid(name)
 
 
-def _is_number(value: Any) -> bool:
-    # bool is an int subclass in Python, but true is not a number in JSON.
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def java_round(value: float) -> int:
-    """Java's Math.round: the nearest integer, halves toward positive infinity (2.5 -> 3,
-    -2.5 -> -2). Computed from the exact fraction, so 0.49999999999999994 stays 0 as in Java 7+."""
-    whole = math.floor(value)
-    return int(whole) + (1 if value - whole >= 0.5 else 0)
-
-
 def _integer(name: str, value: Any) -> int:
     """A numeric argument as AWS uses it: a whole number as is, a fraction by `java_round`."""
-    if not _is_number(value) or (isinstance(value, float) and not math.isfinite(value)):
+    if not is_number(value) or (isinstance(value, float) and not math.isfinite(value)):
         raise invalid(name)
     return value if isinstance(value, int) else java_round(value)
 
