@@ -110,10 +110,35 @@ def test_fail_paths_with_intrinsics() -> None:
     assert (result.error, result.cause) == ("Err42", '{"a":[1]}')
 
 
-def test_fail_error_path_missing_is_runtime() -> None:
-    result = _run({"F": {"Type": "Fail", "ErrorPath": "$.nope"}}, {})
+@pytest.mark.parametrize("field", ["ErrorPath", "CausePath"])
+@pytest.mark.parametrize("path", ["$.nope", "$.e.deeper", "$.list[5]", "$nope_variable",
+                                  "States.Format('{}', $.nope)"])
+def test_fail_path_that_selects_nothing_names_the_field_and_path(field: str, path: str) -> None:
+    states = {"F": {"Type": "Fail", field: path}}
+    if path.startswith("$nope"):
+        states = {"A": {"Type": "Pass", "Assign": {"other": 1}, "Next": "F"}, **states}
+    result = _run(states, {"e": "x", "list": []})
     assert result.error == "States.Runtime"
-    assert "$.nope" in (result.cause or "")
+    event_id = 4 if "A" in states else 2
+    assert result.cause == _entered("F", event_id) + f"The {field} field refers to an invalid path: {path}"
+
+
+@pytest.mark.parametrize("field", ["ErrorPath", "CausePath"])
+@pytest.mark.parametrize(("value", "shown"), [
+    (1, "1"), (1.5, "1.5"), (None, "null"), (True, "true"), ([], "[]"), ({"a": "b"}, '{"a":"b"}'), (1e20, "1.0E20"),
+])
+def test_fail_path_that_selects_no_string_names_the_field_and_value(field: str, value: Any, shown: str) -> None:
+    result = _run({"F": {"Type": "Fail", field: "$.v"}}, {"v": value})
+    assert (result.error, result.cause) == ("States.Runtime", _entered("F") + (
+        f'The {field} field refers to value "{shown}" which is not a valid string: $.v'))
+
+
+def test_fail_path_through_an_intrinsic_must_give_a_string() -> None:
+    result = _run({"F": {"Type": "Fail", "ErrorPath": "States.ArrayGetItem($.xs, 0)"}}, {"xs": [7]})
+    assert result.cause == _entered("F") + (
+        'The ErrorPath field refers to value "7" which is not a valid string: States.ArrayGetItem($.xs, 0)')
+    assert _run({"F": {"Type": "Fail", "ErrorPath": "States.ArrayGetItem($.xs, 0)"}}, {"xs": ["E"]}).error == "E"
+    assert _run({"F": {"Type": "Fail", "ErrorPath": "$.e", "CausePath": "$.c"}}, {"e": "", "c": ""}).cause == ""
 
 
 def test_fail_reads_variables() -> None:

@@ -115,16 +115,23 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
         return None
 
     def _fail_field(self: Any, literal: Any, path_text: Any, sc: Scope, field: str) -> Any:
+        """A Fail state's Error or Cause: the literal, or the string its `…Path` (a reference path
+        or a string-valued intrinsic) gives. Anything else fails with a cause naming field and path."""
         if literal is not ABSENT:
             return literal
         if path_text is ABSENT:
             return None
         try:
             if isinstance(path_text, str) and path_text.startswith("States."):
-                return intrinsics.evaluate(intrinsics.parse(path_text), sc.resolve_text, sc.rng)
-            return sc.resolve_text(path_text)
+                value = intrinsics.evaluate(intrinsics.parse(path_text), sc.resolve_text, sc.rng)
+            else:
+                value = sc.resolve_text(path_text)
         except PathNotFound:
-            raise StatesError(RUNTIME, f"Invalid path '{path_text}' : No results for path") from None
+            raise StatesError(RUNTIME, f"The {field} field refers to an invalid path: {path_text}") from None
+        if not isinstance(value, str):
+            raise StatesError(RUNTIME, f'The {field} field refers to value "{java_text(value)}" which is not a '
+                                       f"valid string: {path_text}")
+        return value
 
     def enter_choice(self: Any, frame: dict[str, Any], state: ChoiceState) -> Done:
         raw = frame["input"]
