@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from . import history, jsonata, mapsettings
-from .dataflow import effective_input, jsonata_eval, render, select, states_binding
+from .dataflow import effective_input, jsonata_eval, jsonata_value, render, select, states_binding
 from .errors import EXCEED_TOLERATED_FAILURE_THRESHOLD, QUERY_EVALUATION_ERROR, RUNTIME, StatesError
 from .history import dumps
 from .model import ABSENT, MapState, ParallelState
@@ -30,7 +30,7 @@ class FanoutHandlers:
         raw = frame["input"]
         sc = self.scope(frame, state, raw)
         if state.jsonata:
-            value = raw if state.arguments is ABSENT else jsonata_eval(
+            value = raw if state.arguments is ABSENT else jsonata_value(
                 state.arguments, sc, states_binding(raw, sc.context), "Arguments")
         else:
             value = effective_input(state, raw, sc)
@@ -143,8 +143,8 @@ class FanoutHandlers:
         context["Map"] = {"Item": {"Index": index, "Value": item}}
         inner = type(sc)(value, context, sc.variables, sc.rng)
         if state.jsonata:
-            return jsonata_eval(state.item_selector, inner, states_binding(frame["input"], context),
-                                "ItemSelector")
+            return jsonata_value(state.item_selector, inner, states_binding(frame["input"], context),
+                                 "ItemSelector")
         return render(state.item_selector, value, inner)
 
     def _batch(self: Any, state: MapState, inputs: list[Any], sc: Any, bindings: dict[str, Any]) -> list[Any]:

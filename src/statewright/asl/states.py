@@ -15,13 +15,14 @@ from .dataflow import (
     assign_variables,
     effective_input,
     jsonata_eval,
+    jsonata_value,
     jsonpath_output,
     place_result,
     render,
     select,
     states_binding,
 )
-from .errors import ALL, QUERY_EVALUATION_ERROR, RUNTIME, TASK_FAILED, TIMEOUT, UNCATCHABLE, StatesError
+from .errors import ALL, RUNTIME, TASK_FAILED, TIMEOUT, UNCATCHABLE, StatesError
 from .fanout import FanoutHandlers
 from .model import ABSENT, ChoiceState, FailState, State, WaitState
 from .numbers import LONG_MAX, LONG_MIN, java_text
@@ -63,9 +64,7 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
             extra = {"result": result} if has_result else {}
             bindings = states_binding(raw, sc.context, **extra)
             default = result if has_result else raw
-            output = default if state.output is ABSENT else jsonata_eval(state.output, sc, bindings, "Output")
-            if output is jsonata.UNDEFINED:
-                output = None
+            output = default if state.output is ABSENT else jsonata_value(state.output, sc, bindings, "Output")
             assigned = assign_variables(state.assign, True, sc, None, bindings)
             return _done(output, state, assigned, next_name)
         if has_result and state.result_selector is not ABSENT and state.type != "Pass":
@@ -100,8 +99,8 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
         sc = self.scope(frame, state, raw)
         if state.jsonata:
             bindings = states_binding(raw, sc.context)
-            error = jsonata_eval(state.error, sc, bindings, "Error") if state.error is not ABSENT else None
-            cause = jsonata_eval(state.cause, sc, bindings, "Cause") if state.cause is not ABSENT else None
+            error = jsonata_value(state.error, sc, bindings, "Error") if state.error is not ABSENT else None
+            cause = jsonata_value(state.cause, sc, bindings, "Cause") if state.cause is not ABSENT else None
         else:
             error = self._fail_field(state.error, state.error_path, sc, "ErrorPath")
             cause = self._fail_field(state.cause, state.cause_path, sc, "CausePath")
@@ -157,16 +156,16 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
         for rule in state.choices:
             value = jsonata_eval(rule.condition, sc, bindings, "Condition")
             if not isinstance(value, bool):
-                raise StatesError(QUERY_EVALUATION_ERROR, _condition_not_boolean(rule.condition, value))
+                raise jsonata.query_error(_condition_not_boolean(rule.condition, value), "Condition")
             if value:
-                output = raw if rule.output is ABSENT else jsonata_eval(rule.output, sc, bindings, "Output")
+                output = raw if rule.output is ABSENT else jsonata_value(rule.output, sc, bindings, "Output")
                 assigned = assign_variables(rule.assign, True, sc, None, bindings)
-                return _done(None if output is jsonata.UNDEFINED else output, state, assigned, rule.next)
+                return _done(output, state, assigned, rule.next)
         if state.default is None:
             raise StatesError("States.NoChoiceMatched", "No Matches!")
-        output = raw if state.output is ABSENT else jsonata_eval(state.output, sc, bindings, "Output")
+        output = raw if state.output is ABSENT else jsonata_value(state.output, sc, bindings, "Output")
         assigned = assign_variables(state.assign, True, sc, None, bindings)
-        return _done(None if output is jsonata.UNDEFINED else output, state, assigned, state.default)
+        return _done(output, state, assigned, state.default)
 
     def enter_wait(self: Any, frame: dict[str, Any], state: WaitState) -> None:
         seconds = self._wait_seconds(frame, state)
@@ -196,13 +195,13 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
                 if isinstance(value, float) and value.is_integer():
                     value = int(value)
                 if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                    raise StatesError(QUERY_EVALUATION_ERROR, _bad_seconds(state.seconds, value))
+                    raise jsonata.query_error(_bad_seconds(state.seconds, value), "Seconds")
                 return float(value)
             text = jsonata_eval(state.timestamp, sc, bindings, "Timestamp")
             moment = parse_timestamp(text)
             if moment is None:
-                raise StatesError(QUERY_EVALUATION_ERROR, "The Timestamp field cannot be parsed as an "
-                                  f"ISO-8601 extended offset date-time format string: {text}")
+                raise jsonata.query_error("The Timestamp field cannot be parsed as an ISO-8601 extended "
+                                          f"offset date-time format string: {java_text(text)}", "Timestamp")
             return float(moment - self.now)
         data = select(state.input_path, raw, sc)
         if state.seconds is not ABSENT:
@@ -265,7 +264,7 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
             sc = self.scope(frame, state, raw)
             if state.jsonata:
                 bindings = states_binding(raw, sc.context, errorOutput=error_output)
-                output = error_output if catcher.output is ABSENT else jsonata_eval(
+                output = error_output if catcher.output is ABSENT else jsonata_value(
                     catcher.output, sc, bindings, "Output")
                 assigned = assign_variables(catcher.assign, True, sc, None, bindings)
             else:

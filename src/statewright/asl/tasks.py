@@ -9,8 +9,8 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from . import history, jsonata
-from .dataflow import effective_input, jsonata_eval, render, select, states_binding
+from . import history
+from .dataflow import effective_input, jsonata_eval, jsonata_value, render, select, states_binding
 from .errors import (
     HEARTBEAT_TIMEOUT,
     QUERY_EVALUATION_ERROR,
@@ -40,9 +40,8 @@ class TaskHandlers:
         sc = self.scope(frame, state, raw)
         if state.jsonata:
             bindings = states_binding(raw, sc.context)
-            request = raw if state.arguments is ABSENT else jsonata_eval(state.arguments, sc, bindings,
-                                                                         "Arguments")
-            request = None if request is jsonata.UNDEFINED else request
+            request = raw if state.arguments is ABSENT else jsonata_value(state.arguments, sc, bindings,
+                                                                          "Arguments")
         else:
             request = effective_input(state, raw, sc)
         check_result(request, state.name)
@@ -75,8 +74,7 @@ class TaskHandlers:
         if state.credentials is ABSENT:
             return None
         if state.jsonata:
-            value = jsonata_eval(state.credentials, sc, states_binding(raw, sc.context), "Credentials")
-            return None if value is jsonata.UNDEFINED else value
+            return jsonata_value(state.credentials, sc, states_binding(raw, sc.context), "Credentials")
         return render(state.credentials, select(state.input_path, raw, sc), sc)
 
     def _seconds_field(self: Any, value: Any, sc: Any, field: str) -> float | None:
