@@ -18,7 +18,8 @@ from typing import Any
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 LONG_MIN, LONG_MAX = -(2**63), 2**63 - 1
 
-_JAVA_INTEGER_TEXT = re.compile(r"[+-]?[0-9]+", re.ASCII)
+# Integer.parseInt takes any Unicode decimal digit (Character.digit), as Python's \d does.
+_JAVA_INTEGER_TEXT = re.compile(r"[+-]?\d+")
 # Double.parseDouble: optional sign, digits with an optional point, an optional exponent and an
 # optional type suffix, with leading and trailing whitespace (Java's trim) ignored. Hex forms and
 # NaN/Infinity are left out: no finite percentage comes from them.
