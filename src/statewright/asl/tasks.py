@@ -9,11 +9,10 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from . import history
-from .dataflow import effective_input, jsonata_eval, jsonata_value, render, select, states_binding
+from . import history, jsonata
+from .dataflow import effective_input, jsonata_value, render, select, states_binding
 from .errors import (
     HEARTBEAT_TIMEOUT,
-    QUERY_EVALUATION_ERROR,
     RUNTIME,
     TIMEOUT,
     StatesError,
@@ -92,11 +91,14 @@ class TaskHandlers:
             return float(number)
         if isinstance(value, str):
             bindings = states_binding(sc.data, sc.context)
-            number = jsonata_eval(value, sc, bindings, field)
+            number = jsonata_value(value, sc, bindings, field)
+            if isinstance(number, float) and number.is_integer():
+                number = int(number)
             if isinstance(number, bool) or not isinstance(number, int) or number <= 0:
-                raise StatesError(QUERY_EVALUATION_ERROR, f"The JSONata expression '{value[2:-2].strip()}' "
-                                  f"specified for the field '{field}' returned an unexpected result "
-                                  f"type. Expected 'integer', but was '{type(number).__name__}'")
+                raise jsonata.query_error(
+                    f"The JSONata expression '{value[2:-2].strip()}' specified for the field '{field}' returned "
+                    f"an unexpected result type. Expected 'integer', but was "
+                    f"'{jsonata.json_type_name(number)}' for value: {jsonata.json_text(number)}", field)
             return float(number)
         return float(value)
 
