@@ -111,16 +111,26 @@ def test_fail_paths_with_intrinsics() -> None:
 
 
 @pytest.mark.parametrize("field", ["ErrorPath", "CausePath"])
-@pytest.mark.parametrize("path", ["$.nope", "$.e.deeper", "$.list[5]", "$nope_variable",
-                                  "States.Format('{}', $.nope)"])
-def test_fail_path_that_selects_nothing_names_the_field_and_path(field: str, path: str) -> None:
-    states = {"F": {"Type": "Fail", field: path}}
-    if path.startswith("$nope"):
-        states = {"A": {"Type": "Pass", "Assign": {"other": 1}, "Next": "F"}, **states}
-    result = _run(states, {"e": "x", "list": []})
+@pytest.mark.parametrize(("path", "applied_to"), [
+    ("$.nope", '{"e":"x","list":[],"u":"é"}'), ("$.e.deeper", '{"e":"x","list":[],"u":"é"}'),
+    ("$.list[5]", '{"e":"x","list":[],"u":"é"}'), ("$$.Execution.Nope", None), ("$other.nope", "1"),
+])
+def test_fail_path_that_selects_nothing_names_the_field_and_path(field: str, path: str, applied_to: Any) -> None:
+    states = {"A": {"Type": "Pass", "Assign": {"other": 1}, "Next": "F"}, "F": {"Type": "Fail", field: path}}
+    result = _run(states, {"e": "x", "list": [], "u": "é"})
     assert result.error == "States.Runtime"
-    event_id = 4 if "A" in states else 2
-    assert result.cause == _entered("F", event_id) + f"The {field} field refers to an invalid path: {path}"
+    cause = result.cause or ""
+    prefix = _entered("F", 4) + f"The JSONPath '{path}' specified for the field '{field}' could not be found in the input '"
+    assert cause.startswith(prefix)
+    if applied_to is not None:  # the context object's text holds times and ids; its start is enough
+        assert cause == prefix + applied_to + "'"
+
+
+@pytest.mark.parametrize("field", ["ErrorPath", "CausePath"])
+def test_fail_path_inside_an_intrinsic_that_selects_nothing(field: str) -> None:
+    result = _run({"F": {"Type": "Fail", field: "States.Format('{}', $.nope)"}}, {})
+    assert (result.error, result.cause) == ("States.Runtime", _entered("F") + (
+        f"The JSONPath '$.nope' specified for the field '{field}' could not be found in the input"))
 
 
 @pytest.mark.parametrize("field", ["ErrorPath", "CausePath"])

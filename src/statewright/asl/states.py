@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import choice, intrinsics, jsonata
+from . import choice, intrinsics, jsonata, payload
 from .dataflow import (
     Scope,
     assign_variables,
@@ -27,7 +27,7 @@ from .fanout import FanoutHandlers
 from .model import ABSENT, ChoiceState, FailState, State, WaitState
 from .numbers import LONG_MAX, LONG_MIN, java_text
 from .outcome import Done
-from .paths import Path, PathNotFound
+from .paths import Path, PathNotFound, compile_path
 from .tasks import TaskHandlers
 
 MAX_WAIT_SECONDS = 2**31 - 1
@@ -114,19 +114,24 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
         return None
 
     def _fail_field(self: Any, literal: Any, path_text: Any, sc: Scope, field: str) -> Any:
-        """A Fail state's Error or Cause: the literal, or the string its `…Path` (a reference path
-        or a string-valued intrinsic) gives. Anything else fails with a cause naming field and path."""
+        """A Fail state's Error or Cause: the literal, or the string its `…Path` gives. The path
+        (a reference path or a string-valued intrinsic) is evaluated as a payload template's
+        `key.$` value is, so a path that names nothing fails with the same cause, naming the field."""
         if literal is not ABSENT:
             return literal
         if path_text is ABSENT:
             return None
-        try:
-            if isinstance(path_text, str) and path_text.startswith("States."):
+        if isinstance(path_text, str) and path_text.startswith("States."):
+            try:
                 value = intrinsics.evaluate(intrinsics.parse(path_text), sc.resolve_text, sc.rng)
-            else:
-                value = sc.resolve_text(path_text)
-        except PathNotFound:
-            raise StatesError(RUNTIME, f"The {field} field refers to an invalid path: {path_text}") from None
+            except PathNotFound as exc:
+                raise StatesError(RUNTIME, payload.missing_intrinsic_path_cause(exc.path, field)) from None
+        else:
+            path = compile_path(path_text)
+            try:
+                value = sc.resolve(path)
+            except PathNotFound:
+                raise StatesError(RUNTIME, payload.missing_path_cause(path, field, sc.resolve)) from None
         if not isinstance(value, str):
             raise StatesError(RUNTIME, f'The {field} field refers to value "{java_text(value)}" which is not a '
                                        f"valid string: {path_text}")
