@@ -199,3 +199,70 @@ def test_input_path_missing_fails_with_runtime() -> None:
     assert result.status == "FAILED"
     assert result.error == RUNTIME
     assert "Invalid path '$.nope'" in (result.cause or "")
+
+
+# --- JSONata fields that must have a value ---------------------------------------------------------
+
+_NOTHING = "{% $states.input.nope %}"
+_SUCCEED = {"StartAt": "S", "States": {"S": {"Type": "Succeed"}}}
+
+
+def _jsonata_run(states: dict[str, Any]) -> Any:
+    from statewright.integrations.runner import run
+
+    return run({"QueryLanguage": "JSONata", "StartAt": next(iter(states)), "States": states}, {"a": 1}, now=0.0)
+
+
+# (states, the failing state, its entered event id, the field's location)
+_UNDEFINED_CASES = [
+    ({"P": {"Type": "Pass", "Output": _NOTHING, "End": True}}, "P", 2, "Output"),
+    ({"P": {"Type": "Pass", "Output": {"result": _NOTHING}, "End": True}}, "P", 2, "Output/result"),
+    ({"P": {"Type": "Pass", "Output": {"a": {"b": ["x", _NOTHING]}}, "End": True}}, "P", 2, "Output/a/b[1]"),
+    ({"P": {"Type": "Pass", "Output": [_NOTHING], "End": True}}, "P", 2, "Output[0]"),
+    ({"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Next": "P"},
+      "P": {"Type": "Pass", "Output": {"result": _NOTHING}, "End": True}}, "P", 6, "Output/result"),
+    ({"S": {"Type": "Succeed", "Output": _NOTHING}}, "S", 2, "Output"),
+    ({"W": {"Type": "Wait", "Seconds": 0, "Output": {"r": _NOTHING}, "End": True}}, "W", 2, "Output/r"),
+    ({"C": {"Type": "Choice", "Choices": [{"Condition": "{% true %}", "Next": "S", "Output": _NOTHING}]},
+      "S": {"Type": "Succeed"}}, "C", 2, "Output"),
+    ({"C": {"Type": "Choice", "Choices": [{"Condition": "{% false %}", "Next": "S"}], "Default": "S",
+            "Output": {"d": _NOTHING}}, "S": {"Type": "Succeed"}}, "C", 2, "Output/d"),
+    ({"P": {"Type": "Parallel", "Arguments": _NOTHING, "Branches": [_SUCCEED], "End": True}}, "P", 2, "Arguments"),
+    ({"P": {"Type": "Parallel", "Arguments": {"r": _NOTHING}, "Branches": [_SUCCEED], "End": True}}, "P", 2,
+     "Arguments/r"),
+    ({"P": {"Type": "Parallel", "Output": {"r": _NOTHING}, "Branches": [_SUCCEED], "End": True}}, "P", 2, "Output/r"),
+    ({"M": {"Type": "Map", "Items": [1], "ItemSelector": _NOTHING, "ItemProcessor": _SUCCEED, "End": True}}, "M",
+     2, "ItemSelector"),
+    ({"M": {"Type": "Map", "Items": [1], "Output": _NOTHING, "ItemProcessor": _SUCCEED, "End": True}}, "M", 2,
+     "Output"),
+    ({"F": {"Type": "Fail", "Error": _NOTHING}}, "F", 2, "Error"),
+    ({"F": {"Type": "Fail", "Error": "E", "Cause": _NOTHING}}, "F", 2, "Cause"),
+]
+
+
+@pytest.mark.parametrize(("states", "name", "entered", "location"), _UNDEFINED_CASES)
+def test_a_jsonata_field_that_yields_nothing_fails_with_its_location(
+        states: dict[str, Any], name: str, entered: int, location: str) -> None:
+    result = _jsonata_run(states)
+    cause = (f"An error occurred while executing the state '{name}' (entered at the event id #{entered}). "
+             f"The JSONata expression '$states.input.nope' specified for the field '{location}' returned "
+             "nothing (undefined).")
+    assert (result.status, result.error, result.cause) == ("FAILED", "States.QueryEvaluationError", cause)
+    failed = [e for e in result.events if e["type"] == "EvaluationFailed"]
+    assert [e["evaluationFailedEventDetails"] for e in failed] == [
+        {"error": "States.QueryEvaluationError", "cause": cause, "location": location, "state": name}]
+
+
+@pytest.mark.parametrize("output", [None, {"r": None}, "{% null %}", {"r": "{% null %}"}, "{% [] %}", "{% {} %}"])
+def test_null_and_empty_values_are_values(output: Any) -> None:
+    result = _jsonata_run({"P": {"Type": "Pass", "Output": output, "End": True}})
+    assert result.status == "SUCCEEDED"
+
+
+def test_the_location_of_a_thrown_error_and_a_wrong_type_is_the_field() -> None:
+    thrown = _jsonata_run({"P": {"Type": "Pass", "Output": {"x": "{% $nosuch() %}"}, "End": True}})
+    wrong = _jsonata_run({"W": {"Type": "Wait", "Seconds": "{% 'x' %}", "End": True}})
+    stamp = _jsonata_run({"W": {"Type": "Wait", "Timestamp": "{% 'x' %}", "End": True}})
+    for result, location in ((thrown, "Output/x"), (wrong, "Seconds"), (stamp, "Timestamp")):
+        failed = [e for e in result.events if e["type"] == "EvaluationFailed"]
+        assert failed[0]["evaluationFailedEventDetails"]["location"] == location

@@ -171,7 +171,8 @@ def test_path_must_start_with_dollar(text: str) -> None:
     assert "must start with '$'" in str(info.value)
 
 
-@pytest.mark.parametrize("text", ["$.a[", "$.a[?(@.x ==]", "$.a]]"])
+@pytest.mark.parametrize("text", ["$.a[", "$.a[?(@.x ==]", "$.a.", "$.a..", "$..", "$.a b", "$.a[0]]", "$.a[0]x",
+                                  "$.a[?(@.x == 1)", "$.", "$.a.[", "$$.", "$.a.()"])
 def test_malformed_queries_raise_path_error(text: str) -> None:
     with pytest.raises(PathError) as info:
         compile_path(text)
@@ -321,3 +322,73 @@ def test_set_of_a_new_key_adds_exactly_that_key(doc: dict[str, Any], key: str, v
     path = compile_path(_text(("fresh-" + key, key)))
     out = set_path(doc, path, value)
     assert out == {**doc, "fresh-" + key: {key: value}}
+
+
+# --- Jayway's syntax, as AWS accepts it -------------------------------------------------------------
+
+_DOC = {"a": [{"b": 1, "body": '{"k": 1}'}, {"b": 2}], "x-y": 5, "c:d": 6, "e@f": 7, "g=h": 8, "a]]": 9,
+        "o": {"p": {"q": 3}}, "n": [1, 2, 3], "it's": 10, "it\\'s": 11, "s": "text", "w": [1.5, "x", True, 2]}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("$.[0]", {"v": 1}), ("$.[0].v", 1), ("$.['x-y']", None), ("$.a.[0].body", '{"k": 1}'), ("$.a.[1]['b']", 2),
+    ("$.x-y", 5), ("$.c:d", 6), ("$.e@f", 7), ("$.g=h", 8), ("$.a]]", 9), ("$['it\\'s']", 11), ('$["x-y"]', 5),
+    ("$.o.p.q", 3), ("$.n[-1]", 3), ("$.o.['p'].q", 3),
+])
+def test_singular_jayway_forms(text: str, expected: Any) -> None:
+    # A backslash keeps a quote from ending a bracketed name but stays in the name (recorded: AWS
+    # reads $['Test\\""Name"'] as the key Test\\""Name"), so $['it\\'s'] names "it\\'s".
+    path = compile_path(text)
+    assert path.singular
+    doc: Any = [{"v": 1}] if text.startswith("$.[0]") else _DOC
+    if expected is None:
+        assert path.get({"x-y": "here"}) == "here"
+    else:
+        assert path.get(doc) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("$..b", [1, 2]), ("$.a[*].b", [1, 2]), ("$.a.[*].b", [1, 2]), ("$.a[?(@.b == 1)].b", [1]),
+    ("$.a[?(@.b > 1)]", [{"b": 2}]), ("$['x-y','c:d']", [5, 6]), ("$.n[1:]", [2, 3]), ("$.n[-1:]", [3]),
+    ("$.n[:2]", [1, 2]), ("$.n[0,2]", [1, 3]), ("$.o.*", [{"q": 3}]), ("$.o..q", [3]), ("$..p.q", [3]),
+    ("$.a[*].c:d", []), ("$..['x-y']", [5]),
+])
+def test_query_jayway_forms(text: str, expected: Any) -> None:
+    path = compile_path(text)
+    assert not path.singular
+    assert path.get(_DOC) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("$.n.length()", 3), ("$.o.length()", 1), ("$.s.length()", 4), ("$.n.size()", 3), ("$.n.sum()", 6.0),
+    ("$.n.min()", 1.0), ("$.n.max()", 3.0), ("$.n.avg()", 2.0), ("$.n.stddev()", (2 / 3) ** 0.5),
+    ("$.o.keys()", ["p"]), ("$.n.first()", 1), ("$.n.last()", 3), ("$.a[*].b.sum()", 3.0), ("$.w.sum()", 3.5),
+    ("$.[0].length()", 1),
+])
+def test_jayway_functions(text: str, expected: Any) -> None:
+    path = compile_path(text)
+    assert not path.singular  # a function's value is no node: not a reference path
+    doc: Any = [{"v": 1}] if text.startswith("$.[0]") else _DOC
+    value = path.get(doc)
+    assert value == expected and type(value) is type(expected)
+
+
+@pytest.mark.parametrize("text", ["$.s.sum()", "$.o.first()", "$.n.keys()", "$.missing.length()", "$.x-y.length()"])
+def test_jayway_function_on_the_wrong_kind_of_value_names_nothing(text: str) -> None:
+    with pytest.raises(PathNotFound):
+        compile_path(text).get(_DOC)
+
+
+def test_dot_bracket_paths_work_everywhere_a_path_goes() -> None:
+    from statewright.asl.validate import validate
+    from statewright.integrations.runner import run
+
+    definition = {"StartAt": "P", "States": {"P": {
+        "Type": "Pass", "InputPath": "$.['wrap']", "ResultPath": "$.['out']", "OutputPath": "$.['out']",
+        "End": True,
+        "Parameters": {"parsed.$": "States.StringToJson($.items.[0].body)", "n.$": "$.items.[0].list.length()",
+                       "odd.$": "$.items.[0].c:d", "sum.$": "$.items[*].c:d.sum()"}}}}
+    assert validate(definition) == []
+    item = {"body": '{"k": 1}', "list": [1, 2], "c:d": 3}
+    result = run(definition, {"wrap": {"items": [item]}})
+    assert result.output == {"parsed": {"k": 1}, "n": 2, "odd": 3, "sum": 3.0}

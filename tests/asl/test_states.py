@@ -27,6 +27,10 @@ def _wait_due(wait: dict[str, Any], execution_input: Any) -> float:
     return timers[0].due - T0
 
 
+def _entered(name: str, event_id: int = 2) -> str:
+    return f"An error occurred while executing the state '{name}' (entered at the event id #{event_id}). "
+
+
 def _types(result: RunResult) -> list[str]:
     return [e["type"] for e in result.events]
 
@@ -106,10 +110,45 @@ def test_fail_paths_with_intrinsics() -> None:
     assert (result.error, result.cause) == ("Err42", '{"a":[1]}')
 
 
-def test_fail_error_path_missing_is_runtime() -> None:
-    result = _run({"F": {"Type": "Fail", "ErrorPath": "$.nope"}}, {})
+@pytest.mark.parametrize("field", ["ErrorPath", "CausePath"])
+@pytest.mark.parametrize(("path", "applied_to"), [
+    ("$.nope", '{"e":"x","list":[],"u":"é"}'), ("$.e.deeper", '{"e":"x","list":[],"u":"é"}'),
+    ("$.list[5]", '{"e":"x","list":[],"u":"é"}'), ("$$.Execution.Nope", None), ("$other.nope", "1"),
+])
+def test_fail_path_that_selects_nothing_names_the_field_and_path(field: str, path: str, applied_to: Any) -> None:
+    states = {"A": {"Type": "Pass", "Assign": {"other": 1}, "Next": "F"}, "F": {"Type": "Fail", field: path}}
+    result = _run(states, {"e": "x", "list": [], "u": "é"})
     assert result.error == "States.Runtime"
-    assert "$.nope" in (result.cause or "")
+    cause = result.cause or ""
+    prefix = _entered("F", 4) + f"The JSONPath '{path}' specified for the field '{field}' could not be found in the input '"
+    assert cause.startswith(prefix)
+    if applied_to is not None:  # the context object's text holds times and ids; its start is enough
+        assert cause == prefix + applied_to + "'"
+
+
+@pytest.mark.parametrize("field", ["ErrorPath", "CausePath"])
+def test_fail_path_inside_an_intrinsic_that_selects_nothing(field: str) -> None:
+    result = _run({"F": {"Type": "Fail", field: "States.Format('{}', $.nope)"}}, {})
+    assert (result.error, result.cause) == ("States.Runtime", _entered("F") + (
+        f"The JSONPath '$.nope' specified for the field '{field}' could not be found in the input"))
+
+
+@pytest.mark.parametrize("field", ["ErrorPath", "CausePath"])
+@pytest.mark.parametrize(("value", "shown"), [
+    (1, "1"), (1.5, "1.5"), (None, "null"), (True, "true"), ([], "[]"), ({"a": "b"}, '{"a":"b"}'), (1e20, "1.0E20"),
+])
+def test_fail_path_that_selects_no_string_names_the_field_and_value(field: str, value: Any, shown: str) -> None:
+    result = _run({"F": {"Type": "Fail", field: "$.v"}}, {"v": value})
+    assert (result.error, result.cause) == ("States.Runtime", _entered("F") + (
+        f'The {field} field refers to value "{shown}" which is not a valid string: $.v'))
+
+
+def test_fail_path_through_an_intrinsic_must_give_a_string() -> None:
+    result = _run({"F": {"Type": "Fail", "ErrorPath": "States.ArrayGetItem($.xs, 0)"}}, {"xs": [7]})
+    assert result.cause == _entered("F") + (
+        'The ErrorPath field refers to value "7" which is not a valid string: States.ArrayGetItem($.xs, 0)')
+    assert _run({"F": {"Type": "Fail", "ErrorPath": "States.ArrayGetItem($.xs, 0)"}}, {"xs": ["E"]}).error == "E"
+    assert _run({"F": {"Type": "Fail", "ErrorPath": "$.e", "CausePath": "$.c"}}, {"e": "", "c": ""}).cause == ""
 
 
 def test_fail_reads_variables() -> None:
@@ -209,13 +248,32 @@ def test_wait_advances_the_virtual_clock() -> None:
     assert _types(result)[1:3] == ["WaitStateEntered", "WaitStateExited"]
 
 
-@pytest.mark.parametrize(("value", "fragment"), [
-    (-1, "references an invalid value"), ("10", "references an invalid value"), (1.5, "references an invalid value"),
+_LONG = "The SecondsPath parameter cannot be parsed as a long value: $.s == "
+_NEGATIVE = "The SecondsPath parameter references a negative value: $.s == "
+
+
+@pytest.mark.parametrize(("value", "cause"), [
+    (-1, _NEGATIVE + "-1"), (-(2**63), _NEGATIVE + "-9223372036854775808"),
+    (1.5, _LONG + "1.5"), (0.5, _LONG + "0.5"), (-1.5, _LONG + "-1.5"), (-0.5, _LONG + "-0.5"),
+    (1.0, _LONG + "1.0"), (1e20, _LONG + "1.0E20"), (2**63, _LONG + "9223372036854775808"),
+    (-(2**63) - 1, _LONG + "-9223372036854775809"), ("10", _LONG + "10"), ("abc", _LONG + "abc"),
+    ("", _LONG), (None, _LONG + "null"), (True, _LONG + "true"), ([1], _LONG + "[1]"),
+    ({"a": 1.5}, _LONG + '{"a":1.5}'),
 ])
-def test_wait_seconds_path_invalid(value: Any, fragment: str) -> None:
+def test_wait_seconds_path_rejects_each_kind_of_bad_value(value: Any, cause: str) -> None:
     result = _run({"W": {"Type": "Wait", "SecondsPath": "$.s", "End": True}}, {"s": value})
-    assert result.error == "States.Runtime"
-    assert fragment in (result.cause or "")
+    assert (result.error, result.cause) == ("States.Runtime", _entered("W") + cause)
+
+
+@pytest.mark.parametrize("value", [0, 1, 59, 2**31 - 1])
+def test_wait_seconds_path_accepts_whole_seconds_up_to_the_limit(value: int) -> None:
+    assert _wait_due({"SecondsPath": "$.s"}, {"s": value}) == value
+
+
+@pytest.mark.parametrize("value", [2**31, 2**40, 2**63 - 1])
+def test_wait_seconds_path_past_the_limit_is_too_long(value: int) -> None:
+    result = _run({"W": {"Type": "Wait", "SecondsPath": "$.s", "End": True}}, {"s": value})
+    assert (result.error, result.cause) == ("States.Runtime", _entered("W") + "Wait state delay is too long.")
 
 
 def test_wait_seconds_path_missing() -> None:
@@ -224,11 +282,18 @@ def test_wait_seconds_path_missing() -> None:
     assert "does not reference an input value: $.s" in (result.cause or "")
 
 
-@pytest.mark.parametrize("value", ["yesterday", "2024-01-01", "2024-01-01T00:00:00", 5])
-def test_wait_timestamp_path_invalid(value: Any) -> None:
+@pytest.mark.parametrize(("value", "shown"), [
+    ("yesterday", "yesterday"), ("2024-01-01", "2024-01-01"), ("2024-01-01T00:00:00", "2024-01-01T00:00:00"),
+    ("2024-01-01 00:00:00Z", "2024-01-01 00:00:00Z"), ("2024-13-01T00:00:00Z", "2024-13-01T00:00:00Z"),
+    ("2024-01-01T25:00:00Z", "2024-01-01T25:00:00Z"), ("01-01-2024T00:00:00Z", "01-01-2024T00:00:00Z"),
+    ("2024-02-30T00:00:00Z", "2024-02-30T00:00:00Z"), ("2024-01-01T00:00:00+25:00", "2024-01-01T00:00:00+25:00"),
+    ("", ""), (5, "5"), (1.5, "1.5"), (None, "null"), (True, "true"), ({"t": "x"}, '{"t":"x"}'),
+])
+def test_wait_timestamp_path_invalid(value: Any, shown: str) -> None:
     result = _run({"W": {"Type": "Wait", "TimestampPath": "$.t", "End": True}}, {"t": value})
-    assert result.error == "States.Runtime"
-    assert "ISO-8601" in (result.cause or "")
+    assert (result.error, result.cause) == ("States.Runtime", _entered("W") + (
+        "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format "
+        f"string: $.t == {shown}"))
 
 
 def test_wait_too_long_delay_is_runtime() -> None:
@@ -262,3 +327,23 @@ def test_jsonata_wait_seconds_must_be_an_integer() -> None:
     result = _run({"W": {"Type": "Wait", "Seconds": "{% 1.5 %}", "End": True}}, {}, QueryLanguage="JSONata")
     assert result.status == "FAILED"
     assert result.error == "States.QueryEvaluationError"
+
+
+@pytest.mark.parametrize(("value", "kind", "shown"), [
+    (1.5, "number", "1.5"), (-0.5, "number", "-0.5"), ("10", "string", '"10"'), (None, "null", "null"),
+    (True, "boolean", "true"), ([1], "array", "[1]"), ({"a": 1}, "object", '{"a":1}'),
+])
+def test_jsonata_wait_seconds_names_the_json_type_it_got(value: Any, kind: str, shown: str) -> None:
+    result = _run({"W": {"Type": "Wait", "Seconds": "{% $states.input.s %}", "End": True}}, {"s": value},
+                  QueryLanguage="JSONata")
+    assert (result.error, result.cause) == ("States.QueryEvaluationError", _entered("W") + (
+        "The JSONata expression '$states.input.s' specified for the field 'Seconds' returned an unexpected "
+        f"result type. Expected 'integer', but was '{kind}' for value: {shown}"))
+
+
+@pytest.mark.parametrize("value", [0, 3, 3.0])
+def test_jsonata_wait_seconds_takes_whole_numbers(value: Any) -> None:
+    definition = parse_definition({"QueryLanguage": "JSONata", "StartAt": "W", "States": {
+        "W": {"Type": "Wait", "Seconds": "{% $states.input.s %}", "End": True}}})
+    result = step(definition, Execution(), ExecutionStart({"s": value}, {}), T0)
+    assert [c.due - T0 for c in result.commands if isinstance(c, StartTimer)] == [value]

@@ -500,3 +500,24 @@ def test_output_over_256_kib_is_not_caught_by_states_all() -> None:
     result = run(definition, {}, tasks={"Work": lambda _: "x" * 300_000}, now=T0)
     assert result.status == "FAILED"
     assert result.error == "States.DataLimitExceeded"
+
+
+@pytest.mark.parametrize(("expression", "kind", "shown"), [
+    ("'soon'", "string", '"soon"'), ("1.5", "number", "1.5"), ("0", "number", "0"), ("-3", "number", "-3"),
+    ("null", "null", "null"), ("true", "boolean", "true"), ("[1]", "array", "[1]"),
+])
+def test_jsonata_timeout_seconds_names_the_json_type_and_value(expression: str, kind: str, shown: str) -> None:
+    definition = _machine({"TimeoutSeconds": f"{{% {expression} %}}"}, top={"QueryLanguage": "JSONata"})
+    result = run(definition, {}, tasks={"Work": lambda p: p}, now=T0)
+    assert result.error == "States.QueryEvaluationError"
+    assert (result.cause or "").endswith(
+        f"The JSONata expression '{expression}' specified for the field 'TimeoutSeconds' returned an unexpected "
+        f"result type. Expected 'integer', but was '{kind}' for value: {shown}")
+    failed = [e for e in result.events if e["type"] == "EvaluationFailed"]
+    assert failed[0]["evaluationFailedEventDetails"]["location"] == "TimeoutSeconds"
+
+
+def test_jsonata_timeout_seconds_takes_a_whole_double() -> None:
+    definition = parse_definition(_machine({"TimeoutSeconds": "{% 3.0 %}"}, top={"QueryLanguage": "JSONata"}))
+    result = step(definition, Execution(), ExecutionStart({}, {}), T0)
+    assert next(c for c in result.commands if isinstance(c, RunTask)).timeout_seconds == 3

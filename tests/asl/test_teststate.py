@@ -130,3 +130,71 @@ def test_caught_error_status_when_a_catcher_matches() -> None:
     response = _test(state, {}, tasks={"Work": handler})
     assert response["status"] == "CAUGHT_ERROR"
     assert response["nextState"] == "H"
+
+
+# --- the context object and variables a tested state sees -------------------------------------------
+
+_CONTEXT_OUT = {"Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% $states.context %}", "End": True}
+
+
+@pytest.mark.parametrize("role_arn", [None, "arn:aws:iam::123456789012:role/Tester"])
+def test_context_object_of_a_tested_state(role_arn: str | None) -> None:
+    context = _test(_CONTEXT_OUT, {"in": 1}, role_arn=role_arn)["output"]
+    assert set(context) == {"Execution", "StateMachine", "State"}
+    assert context["Execution"]["Input"] == {"in": 1}
+    assert context["Execution"]["RoleArn"] == role_arn  # null without a roleArn, as AWS leaves it
+    assert context["Execution"]["StartTime"] == "1970-01-01T00:00:00.000Z"
+    assert context["Execution"]["Id"].startswith("arn:aws:states:") and context["Execution"]["Name"]
+    assert set(context["StateMachine"]) == {"Id", "Name"}
+    assert context["State"] == {"EnteredTime": "1970-01-01T00:00:00.000Z", "Name": "StateName"}
+
+
+def test_context_object_is_the_same_in_jsonpath_and_for_a_state_picked_by_name() -> None:
+    machine = {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"},
+                                          "B": {"Type": "Pass", "Parameters": {"c.$": "$$"}, "End": True}}}
+    by_name = _test(machine, {"x": 1}, state_name="B")["output"]["c"]
+    single = _test(_CONTEXT_OUT, {"x": 1})["output"]
+    assert by_name == single
+
+
+@pytest.mark.parametrize("level", ["INFO", "DEBUG", "TRACE"])
+@pytest.mark.parametrize(("given", "assign", "after"), [
+    (None, None, None),
+    ({"v": 1}, None, {"v": 1}),
+    (None, {"w": 2}, {"w": 2}),
+    ({"v": 1, "w": 0}, {"w": "{% $v + 1 %}"}, {"v": 1, "w": 2}),
+])
+def test_variables_at_each_inspection_level(level: str, given: Any, assign: Any, after: Any) -> None:
+    state: dict[str, Any] = {"Type": "Pass", "QueryLanguage": "JSONata", "End": True}
+    if assign is not None:
+        state["Assign"] = assign
+    response = _test(state, {"in": 1}, inspection_level=level, variables=given)
+    if level == "INFO":
+        assert "inspectionData" not in response
+    elif after is None:
+        assert "variables" not in response["inspectionData"]
+    else:
+        assert response["inspectionData"]["variables"] == after
+
+
+@pytest.mark.parametrize("level", ["DEBUG", "TRACE"])
+def test_inspection_fields_survive_variables(level: str) -> None:
+    state = {"Type": "Pass", "InputPath": "$.a", "Parameters": {"fromVar.$": "$v", "fromInput.$": "$.b",
+                                                                 "state.$": "$$.State.Name"},
+             "ResultPath": "$.r", "Assign": {"seen.$": "$v"}, "End": True}
+    response = _test(state, {"a": {"b": 2}}, inspection_level=level, variables={"v": "V"})
+    data = response["inspectionData"]
+    parameters = {"fromVar": "V", "fromInput": 2, "state": "StateName"}
+    assert data == {"input": {"a": {"b": 2}}, "afterInputPath": {"b": 2}, "afterParameters": parameters,
+                    "afterResultSelector": parameters, "afterResultPath": {"a": {"b": 2}, "r": parameters},
+                    "variables": {"v": "V", "seen": "V"}}
+    assert response["output"] == {"a": {"b": 2}, "r": parameters}
+
+
+def test_jsonata_task_shows_its_arguments() -> None:
+    state = {"Type": "Task", "QueryLanguage": "JSONata", "Resource": LAMBDA, "End": True,
+             "Arguments": {"p": "{% $v & $states.input.s %}"}}
+    response = _test(state, {"s": "!"}, inspection_level="DEBUG", variables={"v": "hi"},
+                     tasks={"Work": lambda p: p})
+    assert response["inspectionData"]["afterArguments"] == {"p": "hi!"}
+    assert response["output"] == {"p": "hi!"}

@@ -76,8 +76,10 @@ def run_test_state_case(case: dict[str, Any], ref: ModuleType) -> tuple[bool, st
     from statewright.asl.teststate import test_state
 
     request = case.get("request") or {}
+    variables = request.get("variables")
     response = test_state(case["definition"], case["input"], state_name=request.get("stateName"),
-                          inspection_level=request.get("inspectionLevel", "INFO"), now=NOW)
+                          inspection_level=request.get("inspectionLevel", "INFO"), now=NOW,
+                          variables=json.loads(variables) if isinstance(variables, str) else variables)
     expected = case["expected_response"]
     if response.get("status") != expected.get("status"):
         return False, f"status {response.get('status')} != {expected.get('status')} ({response})"

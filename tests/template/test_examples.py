@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from statewright.asl.runner import run
 
+from statewright.integrations.runner import run
 from statewright.template import load_stack
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "transaction-processor"

@@ -176,6 +176,16 @@ def jsonata_eval(value: Any, scope: Scope, states: dict[str, Any], field: str) -
     return jsonata.evaluate_template(value, bindings, scope.rng, field)
 
 
+def jsonata_value(value: Any, scope: Scope, states: dict[str, Any], field: str) -> Any:
+    """A JSONata field that must have a value (Output, Arguments, Credentials, Error, Cause...):
+    an expression that yields nothing fails the state, whether it is the whole field or nested in
+    it, with the field's location (`Output`, `Output/result`)."""
+    result = jsonata_eval(value, scope, states, field)
+    if result is jsonata.UNDEFINED:
+        raise jsonata.undefined_error(jsonata.compile_expression(value).source, field)
+    return result
+
+
 def assign_variables(state_assign: Any, jsonata_mode: bool, scope: Scope, data: Any,
                      states: dict[str, Any]) -> dict[str, Any]:
     """Evaluate an `Assign` block; the caller stores the values after Output is computed."""

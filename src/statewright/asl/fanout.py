@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import history, jsonata
-from .dataflow import effective_input, jsonata_eval, render, select, states_binding
+from . import history, jsonata, mapsettings
+from .dataflow import effective_input, jsonata_eval, jsonata_value, render, select, states_binding
 from .errors import EXCEED_TOLERATED_FAILURE_THRESHOLD, QUERY_EVALUATION_ERROR, RUNTIME, StatesError
 from .history import dumps
 from .model import ABSENT, MapState, ParallelState
-from .paths import Path, PathNotFound
+from .paths import Path, PathError, PathNotFound, compile_path
 from .types import CancelTask
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ class FanoutHandlers:
         raw = frame["input"]
         sc = self.scope(frame, state, raw)
         if state.jsonata:
-            value = raw if state.arguments is ABSENT else jsonata_eval(
+            value = raw if state.arguments is ABSENT else jsonata_value(
                 state.arguments, sc, states_binding(raw, sc.context), "Arguments")
         else:
             value = effective_input(state, raw, sc)
@@ -83,7 +83,7 @@ class FanoutHandlers:
                                          state.tolerated_failure_percentage,
                                          state.tolerated_failure_percentage_path)
         inputs = [self._item_input(frame, state, sc, value, index, item) for index, item in enumerate(items)]
-        inputs = self._batch(state, inputs)
+        inputs = self._batch(state, inputs, sc, bindings)
         if distributed:
             execution_id = str(self.ex.context.get("Execution", {}).get("Id", ""))
             run_arn = execution_id.replace(":execution:", ":mapRun:") + f"/{state.name}:{self.next_id('m')}"
@@ -116,25 +116,24 @@ class FanoutHandlers:
 
     def _map_number(self: Any, state: MapState, sc: Any, bindings: dict[str, Any], field: str,
                     value: Any, path: Any) -> Any:
+        """A numeric Map setting from its literal, its `…Path` or its JSONata expression."""
+        if isinstance(path, str):
+            try:
+                path = compile_path(path)
+            except PathError:
+                raise StatesError(RUNTIME, f"The {field}Path field refers to an invalid path: {path}") from None
         if isinstance(path, Path):
             try:
                 found = sc.resolve(path)
             except PathNotFound:
                 raise StatesError(RUNTIME, f"The {field}Path field refers to an invalid path: {path.text}") from None
-            number = _as_integer(found) if field != "ToleratedFailurePercentage" else _as_number(found)
-            if number is None:
-                shown = found if isinstance(found, str) else dumps(found)
-                kind = "integer" if field != "ToleratedFailurePercentage" else "number"
-                raise StatesError(RUNTIME, f"The {field}Path field refers to value \"{shown}\" which is "
-                                  f"not a valid {kind}: {path.text}")
-            value = number
-        elif isinstance(value, str) and jsonata.is_expression(value):
-            value = jsonata_eval(value, sc, bindings, field)
+            return mapsettings.from_path(field, path.text, found)
+        if isinstance(value, str) and jsonata.is_expression(value):
+            result = jsonata_eval(value, sc, bindings, field)
+            return mapsettings.from_jsonata(field, value[2:-2].strip(), result)
         if value is ABSENT or value is None:
             return None
-        if isinstance(value, int | float) and value < 0:
-            raise StatesError(RUNTIME, f"{field} cannot be negative.")
-        return value
+        return mapsettings.check_range(field, value)
 
     def _item_input(self: Any, frame: dict[str, Any], state: MapState, sc: Any, value: Any,
                     index: int, item: Any) -> Any:
@@ -144,22 +143,18 @@ class FanoutHandlers:
         context["Map"] = {"Item": {"Index": index, "Value": item}}
         inner = type(sc)(value, context, sc.variables, sc.rng)
         if state.jsonata:
-            return jsonata_eval(state.item_selector, inner, states_binding(frame["input"], context),
-                                "ItemSelector")
+            return jsonata_value(state.item_selector, inner, states_binding(frame["input"], context),
+                                 "ItemSelector")
         return render(state.item_selector, value, inner)
 
-    def _batch(self: Any, state: MapState, inputs: list[Any]) -> list[Any]:
+    def _batch(self: Any, state: MapState, inputs: list[Any], sc: Any, bindings: dict[str, Any]) -> list[Any]:
         batcher = state.item_batcher
         if not isinstance(batcher, dict):
             return inputs
-        size = batcher.get("MaxItemsPerBatch") or len(inputs) or 1
-        batches = []
-        for start in range(0, len(inputs), int(size)):
-            batch: dict[str, Any] = {"Items": inputs[start:start + int(size)]}
-            if "BatchInput" in batcher:
-                batch["BatchInput"] = batcher["BatchInput"]
-            batches.append(batch)
-        return batches
+        limits = [self._map_number(state, sc, bindings, field, batcher.get(field, ABSENT),
+                                   batcher.get(field + "Path", ABSENT))
+                  for field in ("MaxItemsPerBatch", "MaxInputBytesPerBatch")]
+        return mapsettings.batch(inputs, limits[0], limits[1], batcher.get("BatchInput"), "BatchInput" in batcher)
 
     def _launch(self: Any, frame: dict[str, Any], state: MapState) -> None:
         wait = frame["wait"]
@@ -277,28 +272,3 @@ class FanoutHandlers:
         for key in ("timer", "heartbeat"):
             self.cancel_timer(wait.get(key))
 
-
-def _as_integer(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str):
-        try:
-            return int(value)
-        except ValueError:
-            return None
-    return None
-
-
-def _as_number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return value
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return None
-    return None

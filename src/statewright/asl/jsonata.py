@@ -163,7 +163,7 @@ class Expression:
                 # The library holds numbers as doubles and refuses Python ints past 64 bits.
                 return compiled.evaluate(None, _ints_to_floats(bindings))
         except ValueError as exc:
-            raise StatesError(QUERY_EVALUATION_ERROR, self._threw(str(exc), field)) from None
+            raise query_error(self._threw(str(exc), field), field) from None
 
     def _unwrap(self, wrapped: Any, field: str) -> Any:
         if "v" not in wrapped:
@@ -306,10 +306,10 @@ def expect_type(value: Any, expected: str, expr_source: str, field: str) -> Any:
         raise undefined_error(expr_source, field)
     if _has_type(value, expected):
         return value
-    raise StatesError(
-        QUERY_EVALUATION_ERROR,
+    raise query_error(
         f"The JSONata expression '{expr_source}' specified for the field '{field}' returned an unexpected "
         f"result type. Expected '{expected}', but was '{json_type_name(value)}' for value: {json_text(value)}",
+        field,
     )
 
 
@@ -319,20 +319,29 @@ def _has_type(value: Any, expected: str) -> bool:
     return json_type_name(value) == expected
 
 
+def query_error(cause: str, field: str) -> StatesError:
+    """A States.QueryEvaluationError for `field`; its location goes into the EvaluationFailed event
+    (`Output/result`, `Arguments/a[0]`: the field named from the state down)."""
+    err = StatesError(QUERY_EVALUATION_ERROR, cause)
+    if field:
+        err.location = field  # type: ignore[attr-defined]
+    return err
+
+
 def undefined_error(expr_source: str, field: str) -> StatesError:
     """The error for an expression that yields nothing where a value is needed."""
-    return StatesError(
-        QUERY_EVALUATION_ERROR,
+    return query_error(
         f"The JSONata expression '{expr_source}' specified for the field '{field}' returned nothing (undefined).",
+        field,
     )
 
 
 def unsupported_type_error(expr_source: str, field: str) -> StatesError:
     """The error for an expression whose result JSON cannot hold, such as a function."""
-    return StatesError(
-        QUERY_EVALUATION_ERROR,
+    return query_error(
         f"The JSONata expression '{expr_source}' specified for the field '{field}' returned an unsupported "
         "result type.",
+        field,
     )
 
 

@@ -111,14 +111,23 @@ def evaluate(node: Node, resolve: Resolver, resolve_text: Callable[[str], Any],
     try:
         return intrinsics.evaluate(node.call, resolve_text, rng)
     except PathNotFound as exc:
-        raise StatesError(RUNTIME, f"The JSONPath '{exc.path}' specified for the field '{node.field}' "
-                          "could not be found in the input") from None
+        raise StatesError(RUNTIME, missing_intrinsic_path_cause(exc.path, node.field)) from None
 
 
 def _missing_cause(node: PathRef, exc: PathNotFound, resolve: Resolver) -> str:
+    return missing_path_cause(node.path, node.field, resolve)
+
+
+def missing_path_cause(path: Path, field: str, resolve: Resolver) -> str:
+    """AWS's cause for a JSONPath in `field` that names nothing, quoting what it was applied to."""
     try:
-        scope_text = json.dumps(resolve(compile_path(node.path.root)), separators=(",", ":"))
+        scope_text = json.dumps(resolve(compile_path(path.root)), separators=(",", ":"), ensure_ascii=False)
     except (PathNotFound, TypeError, ValueError):
         scope_text = "null"
-    return (f"The JSONPath '{node.path.text}' specified for the field '{node.field}' "
+    return (f"The JSONPath '{path.text}' specified for the field '{field}' "
             f"could not be found in the input '{scope_text}'")
+
+
+def missing_intrinsic_path_cause(missing: str, field: str) -> str:
+    """The cause for a path inside an intrinsic function that names nothing."""
+    return f"The JSONPath '{missing}' specified for the field '{field}' could not be found in the input"

@@ -9,24 +9,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import choice, intrinsics, jsonata
+from . import choice, intrinsics, jsonata, payload
 from .dataflow import (
     Scope,
     assign_variables,
     effective_input,
     jsonata_eval,
+    jsonata_value,
     jsonpath_output,
     place_result,
     render,
     select,
     states_binding,
 )
-from .errors import ALL, QUERY_EVALUATION_ERROR, RUNTIME, TASK_FAILED, TIMEOUT, UNCATCHABLE, StatesError
+from .errors import ALL, RUNTIME, TASK_FAILED, TIMEOUT, UNCATCHABLE, StatesError
 from .fanout import FanoutHandlers
-from .history import dumps
 from .model import ABSENT, ChoiceState, FailState, State, WaitState
+from .numbers import LONG_MAX, LONG_MIN, java_text
 from .outcome import Done
-from .paths import Path, PathNotFound
+from .paths import Path, PathNotFound, compile_path
 from .tasks import TaskHandlers
 
 MAX_WAIT_SECONDS = 2**31 - 1
@@ -63,9 +64,7 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
             extra = {"result": result} if has_result else {}
             bindings = states_binding(raw, sc.context, **extra)
             default = result if has_result else raw
-            output = default if state.output is ABSENT else jsonata_eval(state.output, sc, bindings, "Output")
-            if output is jsonata.UNDEFINED:
-                output = None
+            output = default if state.output is ABSENT else jsonata_value(state.output, sc, bindings, "Output")
             assigned = assign_variables(state.assign, True, sc, None, bindings)
             return _done(output, state, assigned, next_name)
         if has_result and state.result_selector is not ABSENT and state.type != "Pass":
@@ -100,8 +99,8 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
         sc = self.scope(frame, state, raw)
         if state.jsonata:
             bindings = states_binding(raw, sc.context)
-            error = jsonata_eval(state.error, sc, bindings, "Error") if state.error is not ABSENT else None
-            cause = jsonata_eval(state.cause, sc, bindings, "Cause") if state.cause is not ABSENT else None
+            error = jsonata_value(state.error, sc, bindings, "Error") if state.error is not ABSENT else None
+            cause = jsonata_value(state.cause, sc, bindings, "Cause") if state.cause is not ABSENT else None
         else:
             error = self._fail_field(state.error, state.error_path, sc, "ErrorPath")
             cause = self._fail_field(state.cause, state.cause_path, sc, "CausePath")
@@ -115,16 +114,28 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
         return None
 
     def _fail_field(self: Any, literal: Any, path_text: Any, sc: Scope, field: str) -> Any:
+        """A Fail state's Error or Cause: the literal, or the string its `…Path` gives. The path
+        (a reference path or a string-valued intrinsic) is evaluated as a payload template's
+        `key.$` value is, so a path that names nothing fails with the same cause, naming the field."""
         if literal is not ABSENT:
             return literal
         if path_text is ABSENT:
             return None
-        try:
-            if isinstance(path_text, str) and path_text.startswith("States."):
-                return intrinsics.evaluate(intrinsics.parse(path_text), sc.resolve_text, sc.rng)
-            return sc.resolve_text(path_text)
-        except PathNotFound:
-            raise StatesError(RUNTIME, f"Invalid path '{path_text}' : No results for path") from None
+        if isinstance(path_text, str) and path_text.startswith("States."):
+            try:
+                value = intrinsics.evaluate(intrinsics.parse(path_text), sc.resolve_text, sc.rng)
+            except PathNotFound as exc:
+                raise StatesError(RUNTIME, payload.missing_intrinsic_path_cause(exc.path, field)) from None
+        else:
+            path = compile_path(path_text)
+            try:
+                value = sc.resolve(path)
+            except PathNotFound:
+                raise StatesError(RUNTIME, payload.missing_path_cause(path, field, sc.resolve)) from None
+        if not isinstance(value, str):
+            raise StatesError(RUNTIME, f'The {field} field refers to value "{java_text(value)}" which is not a '
+                                       f"valid string: {path_text}")
+        return value
 
     def enter_choice(self: Any, frame: dict[str, Any], state: ChoiceState) -> Done:
         raw = frame["input"]
@@ -150,16 +161,16 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
         for rule in state.choices:
             value = jsonata_eval(rule.condition, sc, bindings, "Condition")
             if not isinstance(value, bool):
-                raise StatesError(QUERY_EVALUATION_ERROR, _condition_not_boolean(rule.condition, value))
+                raise jsonata.query_error(_condition_not_boolean(rule.condition, value), "Condition")
             if value:
-                output = raw if rule.output is ABSENT else jsonata_eval(rule.output, sc, bindings, "Output")
+                output = raw if rule.output is ABSENT else jsonata_value(rule.output, sc, bindings, "Output")
                 assigned = assign_variables(rule.assign, True, sc, None, bindings)
-                return _done(None if output is jsonata.UNDEFINED else output, state, assigned, rule.next)
+                return _done(output, state, assigned, rule.next)
         if state.default is None:
             raise StatesError("States.NoChoiceMatched", "No Matches!")
-        output = raw if state.output is ABSENT else jsonata_eval(state.output, sc, bindings, "Output")
+        output = raw if state.output is ABSENT else jsonata_value(state.output, sc, bindings, "Output")
         assigned = assign_variables(state.assign, True, sc, None, bindings)
-        return _done(None if output is jsonata.UNDEFINED else output, state, assigned, state.default)
+        return _done(output, state, assigned, state.default)
 
     def enter_wait(self: Any, frame: dict[str, Any], state: WaitState) -> None:
         seconds = self._wait_seconds(frame, state)
@@ -189,13 +200,13 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
                 if isinstance(value, float) and value.is_integer():
                     value = int(value)
                 if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                    raise StatesError(QUERY_EVALUATION_ERROR, _bad_seconds(state.seconds, value))
+                    raise jsonata.query_error(_bad_seconds(state.seconds, value), "Seconds")
                 return float(value)
             text = jsonata_eval(state.timestamp, sc, bindings, "Timestamp")
             moment = parse_timestamp(text)
             if moment is None:
-                raise StatesError(QUERY_EVALUATION_ERROR, "The Timestamp field cannot be parsed as an "
-                                  f"ISO-8601 extended offset date-time format string: {text}")
+                raise jsonata.query_error("The Timestamp field cannot be parsed as an ISO-8601 extended "
+                                          f"offset date-time format string: {java_text(text)}", "Timestamp")
             return float(moment - self.now)
         data = select(state.input_path, raw, sc)
         if state.seconds is not ABSENT:
@@ -215,10 +226,7 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
         except PathNotFound:
             raise StatesError(RUNTIME, "The SecondsPath parameter does not reference an input value: "
                               f"{path.text}") from None
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise StatesError(RUNTIME, "The SecondsPath parameter references an invalid value: "
-                              f"{path.text} == {dumps(value)}")
-        return float(value)
+        return float(seconds_path_value(path.text, value))
 
     def _timestamp_from_path(self: Any, path: Path, sc: Scope) -> float:
         try:
@@ -229,7 +237,7 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
         moment = parse_timestamp(value)
         if moment is None:
             raise StatesError(RUNTIME, "The TimestampPath parameter does not reference a valid ISO-8601 "
-                              f"extended offset date-time format string: {path.text} == {value}")
+                              f"extended offset date-time format string: {path.text} == {java_text(value)}")
         return float(moment - self.now)
 
     # --- Retry and Catch -----------------------------------------------------------------
@@ -261,7 +269,7 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
             sc = self.scope(frame, state, raw)
             if state.jsonata:
                 bindings = states_binding(raw, sc.context, errorOutput=error_output)
-                output = error_output if catcher.output is ABSENT else jsonata_eval(
+                output = error_output if catcher.output is ABSENT else jsonata_value(
                     catcher.output, sc, bindings, "Output")
                 assigned = assign_variables(catcher.assign, True, sc, None, bindings)
             else:
@@ -286,15 +294,27 @@ def error_matches(names: tuple[str, ...], error: str | None) -> bool:
     return TASK_FAILED in names and error != TIMEOUT
 
 
+def seconds_path_value(path_text: str, value: Any) -> int:
+    """The whole seconds a Wait's SecondsPath selected. AWS reads a Java long: a JSON integer in
+    the long range is one (a negative one is refused on its own), and anything else - a
+    fraction, a string, null, a container, an integer past the long range - "cannot be parsed"."""
+    shown = f"{path_text} == {java_text(value)}"
+    if isinstance(value, bool) or not isinstance(value, int) or not LONG_MIN <= value <= LONG_MAX:
+        raise StatesError(RUNTIME, f"The SecondsPath parameter cannot be parsed as a long value: {shown}")
+    if value < 0:
+        raise StatesError(RUNTIME, f"The SecondsPath parameter references a negative value: {shown}")
+    return value
+
+
 def _bad_seconds(expression: Any, value: Any) -> str:
     source = expression[2:-2].strip() if isinstance(expression, str) else expression
     return (f"The JSONata expression '{source}' specified for the field 'Seconds' returned an "
-            f"unexpected result type. Expected 'integer', but was '{type(value).__name__}' "
-            f"for value: {dumps(value)}")
+            f"unexpected result type. Expected 'integer', but was '{jsonata.json_type_name(value)}' "
+            f"for value: {jsonata.json_text(value)}")
 
 
 def _condition_not_boolean(expression: Any, value: Any) -> str:
     source = expression[2:-2].strip() if isinstance(expression, str) else expression
     return (f"The JSONata expression '{source}' specified for the field 'Condition' returned an "
-            f"unexpected result type. Expected 'boolean', but was '{type(value).__name__}' "
-            f"for value: {dumps(value)}")
+            f"unexpected result type. Expected 'boolean', but was '{jsonata.json_type_name(value)}' "
+            f"for value: {jsonata.json_text(value)}")

@@ -10,10 +10,9 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from . import history, jsonata
-from .dataflow import effective_input, jsonata_eval, render, select, states_binding
+from .dataflow import effective_input, jsonata_value, render, select, states_binding
 from .errors import (
     HEARTBEAT_TIMEOUT,
-    QUERY_EVALUATION_ERROR,
     RUNTIME,
     TIMEOUT,
     StatesError,
@@ -40,9 +39,8 @@ class TaskHandlers:
         sc = self.scope(frame, state, raw)
         if state.jsonata:
             bindings = states_binding(raw, sc.context)
-            request = raw if state.arguments is ABSENT else jsonata_eval(state.arguments, sc, bindings,
-                                                                         "Arguments")
-            request = None if request is jsonata.UNDEFINED else request
+            request = raw if state.arguments is ABSENT else jsonata_value(state.arguments, sc, bindings,
+                                                                          "Arguments")
         else:
             request = effective_input(state, raw, sc)
         check_result(request, state.name)
@@ -75,8 +73,7 @@ class TaskHandlers:
         if state.credentials is ABSENT:
             return None
         if state.jsonata:
-            value = jsonata_eval(state.credentials, sc, states_binding(raw, sc.context), "Credentials")
-            return None if value is jsonata.UNDEFINED else value
+            return jsonata_value(state.credentials, sc, states_binding(raw, sc.context), "Credentials")
         return render(state.credentials, select(state.input_path, raw, sc), sc)
 
     def _seconds_field(self: Any, value: Any, sc: Any, field: str) -> float | None:
@@ -94,11 +91,14 @@ class TaskHandlers:
             return float(number)
         if isinstance(value, str):
             bindings = states_binding(sc.data, sc.context)
-            number = jsonata_eval(value, sc, bindings, field)
+            number = jsonata_value(value, sc, bindings, field)
+            if isinstance(number, float) and number.is_integer():
+                number = int(number)
             if isinstance(number, bool) or not isinstance(number, int) or number <= 0:
-                raise StatesError(QUERY_EVALUATION_ERROR, f"The JSONata expression '{value[2:-2].strip()}' "
-                                  f"specified for the field '{field}' returned an unexpected result "
-                                  f"type. Expected 'integer', but was '{type(number).__name__}'")
+                raise jsonata.query_error(
+                    f"The JSONata expression '{value[2:-2].strip()}' specified for the field '{field}' returned "
+                    f"an unexpected result type. Expected 'integer', but was "
+                    f"'{jsonata.json_type_name(number)}' for value: {jsonata.json_text(number)}", field)
             return float(number)
         return float(value)
 

@@ -11,12 +11,13 @@ import random
 import time
 from typing import Any
 
-from .dataflow import Scope, effective_input, jsonpath_output, select
+from .dataflow import Scope, effective_input, jsonata_value, jsonpath_output, select, states_binding
 from .definition import DefinitionError, load_json, parse_definition
 from .drive import TaskCaller, drive, execution_context, no_tasks
 from .errors import StatesError
 from .model import ABSENT, Definition, Machine, State
 from .outcome import Done
+from .paths import PathNotFound
 from .states import error_matches
 from .step import Execution, Stepper
 from .types import ExecutionStart, StepInput, StepResult
@@ -32,6 +33,17 @@ class _OneState(Stepper):
     captured: tuple[State, Done] | None = None
     error_details: dict[str, Any] | None = None
     outcome: str | None = None
+    context: dict[str, Any] | None = None  # the tested state's context object, once built
+    # AWS's TestState names the tested state "StateName" in the context object, whatever it is
+    # called in the definition (an independent implementation validated against AWS notes the same).
+    STATE_NAME = "StateName"
+
+    def context_for(self, frame: dict[str, Any], state: State) -> dict[str, Any]:
+        context: dict[str, Any] = super().context_for(frame, state)
+        if frame["parent"] is None:
+            context["State"] = {**context["State"], "Name": self.STATE_NAME}
+            type(self).context = context
+        return context
 
     def finish_state(self, frame: dict[str, Any], state: State, done: Done) -> bool:
         if frame["parent"] is not None:
@@ -101,21 +113,27 @@ def _single_machine(raw: dict[str, Any], state_name: str | None) -> dict[str, An
 
 def test_state(definition: str | dict[str, Any], state_input: Any, *, state_name: str | None = None,
                inspection_level: str = "INFO", variables: dict[str, Any] | None = None,
-               call_task: TaskCaller = no_tasks, now: float | None = None) -> dict[str, Any]:
+               call_task: TaskCaller = no_tasks, now: float | None = None,
+               role_arn: str | None = None) -> dict[str, Any]:
     """Run one state; returns the TestState response body (status, output/error, nextState…).
 
     A Task state's task runs through `call_task` (see `statewright.integrations.runner.task_caller`).
+    The context object is an execution's, except that `Execution.RoleArn` is the request's
+    `roleArn` (null without one, as AWS leaves it) and `State.Name` is AWS's "StateName".
     """
     raw = _single_machine(load_json(definition), state_name)
     parsed = parse_definition(raw, check=False)
     clock = time.time() if now is None else now
     execution = Execution()
-    start = ExecutionStart(state_input, execution_context("TestState", "TestState", state_input, clock, ""))
+    context = execution_context("TestState", "TestState", state_input, clock, "")
+    context["Execution"]["RoleArn"] = role_arn
+    start = ExecutionStart(state_input, context)
 
     class Capture(_OneState):
         captured = None
         error_details = None
         outcome = None
+        context = None
 
     def one_step(d: Definition, ex: Execution, event: StepInput, t: float, record: bool) -> StepResult:
         stepper = Capture(d, ex, t, record)
@@ -127,8 +145,9 @@ def test_state(definition: str | dict[str, Any], state_input: Any, *, state_name
         return stepper.result
 
     drive(parsed, execution, start, clock, call_task, True, step_function=one_step)
+    seen = _Seen(Capture.context or context, dict(variables or {}))
     response = _response(parsed.root, execution, Capture.captured, state_input, inspection_level,
-                         Capture.outcome)
+                         Capture.outcome, seen)
     if Capture.error_details is not None:
         if Capture.outcome == "RETRIABLE":
             response.pop("output", None)
@@ -142,8 +161,16 @@ def test_state(definition: str | dict[str, Any], state_input: Any, *, state_name
     return response
 
 
+class _Seen:
+    """What the tested state saw: its context object and the variables it was given."""
+
+    def __init__(self, context: dict[str, Any], variables: dict[str, Any]) -> None:
+        self.context = context
+        self.variables = variables
+
+
 def _response(machine: Machine, execution: Execution, captured: tuple[State, Done] | None,
-              state_input: Any, level: str, outcome: str | None = None) -> dict[str, Any]:
+              state_input: Any, level: str, outcome: str | None, seen: _Seen) -> dict[str, Any]:
     state = machine.states[machine.start_at]
     response: dict[str, Any] = {}
     if outcome == "RETRIABLE":
@@ -163,16 +190,30 @@ def _response(machine: Machine, execution: Execution, captured: tuple[State, Don
     else:
         response["status"] = "RETRIABLE" if execution.status == "RUNNING" else execution.status
     if level in ("DEBUG", "TRACE"):
-        response["inspectionData"] = _inspection(state, state_input, response)
+        response["inspectionData"] = _inspection(state, state_input, response, seen)
+        after = {**seen.variables, **(captured[1].assigned if captured is not None else {})}
+        if after:
+            # The workflow variables after the state: those given, then those it assigned.
+            response["inspectionData"]["variables"] = after
     return response
 
 
-def _inspection(state: State, state_input: Any, response: dict[str, Any]) -> dict[str, Any]:
-    """The data after each JSONPath processing step, as TestState's DEBUG level shows it."""
+def _inspection(state: State, state_input: Any, response: dict[str, Any], seen: _Seen) -> dict[str, Any]:
+    """The data after each processing step, as TestState's DEBUG level shows it. The steps see the
+    same variables and context object the state saw, so `$var` and `$$` resolve as in the run."""
     data: dict[str, Any] = {"input": state_input}
-    if state.type == "Fail" or state.jsonata:
+    if state.type == "Fail":
         return data
-    scope = Scope(state_input, {}, [{}], random.Random(0))
+    scope = Scope(state_input, seen.context, [seen.variables], random.Random(0))
+    if state.jsonata:
+        arguments = getattr(state, "arguments", ABSENT)
+        if arguments is not ABSENT:
+            try:
+                data["afterArguments"] = jsonata_value(
+                    arguments, scope, states_binding(state_input, seen.context), "Arguments")
+            except StatesError:
+                pass
+        return data
     try:
         if getattr(state, "result", ABSENT) is not ABSENT:
             data["result"] = state.result  # type: ignore[attr-defined]
@@ -185,6 +226,6 @@ def _inspection(state: State, state_input: Any, response: dict[str, Any]) -> dic
         data["afterResultPath"] = jsonpath_output(state, state_input, data["afterParameters"], scope,
                                                   selector=False) if state.output_path is ABSENT \
             else response.get("output")
-    except (StatesError, DefinitionError):
+    except (StatesError, DefinitionError, PathNotFound):
         pass
     return data

@@ -88,10 +88,42 @@ def test_string_to_json_keeps_int_and_float_apart():
     assert isinstance(run("States.StringToJson('1.0')"), float)
 
 
-@pytest.mark.parametrize("text", ["States.StringToJson('{')", "States.StringToJson(1)",
-                                  "States.StringToJson('NaN')", "States.StringToJson('a', 'b')"])
-def test_string_to_json_rejects(text):
-    assert fails(text).cause == "Invalid arguments in States.StringToJson"
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # No JSON value at all: the Java reader gives none, and AWS returns null.
+        ("", None), (" ", None), ("\t\n\r ", None), (None, None),
+        # JSON scalars, each kept as its own type.
+        ("null", None), ("-0", 0), ("0", 0), ("1", 1), ("-1.5", -1.5), ("1e2", 100.0), ("true", True),
+        ("false", False), ('"HelloWorld"', "HelloWorld"), ('""', ""), (' "padded" ', "padded"),
+        # Containers, and escapes inside them at every depth.
+        ("[1, 2, \"HelloWorld\"]", [1, 2, "HelloWorld"]), ('{"Arg1": 1, "Arg2": []}', {"Arg1": 1, "Arg2": []}),
+        ('"a\\"b"', 'a"b'), ('{"s": "{\\"in\\": \\"\\\\u00e9\\"}"}', {"s": '{"in": "\\u00e9"}'}),
+        ('["\\u00e9\\n\\t\\/"]', ["é\n\t/"]),
+    ],
+)
+def test_string_to_json_over_its_input_space(text, expected):
+    result = run("States.StringToJson($.s)", {"s": text})
+    assert result == expected and type(result) is type(expected)
+
+
+@pytest.mark.parametrize("text", ["{", "NaN", "Infinity", "'a'", "[1,]", "\u00a0", "{\"a\" 1}", "nul", "1 2"])
+def test_string_to_json_rejects_text_that_is_not_json(text):
+    assert fails("States.StringToJson($.s)", {"s": text}).cause == "Invalid arguments in States.StringToJson"
+
+
+@pytest.mark.parametrize("text", ["States.StringToJson(1)", "States.StringToJson($.o)", "States.StringToJson($.a)",
+                                  "States.StringToJson(true)", "States.StringToJson('a', 'b')",
+                                  "States.StringToJson()"])
+def test_string_to_json_rejects_arguments_that_are_not_text(text):
+    assert fails(text, {"o": {}, "a": []}).cause == "Invalid arguments in States.StringToJson"
+
+
+@pytest.mark.parametrize(
+    "value", [None, 0, -0.0, 1.5, True, "", " ", 'q"uote\\', "é\u2028", [], {}, {"a": {"b": ['x"y', None]}}],
+)
+def test_json_to_string_then_string_to_json_round_trips(value):
+    assert run("States.StringToJson(States.JsonToString($.v))", {"v": value}) == value
 
 
 def test_json_to_string_is_compact_and_keeps_unicode():
@@ -117,8 +149,9 @@ def test_array_collects_any_arguments():
     assert run("States.Array('a', 1, $.o, States.Array())", {"o": {"k": None}}) == ["a", 1, {"k": None}, []]
 
 
-def test_array_partition_truncates_chunk_size():
-    assert run("States.ArrayPartition($.a, 2.9)", {"a": [1, 2, 3, 4, 5]}) == [[1, 2], [3, 4], [5]]
+def test_array_partition_rounds_chunk_size():
+    assert run("States.ArrayPartition($.a, 2.5)", {"a": [1, 2, 3, 4, 5]}) == [[1, 2, 3], [4, 5]]
+    assert run("States.ArrayPartition($.a, 2.49)", {"a": [1, 2, 3, 4, 5]}) == [[1, 2], [3, 4], [5]]
 
 
 @pytest.mark.parametrize("size", ["0", "0.49", "-1", "'2'", "true"])
@@ -140,8 +173,8 @@ def test_array_contains_uses_json_equality():
     ("args", "expected"),
     [
         ("1, 9, 2", [1, 3, 5, 7, 9]), ("0, 10, 3", [0, 3, 6, 9]), ("5, 1, -2", [5, 3, 1]),
-        ("3, 3, -1", [3]), ("5, 1, 1", []), ("1, 5, -1", []), ("1.6, 1.4, 1", [1]),
-        ("5.4, -0.6, -2.4", [5, 3, 1]),
+        ("3, 3, -1", [3]), ("5, 1, 1", []), ("1, 5, -1", []), ("1.6, 1.4, 1", []),
+        ("1.4, 1.6, 1", [1, 2]), ("5.4, -0.6, -2.4", [5, 3, 1, -1]), ("-2.5, 0.5, 1.5", [-2, 0]),
     ],
 )
 def test_array_range(args, expected):
@@ -159,6 +192,8 @@ def test_array_get_item():
     data = {"a": [10, 20, 30], "e": []}
     assert run("States.ArrayGetItem($.a, 1)", data) == 20
     assert run("States.ArrayGetItem($.a, 1.2)", data) == 20
+    assert run("States.ArrayGetItem($.a, 1.5)", data) == 30
+    assert run("States.ArrayGetItem($.a, -0.5)", data) == 10
     # Recorded AWS behaviour: an empty array gives null rather than failing.
     assert run("States.ArrayGetItem($.e, 999)", data) is None
     for args in ("$.a, 3", "$.a, -1", "$.a, '1'", "'x', 0", "$.a"):
@@ -225,7 +260,7 @@ def test_hash_rules():
 
 def test_math_add():
     assert run("States.MathAdd(1, -2)") == -1
-    assert run("States.MathAdd($.a, 1.9)", {"a": 2}) == 3
+    assert run("States.MathAdd($.a, 1.9)", {"a": 2}) == 4
     for args in ("1, 'a'", "1", "1, true", "2147483648, 0", "1, null"):
         assert fails(f"States.MathAdd({args})").cause == "Invalid arguments in States.MathAdd"
 
@@ -245,7 +280,7 @@ def test_math_random_seed_is_repeatable_and_leaves_the_rng_alone():
 
 
 def test_math_random_rejects():
-    for args in ("1, 1", "10, 5", "1.4, 1.6", "'a', 10", "1, 10, 'seed'", "1, 10, null", "1", "1, 2, 3, 4"):
+    for args in ("1, 1", "10, 5", "1.5, 1.6", "'a', 10", "1, 10, 'seed'", "1, 10, null", "1", "1, 2, 3, 4"):
         assert fails(f"States.MathRandom({args})").cause == "Invalid arguments in States.MathRandom"
 
 
@@ -343,3 +378,49 @@ def test_recorded_cases_are_found():
     if not CASES.exists():
         pytest.skip("conformance cases not present")
     assert len(_intrinsic_cases()) >= 60
+
+
+# --- the one numeric rule: Java's Math.round ---------------------------------------------------
+
+# value -> Java's Math.round(value), the rule every integer argument follows (numbers.java_round,
+# tested over its whole range in tests/asl/test_numbers.py).
+JAVA_ROUND = [
+    (0.0, 0), (-0.0, 0), (0.49, 0), (0.5, 1), (0.51, 1), (1.49, 1), (1.5, 2), (2.5, 3), (3.5, 4),
+    (-0.49, 0), (-0.5, 0), (-0.51, -1), (-1.49, -1), (-1.5, -1), (-1.51, -2), (-2.5, -2), (-3.5, -3),
+]
+
+
+@pytest.mark.parametrize(("value", "expected"), JAVA_ROUND)
+def test_every_integer_argument_takes_fractions_by_java_round(value, expected):
+    data = {"v": value, "a": list(range(-5, 100))}
+    assert run("States.MathAdd($.v, 0)", data) == expected
+    assert run("States.MathAdd(0, $.v)", data) == expected
+    assert run("States.MathAdd($.v, $.v)", data) == 2 * expected
+    assert run("States.ArrayRange($.v, $.v, 1)", data) == [expected]
+    assert run("States.ArrayGetItem($.a, States.MathAdd($.v, 5))", data) == expected
+    if expected > 0:
+        assert len(run("States.ArrayPartition($.a, $.v)", data)[0]) == expected
+    else:
+        assert fails("States.ArrayPartition($.a, $.v)", data).cause == "Invalid arguments in States.ArrayPartition"
+    assert run("States.MathRandom($.v, States.MathAdd($.v, 1))", data) == expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        (1.49, 1.5, 3), (1.5, 1.51, 4), (-1.49, -1.5, -2), (-1.5, -1.51, -3), (1.49, -1.49, 0),
+        (-0.5, 0.5, 1), (-2.5, 0, -2), (2.5, 0, 3), (-9, 3, -6), (2147483647, 0, 2147483647),
+        (-2147483648, 0, -2147483648), (2147483646.5, 0, 2147483647), (-2147483648.5, 0, -2147483648),
+    ],
+)
+def test_math_add_rounds_each_argument(a, b, expected):
+    assert run("States.MathAdd($.a, $.b)", {"a": a, "b": b}) == expected
+
+
+@pytest.mark.parametrize(
+    "value", ["2147483647.5", "2147483648", "-2147483649", "-2147483648.51", "1e300", "'1'", "null", "true",
+              "$.missing_array"],
+)
+def test_math_add_rejects_what_is_no_java_int(value):
+    data = {"missing_array": []}
+    assert fails(f"States.MathAdd({value}, 0)", data).cause == "Invalid arguments in States.MathAdd"

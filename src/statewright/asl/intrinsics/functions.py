@@ -1,8 +1,10 @@
 """The 18 intrinsic functions, and the evaluator that walks a parsed call.
 
 Semantics follow what real AWS does rather than a literal reading of the docs, where the two
-differ: fractional numbers are truncated toward zero (States.ArrayRange(1.6, 1.4, 1) is [1] on
-AWS), States.Hash accepts non-string data, and States.Base64Decode is a lenient decoder.
+differ: States.Hash accepts non-string data, and States.Base64Decode is a lenient decoder. Every
+number that enters an integer-valued argument (MathAdd, MathRandom, ArrayRange, ArrayPartition,
+ArrayGetItem) goes through one rule, `numbers.java_round`: the docs say "rounds it off to the nearest
+integer", and AWS, running on Java, does it the way Java's Math.round does (halves go up).
 Bad arguments fail the state with AWS's cause "Invalid arguments in States.X".
 """
 
@@ -19,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import RUNTIME, StatesError
+from ..numbers import INT_MAX, INT_MIN, is_number, java_round
 from .parser import Call, Literal, PathRef
 
 # AWS reports bad intrinsic arguments as States.Runtime (recorded: "Invalid arguments in
@@ -27,7 +30,6 @@ FAILURE_ERROR = RUNTIME
 
 STRING_LIMIT = 10_000  # characters, for Base64Encode, Base64Decode and Hash
 RANGE_LIMIT = 1_000  # items in the array States.ArrayRange builds
-INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # MathAdd and MathRandom work on Java ints
 
 HASHES: dict[str, Callable[[bytes], Any]] = {
     "MD5": hashlib.md5,
@@ -73,16 +75,11 @@ def _count(name: str, args: list[Any], low: int, high: int | None = None) -> Non
         raise invalid(name)
 
 
-def _is_number(value: Any) -> bool:
-    # bool is an int subclass in Python, but true is not a number in JSON.
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def _integer(name: str, value: Any) -> int:
-    """A numeric argument as AWS uses it: truncated toward zero (it converts to a Java int)."""
-    if not _is_number(value) or (isinstance(value, float) and not math.isfinite(value)):
+    """A numeric argument as AWS uses it: a whole number as is, a fraction by `java_round`."""
+    if not is_number(value) or (isinstance(value, float) and not math.isfinite(value)):
         raise invalid(name)
-    return int(value)
+    return value if isinstance(value, int) else java_round(value)
 
 
 def _java_int(name: str, value: Any) -> int:
@@ -175,10 +172,20 @@ def _reject_constant(text: str) -> Any:
     raise ValueError(f"not JSON: {text}")
 
 
+# JSON's own whitespace; the JSON reader AWS uses skips these and nothing else.
+_JSON_WHITESPACE = " \t\n\r"
+
+
 def string_to_json(args: list[Any]) -> Any:
+    """States.StringToJson. AWS reads the text with a Java JSON reader, which gives no value for
+    null, the empty string or whitespace alone: those come out as null rather than failing."""
     name = "States.StringToJson"
     _count(name, args, 1)
+    if args[0] is None:
+        return None
     text = _string(name, args[0])
+    if not text.strip(_JSON_WHITESPACE):
+        return None
     try:
         return json.loads(text, parse_constant=_reject_constant)
     except ValueError:

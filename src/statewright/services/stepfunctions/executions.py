@@ -244,7 +244,7 @@ def test_state(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
         raise validation_error("variables", variables_text, "Member must be a JSON object")
     try:
         answer = run_test_state(definition, json.loads(input_text), state_name=string(request, "stateName"),
-                                inspection_level=level, variables=variables)
+                                inspection_level=level, variables=variables, role_arn=string(request, "roleArn"))
     except DefinitionError as error:
         raise AwsError("InvalidDefinition", format_invalid_definition(error.diagnostics)) from None
     except ValueError as error:
