@@ -66,8 +66,9 @@ def directory_digest(directory: str) -> tuple[str, int]:
 
 
 class CodeWatch:
-    """The state of a code directory's source files (and its folders' listings): `changed()`
-    is a few `stat` calls, cheap enough to run before every invocation."""
+    """The state of a code directory's source files: `changed()` is a few `stat` calls, cheap
+    enough to run before every invocation. Folders are not watched (Python writes `__pycache__`
+    into them); a new module matters only once a changed file imports it."""
 
     def __init__(self, directories: list[str]) -> None:
         self.directories = directories
@@ -76,7 +77,7 @@ class CodeWatch:
     def _scan(self) -> dict[str, tuple[int, int]]:
         state: dict[str, tuple[int, int]] = {}
         for directory in self.directories:
-            for path in [directory, *_source_files(directory, with_dirs=True)]:
+            for path in _source_files(directory):
                 try:
                     stat = os.stat(path)
                 except OSError:
@@ -99,12 +100,10 @@ class CodeWatch:
         return True
 
 
-def _source_files(directory: str, with_dirs: bool = False) -> list[str]:
+def _source_files(directory: str) -> list[str]:
     found: list[str] = []
     for root, dirs, files in os.walk(directory):
         dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.endswith((".dist-info", ".egg-info"))]
-        if with_dirs and root != directory:
-            found.append(root)
         found.extend(os.path.join(root, f) for f in files if f.endswith(_SOURCE_SUFFIXES))
         if len(found) >= MAX_WATCHED:
             break

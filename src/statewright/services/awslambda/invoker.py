@@ -96,6 +96,9 @@ class Invoker:
             "_HANDLER": config.handler,
             "LAMBDA_TASK_ROOT": config.code_dir,
             "TZ": ":UTC",
+            # Lambda's task root is read-only, so no bytecode is cached there; caching it here
+            # would let an edit within the same second (same size) run the old code.
+            "PYTHONDONTWRITEBYTECODE": "1",
         })
         log_format = config.logging_config.get("LogFormat")
         if log_format:

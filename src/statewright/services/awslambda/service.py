@@ -127,6 +127,13 @@ class LambdaService:
             raise not_found(ref.arn(ref.qualifier))
         return function
 
+    def lookup_name(self, name: str) -> Function:
+        with self._lock:
+            function = self._functions.get(name)
+        if function is None:
+            raise not_found(f"arn:aws:lambda:{self.region}:{self.account}:function:{name}")
+        return function
+
     def all_functions(self) -> list[Function]:
         with self._lock:
             return [self._functions[name] for name in sorted(self._functions)]
