@@ -109,7 +109,7 @@ class Invoker:
         return env
 
     def run(self, function: Function, payload: bytes, *, log_tail: bool = False,
-            client_context: str | None = None) -> InvokeResult:
+            client_context: str | None = None, request_id: str | None = None) -> InvokeResult:
         """One synchronous invocation (RequestResponse)."""
         config = function.config
         if function.watch.changed():
@@ -120,7 +120,7 @@ class Invoker:
             raise AwsError("TooManyRequestsException", "Rate Exceeded.", 429,
                            fields={"Type": "User", "Reason": "ReservedFunctionConcurrentInvocationLimitExceeded"}
                            ) from e
-        request_id = self.new_id()
+        request_id = request_id or self.new_id()
         deadline_ms = int(time.time() * 1000) + config.timeout * 1000
         invocation = Invocation(request_id, payload, function.arn, deadline_ms, client_context,
                                 f"Root=1-{int(time.time()):08x}-{request_id.replace('-', '')[:24]};Sampled=0")

@@ -17,7 +17,7 @@ from statewright.services.common import AwsError, InvokeResult, RequestContext
 
 from . import api
 from .code import CodeWatch, directory_digest
-from .events import EventQueue
+from .events import FAILED, SUCCEEDED, THROTTLED, EventQueue
 from .invoker import Environment, Function, Invoker
 from .names import FunctionRef, not_found, parse_function
 from .persistence import FunctionStore
@@ -157,12 +157,18 @@ class LambdaService:
         if invocation_type == "DryRun":
             return InvokeResult(204, b"")
         if invocation_type == "Event":
-            def attempt() -> bool:
+            request_id = self.invoker.new_id()  # retries keep it, as on Lambda
+
+            def attempt() -> str:
                 with self._lock:
                     current = self._functions.get(target.config.name)
                 if current is None:
-                    return False
-                return self.invoker.run(current, payload).function_error is not None
+                    return SUCCEEDED  # deleted meanwhile: nothing left to run
+                try:
+                    result = self.invoker.run(current, payload, request_id=request_id)
+                except AwsError as e:
+                    return THROTTLED if e.code == "TooManyRequestsException" else FAILED
+                return FAILED if result.function_error else SUCCEEDED
             self.events.submit(attempt, target.config.maximum_retry_attempts)
             return InvokeResult(202, b"")
         if invocation_type != "RequestResponse":
