@@ -313,3 +313,13 @@ def test_closing_the_service_stops_every_worker(tmp_path):
     svc.close()
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+def test_a_response_over_6_mb_is_lambdas_size_error(service, define):
+    define({"app.py": """
+        def handler(event, context):
+            return "x" * (7 * 1024 * 1024)
+    """})
+    result, body = invoke(service)
+    assert result["FunctionError"] == "Unhandled"
+    assert body["errorType"] == "Function.ResponseSizeTooLarge"

@@ -8,7 +8,7 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from statewright.services.common import AwsError, InvokeResult
 
@@ -20,6 +20,9 @@ from .types import FunctionConfig, Invocation, LogSink, Outcome
 from .worker import Worker, WorkerExited, WorkerTimeout, exit_reason
 
 log = logging.getLogger(__name__)
+
+# A synchronous invocation's response may be at most 6 MB.
+MAX_RESPONSE = 6 * 1024 * 1024
 
 # The credentials a handler's SDK signs with: any key works against the local server.
 LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "ASIASTATEWRIGHTLOCAL", "AWS_SECRET_ACCESS_KEY": "statewright-local",
@@ -135,6 +138,11 @@ class Invoker:
             outcome = self._exited(worker, request_id, e.returncode)
         finally:
             function.pool.release(worker, healthy)
+        if len(outcome.payload) > MAX_RESPONSE:
+            outcome = replace(outcome, function_error="Unhandled", payload=json.dumps({
+                "errorMessage": f"Response payload size exceeded maximum allowed payload size "
+                                f"({MAX_RESPONSE} bytes).",
+                "errorType": "Function.ResponseSizeTooLarge"}).encode())
         lines = logs.invocation_lines(request_id, "$LATEST", outcome, config.memory_size)
         self._write_log(config.name, worker.log_stream, lines)
         return InvokeResult(200, outcome.payload, outcome.function_error,
