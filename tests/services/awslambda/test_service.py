@@ -235,6 +235,7 @@ def test_layers_are_importable(service, define, tmp_path):
 
 def test_the_invocation_log_goes_to_the_sink_with_start_end_report_lines(service, define, logs):
     define(ECHO, memory_size=256)
+    invoke(service)  # the cold start
     result, _ = invoke(service, payload=b'{"a": 1}', LogType="Tail")
     function, stream, lines = logs.records[-1]
     assert function == "fn" and "[$LATEST]" in stream
@@ -242,7 +243,7 @@ def test_the_invocation_log_goes_to_the_sink_with_start_end_report_lines(service
     assert "handling {'a': 1}" in lines
     assert lines[-2].startswith("END RequestId: ")
     assert lines[-1].startswith("REPORT RequestId: ") and "\tMemory Size: 256 MB\t" in lines[-1]
-    assert "Init Duration: " in lines[-1]
+    assert "Init Duration: " not in lines[-1]
     assert base64.b64decode(result["LogResult"]).decode() == "\n".join(lines) + "\n"
 
 
@@ -334,3 +335,17 @@ def test_a_response_over_6_mb_is_lambdas_size_error(service, define):
     result, body = invoke(service)
     assert result["FunctionError"] == "Unhandled"
     assert body["errorType"] == "Function.ResponseSizeTooLarge"
+
+
+def test_output_while_initializing_is_logged_before_start(service, define, logs):
+    define({"app.py": """
+        print("loading the model")
+        def handler(event, context):
+            print("serving")
+    """})
+    invoke(service)
+    lines = logs.records[-1][2]
+    assert lines[0] == "loading the model"
+    assert lines[1].startswith("START RequestId: ")
+    assert lines[2] == "serving"
+    assert "Init Duration: " in lines[-1]

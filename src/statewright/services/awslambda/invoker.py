@@ -124,8 +124,7 @@ class Invoker:
                            fields={"Type": "User", "Reason": "ReservedFunctionConcurrentInvocationLimitExceeded"}
                            ) from e
         request_id = request_id or self.new_id()
-        deadline_ms = int(time.time() * 1000) + config.timeout * 1000
-        invocation = Invocation(request_id, payload, function.arn, deadline_ms, client_context,
+        invocation = Invocation(request_id, payload, function.arn, client_context,
                                 f"Root=1-{int(time.time()):08x}-{request_id.replace('-', '')[:24]};Sampled=0")
         healthy = False
         try:
@@ -156,7 +155,8 @@ class Invoker:
         payload = json.dumps({"errorType": "Sandbox.Timedout",
                               "errorMessage": f"RequestId: {request_id} Error: Task timed out after "
                                               f"{timeout:.2f} seconds"}).encode()
-        return Outcome(payload, "Unhandled", output, timeout * 1000.0, status="timeout")
+        return Outcome(payload, "Unhandled", output, timeout * 1000.0, status="timeout",
+                       init_log_text=worker.take_init_log())
 
     def _exited(self, worker: Worker, request_id: str, returncode: int | None) -> Outcome:
         code = worker.kill() if returncode is None else returncode
@@ -164,7 +164,7 @@ class Invoker:
         output = worker.take_output() + f"RequestId: {request_id} Error: {reason}\nRuntime.ExitError\n"
         payload = json.dumps({"errorType": "Runtime.ExitError",
                               "errorMessage": f"RequestId: {request_id} Error: {reason}"}).encode()
-        return Outcome(payload, "Unhandled", output, 0.0, status="crash")
+        return Outcome(payload, "Unhandled", output, 0.0, status="crash", init_log_text=worker.take_init_log())
 
     def _write_log(self, name: str, stream: str, lines: list[str]) -> None:
         try:

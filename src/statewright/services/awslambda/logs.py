@@ -20,7 +20,8 @@ def stream_name(version: str = "$LATEST") -> str:
 
 def invocation_lines(request_id: str, version: str, outcome: Outcome, memory_size: int) -> list[str]:
     """The invocation's log as Lambda writes it: START, the runtime's output, END, REPORT."""
-    lines = [f"START RequestId: {request_id} Version: {version}"]
+    lines = outcome.init_log_text.splitlines()
+    lines.append(f"START RequestId: {request_id} Version: {version}")
     lines.extend(outcome.log_text.splitlines())
     lines.append(f"END RequestId: {request_id}")
     report = (f"REPORT RequestId: {request_id}\tDuration: {outcome.duration_ms:.2f} ms\t"

@@ -68,12 +68,12 @@ class FunctionConfig:
 
 @dataclass(frozen=True)
 class Invocation:
-    """One event for a worker: what the Runtime API's `/invocation/next` hands the runtime."""
+    """One event for a worker: what the Runtime API's `/invocation/next` hands the runtime
+    (its deadline is set when the event is handed over, after any cold start, as on Lambda)."""
 
     request_id: str
     payload: bytes
     function_arn: str
-    deadline_ms: int
     client_context: str | None = None
     trace_id: str | None = None
 
@@ -89,4 +89,5 @@ class Outcome:
     duration_ms: float
     init_ms: float | None = None
     max_memory_mb: int = 0
+    init_log_text: str = ""  # what the runtime wrote while initializing (logged before START)
     status: str = "success"  # success, error (the handler raised), timeout, crash (runtime died)

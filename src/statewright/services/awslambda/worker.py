@@ -61,6 +61,7 @@ class Worker:
         self.initialized = False
         self.stopped = False
         self.log_stream = ""
+        self.init_log = ""
         self.init_ms: float | None = None
         self.last_used = time.monotonic()
         self.output = bytearray()
@@ -104,6 +105,9 @@ class Worker:
             self._expect_next(request)
             self.initialized = True
             init_ms = self.init_ms = (time.monotonic() - self.started) * 1000
+            self._drain()
+            # Logged before START; kept on the worker until an outcome (or a failure) takes it.
+            self.init_log = self.take_output()
             began = time.monotonic()
         elif self.pending_next is None:
             self._expect_next(self._wait_request(began + timeout))
@@ -112,7 +116,7 @@ class Worker:
         headers = {
             "Content-Type": "application/json",
             "Lambda-Runtime-Aws-Request-Id": invocation.request_id,
-            "Lambda-Runtime-Deadline-Ms": str(invocation.deadline_ms),
+            "Lambda-Runtime-Deadline-Ms": str(int(time.time() * 1000 + timeout * 1000)),
             "Lambda-Runtime-Invoked-Function-Arn": invocation.function_arn,
         }
         if invocation.trace_id:
@@ -128,13 +132,18 @@ class Worker:
                 self._answer(request, 202)
                 self._drain()
                 return Outcome(request.body, None, self.take_output(), _ms(began), init_ms,
-                               self.max_memory_mb())
+                               self.max_memory_mb(), init_log_text=self.take_init_log())
             if request.path == prefix + "error":
                 self._answer(request, 202)
                 self._drain()
                 return Outcome(request.body or b"{}", "Unhandled", self.take_output(), _ms(began),
-                               init_ms, self.max_memory_mb(), status="error")
+                               init_ms, self.max_memory_mb(), status="error",
+                               init_log_text=self.take_init_log())
             self._answer(request, 400, _api_error("InvalidRequestID", f"unexpected {request.method} {request.path}"))
+
+    def take_init_log(self) -> str:
+        text, self.init_log = self.init_log, ""
+        return text
 
     def take_output(self) -> str:
         text = self.output.decode("utf-8", "replace")
