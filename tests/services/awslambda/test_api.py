@@ -157,3 +157,33 @@ def test_an_unknown_operation_is_refused(service):
     with pytest.raises(AwsError) as raised:
         call(service, "PublishLayerVersion")
     assert "PublishLayerVersion" in raised.value.message
+
+
+def test_every_answer_fits_botocores_output_shapes(service, define):
+    """What the protocol layer will serialize: each operation's output against the lambda model."""
+    import botocore.session
+    from botocore.validate import ParamValidator
+
+    model = botocore.session.get_session().get_service_model("lambda")
+    define({"app.py": "def handler(e, c):\n    return {'ok': True}\n"}, tags={"a": "b"}, reserved_concurrency=3,
+           layers=("/opt/layer",), environment={"X": "1"})
+    create(service, Tags={"t": "v"})
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:made"
+    outputs = {
+        "Invoke": call(service, "Invoke", FunctionName="fn", Payload=b"{}", LogType="Tail"),
+        "GetFunction": call(service, "GetFunction", FunctionName="fn"),
+        "GetFunctionConfiguration": call(service, "GetFunctionConfiguration", FunctionName="made"),
+        "ListFunctions": call(service, "ListFunctions", MaxItems=1),
+        "UpdateFunctionCode": call(service, "UpdateFunctionCode", FunctionName="made",
+                                   ZipFile=zip_of({"main.py": "x = 1\n"})),
+        "ListTags": call(service, "ListTags", Resource=arn),
+        "DeleteFunction": call(service, "DeleteFunction", FunctionName="made"),
+    }
+    for operation, output in outputs.items():
+        shape = model.operation_model(operation).output_shape
+        if shape is None:
+            assert output == {}
+            continue
+        report = ParamValidator().validate(output, shape)
+        assert not report.has_errors(), f"{operation}: {report.generate_report()}"
+        assert set(output) <= set(shape.members), operation

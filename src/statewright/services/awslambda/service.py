@@ -75,8 +75,10 @@ class LambdaService:
     # --- definitions -------------------------------------------------------------------------------
 
     def put_function(self, config: FunctionConfig) -> None:
-        """Define (or redefine) a function from the template; its warm workers are recycled."""
+        """Define (or redefine) a function from the template; its warm workers are recycled.
+        The template owns the name from now on: an API-made function of that name is forgotten."""
         self._define(config, persisted=False)
+        self.store.delete(config.name)
 
     def remove_function(self, name: str) -> None:
         with self._lock:
