@@ -349,3 +349,25 @@ def test_output_while_initializing_is_logged_before_start(service, define, logs)
     assert lines[1].startswith("START RequestId: ")
     assert lines[2] == "serving"
     assert "Init Duration: " in lines[-1]
+
+
+def test_json_log_format_comes_from_the_runtime_interface_client(service, define, logs):
+    define({"app.py": """
+        import logging
+        logger = logging.getLogger()
+        def handler(event, context):
+            logger.warning("stock low")
+    """}, logging_config={"LogFormat": "JSON", "ApplicationLogLevel": "INFO"})
+    invoke(service)
+    records = [json.loads(line) for line in logs.records[-1][2] if line.startswith("{")]
+    assert records and records[0]["level"] == "WARNING" and records[0]["message"] == "stock low"
+    assert len(records[0]["requestId"]) == 36
+
+
+def test_the_client_context_reaches_the_handler(service, define):
+    define({"app.py": """
+        def handler(event, context):
+            return context.client_context.custom
+    """})
+    encoded = base64.b64encode(json.dumps({"custom": {"tenant": "t-1"}}).encode()).decode()
+    assert invoke(service, ClientContext=encoded)[1] == {"tenant": "t-1"}
