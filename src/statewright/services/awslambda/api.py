@@ -5,7 +5,9 @@ ListTags."""
 from __future__ import annotations
 
 import base64
+import json
 import re
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
@@ -26,6 +28,12 @@ Operation = Callable[["LambdaService", dict[str, Any], RequestContext], dict[str
 _ROLE = re.compile(r"^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$")
 _HANDLER = re.compile(r"^[^\s]+$")
 MAX_PAYLOAD = 6 * 1024 * 1024
+
+
+def timestamp() -> str:
+    """Now in Lambda's `LastModified` format: 2024-01-31T12:34:56.789+0000."""
+    now = time.time()
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now * 1000) % 1000:03d}+0000"
 
 
 def _invalid(message: str) -> AwsError:
@@ -63,7 +71,6 @@ def invoke(service: LambdaService, input: dict[str, Any], context: RequestContex
         raise AwsError("RequestTooLargeException", "Request must be smaller than 6291456 bytes for the "
                        "InvokeFunction operation", 413, fields={"Type": "User"})
     if payload.strip():
-        import json
         try:
             json.loads(payload)
         except ValueError as e:
@@ -167,7 +174,6 @@ def create_function(service: LambdaService, input: dict[str, Any], context: Requ
         role=role, tags=dict(input.get("Tags") or {}),
         architectures=tuple(input.get("Architectures") or ("x86_64",)),
         logging_config=logging_config, description=str(input.get("Description") or ""))
-    from .service import timestamp
     function = service.define(config, persisted=True, meta={
         "code_sha256": code_sha256(zip_file), "code_size": len(zip_file), "last_modified": timestamp()})
     return configuration(function)
@@ -186,7 +192,6 @@ def update_function_code(service: LambdaService, input: dict[str, Any],
         return configuration(function)
     code_dir = service.data_dir / "code" / function.config.name
     unpack_zip(zip_file, code_dir)
-    from .service import timestamp
     config = replace(function.config, code_dir=str(code_dir))
     updated = service.define(config, persisted=True, meta={
         "code_sha256": code_sha256(zip_file), "code_size": len(zip_file), "last_modified": timestamp()})

@@ -25,6 +25,7 @@ class Request:
     path: str
     headers: dict[str, str]
     body: bytes
+    source: Connection | None = None  # the connection to answer on
 
 
 @dataclass
@@ -83,7 +84,7 @@ class Connection:
             body, consumed = bytes(self.buffer[start:start + length]), start + length
         del self.buffer[:consumed]
         self.continued = False
-        return Request(method, path, headers, body)
+        return Request(method, path, headers, body, self)
 
     def _continue(self, headers: dict[str, str]) -> None:
         if headers.get("expect", "").lower() == "100-continue" and not self.continued:

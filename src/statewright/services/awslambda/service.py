@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 import os
 import threading
-import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -100,7 +99,7 @@ class LambdaService:
                           self.account_concurrency)
         arn = f"arn:aws:lambda:{self.region}:{self.account}:function:{config.name}"
         function = Function(config, arn, pool, CodeWatch([config.code_dir, *config.layers]), sha, size,
-                            (meta or {}).get("last_modified") or _timestamp(),
+                            (meta or {}).get("last_modified") or api.timestamp(),
                             (meta or {}).get("revision_id") or str(uuid.uuid4()), persisted)
         with self._lock:
             old = self._functions.get(config.name)
@@ -141,6 +140,7 @@ class LambdaService:
             return [self._functions[name] for name in sorted(self._functions)]
 
     def define(self, config: FunctionConfig, *, persisted: bool, meta: dict[str, Any]) -> Function:
+        """Define a function made through the API (`meta`: its code digest, size, timestamps)."""
         return self._define(config, persisted=persisted, meta=meta)
 
     # --- invoking --------------------------------------------------------------------------------
@@ -210,12 +210,3 @@ class LambdaService:
         if reaper is not None:
             reaper.join()
 
-
-def _timestamp() -> str:
-    """Lambda's `LastModified` format: 2024-01-31T12:34:56.789+0000."""
-    now = time.time()
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now * 1000) % 1000:03d}+0000"
-
-
-def timestamp() -> str:
-    return _timestamp()

@@ -56,8 +56,6 @@ class Worker:
         self.selector = selectors.DefaultSelector()
         self.connections: list[Connection] = []
         self.pending_next: Connection | None = None
-        self._last_connection = Connection(socket.socket())  # replaced by the first request's
-        self._last_connection.close()
         self.initialized = False
         self.stopped = False
         self.log_stream = ""
@@ -168,8 +166,10 @@ class Worker:
             return
         raise WorkerExited(self.process.poll())
 
-    def _answer(self, request: Request, status: int, body: bytes = b"") -> None:
-        self._last_connection.respond(status, body, {"Content-Type": "application/json"})
+    @staticmethod
+    def _answer(request: Request, status: int, body: bytes = b"") -> None:
+        if request.source is not None:
+            request.source.respond(status, body, {"Content-Type": "application/json"})
 
     def _wait_request(self, deadline: float) -> Request:
         """The runtime's next request on any of its connections; `GET …/next` is remembered as
@@ -182,7 +182,6 @@ class Worker:
                     connection.close()
                     continue
                 if request is not None:
-                    self._last_connection = connection
                     if request.method == "GET" and request.path == API_PREFIX + "invocation/next":
                         self.pending_next = connection
                     return request
