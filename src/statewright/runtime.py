@@ -12,11 +12,11 @@ import logging
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from statewright.engine import Clock, Engine
 from statewright.integrations.registry import Registry
-from statewright.services.common import Service
+from statewright.services.common import FunctionInvoker, Service
 from statewright.services.common.platform import Platform, Settings
 from statewright.store import SqliteStore
 
@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 SERVICES: Mapping[str, str] = {
     "stepfunctions": "statewright.services.stepfunctions",
     "sts": "statewright.services.sts",
+    "lambda": "statewright.services.awslambda",
 }
 
 
@@ -65,6 +66,7 @@ class Runtime:
                             integrations=registry, random=random.Random(config.seed))
         for name, package in config.services.items():
             self.services[name] = importlib.import_module(package).create(platform)
+        _connect_integrations(registry, self.services)
 
     def close(self) -> None:
         for name, service in reversed(list(self.services.items())):
@@ -86,6 +88,19 @@ class Runtime:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+
+def _connect_integrations(registry: Registry, services: Mapping[str, Service]) -> None:
+    """Task states reach the local services: Lambda functions (plain ARNs, `lambda:invoke`,
+    `aws-sdk:lambda:invoke`) and child executions (`states:startExecution`). An integration a
+    test or plugin registered for a resource's exact text still wins (Registry.resolve)."""
+    from statewright.integrations.awslambda import LambdaIntegration
+    from statewright.integrations.stepfunctions import ServiceExecutions, StepFunctionsIntegration
+
+    if "lambda" in services:
+        registry.register_service("lambda", LambdaIntegration(cast(FunctionInvoker, services["lambda"])))
+    if "stepfunctions" in services:
+        registry.register_service("states", StepFunctionsIntegration(ServiceExecutions(services["stepfunctions"])))
 
 
 def _call_plugin(spec: str, registry: Registry) -> None:

@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from typing import Any
+
+from statewright.services.common import AwsError, RequestContext
 
 from .types import (
     REQUEST_RESPONSE,
@@ -25,6 +28,7 @@ from .types import (
     WAIT_FOR_TOKEN,
     ChildExecutions,
     ExecutionEnd,
+    ExecutionStarted,
     Pending,
     TaskContext,
     TaskError,
@@ -103,3 +107,32 @@ def describe(end: ExecutionEnd, as_json: bool) -> dict[str, Any]:
     if not redrivable:
         description["RedriveStatusReason"] = f"Execution is {end.status} and cannot be redriven"
     return description
+
+
+class ServiceExecutions:
+    """`ChildExecutions` over the local Step Functions service: the child is started in the
+    parent's account and region, with StartExecution's checks; what StartExecution would refuse
+    fails the task with `StepFunctions.<Code>Exception`, the name AWS's SDK gives that error."""
+
+    def __init__(self, service: Any) -> None:
+        self.service = service  # services.stepfunctions.StepFunctionsService
+
+    def start(self, request: dict[str, Any], parent: TaskContext,
+              on_end: Callable[[ExecutionEnd], None] | None) -> ExecutionStarted:
+        context = RequestContext(region=parent.region, account=parent.account, partition=parent.partition)
+
+        def ended(started: Any, outcome: Any) -> None:
+            if on_end is not None:
+                on_end(ExecutionEnd(started.execution_arn, started.state_machine_arn, started.name, outcome.status,
+                                    started.input_text, outcome.output, outcome.error, outcome.cause,
+                                    outcome.start_date, outcome.stop_date))
+
+        try:
+            started = self.service.start_child(request, context, ended if on_end is not None else None)
+        except AwsError as error:
+            code = error.code if error.code.endswith("Exception") else f"{error.code}Exception"
+            raise TaskError(f"StepFunctions.{code}", error.message) from None
+        return ExecutionStarted(started.execution_arn, started.start_date)
+
+    def stop(self, execution_arn: str, error: str, cause: str) -> None:
+        self.service.stop_child(execution_arn, error or None, cause)

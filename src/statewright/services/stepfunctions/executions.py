@@ -51,7 +51,7 @@ def _target(ctx: ActionContext, request: dict[str, Any]) -> tuple[Resource, Reso
     return version, machine, resource
 
 
-def _spec(ctx: ActionContext, request: dict[str, Any], express_arn: bool) -> StartSpec:
+def start_spec(ctx: ActionContext, request: dict[str, Any], express_arn: bool) -> StartSpec:
     runnable, machine, alias = _target(ctx, request)
     execution_name = name(request, required=False) or ctx.new_id()
     input_text = payload(request, "input", "InvalidExecutionInput") or "{}"
@@ -69,7 +69,7 @@ def _spec(ctx: ActionContext, request: dict[str, Any], express_arn: bool) -> Sta
 
 
 def start_execution(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
-    spec = _spec(ctx, request, express_arn=False)
+    spec = start_spec(ctx, request, express_arn=False)
     try:
         record = ctx.engine.start_execution(spec).result()
     except AlreadyExists:
@@ -83,7 +83,7 @@ def start_execution(ctx: ActionContext, request: dict[str, Any]) -> dict[str, An
 
 
 def start_sync_execution(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
-    spec = _spec(ctx, request, express_arn=True)
+    spec = start_spec(ctx, request, express_arn=True)
     if not spec.express:
         raise AwsError("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine")
     try:

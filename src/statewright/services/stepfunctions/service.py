@@ -6,12 +6,13 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from statewright.engine import Engine
+from statewright.engine import Engine, RunOutcome
 from statewright.services.common import AwsError, RequestContext, validation_error
 from statewright.store import InvalidText, Store
 
 from . import activities, aliases, executions, machines, tags, versions
 from .arns import Arns
+from .children import ChildStarted, start_child
 from .context import ActionContext
 
 Action = Callable[[ActionContext, dict[str, Any]], dict[str, Any]]
@@ -57,6 +58,15 @@ class StepFunctionsService:
         except InvalidText as error:  # the store cannot hold it (a lone surrogate): the caller's fault
             shown = error.value.encode("utf-8", "backslashreplace").decode("utf-8")
             raise validation_error(error.field, shown, "Member must not contain unpaired surrogates") from None
+
+    def start_child(self, request: dict[str, Any], context: RequestContext,
+                    on_end: Callable[[ChildStarted, RunOutcome], None] | None) -> ChildStarted:
+        """Start an execution for another execution's Task state (see children.py)."""
+        return start_child(self.context(context), request, on_end)
+
+    def stop_child(self, execution_arn: str, error: str | None, cause: str | None) -> None:
+        """Ask a child to stop, without waiting (called from the engine's loop)."""
+        self.engine.stop_execution(execution_arn, error, cause)
 
     def is_long(self, operation: str) -> bool:
         return operation in LONG_ACTIONS
