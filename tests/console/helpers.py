@@ -46,8 +46,23 @@ def statuses(page: Any) -> dict[str, str]:
     return result
 
 
+def wait_until(page: Any, function: str, arg: Any = None, timeout: float = 15.0) -> Any:
+    """Polls `function` (JavaScript, `(arg) => value`) until it returns something truthy.
+
+    Not Playwright's `wait_for_function`: its polling compiles the predicate with `new Function`
+    inside the page, which the console's Content-Security-Policy (no 'unsafe-eval') forbids;
+    `page.evaluate` runs through the DevTools protocol, which the policy does not restrict."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = page.evaluate(function, arg)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {function}")
+        time.sleep(0.05)
+
+
 def wait_state(page: Any, name: str, status: str) -> None:
     """Waits until the graph shows state `name` with `status` (the page polls while running)."""
-    page.wait_for_function(
-        "([name, status]) => [...document.querySelectorAll('.node[data-node-id]')]"
-        ".some((n) => n.dataset.state === name && n.dataset.status === status)", arg=[name, status])
+    wait_until(page, "([name, status]) => [...document.querySelectorAll('.node[data-node-id]')]"
+                     ".some((n) => n.dataset.state === name && n.dataset.status === status)", [name, status])

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from .helpers import wait_until
+
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "workflows-collection"
 
 # Runs in the page right after the definition is pasted: the graph is drawn synchronously,
@@ -106,7 +108,7 @@ def test_a_machine_of_150_states_stays_usable(page: Any, fake_site: Any) -> None
         return float(transform.get_attribute("transform").rsplit("scale(", 1)[1].rstrip(")"))
 
     # It opens at a readable size (the top of the graph), and Fit shows all of it.
-    page.wait_for_function("document.querySelector('.create-graph .viewport').getAttribute('transform')")
+    wait_until(page, "() => document.querySelector('.create-graph .viewport').getAttribute('transform')")
     assert scale() >= 0.75
     page.get_by_role("button", name="Fit to view (0)").click()
     fitted = transform.get_attribute("transform")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .helpers import client, create, fragment, wait_status
+from .helpers import client, create, fragment, wait_status, wait_until
 
 TWO_WAYS = {
     "StartAt": "Route",
@@ -33,10 +33,10 @@ def test_lists_count_filter_and_search(page: Any, real_site: Any) -> None:
     page.wait_for_selector("#executions")
     assert page.locator("#executions tbody tr").count() == 3
     page.locator("#status-filter").select_option("FAILED")
-    page.wait_for_function("document.querySelectorAll('#executions tbody tr').length === 1")
+    wait_until(page, "() => document.querySelectorAll('#executions tbody tr').length === 1")
     assert "alpha-2" in page.locator("#executions tbody").inner_text()
     page.locator("#status-filter").select_option("")
-    page.wait_for_function("document.querySelectorAll('#executions tbody tr').length === 3")
+    wait_until(page, "() => document.querySelectorAll('#executions tbody tr').length === 3")
     page.locator("#name-search").fill("beta")
     assert page.locator("#executions tbody tr").count() == 1
     page.locator("#name-search").fill("nothing-like-this")

@@ -27,13 +27,20 @@ class StatesError(Exception):
 
     `error` is the error name (`States.Runtime`, or a user's name such as `CustomError`);
     `cause` is the human-readable text AWS shows next to it (None: no cause at all, as a Fail
-    state without `Cause` gives).
+    state without `Cause` gives; `error` None likewise for a Fail state without `Error`).
+    `location` is the field a JSONata error came from (`Output/result`), for the EvaluationFailed
+    event; `prefixed` says AWS's "An error occurred while executing the state…" prefix is on the
+    cause already; `from_fail_state` marks the error a Fail state raised.
     """
 
-    def __init__(self, error: str, cause: str | None = "") -> None:
+    def __init__(self, error: str | None, cause: str | None = "", *, location: str | None = None,
+                 prefixed: bool = False, from_fail_state: bool = False) -> None:
         super().__init__(f"{error}: {cause}")
         self.error = error
         self.cause = cause
+        self.location = location
+        self.prefixed = prefixed
+        self.from_fail_state = from_fail_state
 
 
 def state_failure_cause(state_name: str, entered_event_id: int, detail: str) -> str:

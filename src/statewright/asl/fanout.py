@@ -111,7 +111,7 @@ class FanoutHandlers:
                 raise jsonata.unsupported_type_error(source, "Items")
             jsonata.expect_type(items, "array", source, "Items")
         except StatesError as err:
-            err.location = "Items"  # type: ignore[attr-defined]
+            err.location = "Items"
             raise
 
     def _map_number(self: Any, state: MapState, sc: Any, bindings: dict[str, Any], field: str,

@@ -322,10 +322,7 @@ def _has_type(value: Any, expected: str) -> bool:
 def query_error(cause: str, field: str) -> StatesError:
     """A States.QueryEvaluationError for `field`; its location goes into the EvaluationFailed event
     (`Output/result`, `Arguments/a[0]`: the field named from the state down)."""
-    err = StatesError(QUERY_EVALUATION_ERROR, cause)
-    if field:
-        err.location = field  # type: ignore[attr-defined]
-    return err
+    return StatesError(QUERY_EVALUATION_ERROR, cause, location=field or None)
 
 
 def undefined_error(expr_source: str, field: str) -> StatesError:

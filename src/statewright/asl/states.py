@@ -106,10 +106,8 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
             cause = self._fail_field(state.cause, state.cause_path, sc, "CausePath")
         error = None if error is jsonata.UNDEFINED else error
         cause = None if cause is jsonata.UNDEFINED else cause
-        err = StatesError(error if isinstance(error, str) else ("" if error is None else str(error)), cause)
-        err.from_fail_state = True  # type: ignore[attr-defined]
-        if error is None:
-            err.error = None  # type: ignore[assignment]
+        err = StatesError(error if isinstance(error, str) or error is None else str(error), cause,
+                          from_fail_state=True)
         self.frame_failed(frame, err)
         return None
 

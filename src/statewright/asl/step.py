@@ -316,13 +316,10 @@ class Stepper(StateHandlers):
 
     def with_prefix(self, frame: dict[str, Any], state: State, err: StatesError) -> StatesError:
         """Runtime errors carry AWS's "An error occurred while executing the state…" prefix."""
-        if getattr(err, "prefixed", False) or err.error not in _PREFIXED:
+        if err.prefixed or err.error not in _PREFIXED:
             return err
-        new = StatesError(err.error, state_failure_cause(state.name, frame.get("entered_id", 0),
-                                                         err.cause or ""))
-        new.prefixed = True  # type: ignore[attr-defined]
-        new.location = getattr(err, "location", None)  # type: ignore[attr-defined]
-        return new
+        return StatesError(err.error, state_failure_cause(state.name, frame.get("entered_id", 0), err.cause or ""),
+                           location=err.location, prefixed=True)
 
     def resume(self, frame: dict[str, Any], produce: Any) -> None:
         """Continue a frame after it waited: `produce` computes the state's Done."""
@@ -414,9 +411,8 @@ class Stepper(StateHandlers):
         if err.error in (RUNTIME, DATA_LIMIT_EXCEEDED):
             self.end_execution("FAILED", None, err.error, err.cause)
             return
-        if err.error == "States.QueryEvaluationError" and not getattr(err, "reported", False):
-            self.emit(frame, history.evaluation_failed, state.name, err.error, err.cause or "",
-                                                       getattr(err, "location", None))
+        if err.error == "States.QueryEvaluationError":
+            self.emit(frame, history.evaluation_failed, state.name, err.error, err.cause or "", err.location)
         if frame["parent"] is None and state.type in ("Map", "Parallel"):
             frame["kept"] = succeeded_children(frame.get("wait"))  # what a redrive need not rerun
         self.abort_children(frame)
