@@ -1,0 +1,148 @@
+"""S3's XML, driven by the shapes of botocore's `s3` model: request payloads read into member
+dicts, outputs and errors written as S3 writes them."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime
+from typing import Any
+from xml.etree import ElementTree
+
+from statewright.services.common import AwsError
+
+NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/"
+DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
+def malformed() -> AwsError:
+    return AwsError("MalformedXML", "The XML you provided was not well-formed or did not validate against our "
+                    "published schema", 400)
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def parse(shape: Any, body: bytes) -> Any:
+    """A request payload (the root element is the payload member) as the shape's value."""
+    try:
+        root = ElementTree.fromstring(body)
+    except ElementTree.ParseError as error:
+        raise malformed() from error
+    try:
+        return _read(shape, root)
+    except (ValueError, TypeError) as error:
+        raise malformed() from error
+
+
+def _read(shape: Any, node: ElementTree.Element) -> Any:
+    kind = shape.type_name
+    if kind == "structure":
+        children: dict[str, list[ElementTree.Element]] = {}
+        for child in node:
+            children.setdefault(_local(child.tag), []).append(child)
+        value: dict[str, Any] = {}
+        for name, member in shape.members.items():
+            tag = member.serialization.get("name", name)
+            found = children.get(tag)
+            if not found:
+                continue
+            if member.type_name == "list" and member.serialization.get("flattened"):
+                value[name] = [_read(member.member, item) for item in found]
+            else:
+                value[name] = _read(member, found[0])
+        return value
+    if kind == "list":
+        return [_read(shape.member, child) for child in node]
+    if kind == "map":
+        entries = {}
+        for entry in node:
+            parts = {_local(c.tag): c for c in entry}
+            entries[(parts["key"].text or "")] = _read(shape.value, parts["value"])
+        return entries
+    return scalar(shape, node.text or "")
+
+
+def scalar(shape: Any, text: str) -> Any:
+    kind = shape.type_name
+    if kind in ("integer", "long"):
+        return int(text.strip())
+    if kind == "boolean":
+        return text.strip().lower() == "true"
+    if kind in ("float", "double"):
+        return float(text)
+    if kind == "timestamp":
+        return datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    if kind == "blob":
+        return base64.b64decode(text)
+    return text
+
+
+def iso(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def _text(shape: Any, value: Any) -> str:
+    kind = shape.type_name
+    if kind == "boolean":
+        return "true" if value else "false"
+    if kind == "timestamp":
+        return iso(value) if isinstance(value, datetime) else str(value)
+    if kind == "blob":
+        return base64.b64encode(value).decode() if isinstance(value, bytes) else str(value)
+    return str(value)
+
+
+def _write(parent: ElementTree.Element, shape: Any, value: Any, tag: str) -> None:
+    kind = shape.type_name
+    if kind == "list":
+        item_shape = shape.member
+        if shape.serialization.get("flattened"):
+            for item in value:
+                _write(parent, item_shape, item, tag)
+            return
+        holder = ElementTree.SubElement(parent, tag)
+        for item in value:
+            _write(holder, item_shape, item, item_shape.serialization.get("name", "member"))
+        return
+    node = ElementTree.SubElement(parent, tag)
+    if kind == "structure":
+        structure_children(node, shape, value)
+    elif kind == "map":
+        for key, item in value.items():
+            entry = ElementTree.SubElement(node, "entry")
+            ElementTree.SubElement(entry, "key").text = str(key)
+            _write(entry, shape.value, item, "value")
+    else:
+        node.text = _text(shape, value)
+
+
+def structure_children(node: ElementTree.Element, shape: Any, value: dict[str, Any]) -> None:
+    for name, member in shape.members.items():
+        if name not in value or value[name] is None or member.serialization.get("location"):
+            continue
+        _write(node, member, value[name], member.serialization.get("name", name))
+
+
+def document(root_tag: str, shape: Any, value: dict[str, Any]) -> bytes:
+    root = ElementTree.Element(root_tag, xmlns=NAMESPACE)
+    structure_children(root, shape, value)
+    return DECLARATION + ElementTree.tostring(root, encoding="utf-8")
+
+
+def text_document(root_tag: str, text: str | None) -> bytes:
+    root = ElementTree.Element(root_tag, xmlns=NAMESPACE)
+    root.text = text
+    return DECLARATION + ElementTree.tostring(root, encoding="utf-8")
+
+
+def error_document(error: AwsError, request_id: str, header_fields: frozenset[str]) -> bytes:
+    root = ElementTree.Element("Error")
+    ElementTree.SubElement(root, "Code").text = error.code
+    ElementTree.SubElement(root, "Message").text = error.message
+    for name, value in error.fields.items():
+        if name not in header_fields:
+            ElementTree.SubElement(root, name).text = str(value)
+    ElementTree.SubElement(root, "RequestId").text = request_id
+    ElementTree.SubElement(root, "HostId").text = request_id
+    return DECLARATION + ElementTree.tostring(root, encoding="utf-8")
