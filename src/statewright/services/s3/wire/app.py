@@ -49,9 +49,15 @@ class ReceiveReader:
         self.buffer = bytearray()
         self.done = False
 
+    async def areceive(self) -> dict[str, Any]:
+        message = await self.receive()
+        if message["type"] == "http.request" and not message.get("more_body", False):
+            self.done = True
+        return dict(message)
+
     def read(self, size: int = -1) -> bytes:
         while not self.done and (size < 0 or len(self.buffer) < size):
-            message = anyio.from_thread.run(self.receive)
+            message = anyio.from_thread.run(self.areceive)
             if message["type"] == "http.disconnect":
                 raise Disconnected()
             self.buffer += message.get("body", b"")
@@ -105,10 +111,11 @@ class S3Front:
         raw_query = scope.get("query_string", b"").decode("latin-1")
         request_id = uuid.uuid4().hex[:16].upper()
         target: Target | None = None
+        reader = ReceiveReader(receive)
         try:
             target = address(headers.get("host", ""), raw_path)
-            status, out, body = await self._dispatch(method, target, raw_path, raw_query, headers, receive,
-                                                     request_id)
+            status, out, body = await self._dispatch(method, target, raw_path, raw_query, headers,
+                                                     reader, request_id)
         except AwsError as error:
             status, out, body = _error_response(error, request_id, method)
         except Disconnected:
@@ -116,10 +123,14 @@ class S3Front:
         if method != "OPTIONS" and "origin" in headers and target is not None and target.bucket:
             out.extend(await self._cors_headers(target.bucket, headers, method))
         out += [("x-amz-request-id", request_id), ("x-amz-id-2", request_id)]
+        if not reader.done and (headers.get("content-length", "0") != "0" or "transfer-encoding" in headers):
+            # Answered before the body was read (an error, or `Expect: 100-continue` refused):
+            # the rest of the body must not be taken for the next request.
+            out.append(("Connection", "close"))
         await _send(send, status, out, body, method)
 
     async def _dispatch(self, method: str, target: Target, raw_path: str, raw_query: str,
-                        headers: dict[str, str], receive: Receive, request_id: str) -> tuple[int, list, Any]:
+                        headers: dict[str, str], reader: ReceiveReader, request_id: str) -> tuple[int, list, Any]:
         query = parse_query(raw_query)
         scope = header_scope(headers.get("authorization", ""))
         if is_presigned(query):
@@ -131,14 +142,14 @@ class S3Front:
             return 200, cors.preflight(await self._cors_rules(target.bucket or ""), headers), b""
         name = operation(method, target, query, headers)
         if name == "PostObject":
-            return await self._post_object(target.bucket or "", headers, receive, context)
+            return await self._post_object(target.bucket or "", headers, reader.areceive, context)
         op = self.model.operation(name)
         payload = op.input_shape.serialization.get("payload") if op.input_shape else None
         streaming = bool(payload and op.input_shape.members[payload].serialization.get("streaming"))
-        body = None if streaming else await _read_all(receive, MAX_XML_BODY)
+        body = None if streaming else await _read_all(reader.areceive, MAX_XML_BODY)
         input = request_input(op, target.bucket, target.key, headers, query, body)
         if streaming:
-            input["Body"] = chunked.wrap(ReceiveReader(receive), headers)
+            input["Body"] = chunked.wrap(reader, headers)
             _chunked_members(input, headers)
         output = await anyio.to_thread.run_sync(self.service.handle, name, input, context)
         status = 204 if name in NO_CONTENT else 206 if output.get("ContentRange") else 200
