@@ -4,6 +4,7 @@ the S3 service, and its answers into S3's responses. Bodies stream in both direc
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Callable
@@ -20,8 +21,17 @@ from ..service import S3Service
 from . import chunked, cors, post, xml
 from .bindings import ServiceModel, request_input, response_parts
 from .routing import Target, address, operation, parse_query
-from .sigv4 import Secrets, default_secrets, header_scope, is_presigned, verify_presigned
+from .sigv4 import (
+    Secrets,
+    default_secrets,
+    header_scope,
+    is_presigned,
+    is_presigned_v2,
+    verify_presigned,
+    verify_presigned_v2,
+)
 
+log = logging.getLogger(__name__)
 Scope = dict[str, Any]
 Receive = Callable[[], Any]
 Send = Callable[[dict[str, Any]], Any]
@@ -120,6 +130,11 @@ class S3Front:
             status, out, body = _error_response(error, request_id, method)
         except Disconnected:
             return
+        except Exception:  # noqa: BLE001 - a bug answers 500 in S3's shape, never a dropped connection
+            log.exception("S3 request %s %s failed", method, raw_path)
+            status, out, body = _error_response(AwsError(
+                "InternalError", "We encountered an internal error. Please try again.", 500, sender_fault=False),
+                request_id, method)
         if method != "OPTIONS" and "origin" in headers and target is not None and target.bucket:
             out.extend(await self._cors_headers(target.bucket, headers, method))
         out += [("x-amz-request-id", request_id), ("x-amz-id-2", request_id)]
@@ -133,10 +148,15 @@ class S3Front:
                         headers: dict[str, str], reader: ReceiveReader, request_id: str) -> tuple[int, list, Any]:
         query = parse_query(raw_query)
         scope = header_scope(headers.get("authorization", ""))
+        access_key = scope.access_key if scope else ""
         if is_presigned(query):
             scope = verify_presigned(method, raw_path, raw_query, headers, self.secrets, self.now())
+            access_key = scope.access_key
+        elif is_presigned_v2(query):
+            resource = f"/{target.bucket}{raw_path}" if target.virtual else raw_path
+            access_key = verify_presigned_v2(method, resource, raw_query, headers, self.secrets, self.now())
         context = RequestContext(region=scope.region if scope else self.region, account=self.account,
-                                 request_id=request_id, access_key=scope.access_key if scope else "",
+                                 request_id=request_id, access_key=access_key,
                                  extra={"endpoint": _endpoint(headers)})
         if method == "OPTIONS":
             return 200, cors.preflight(await self._cors_rules(target.bucket or ""), headers), b""

@@ -1,4 +1,4 @@
-"""AWS Signature Version 4 as S3 uses it: the credential scope of an `Authorization` header
+"""AWS Signature Version 4 (and, for presigned URLs, Version 2) as S3 uses it: the credential scope of an `Authorization` header
 (which names the region), and full verification of presigned (query-string) URLs and of
 browser POST policies.
 
@@ -11,6 +11,7 @@ verified, since their secret is not known here.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import re
@@ -146,3 +147,51 @@ def verify_policy_signature(policy_b64: str, credential: str, signature: str, se
                          "signature you provided. Check your key and signing method.", 403,
                          AWSAccessKeyId=scope.access_key, StringToSign=policy_b64, SignatureProvided=signature)
     return scope
+
+
+# Signature Version 2 query authentication (`AWSAccessKeyId`, `Signature`, `Expires`), which
+# boto3 still uses for presigned URLs unless the client is configured for `s3v4`.
+_V2_SUBRESOURCES = frozenset({
+    "accelerate", "acl", "cors", "defaultObjectAcl", "location", "logging", "partNumber", "policy",
+    "requestPayment", "torrent", "versioning", "versionId", "versions", "website", "uploads", "uploadId",
+    "response-content-type", "response-content-language", "response-expires", "response-cache-control",
+    "response-content-disposition", "response-content-encoding", "delete", "lifecycle", "tagging", "restore",
+    "storageClass", "notification", "replication", "analytics", "metrics", "inventory", "select", "select-type",
+    "object-lock"})
+
+
+def is_presigned_v2(query: dict[str, str]) -> bool:
+    return "Signature" in query and "AWSAccessKeyId" in query
+
+
+def verify_presigned_v2(method: str, resource_path: str, raw_query: str, headers: dict[str, str],
+                        secrets: Secrets, now: float) -> str:
+    """Checks a SigV2 presigned URL (`resource_path` is `/<bucket>/<key>` as sent, also for
+    virtual-hosted requests); returns the access key."""
+    params = dict(_query_pairs(raw_query))
+    access_key, signature, expires_text = params["AWSAccessKeyId"], params["Signature"], params.get("Expires", "")
+    if not expires_text.isdigit():
+        raise _error("AccessDenied", "Query-string authentication requires the Signature, Expires and "
+                     "AWSAccessKeyId parameters", 403)
+    if now > int(expires_text):
+        raise _error("AccessDenied", "Request has expired", 403, Expires=datetime.fromtimestamp(
+            int(expires_text), UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            ServerTime=datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    secret = secrets(access_key)
+    if secret is None:
+        return access_key
+    amz = {n.lower(): v for n, v in params.items() if n.lower().startswith("x-amz-")}
+    amz.update({n: v for n, v in headers.items() if n.startswith("x-amz-")})
+    subresources = sorted((n, v) for n, v in _query_pairs(raw_query) if n in _V2_SUBRESOURCES)
+    resource = resource_path + ("?" + "&".join(f"{n}={v}" if v else n for n, v in subresources)
+                                if subresources else "")
+    lines = [method, headers.get("content-md5", ""), headers.get("content-type", ""), expires_text,
+             *[f"{n}:{amz[n]}" for n in sorted(amz)], resource]
+    to_sign = "\n".join(lines)
+    expected = base64.b64encode(hmac.new(secret.encode(), to_sign.encode(), hashlib.sha1).digest()).decode()
+    if not hmac.compare_digest(expected, signature):
+        raise _error("SignatureDoesNotMatch", "The request signature we calculated does not match the signature "
+                     "you provided. Check your key and signing method.", 403, AWSAccessKeyId=access_key,
+                     StringToSign=to_sign, SignatureProvided=signature,
+                     StringToSignBytes=" ".join(f"{b:02x}" for b in to_sign.encode()))
+    return access_key
