@@ -11,12 +11,13 @@ from typing import Any
 
 from statewright.services.common import AwsError
 
-from .sigv4 import Secrets, verify_policy_signature
+from .sigv4 import Secrets, verify_policy_signature, verify_policy_signature_v2
 
 # Form bodies are read whole (a browser form upload); objects larger than this go through
 # presigned PUTs or multipart uploads, as on AWS where a POST upload is limited to 5 GB.
 MAX_FORM_BYTES = 256 * 1024 * 1024
-_NOT_CONDITIONED = {"policy", "x-amz-signature", "file"}
+# With SigV2 forms, `AWSAccessKeyId` and `signature` stand beside the policy too.
+_NOT_CONDITIONED = {"policy", "x-amz-signature", "file", "awsaccesskeyid", "signature"}
 
 
 @dataclass
@@ -80,9 +81,12 @@ def check_policy(form: Form, bucket: str, secrets: Secrets, now: float) -> None:
         return  # an anonymous form upload; no policy to check
     signature = form.fields.get("x-amz-signature")
     credential = form.fields.get("x-amz-credential")
-    if not signature or not credential:
+    if signature and credential:
+        verify_policy_signature(encoded, credential, signature, secrets)
+    elif form.fields.get("signature") and form.fields.get("awsaccesskeyid"):
+        verify_policy_signature_v2(encoded, form.fields["awsaccesskeyid"], form.fields["signature"], secrets)
+    else:
         raise AwsError("InvalidArgument", "Bucket POST must contain a field named 'X-Amz-Signature'.", 400)
-    verify_policy_signature(encoded, credential, signature, secrets)
     try:
         policy = json.loads(base64.b64decode(encoded))
         expiration = datetime.fromisoformat(str(policy["expiration"]).replace("Z", "+00:00"))

@@ -195,3 +195,15 @@ def verify_presigned_v2(method: str, resource_path: str, raw_query: str, headers
                      StringToSign=to_sign, SignatureProvided=signature,
                      StringToSignBytes=" ".join(f"{b:02x}" for b in to_sign.encode()))
     return access_key
+
+
+def verify_policy_signature_v2(policy_b64: str, access_key: str, signature: str, secrets: Secrets) -> None:
+    """A SigV2 POST form's signature: base64 HMAC-SHA1 of the base64 policy with the secret."""
+    secret = secrets(access_key)
+    if secret is None:
+        return
+    expected = base64.b64encode(hmac.new(secret.encode(), policy_b64.encode(), hashlib.sha1).digest()).decode()
+    if not hmac.compare_digest(expected, signature):
+        raise _error("SignatureDoesNotMatch", "The request signature we calculated does not match the signature "
+                     "you provided. Check your key and signing method.", 403, AWSAccessKeyId=access_key,
+                     StringToSign=policy_b64, SignatureProvided=signature)
