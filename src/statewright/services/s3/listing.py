@@ -175,7 +175,9 @@ def list_object_versions(state: S3State, input: dict[str, Any]) -> dict[str, Any
             start = (key_marker, row.seq)
     if key_marker and not version_marker:
         start = (key_marker, -1)  # everything after this key
-    versions, markers, prefixes = [], [], []
+    versions: list[dict[str, Any]] = []
+    markers: list[dict[str, Any]] = []
+    prefixes: list[str] = []
     truncated, next_key, next_version = False, None, None
     cursor = start
     me = owner(state)

@@ -163,10 +163,10 @@ def complete_multipart_upload(state: S3State, input: dict[str, Any]) -> dict[str
     algorithm, kind = info.get("ChecksumAlgorithm"), info.get("ChecksumType")
     final: dict[str, str] = {}
     if algorithm:
-        values = [p.checksums.get(algorithm) for p in chosen]
-        if all(values):
+        values = [p.checksums[algorithm] for p in chosen if p.checksums.get(algorithm)]
+        if len(values) == len(chosen):
             final[algorithm] = (checksums.combine_crc(algorithm, [(v, p.size) for v, p in zip(values, chosen, strict=True)])
-                                if kind == "FULL_OBJECT" else checksums.composite(algorithm, values))  # type: ignore[arg-type]
+                                if kind == "FULL_OBJECT" else checksums.composite(algorithm, values))
     written = state.blobs.concatenate([p.blob for p in chosen])
     object_info = {**info, "Checksums": final, "ChecksumType": kind or "FULL_OBJECT",
                    "Parts": [[p.size, {algorithm: p.checksums[algorithm]} if algorithm and

@@ -145,7 +145,7 @@ class S3Front:
         await _send(send, status, out, body, method)
 
     async def _dispatch(self, method: str, target: Target, raw_path: str, raw_query: str,
-                        headers: dict[str, str], reader: ReceiveReader, request_id: str) -> tuple[int, list, Any]:
+                        headers: dict[str, str], reader: ReceiveReader, request_id: str) -> tuple[int, list[tuple[str, str]], Any]:
         query = parse_query(raw_query)
         scope = header_scope(headers.get("authorization", ""))
         access_key = scope.access_key if scope else ""
@@ -179,7 +179,7 @@ class S3Front:
         return status, out, response_body
 
     async def _post_object(self, bucket: str, headers: dict[str, str], receive: Receive,
-                           context: RequestContext) -> tuple[int, list, Any]:
+                           context: RequestContext) -> tuple[int, list[tuple[str, str]], Any]:
         form = post.parse_form(headers.get("content-type", ""), await _read_all(receive, post.MAX_FORM_BYTES))
         post.check_policy(form, bucket, self.secrets, self.now())
         input = post.put_input(form, bucket)
@@ -235,7 +235,7 @@ def _endpoint(headers: dict[str, str]) -> str:
     return f"http://{headers.get('host', '127.0.0.1')}"
 
 
-def _error_response(error: AwsError, request_id: str, method: str) -> tuple[int, list, Any]:
+def _error_response(error: AwsError, request_id: str, method: str) -> tuple[int, list[tuple[str, str]], Any]:
     status = error.status or 400
     out = [(name, str(value)) for name, value in error.fields.items() if name in HEADER_FIELDS]
     if status == 304 or method == "HEAD":

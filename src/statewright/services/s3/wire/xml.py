@@ -127,13 +127,13 @@ def structure_children(node: ElementTree.Element, shape: Any, value: dict[str, A
 def document(root_tag: str, shape: Any, value: dict[str, Any]) -> bytes:
     root = ElementTree.Element(root_tag, xmlns=NAMESPACE)
     structure_children(root, shape, value)
-    return DECLARATION + ElementTree.tostring(root, encoding="utf-8")
+    return DECLARATION + bytes(ElementTree.tostring(root, encoding="utf-8"))
 
 
 def text_document(root_tag: str, text: str | None) -> bytes:
     root = ElementTree.Element(root_tag, xmlns=NAMESPACE)
     root.text = text
-    return DECLARATION + ElementTree.tostring(root, encoding="utf-8")
+    return DECLARATION + bytes(ElementTree.tostring(root, encoding="utf-8"))
 
 
 def error_document(error: AwsError, request_id: str, header_fields: frozenset[str]) -> bytes:
@@ -145,4 +145,4 @@ def error_document(error: AwsError, request_id: str, header_fields: frozenset[st
             ElementTree.SubElement(root, name).text = str(value)
     ElementTree.SubElement(root, "RequestId").text = request_id
     ElementTree.SubElement(root, "HostId").text = request_id
-    return DECLARATION + ElementTree.tostring(root, encoding="utf-8")
+    return DECLARATION + bytes(ElementTree.tostring(root, encoding="utf-8"))
