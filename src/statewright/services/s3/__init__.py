@@ -17,4 +17,8 @@ __all__ = ["S3Service", "create"]
 def create(platform: Platform) -> S3Service:
     """The service as the runtime builds it (see statewright/runtime.py). Object times are wall
     clock time: presigned URLs and HTTP dates are compared with real clocks outside."""
-    return S3Service(platform.settings.data_dir / "s3")
+    return S3Service(platform.settings.data_dir / "s3", sweep_interval=SWEEP_SECONDS)
+
+
+# Lifecycle actions are asynchronous on AWS too ("there might be a delay"); once a minute here.
+SWEEP_SECONDS = 60.0

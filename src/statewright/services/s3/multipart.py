@@ -201,6 +201,10 @@ def _forget(state: S3State, upload_id: str) -> None:
         state.blobs.delete(blob)
 
 
+def abort_upload(state: S3State, upload_id: str) -> None:
+    _forget(state, upload_id)
+
+
 def abort_multipart_upload(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
     _upload(state, input)
     _forget(state, str(input["UploadId"]))

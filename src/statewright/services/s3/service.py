@@ -10,10 +10,11 @@ from typing import Any
 
 from statewright.services.common import AwsError, RequestContext
 
-from . import buckets, listing, multipart, objects
+from . import buckets, lifecycle, listing, multipart, objects
 from .blobs import BlobStore
 from .catalog import Catalog
-from .state import Notifier, S3State
+from .notifications import Deliver
+from .state import S3State
 
 Action = Callable[[S3State, dict[str, Any]], dict[str, Any]]
 ACTIONS: dict[str, Action] = {**buckets.ACTIONS, **objects.ACTIONS, **listing.ACTIONS, **multipart.ACTIONS}
@@ -30,24 +31,34 @@ class S3Service:
 
     name = "s3"
 
-    def __init__(self, root: Path, *, now: Callable[[], float] = time.time,
-                 notify: Notifier | None = None) -> None:
+    def __init__(self, root: Path, *, now: Callable[[], float] = time.time, deliver: Deliver | None = None,
+                 sweep_interval: float | None = None) -> None:
         root.mkdir(parents=True, exist_ok=True)
         self.root = root
         self.now = now
-        self.notify = notify
+        self.deliver = deliver
         self.catalog = Catalog(root / "catalog.db")
         self.blobs = BlobStore(root)
         # Files a crash left behind (temporary, or renamed but never committed) are removed.
         self.blobs.sweep(self.catalog.referenced)
+        self.sweeper: lifecycle.Sweeper | None = None
+        if sweep_interval:
+            self.sweeper = lifecycle.Sweeper(self.apply_lifecycle, sweep_interval)
+            self.sweeper.start()
 
-    def set_notifier(self, notify: Notifier | None) -> None:
-        """Plugs in what receives `s3:ObjectCreated:*`/`s3:ObjectRemoved:*` events (the runtime
-        routes them to Lambda)."""
-        self.notify = notify
+    def set_deliverer(self, deliver: Deliver | None) -> None:
+        """Plugs in what delivers `s3:ObjectCreated:*`/`s3:ObjectRemoved:*` events to Lambda
+        functions: `deliver(function_arn, {"Records": [...]}, context)`, asynchronously."""
+        self.deliver = deliver
 
     def state(self, context: RequestContext) -> S3State:
-        return S3State(self.catalog, self.blobs, self.now, context, self.notify)
+        return S3State(self.catalog, self.blobs, self.now, context, self.deliver)
+
+    def apply_lifecycle(self, context: RequestContext | None = None) -> int:
+        """One lifecycle sweep at `now()` (the background sweeper calls this); returns how many
+        objects, versions and uploads it removed."""
+        return lifecycle.apply(self.state(context or RequestContext()), objects.remove,
+                               multipart.abort_upload)
 
     def handle(self, operation: str, input: dict[str, Any], context: RequestContext) -> dict[str, Any]:
         action = ACTIONS.get(operation)
@@ -60,6 +71,8 @@ class S3Service:
         return operation in LONG_ACTIONS
 
     def close(self) -> None:
+        if self.sweeper is not None:
+            self.sweeper.stop()
         self.catalog.close()
 
 

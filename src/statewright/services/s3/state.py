@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,10 +13,9 @@ from statewright.services.common import AwsError, RequestContext
 
 from .blobs import BlobStore
 from .catalog import Bucket, Catalog, ObjectRow
+from .notifications import Deliver, lambda_targets, record
 
-# The notification hook: called after a change is committed with the bucket name, the event
-# name (`ObjectCreated:Put`, …) and the object row; the runtime routes it to Lambda.
-Notifier = Callable[[str, str, ObjectRow, RequestContext], None]
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -24,7 +24,7 @@ class S3State:
     blobs: BlobStore
     now: Callable[[], float]
     request: RequestContext = field(default_factory=RequestContext)
-    notify: Notifier | None = None
+    deliver: Deliver | None = None
 
     def bucket(self, name: Any) -> Bucket:
         found = self.catalog.bucket(name) if isinstance(name, str) else None
@@ -36,8 +36,17 @@ class S3State:
         return uuid.uuid4().hex
 
     def changed(self, bucket: str, event: str, row: ObjectRow) -> None:
-        if self.notify is not None:
-            self.notify(bucket, event, row, self.request)
+        """After a committed change: S3's event notifications to the bucket's Lambda targets.
+        A failed delivery is logged; it never fails the request that made the change."""
+        if self.deliver is None:
+            return
+        configuration = self.catalog.config(bucket, "Notification")
+        for config_id, function in lambda_targets(configuration, event, row.key):
+            event_record = record(bucket, event, row, self.request, config_id, self.now())
+            try:
+                self.deliver(function, {"Records": [event_record]}, self.request)
+            except Exception:  # noqa: BLE001 - see the docstring
+                log.exception("delivering %s for s3://%s to %s failed", event, bucket, function)
 
 
 def no_such_bucket(name: str) -> AwsError:
