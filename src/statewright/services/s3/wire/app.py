@@ -147,6 +147,10 @@ class S3Front:
     async def _dispatch(self, method: str, target: Target, raw_path: str, raw_query: str,
                         headers: dict[str, str], reader: ReceiveReader, request_id: str) -> tuple[int, list[tuple[str, str]], Any]:
         query = parse_query(raw_query)
+        if method == "OPTIONS":
+            # A preflight carries no credentials (a browser sends it before the signed request,
+            # with the presigned URL's query but another method): CORS rules alone decide.
+            return 200, cors.preflight(await self._cors_rules(target.bucket or ""), headers), b""
         scope = header_scope(headers.get("authorization", ""))
         access_key = scope.access_key if scope else ""
         if is_presigned(query):
@@ -158,8 +162,6 @@ class S3Front:
         context = RequestContext(region=scope.region if scope else self.region, account=self.account,
                                  request_id=request_id, access_key=access_key,
                                  extra={"endpoint": _endpoint(headers)})
-        if method == "OPTIONS":
-            return 200, cors.preflight(await self._cors_rules(target.bucket or ""), headers), b""
         name = operation(method, target, query, headers)
         if name == "PostObject":
             return await self._post_object(target.bucket or "", headers, reader.areceive, context)
