@@ -179,3 +179,63 @@ def test_kill_during_large_upload_leaves_no_partial_object(tmp_path):
         server.kill()
         server.wait(30)
 
+
+
+def test_entity_too_large_leaves_nothing(tmp_path):
+    from statewright.services.common import AwsError
+    store = BlobStore(tmp_path)
+    with pytest.raises(AwsError) as caught:
+        store.write([b"x" * 6, b"y" * 6], limit=10)
+    assert caught.value.code == "EntityTooLarge"
+    assert files_under(tmp_path) == set()
+
+
+def test_kill_during_multipart_complete_is_all_or_nothing(tmp_path):
+    port = free_port()
+    endpoint = f"http://127.0.0.1:{port}"
+    server = _start(tmp_path, port)
+    parts = [os.urandom(5 * 1024 * 1024) for _ in range(8)]
+    try:
+        client = s3_client(endpoint)
+        client.create_bucket(Bucket="crash")
+        upload = client.create_multipart_upload(Bucket="crash", Key="big")["UploadId"]
+        etags = [client.upload_part(Bucket="crash", Key="big", UploadId=upload, PartNumber=n, Body=p)["ETag"]
+                 for n, p in enumerate(parts, 1)]
+        done = threading.Event()
+
+        def complete() -> None:
+            try:
+                client.complete_multipart_upload(Bucket="crash", Key="big", UploadId=upload, MultipartUpload={
+                    "Parts": [{"PartNumber": n, "ETag": e} for n, e in enumerate(etags, 1)]})
+            except Exception:  # noqa: BLE001 - the server is killed under it
+                pass
+            done.set()
+
+        worker = threading.Thread(target=complete)
+        worker.start()
+        time.sleep(0.15)
+        server.send_signal(signal.SIGKILL)
+        server.wait(30)
+        worker.join(60)
+        client.close()
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait(30)
+    server = _start(tmp_path, port)
+    try:
+        client = s3_client(endpoint)
+        listed = client.list_objects_v2(Bucket="crash")
+        uploads = client.list_multipart_uploads(Bucket="crash").get("Uploads", [])
+        if listed["KeyCount"]:
+            # Completed before the kill: the whole object, and the upload is gone.
+            assert client.get_object(Bucket="crash", Key="big")["Body"].read() == b"".join(parts)
+            assert uploads == []
+        else:
+            # Killed before the commit: no object, and the upload with all its parts remains.
+            assert [u["UploadId"] for u in uploads] == [upload]
+            assert len(client.list_parts(Bucket="crash", Key="big", UploadId=upload)["Parts"]) == 8
+        client.close()
+    finally:
+        server.kill()
+        server.wait(30)

@@ -103,3 +103,28 @@ def test_non_utf8_path_is_invalid_uri(s3_server, bucket):
 def test_head_error_has_no_body(s3_server, bucket):
     status, headers, body = raw(s3_server.endpoint, "HEAD", f"/{bucket}/none")
     assert status == 404 and body == b""
+
+
+def test_malformed_xml(s3_server, bucket):
+    status, _, body = raw(s3_server.endpoint, "PUT", f"/{bucket}?cors", b"<CORSConfiguration><CORSRule>",
+                          {"Content-Type": "application/xml"})
+    # MalformedXML: "The XML you provided was not well-formed or did not validate against our
+    # published schema."
+    assert status == 400 and ElementTree.fromstring(body).findtext("Code") == "MalformedXML"
+
+
+def test_invalid_max_keys_names_the_argument(s3_server, bucket):
+    status, _, body = raw(s3_server.endpoint, "GET", f"/{bucket}?list-type=2&max-keys=many")
+    root = ElementTree.fromstring(body)
+    assert status == 400 and root.findtext("Code") == "InvalidArgument"
+    assert root.findtext("ArgumentName") == "max-keys"
+
+
+def test_delete_marker_header_on_missing_current_version(s3_server, s3, bucket):
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_object(Bucket=bucket, Key="gone", Body=b"x")
+    s3.delete_object(Bucket=bucket, Key="gone")
+    status, headers, _ = raw(s3_server.endpoint, "GET", f"/{bucket}/gone")
+    # "If the current version of the object is a delete marker, Amazon S3 behaves as if the
+    # object was deleted and includes x-amz-delete-marker: true in the response."
+    assert status == 404 and headers["x-amz-delete-marker"] == "true"
