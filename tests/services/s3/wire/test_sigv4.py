@@ -106,3 +106,12 @@ def test_header_scope_names_the_region():
     scope = header_scope("AWS4-HMAC-SHA256 Credential=AKID/20260101/eu-west-1/s3/aws4_request, "
                          "SignedHeaders=host, Signature=abc")
     assert scope is not None and (scope.access_key, scope.region, scope.service) == ("AKID", "eu-west-1", "s3")
+
+
+@pytest.mark.parametrize("key", ["with space/and+plus", "ünïcode/€", "odd!$&'()*,;=:@~chars", "per%cent"])
+def test_presigned_urls_for_awkward_keys(s3, signer, bucket, key):
+    put_url = signer.generate_presigned_url("put_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=300)
+    assert fetch(put_url, "PUT", b"awkward")[0] == 200
+    get_url = signer.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=300)
+    assert fetch(get_url) == (200, b"awkward")
+    assert s3.get_object(Bucket=bucket, Key=key)["Body"].read() == b"awkward"
