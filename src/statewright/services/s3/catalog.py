@@ -77,6 +77,12 @@ def encode_key(key: str) -> bytes:
     return key.encode("utf-8")
 
 
+def _past(prefix: bytes) -> bytes:
+    """A bound above every key that starts with `prefix` (UTF-8 never contains 0xFF), so a
+    prefix listing reads only its own range of the index."""
+    return prefix + b"\xff" * 4
+
+
 def _row(row: tuple[Any, ...]) -> ObjectRow:
     bucket, key, version, seq, latest, marker, blob, size, etag, modified, info = row
     return ObjectRow(bucket, bytes(key).decode("utf-8"), version, blob, size, etag, modified,
@@ -146,23 +152,20 @@ class Catalog:
 
     def latest_page(self, bucket: str, after: bytes, prefix: bytes, limit: int) -> list[ObjectRow]:
         """Up to `limit` current (not delete-marker) objects with keys > after, starting with prefix."""
-        low = max(after, prefix)
+        low, op = (after, ">") if after >= prefix else (prefix, ">=")
         rows = self.query(
-            f"SELECT {COLUMNS} FROM objects WHERE bucket=? AND latest=1 AND marker=0 AND key>? "
+            f"SELECT {COLUMNS} FROM objects WHERE bucket=? AND latest=1 AND marker=0 AND key{op}? AND key<? "
             "AND substr(key, 1, ?)=? ORDER BY key LIMIT ?",
-            (bucket, low, len(prefix), prefix, limit)) if low == after else self.query(
-            f"SELECT {COLUMNS} FROM objects WHERE bucket=? AND latest=1 AND marker=0 AND key>=? "
-            "AND substr(key, 1, ?)=? ORDER BY key LIMIT ?",
-            (bucket, low, len(prefix), prefix, limit))
+            (bucket, low, _past(prefix), len(prefix), prefix, limit))
         return [_row(r) for r in rows]
 
     def versions_page(self, bucket: str, after: tuple[bytes, int], prefix: bytes, limit: int) -> list[ObjectRow]:
         """Versions ordered by key, then newest first; after = (key, seq) exclusive."""
         key, seq = after
         rows = self.query(
-            f"SELECT {COLUMNS} FROM objects WHERE bucket=? AND substr(key, 1, ?)=? "
+            f"SELECT {COLUMNS} FROM objects WHERE bucket=? AND substr(key, 1, ?)=? AND key>=? AND key<? "
             "AND (key>? OR (key=? AND seq<?)) ORDER BY key, seq DESC LIMIT ?",
-            (bucket, len(prefix), prefix, key, key, seq, limit))
+            (bucket, len(prefix), prefix, prefix, _past(prefix), key, key, seq, limit))
         return [_row(r) for r in rows]
 
     def count_objects(self, bucket: str) -> int:

@@ -188,7 +188,11 @@ def remove(state: S3State, bucket_name: str, key: str, version: str | None) -> d
     gone: str | None = None
     removed: ObjectRow | None = None
     with state.catalog.transaction() as db:
-        versioning = db.execute("SELECT versioning FROM buckets WHERE name=?", (bucket_name,)).fetchone()[0]
+        found = db.execute("SELECT versioning FROM buckets WHERE name=?", (bucket_name,)).fetchone()
+        if found is None:
+            raise AwsError("NoSuchBucket", "The specified bucket does not exist", 404,
+                           fields={"BucketName": bucket_name})
+        versioning = found[0]
         if version is not None:
             if not _VERSION_ID.match(version):
                 raise AwsError("InvalidArgument", "Invalid version id specified", 400,
