@@ -65,13 +65,19 @@ class ReceiveReader:
             self.done = True
         return dict(message)
 
-    def read(self, size: int = -1) -> bytes:
+    async def _fill(self, size: int) -> None:
+        """Receives messages until `size` bytes are buffered (one hop from the worker thread
+        per read, however small the messages the server hands over)."""
         while not self.done and (size < 0 or len(self.buffer) < size):
-            message = anyio.from_thread.run(self.areceive)
+            message = await self.receive()
             if message["type"] == "http.disconnect":
                 raise Disconnected()
             self.buffer += message.get("body", b"")
             self.done = not message.get("more_body", False)
+
+    def read(self, size: int = -1) -> bytes:
+        if not self.done and (size < 0 or len(self.buffer) < size):
+            anyio.from_thread.run(self._fill, size)
         if size < 0 or size >= len(self.buffer):
             out, self.buffer = bytes(self.buffer), bytearray()
         else:

@@ -29,13 +29,13 @@ class ChunkedReader:
 
     def __init__(self, raw: Reader) -> None:
         self.raw = raw
-        self.buffer = b""
+        self.buffer = bytearray()
         self.left = 0  # bytes left in the current chunk
         self.done = False
         self.trailers: dict[str, str] = {}
 
     def _fill(self) -> bool:
-        more = self.raw.read(65536)
+        more = self.raw.read(1 << 20)
         if not more:
             return False
         self.buffer += more
@@ -45,7 +45,9 @@ class ChunkedReader:
         while b"\r\n" not in self.buffer:
             if len(self.buffer) > 8192 or not self._fill():
                 raise _incomplete()
-        line, _, self.buffer = self.buffer.partition(b"\r\n")
+        end = self.buffer.index(b"\r\n")
+        line = bytes(self.buffer[:end])
+        del self.buffer[: end + 2]
         return line
 
     def _start_chunk(self) -> None:
@@ -82,7 +84,7 @@ class ChunkedReader:
                 raise _incomplete()
             take = min(self.left, want - len(out), len(self.buffer))
             out += self.buffer[:take]
-            self.buffer = self.buffer[take:]
+            del self.buffer[:take]
             self.left -= take
             if self.left == 0:
                 if self._line() != b"":
