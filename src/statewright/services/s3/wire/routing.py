@@ -11,7 +11,7 @@ from statewright.services.common import AwsError
 
 # `<bucket>.s3.localhost`, `<bucket>.s3.<region>.localhost`, and LocalStack's
 # `<bucket>.s3.localhost.localstack.cloud`, with any port.
-_VIRTUAL_HOST = re.compile(r"^(?P<bucket>[a-z0-9][a-z0-9.-]*?)\.s3(?:[.-][a-z0-9-]+)?\.localhost"
+VIRTUAL_HOST = re.compile(r"^(?P<bucket>[a-z0-9][a-z0-9.-]*?)\.s3(?:[.-][a-z0-9-]+)?\.localhost"
                            r"(?:\.localstack\.cloud)?$")
 
 _BUCKET_GET = {"cors": "GetBucketCors", "versioning": "GetBucketVersioning", "tagging": "GetBucketTagging",
@@ -55,7 +55,7 @@ def address(host: str, raw_path: str) -> Target:
     except UnicodeDecodeError as error:
         raise bad_uri() from error
     hostname = host.rsplit(":", 1)[0].lower() if not host.startswith("[") else host
-    match = _VIRTUAL_HOST.match(hostname)
+    match = VIRTUAL_HOST.match(hostname)
     if match:
         key = path[1:] if path.startswith("/") else path
         return Target(match.group("bucket"), key or None, True)
