@@ -66,6 +66,21 @@ def disk_write_mb_s(directory: Path, total_mb: int = 256) -> float:
     return total_mb / elapsed
 
 
+def fsyncs_per_s(directory: Path, count: int = 200) -> float:
+    """Small writes each made durable (write + fsync): the limit for small durable PUTs, which
+    pay this three times (object file, directory, catalog commit)."""
+    path = directory / "fsync-probe.bin"
+    start = time.perf_counter()
+    with open(path, "wb") as out:
+        for _ in range(count):
+            out.write(b"x" * 1024)
+            out.flush()
+            os.fsync(out.fileno())
+    elapsed = time.perf_counter() - start
+    path.unlink()
+    return count / elapsed
+
+
 def client(endpoint: str):
     return boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test",
                         aws_secret_access_key="test",
@@ -129,6 +144,7 @@ def main() -> None:
     report: dict[str, object] = {}
     with tempfile.TemporaryDirectory(dir=REPO) as data:
         report["disk_write_mb_s"] = disk_write_mb_s(Path(data))
+        report["disk_fsyncs_s"] = fsyncs_per_s(Path(data))
         port = free_port()
         server = run_server([sys.executable, "-c", SERVER, data, str(port)], port)
         try:
@@ -147,7 +163,8 @@ def main() -> None:
     if args.json:
         print(json.dumps(report, indent=2))
         return
-    print(f"disk sequential write + fsync: {report['disk_write_mb_s']:.0f} MB/s (the limit for durable PUTs)")
+    print(f"disk sequential write + fsync: {report['disk_write_mb_s']:.0f} MB/s (the limit for large durable PUTs)")
+    print(f"disk 1 KB write + fsync: {report['disk_fsyncs_s']:.0f}/s (small durable PUTs need three)")
     for peer in ("statewright", "moto"):
         if peer not in report:
             print(f"{peer}: not installed (bench/install_peers.sh)")
