@@ -68,3 +68,16 @@ def test_tampered_policy_signature(s3_server, signer, bucket):
     fields[name] = ("0" * 64) if name == "x-amz-signature" else "AAAA"
     status, _, body = post(s3_server.endpoint, {**presigned, "fields": fields}, b"ok")
     assert status == 403 and ElementTree.fromstring(body).findtext("Code") == "SignatureDoesNotMatch"
+
+
+def test_success_action_redirect(s3_server, s3, bucket):
+    target = "http://127.0.0.1:1/done"
+    presigned = s3.generate_presigned_post(bucket, "r/${filename}", ExpiresIn=300, Fields={
+        "success_action_redirect": target}, Conditions=[{"success_action_redirect": target},
+                                                        ["starts-with", "$key", "r/"]])
+    status, headers, _ = post(s3_server.endpoint, presigned, b"ok", filename="a b.txt")
+    # "The URL to which the client is redirected upon successful upload. Amazon S3 appends the
+    # bucket, key, and etag values as query string parameters to the URL."
+    assert status == 303
+    assert headers["location"].startswith(target + "?bucket=" + bucket + "&key=r%2Fa+b.txt&etag=")
+    assert s3.get_object(Bucket=bucket, Key="r/a b.txt")["Body"].read() == b"ok"

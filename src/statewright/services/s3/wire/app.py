@@ -9,6 +9,7 @@ import time
 import uuid
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
 import anyio
@@ -195,9 +196,10 @@ class S3Front:
         out = [("ETag", output["ETag"]), ("Location", f"{context.extra['endpoint']}/{bucket}/{input['Key']}")]
         redirect = form.fields.get("success_action_redirect")
         if redirect:
+            # AWS: "Amazon S3 appends the bucket, key, and etag values as query string parameters".
             joiner = "&" if "?" in redirect else "?"
-            out.append(("Location", f"{redirect}{joiner}bucket={bucket}&key={input['Key']}&etag={output['ETag']}"))
-            return 303, out[:1] + out[2:], b""
+            added = urlencode({"bucket": bucket, "key": input["Key"], "etag": output["ETag"]})
+            return 303, [out[0], ("Location", f"{redirect}{joiner}{added}")], b""
         status = form.fields.get("success_action_status", "204")
         if status == "201":
             body = (f'{xml.DECLARATION.decode()}<PostResponse><Location>{escape(out[1][1])}</Location>'
