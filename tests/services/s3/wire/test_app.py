@@ -128,3 +128,21 @@ def test_delete_marker_header_on_missing_current_version(s3_server, s3, bucket):
     # "If the current version of the object is a delete marker, Amazon S3 behaves as if the
     # object was deleted and includes x-amz-delete-marker: true in the response."
     assert status == 404 and headers["x-amz-delete-marker"] == "true"
+
+
+def test_presigned_urls_in_virtual_hosted_style(s3_server, s3, bucket):
+    from botocore.config import Config as BotoConfig
+    port = urlsplit(s3_server.endpoint).port
+    s3.put_object(Bucket=bucket, Key="v/key.txt", Body=b"vhost")
+    for version in ("s3", "s3v4"):
+        signer = boto3.client("s3", endpoint_url=f"http://s3.localhost:{port}", region_name="us-east-1",
+                              aws_access_key_id="test", aws_secret_access_key="test",
+                              config=BotoConfig(s3={"addressing_style": "virtual"}, signature_version=version))
+        url = signer.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "v/key.txt"},
+                                            ExpiresIn=300)
+        signer.close()
+        parts = urlsplit(url)
+        assert parts.hostname == f"{bucket}.s3.localhost"
+        status, _, body = raw(s3_server.endpoint, "GET", f"{parts.path}?{parts.query}",
+                              headers={"Host": parts.netloc})
+        assert (status, body) == (200, b"vhost"), version
