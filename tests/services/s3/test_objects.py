@@ -181,3 +181,13 @@ def test_key_too_long(s3, bucket):
     # "The name for a key is a sequence of Unicode characters whose UTF-8 encoding is at most
     # 1,024 bytes long."
     assert error_of(s3.put_object, Bucket=bucket, Key="é" * 513, Body=b"") == ("KeyTooLongError", 400)
+
+
+def test_control_characters_in_keys(s3, bucket):
+    key = "nul\x00and\x01bell\x07"
+    s3.put_object(Bucket=bucket, Key=key, Body=b"ctl")
+    assert s3.get_object(Bucket=bucket, Key=key)["Body"].read() == b"ctl"
+    # boto3 lists with encoding-type=url, so such keys come back intact.
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]] == [key]
+    # An error naming such a key is still a well-formed XML document.
+    assert error_of(s3.get_object, Bucket=bucket, Key=key + "x") == ("NoSuchKey", 404)

@@ -4,6 +4,7 @@ dicts, outputs and errors written as S3 writes them."""
 from __future__ import annotations
 
 import base64
+import re
 from datetime import UTC, datetime
 from typing import Any
 from xml.etree import ElementTree
@@ -17,6 +18,16 @@ DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 def malformed() -> AwsError:
     return AwsError("MalformedXML", "The XML you provided was not well-formed or did not validate against our "
                     "published schema", 400)
+
+
+# Characters XML 1.0 cannot carry at all (not even as references). S3 keys may contain them;
+# listings then need encoding-type=url (which boto3 always asks for); elsewhere they are
+# shown as U+FFFD rather than producing a document no parser accepts.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
 
 
 def _local(tag: str) -> str:
@@ -111,10 +122,10 @@ def _write(parent: ElementTree.Element, shape: Any, value: Any, tag: str) -> Non
     elif kind == "map":
         for key, item in value.items():
             entry = ElementTree.SubElement(node, "entry")
-            ElementTree.SubElement(entry, "key").text = str(key)
+            ElementTree.SubElement(entry, "key").text = clean(str(key))
             _write(entry, shape.value, item, "value")
     else:
-        node.text = _text(shape, value)
+        node.text = clean(_text(shape, value))
 
 
 def structure_children(node: ElementTree.Element, shape: Any, value: dict[str, Any]) -> None:
@@ -132,17 +143,17 @@ def document(root_tag: str, shape: Any, value: dict[str, Any]) -> bytes:
 
 def text_document(root_tag: str, text: str | None) -> bytes:
     root = ElementTree.Element(root_tag, xmlns=NAMESPACE)
-    root.text = text
+    root.text = None if text is None else clean(text)
     return DECLARATION + bytes(ElementTree.tostring(root, encoding="utf-8"))
 
 
 def error_document(error: AwsError, request_id: str, header_fields: frozenset[str]) -> bytes:
     root = ElementTree.Element("Error")
     ElementTree.SubElement(root, "Code").text = error.code
-    ElementTree.SubElement(root, "Message").text = error.message
+    ElementTree.SubElement(root, "Message").text = clean(error.message)
     for name, value in error.fields.items():
         if name not in header_fields:
-            ElementTree.SubElement(root, name).text = str(value)
+            ElementTree.SubElement(root, name).text = clean(str(value))
     ElementTree.SubElement(root, "RequestId").text = request_id
     ElementTree.SubElement(root, "HostId").text = request_id
     return DECLARATION + bytes(ElementTree.tostring(root, encoding="utf-8"))
