@@ -12,6 +12,7 @@ from statewright.services.common import AwsError
 
 from .catalog import ObjectRow, delete_version, insert_object, relatest
 from .conditions import byte_range, check_read, precondition_failed
+from .grants import canned, check_allowed
 from .names import check_key
 from .state import S3State, etag_matches, no_such_key, quote_etag, timestamp
 from .tags import check_tags, from_header
@@ -25,10 +26,13 @@ def put_object(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
     bucket = state.bucket(input.get("Bucket"))
     key = check_key(input.get("Key"))
     tags = from_header(input.get("Tagging"))
+    grants = requested_acl(state, bucket.name, input)
     _check_write(state.catalog.current(bucket.name, key), input)  # before reading a byte
     written = receive(state, input)
     info = content_info(input)
     info.update(Checksums=written.checksums, Tags=tags)
+    if grants:
+        info["Acl"] = grants
     row = ObjectRow(bucket.name, key, "null", written.blob, written.size, quote_etag(written.md5.hex()),
                     state.now(), info)
     versioning = commit(state, row, input)
@@ -37,6 +41,15 @@ def put_object(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
     if versioning:
         output["VersionId"] = row.version
     return output
+
+
+def requested_acl(state: S3State, bucket: str, input: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """The grants of an `x-amz-acl` header on a write, checked against the bucket's ownership."""
+    if not input.get("ACL"):
+        return None
+    grants = canned(str(input["ACL"]), state.request.account)
+    check_allowed(state, bucket, grants)
+    return grants
 
 
 def _check_write(current: ObjectRow | None, input: dict[str, Any]) -> None:
@@ -323,7 +336,7 @@ def copy_object(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
     return output
 
 
-def _update_info(state: S3State, row: ObjectRow, **changes: Any) -> None:
+def update_info(state: S3State, row: ObjectRow, **changes: Any) -> None:
     import json
     info = {**row.info, **changes}
     with state.catalog.transaction() as db:
@@ -338,7 +351,7 @@ def _version_output(row: ObjectRow) -> dict[str, Any]:
 def put_object_tagging(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
     row = lookup(state, input, "PUT")
     tags = check_tags((input.get("Tagging") or {}).get("TagSet") or [])
-    _update_info(state, row, Tags=tags)
+    update_info(state, row, Tags=tags)
     return _version_output(row)
 
 
@@ -349,7 +362,7 @@ def get_object_tagging(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
 
 def delete_object_tagging(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
     row = lookup(state, input, "DELETE")
-    _update_info(state, row, Tags=[])
+    update_info(state, row, Tags=[])
     return _version_output(row)
 
 

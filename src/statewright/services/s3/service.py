@@ -10,14 +10,15 @@ from typing import Any
 
 from statewright.services.common import AwsError, RequestContext
 
-from . import buckets, lifecycle, listing, multipart, objects
+from . import acl, buckets, lifecycle, listing, multipart, objects
 from .blobs import BlobStore
 from .catalog import Catalog
 from .notifications import Deliver
 from .state import S3State
 
 Action = Callable[[S3State, dict[str, Any]], dict[str, Any]]
-ACTIONS: dict[str, Action] = {**buckets.ACTIONS, **objects.ACTIONS, **listing.ACTIONS, **multipart.ACTIONS}
+ACTIONS: dict[str, Action] = {**buckets.ACTIONS, **objects.ACTIONS, **listing.ACTIONS, **multipart.ACTIONS,
+                              **acl.ACTIONS}
 # Operations whose bodies stream in or out (the edge gives them its larger pool).
 LONG_ACTIONS = frozenset({"PutObject", "GetObject", "UploadPart", "UploadPartCopy", "CopyObject",
                           "CompleteMultipartUpload"})

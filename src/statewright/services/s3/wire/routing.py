@@ -14,13 +14,13 @@ from statewright.services.common import AwsError
 VIRTUAL_HOST = re.compile(r"^(?P<bucket>[a-z0-9][a-z0-9.-]*?)\.s3(?:[.-][a-z0-9-]+)?\.localhost"
                            r"(?:\.localstack\.cloud)?$")
 
-_BUCKET_GET = {"cors": "GetBucketCors", "versioning": "GetBucketVersioning", "tagging": "GetBucketTagging",
+_BUCKET_GET = {"acl": "GetBucketAcl", "cors": "GetBucketCors", "versioning": "GetBucketVersioning", "tagging": "GetBucketTagging",
                "encryption": "GetBucketEncryption", "publicAccessBlock": "GetPublicAccessBlock",
                "policy": "GetBucketPolicy", "lifecycle": "GetBucketLifecycleConfiguration",
                "notification": "GetBucketNotificationConfiguration", "location": "GetBucketLocation",
                "uploads": "ListMultipartUploads", "versions": "ListObjectVersions",
                "ownershipControls": "GetBucketOwnershipControls", "list-type": "ListObjectsV2"}
-_BUCKET_PUT = {"cors": "PutBucketCors", "versioning": "PutBucketVersioning", "tagging": "PutBucketTagging",
+_BUCKET_PUT = {"acl": "PutBucketAcl", "cors": "PutBucketCors", "versioning": "PutBucketVersioning", "tagging": "PutBucketTagging",
                "encryption": "PutBucketEncryption", "publicAccessBlock": "PutPublicAccessBlock",
                "policy": "PutBucketPolicy", "lifecycle": "PutBucketLifecycleConfiguration",
                "notification": "PutBucketNotificationConfiguration",
@@ -31,7 +31,7 @@ _BUCKET_DELETE = {"cors": "DeleteBucketCors", "tagging": "DeleteBucketTagging",
                   "ownershipControls": "DeleteBucketOwnershipControls"}
 # Subresources S3 has that Statewright does not implement: answered with 501 NotImplemented
 # rather than mistaken for a plain GET/PUT of the bucket or object.
-_UNSUPPORTED = frozenset({"acl", "website", "logging", "replication", "requestPayment", "accelerate",
+_UNSUPPORTED = frozenset({"website", "logging", "replication", "requestPayment", "accelerate",
                           "analytics", "inventory", "metrics", "intelligent-tiering", "object-lock", "retention",
                           "legal-hold", "torrent", "restore", "select", "policyStatus", "metadataTable",
                           "renameObject"})
@@ -119,12 +119,16 @@ def _bucket_operation(method: str, query: dict[str, str]) -> str:
 def _object_operation(method: str, query: dict[str, str], headers: dict[str, str]) -> str:
     copy = "x-amz-copy-source" in headers
     if method == "PUT":
+        if "acl" in query:
+            return "PutObjectAcl"
         if "tagging" in query:
             return "PutObjectTagging"
         if "uploadId" in query:
             return "UploadPartCopy" if copy else "UploadPart"
         return "CopyObject" if copy else "PutObject"
     if method == "GET":
+        if "acl" in query:
+            return "GetObjectAcl"
         if "tagging" in query:
             return "GetObjectTagging"
         if "uploadId" in query:

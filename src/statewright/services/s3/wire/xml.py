@@ -55,6 +55,12 @@ def _read(shape: Any, node: ElementTree.Element) -> Any:
         value: dict[str, Any] = {}
         for name, member in shape.members.items():
             tag = member.serialization.get("name", name)
+            if member.serialization.get("xmlAttribute"):
+                wanted = tag.split(":")[-1]
+                for key, text in node.attrib.items():
+                    if _local(key) == wanted:
+                        value[name] = text
+                continue
             found = children.get(tag)
             if not found:
                 continue
@@ -131,6 +137,12 @@ def _write(parent: ElementTree.Element, shape: Any, value: Any, tag: str) -> Non
 def structure_children(node: ElementTree.Element, shape: Any, value: dict[str, Any]) -> None:
     for name, member in shape.members.items():
         if name not in value or value[name] is None or member.serialization.get("location"):
+            continue
+        if member.serialization.get("xmlAttribute"):
+            # e.g. Grantee's `xsi:type`, in the namespace the structure declares.
+            namespace = (shape.serialization.get("xmlNamespace") or {}).get("uri", "")
+            local = member.serialization.get("name", name).split(":")[-1]
+            node.set(f"{{{namespace}}}{local}" if namespace else local, str(value[name]))
             continue
         _write(node, member, value[name], member.serialization.get("name", name))
 
