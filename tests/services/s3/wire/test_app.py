@@ -91,7 +91,7 @@ def test_aws_chunked_body_with_signatures_and_trailer(s3_server, bucket):
 
 
 def test_unsupported_subresource_is_not_implemented(s3_server, bucket):
-    status, _, body = raw(s3_server.endpoint, "GET", f"/{bucket}?acl")
+    status, _, body = raw(s3_server.endpoint, "GET", f"/{bucket}?website")
     assert status == 501 and ElementTree.fromstring(body).findtext("Code") == "NotImplemented"
 
 
