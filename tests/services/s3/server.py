@@ -42,11 +42,12 @@ def wait_for_port(port: int, timeout: float = 20.0) -> None:
 
 
 class ThreadS3:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, **front: object) -> None:
         self.service = S3Service(data_dir / "s3")
         self.port = free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(S3Front(self.service), host="127.0.0.1", port=self.port,
+        app = S3Front(self.service, **front)  # type: ignore[arg-type]
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port,
                                                     log_level="warning", lifespan="off"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

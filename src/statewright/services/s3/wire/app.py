@@ -28,6 +28,7 @@ from .sigv4 import (
     header_scope,
     is_presigned,
     is_presigned_v2,
+    verify_header_signature,
     verify_presigned,
     verify_presigned_v2,
 )
@@ -106,8 +107,10 @@ class S3Front:
     carries no credential scope."""
 
     def __init__(self, service: S3Service, *, secrets: Secrets = default_secrets, region: str = "us-east-1",
-                 account: str = "123456789012", now: Callable[[], float] = time.time) -> None:
+                 account: str = "123456789012", now: Callable[[], float] = time.time,
+                 verify_headers: bool = False) -> None:
         self.service = service
+        self.verify_headers = verify_headers
         self.secrets = secrets
         self.region = region
         self.account = account
@@ -159,6 +162,8 @@ class S3Front:
             # with the presigned URL's query but another method): CORS rules alone decide.
             return 200, cors.preflight(await self._cors_rules(target.bucket or ""), headers), b""
         scope = header_scope(headers.get("authorization", ""))
+        if self.verify_headers:
+            scope = verify_header_signature(method, raw_path, raw_query, headers, self.secrets, self.now()) or scope
         access_key = scope.access_key if scope else ""
         if is_presigned(query):
             scope = verify_presigned(method, raw_path, raw_query, headers, self.secrets, self.now())

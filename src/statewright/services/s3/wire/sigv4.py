@@ -3,7 +3,8 @@
 browser POST policies.
 
 The rule (docs/s3.md): a header-signed request is accepted with any access key, its signature
-not checked, as local AWS stand-ins do. A presigned URL is checked for structure and expiry
+not checked, as local AWS stand-ins do (a front made with `verify_headers=True` checks it when
+the key's secret is known). A presigned URL is checked for structure and expiry
 always, and its signature is verified when `secrets(access_key)` knows the key's secret (by
 default the key `test` has the secret `test`, the local convention); unknown keys are not
 verified, since their secret is not known here.
@@ -112,24 +113,78 @@ def verify_presigned(method: str, raw_path: str, raw_query: str, headers: dict[s
     secret = secrets(scope.access_key)
     if secret is None:
         return scope
-    signed_names = params["X-Amz-SignedHeaders"].split(";")
     pairs = [(n, v) for n, v in _query_pairs(raw_query) if n != "X-Amz-Signature"]
-    canonical_query = "&".join(f"{_encode(n)}={_encode(v)}" for n, v in sorted(pairs))
-    canonical_headers = "".join(f"{n}:{' '.join(headers.get(n, '').split())}\n" for n in signed_names)
     payload = headers.get("x-amz-content-sha256") or params.get("X-Amz-Content-Sha256") or "UNSIGNED-PAYLOAD"
-    canonical = "\n".join([method, raw_path or "/", canonical_query, canonical_headers,
-                           params["X-Amz-SignedHeaders"], payload])
-    to_sign = "\n".join(["AWS4-HMAC-SHA256", params["X-Amz-Date"], scope.text(),
+    _check_signature(Signed(method, raw_path, pairs, headers, params["X-Amz-SignedHeaders"], payload,
+                            params["X-Amz-Date"], params["X-Amz-Signature"]), scope, secret)
+    return scope
+
+
+@dataclass(frozen=True)
+class Signed:
+    """What a SigV4 signature covers, as the request carries it."""
+
+    method: str
+    raw_path: str
+    query: list[tuple[str, str]]
+    headers: dict[str, str]
+    signed_headers: str
+    payload: str
+    amz_date: str
+    signature: str
+
+
+def _check_signature(request: Signed, scope: Scope, secret: str) -> None:
+    canonical_query = "&".join(f"{_encode(n)}={_encode(v)}" for n, v in sorted(request.query))
+    canonical_headers = "".join(f"{n}:{' '.join(request.headers.get(n, '').split())}\n"
+                                for n in request.signed_headers.split(";"))
+    canonical = "\n".join([request.method, request.raw_path or "/", canonical_query, canonical_headers,
+                           request.signed_headers, request.payload])
+    to_sign = "\n".join(["AWS4-HMAC-SHA256", request.amz_date, scope.text(),
                          hashlib.sha256(canonical.encode()).hexdigest()])
     expected = hmac.new(signing_key(secret, scope), to_sign.encode(), hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(expected, params["X-Amz-Signature"]):
+    if not hmac.compare_digest(expected, request.signature):
         raise _error("SignatureDoesNotMatch", "The request signature we calculated does not match the signature "
                      "you provided. Check your key and signing method.", 403,
-                     AWSAccessKeyId=scope.access_key, StringToSign=to_sign,
-                     SignatureProvided=params["X-Amz-Signature"],
+                     AWSAccessKeyId=scope.access_key, StringToSign=to_sign, SignatureProvided=request.signature,
                      StringToSignBytes=" ".join(f"{b:02x}" for b in to_sign.encode()),
                      CanonicalRequest=canonical,
                      CanonicalRequestBytes=" ".join(f"{b:02x}" for b in canonical.encode()))
+
+
+_AUTHORIZATION = re.compile(r"^AWS4-HMAC-SHA256\s+Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*"
+                            r"Signature=([0-9a-f]+)\s*$")
+MAX_SKEW = 15 * 60  # AWS: "The difference between the request time and the server's time is too large"
+
+
+def verify_header_signature(method: str, raw_path: str, raw_query: str, headers: dict[str, str],
+                            secrets: Secrets, now: float) -> Scope | None:
+    """Checks an `Authorization: AWS4-HMAC-SHA256 …` signature when the key's secret is known
+    (only when the front is asked to: see the module docstring). Returns the scope, or None
+    for a request without such a header."""
+    match = _AUTHORIZATION.match(headers.get("authorization", ""))
+    if match is None:
+        return None
+    parts = match.group(1).split("/")
+    if len(parts) != 5:
+        raise _error("AuthorizationHeaderMalformed", "The authorization header is malformed; the Credential is "
+                     "mal-formed; expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".", 400)
+    scope = Scope(*parts[:4])
+    secret = secrets(scope.access_key)
+    if secret is None:
+        return scope
+    amz_date = headers.get("x-amz-date", "")
+    try:
+        signed_at = datetime.strptime(amz_date, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC).timestamp()
+    except ValueError as error:
+        raise _error("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header", 403) \
+            from error
+    if abs(now - signed_at) > MAX_SKEW:
+        raise _error("RequestTimeTooSkewed", "The difference between the request time and the current time is "
+                     "too large.", 403)
+    _check_signature(Signed(method, raw_path, _query_pairs(raw_query), headers, match.group(2),
+                            headers.get("x-amz-content-sha256", "UNSIGNED-PAYLOAD"), amz_date, match.group(3)),
+                     scope, secret)
     return scope
 
 
