@@ -102,3 +102,23 @@ def test_versions_and_delete_markers(s3, bucket):
     s3.delete_object(Bucket=bucket, Key="doc", VersionId=v2)
     assert s3.get_object(Bucket=bucket, Key="doc")["Body"].read() == b"one"
     assert error_of(s3.get_object, Bucket=bucket, Key="doc", VersionId="0" * 32) == ("NoSuchVersion", 404)
+
+
+def test_suspended_versioning_writes_the_null_version(s3, bucket):
+    from .test_buckets import error_of
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    kept = s3.put_object(Bucket=bucket, Key="doc", Body=b"versioned")["VersionId"]
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Suspended"})
+    # "If versioning is suspended, Amazon S3 ... adds the object with a version ID of null",
+    # replacing an existing null version.
+    s3.put_object(Bucket=bucket, Key="doc", Body=b"null one")
+    s3.put_object(Bucket=bucket, Key="doc", Body=b"null two")
+    versions = s3.list_object_versions(Bucket=bucket)["Versions"]
+    assert sorted(v["VersionId"] for v in versions) == sorted([kept, "null"])
+    assert s3.get_object(Bucket=bucket, Key="doc")["Body"].read() == b"null two"
+    assert s3.get_object(Bucket=bucket, Key="doc", VersionId=kept)["Body"].read() == b"versioned"
+    marker = s3.delete_object(Bucket=bucket, Key="doc")
+    assert marker["DeleteMarker"] is True and marker["VersionId"] == "null"
+    # GetObject on a delete marker's version: "405 Method Not Allowed".
+    assert error_of(s3.get_object, Bucket=bucket, Key="doc", VersionId="null") == ("MethodNotAllowed", 405)
+    assert error_of(s3.get_object, Bucket=bucket, Key="doc", VersionId="not a version!") == ("InvalidArgument", 400)
