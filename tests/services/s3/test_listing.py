@@ -122,3 +122,16 @@ def test_suspended_versioning_writes_the_null_version(s3, bucket):
     # GetObject on a delete marker's version: "405 Method Not Allowed".
     assert error_of(s3.get_object, Bucket=bucket, Key="doc", VersionId="null") == ("MethodNotAllowed", 405)
     assert error_of(s3.get_object, Bucket=bucket, Key="doc", VersionId="not a version!") == ("InvalidArgument", 400)
+
+
+def test_object_versions_paginate(s3, bucket):
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    expected = []
+    for key in ("a", "b", "c"):
+        made = [s3.put_object(Bucket=bucket, Key=key, Body=b"x")["VersionId"] for _ in range(3)]
+        expected += [(key, v) for v in reversed(made)]  # newest first within a key
+    seen = []
+    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket, PaginationConfig={"PageSize": 2}):
+        assert len(page.get("Versions", [])) <= 2
+        seen += [(v["Key"], v["VersionId"]) for v in page.get("Versions", [])]
+    assert seen == expected
