@@ -8,6 +8,7 @@ import hashlib
 import zlib
 from typing import Any, Protocol
 
+import crc32c
 from awscrt import checksums as crt
 
 from statewright.services.common import AwsError
@@ -24,7 +25,8 @@ class Hasher(Protocol):
 
 
 class _Crc:
-    """A running CRC with awscrt/zlib's incremental form `crc(data, previous)`."""
+    """A running CRC in the libraries' incremental form `crc(data, previous)` (zlib for CRC32,
+    the `crc32c` package for CRC32C, awscrt for CRC64NVME)."""
 
     def __init__(self, algorithm: str) -> None:
         self.algorithm = algorithm
@@ -34,7 +36,7 @@ class _Crc:
         if self.algorithm == "CRC32":
             self.value = zlib.crc32(data, self.value)
         elif self.algorithm == "CRC32C":
-            self.value = crt.crc32c(data, self.value)
+            self.value = crc32c.crc32c(data, self.value)
         else:
             self.value = crt.crc64nvme(data, self.value)
 
