@@ -90,3 +90,20 @@ def test_background_sweeper_stops_on_close(tmp_path):
     assert service.sweeper is not None and service.sweeper.thread.is_alive()
     service.close()
     assert not service.sweeper.thread.is_alive()
+
+
+def test_expiration_notifies_lifecycle_events(tmp_path):
+    service, clock = make(tmp_path)
+    seen = []
+    service.set_deliverer(lambda function, event, context: seen.append(event["Records"][0]["eventName"]))
+    service.handle("PutBucketNotificationConfiguration", {"Bucket": "life", "NotificationConfiguration": {
+        "LambdaFunctionConfigurations": [{"LambdaFunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:f",
+                                          "Events": ["s3:LifecycleExpiration:*"]}]}}, CONTEXT)
+    service.handle("PutBucketLifecycleConfiguration", {"Bucket": "life", "LifecycleConfiguration": {"Rules": [
+        {"ID": "all", "Status": "Enabled", "Filter": {"Prefix": ""}, "Expiration": {"Days": 1}}]}}, CONTEXT)
+    service.handle("PutObject", {"Bucket": "life", "Key": "old", "Body": b"x"}, CONTEXT)
+    clock.now += 2 * DAY
+    service.apply_lifecycle()
+    # Lifecycle deletions are "s3:LifecycleExpiration:Delete" events, not ObjectRemoved ones.
+    assert seen == ["LifecycleExpiration:Delete"]
+    service.close()

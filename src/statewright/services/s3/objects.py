@@ -196,8 +196,10 @@ def head_object(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
     return get_object(state, input, body=False)
 
 
-def remove(state: S3State, bucket_name: str, key: str, version: str | None) -> dict[str, Any]:
-    """DeleteObject on one key: a delete marker in a versioned bucket, removal otherwise."""
+def remove(state: S3State, bucket_name: str, key: str, version: str | None,
+           cause: str = "ObjectRemoved") -> dict[str, Any]:
+    """DeleteObject on one key: a delete marker in a versioned bucket, removal otherwise.
+    `cause` names the notification event family (`LifecycleExpiration` for the sweeper)."""
     gone: str | None = None
     removed: ObjectRow | None = None
     with state.catalog.transaction() as db:
@@ -232,8 +234,8 @@ def remove(state: S3State, bucket_name: str, key: str, version: str | None) -> d
             output = {"DeleteMarker": True, "VersionId": marker_version}
     state.blobs.delete(gone)
     if removed is not None:
-        event = "ObjectRemoved:DeleteMarkerCreated" if removed.marker and version is None else "ObjectRemoved:Delete"
-        state.changed(bucket_name, event, removed)
+        kind = "DeleteMarkerCreated" if removed.marker and version is None else "Delete"
+        state.changed(bucket_name, f"{cause}:{kind}", removed)
     return output
 
 

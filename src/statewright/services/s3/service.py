@@ -58,8 +58,9 @@ class S3Service:
     def apply_lifecycle(self, context: RequestContext | None = None) -> int:
         """One lifecycle sweep at `now()` (the background sweeper calls this); returns how many
         objects, versions and uploads it removed."""
-        return lifecycle.apply(self.state(context or RequestContext()), objects.remove,
-                               multipart.abort_upload)
+        def expire(state: S3State, bucket: str, key: str, version: str | None) -> Any:
+            return objects.remove(state, bucket, key, version, cause="LifecycleExpiration")
+        return lifecycle.apply(self.state(context or RequestContext()), expire, multipart.abort_upload)
 
     def handle(self, operation: str, input: dict[str, Any], context: RequestContext) -> dict[str, Any]:
         action = ACTIONS.get(operation)
