@@ -8,6 +8,7 @@ with a `create(platform) -> Service` function, plus one line here.
 from __future__ import annotations
 
 import importlib
+import json
 import logging
 import random
 from collections.abc import Mapping
@@ -27,6 +28,7 @@ SERVICES: Mapping[str, str] = {
     "stepfunctions": "statewright.services.stepfunctions",
     "sts": "statewright.services.sts",
     "lambda": "statewright.services.awslambda",
+    "s3": "statewright.services.s3",
 }
 
 
@@ -67,6 +69,7 @@ class Runtime:
         for name, package in config.services.items():
             self.services[name] = importlib.import_module(package).create(platform)
         _connect_integrations(registry, self.services)
+        _connect_services(self.services)
 
     def close(self) -> None:
         for name, service in reversed(list(self.services.items())):
@@ -101,6 +104,23 @@ def _connect_integrations(registry: Registry, services: Mapping[str, Service]) -
         registry.register_service("lambda", LambdaIntegration(cast(FunctionInvoker, services["lambda"])))
     if "stepfunctions" in services:
         registry.register_service("states", StepFunctionsIntegration(ServiceExecutions(services["stepfunctions"])))
+    if "s3" in services:
+        from statewright.integrations.s3 import S3Integration
+
+        registry.register_service("s3", S3Integration(cast(Any, services["s3"])))
+
+
+def _connect_services(services: Mapping[str, Service]) -> None:
+    """Services that call each other through the runtime: S3 event notifications invoke Lambda
+    functions asynchronously (InvocationType Event), as S3 does."""
+    s3, functions = services.get("s3"), services.get("lambda")
+    if s3 is not None and functions is not None:
+        invoker = cast(FunctionInvoker, functions)
+
+        def deliver(function_arn: str, event: dict[str, Any], context: Any) -> None:
+            invoker.invoke(function_arn, json.dumps(event).encode(), context, invocation_type="Event")
+
+        cast(Any, s3).set_deliverer(deliver)
 
 
 def _call_plugin(spec: str, registry: Registry) -> None:

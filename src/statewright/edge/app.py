@@ -22,6 +22,7 @@ from statewright.runtime import Runtime
 
 from .aws import AwsEndpoint
 from .hosts import LocalHostsOnly
+from .s3 import S3Dispatch
 
 AWS_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
 
@@ -57,7 +58,8 @@ def create_app(runtime: Runtime) -> Starlette:
         *_console_routes(),
         Route("/{path:path}", aws.endpoint, methods=list(AWS_METHODS)),
     ]
-    middleware = [Middleware(LocalHostsOnly, configured_host=runtime.settings.host)]
+    middleware = [Middleware(LocalHostsOnly, configured_host=runtime.settings.host),
+                  Middleware(S3Dispatch, services=lambda: runtime.services, settings=runtime.settings)]
     app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
     app.state.runtime = runtime
     return app

@@ -1,0 +1,60 @@
+"""S3's requests go to S3's own wire front (services/s3/wire), not the generic AWS endpoint:
+S3 streams bodies, decodes aws-chunked uploads, verifies presigned URLs and answers browsers'
+CORS preflights and form uploads, which a model-driven protocol cannot do alone.
+
+A request is S3's when it says so (a `*.s3.localhost` host, an `s3` SigV4 scope, a presigned
+query, S3's `x-amz-content-sha256` header), or — for a browser's preflight or form POST, which
+carry none of these — when its first path segment names an existing bucket.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import unquote
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from statewright.services.common import Service
+from statewright.services.common.platform import Settings
+
+
+class S3Dispatch:
+    """ASGI middleware: S3's requests to the S3 front, everything else to `app`."""
+
+    def __init__(self, app: ASGIApp, services: Callable[[], Mapping[str, Service]], settings: Settings) -> None:
+        self.app = app
+        self.services = services
+        self.settings = settings
+        self._front: Any = None
+        self._front_of: Any = None
+
+    def front(self, service: Any) -> Any:
+        if self._front_of is not service:  # a new runtime (tests reopen apps): a new front
+            from statewright.services.s3.wire import s3_asgi
+
+            self._front = s3_asgi(service, region=self.settings.region, account=self.settings.account_id)
+            self._front_of = service
+        return self._front
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        service = self.services().get("s3") if scope["type"] == "http" else None
+        if service is not None and self._is_s3(scope, service):
+            await self.front(service)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    @staticmethod
+    def _is_s3(scope: Scope, service: Any) -> bool:
+        from statewright.services.s3.wire import is_s3_request
+
+        headers: dict[str, str] = {}
+        for name, value in scope.get("headers") or []:
+            headers[name.decode("latin-1").lower()] = value.decode("latin-1")
+        method = scope["method"].upper()
+        if is_s3_request(method, scope.get("query_string", b"").decode("latin-1"), headers):
+            return True
+        if method == "OPTIONS" or (method == "POST" and headers.get("content-type", "").startswith("multipart/form-data")):
+            bucket = unquote(scope["path"].lstrip("/").split("/", 1)[0])
+            return bool(bucket) and service.catalog.bucket(bucket) is not None
+        return False

@@ -1,0 +1,102 @@
+"""Receiving a body: stream it to a blob, then check what the request said about it
+(`Content-MD5`, `x-amz-checksum-*` in headers or in an aws-chunked trailer)."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+from typing import Any
+
+from . import checksums
+from .blobs import MAX_SINGLE_UPLOAD, Written
+from .state import S3State
+
+# Members describing an object that S3 stores and returns as they were given.
+CONTENT_MEMBERS = ("ContentType", "ContentEncoding", "ContentDisposition", "ContentLanguage", "CacheControl",
+                   "WebsiteRedirectLocation", "ServerSideEncryption", "SSEKMSKeyId")
+
+
+def algorithms_for(input: dict[str, Any], extra: str | None = None) -> set[str]:
+    wanted = set(checksums.requested(input))
+    algorithm = input.get("ChecksumAlgorithm")
+    if algorithm:
+        wanted.add(str(algorithm).upper())
+    if extra:
+        wanted.add(extra)
+    for name in wanted:
+        checksums.new_hasher(name)  # unknown algorithms fail before any byte is read
+    return wanted
+
+
+def receive(state: S3State, input: dict[str, Any], extra: str | None = None,
+            limit: int = MAX_SINGLE_UPLOAD) -> Written:
+    """The request's `Body` written durably and verified; a body that fails a check is removed
+    before anything refers to it."""
+    expected_md5 = checksums.content_md5(input.get("ContentMD5"))
+    wanted = algorithms_for(input, extra)
+    body = input.get("Body")
+    written = state.blobs.write(body, wanted, limit=limit)
+    try:
+        if expected_md5 is not None and expected_md5 != written.md5:
+            raise checksums.bad_digest("MD5")
+        stated = checksums.requested(input)
+        for name, value in trailing(body).items():
+            stated.setdefault(name, value)
+        for name, value in stated.items():
+            if written.checksums.get(name) != value:
+                raise checksums.bad_digest(name)
+        length = input.get("ContentLength")
+        if isinstance(length, int) and length != written.size and not _chunked(body):
+            from statewright.services.common import AwsError
+            raise AwsError("IncompleteBody", "You did not provide the number of bytes specified by the "
+                           "Content-Length HTTP header", 400)
+    except BaseException:
+        state.blobs.delete(written.blob)
+        raise
+    return written
+
+
+def trailing(body: Any) -> dict[str, str]:
+    """Checksums an aws-chunked body carried in its trailer (the wire front exposes the trailer
+    as `body.trailers`, lower-cased header names)."""
+    trailers = getattr(body, "trailers", None) or {}
+    found = {}
+    for name in checksums.ALGORITHMS:
+        value = trailers.get(f"x-amz-checksum-{name.lower()}")
+        if value:
+            found[name] = value
+    return found
+
+
+def _chunked(body: Any) -> bool:
+    return hasattr(body, "trailers")
+
+
+def content_info(input: dict[str, Any]) -> dict[str, Any]:
+    """What S3 keeps from a write request to describe the object."""
+    info: dict[str, Any] = {m: input[m] for m in CONTENT_MEMBERS if input.get(m) is not None}
+    encoding = info.get("ContentEncoding")
+    if encoding is not None:
+        # aws-chunked is how the body travelled, not how it is stored.
+        kept = [e.strip() for e in str(encoding).split(",") if e.strip() and e.strip() != "aws-chunked"]
+        if kept:
+            info["ContentEncoding"] = ",".join(kept)
+        else:
+            del info["ContentEncoding"]
+    info.setdefault("ContentType", "binary/octet-stream")
+    if isinstance(input.get("Expires"), datetime):
+        info["Expires"] = input["Expires"].isoformat()
+    info["Metadata"] = {str(k).lower(): str(v) for k, v in (input.get("Metadata") or {}).items()}
+    info["StorageClass"] = input.get("StorageClass") or "STANDARD"
+    return info
+
+
+def checksum_output(values: dict[str, str], kind: str | None = "FULL_OBJECT") -> dict[str, Any]:
+    output: dict[str, Any] = {f"Checksum{name}": value for name, value in values.items()}
+    if values and kind:
+        output["ChecksumType"] = kind
+    return output
+
+
+def md5_base64(digest: bytes) -> str:
+    return base64.b64encode(digest).decode()

@@ -1,0 +1,109 @@
+"""Lifecycle rules applied by the sweep: expiration, noncurrent versions, incomplete uploads."""
+
+from __future__ import annotations
+
+from statewright.services.common import RequestContext
+from statewright.services.s3 import S3Service
+
+DAY = 86400.0
+CONTEXT = RequestContext()
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def make(tmp_path):
+    clock = Clock()
+    service = S3Service(tmp_path, now=clock)
+    service.handle("CreateBucket", {"Bucket": "life"}, CONTEXT)
+    return service, clock
+
+
+def keys(service):
+    listed = service.handle("ListObjectsV2", {"Bucket": "life"}, CONTEXT)
+    return [o["Key"] for o in listed["Contents"]]
+
+
+def test_expiration_days_with_prefix(tmp_path):
+    service, clock = make(tmp_path)
+    service.handle("PutBucketLifecycleConfiguration", {"Bucket": "life", "LifecycleConfiguration": {"Rules": [
+        {"ID": "logs", "Status": "Enabled", "Filter": {"Prefix": "logs/"}, "Expiration": {"Days": 1}}]}}, CONTEXT)
+    for key in ("logs/a", "logs/b", "keep/c"):
+        service.handle("PutObject", {"Bucket": "life", "Key": key, "Body": b"x"}, CONTEXT)
+    assert service.apply_lifecycle() == 0
+    # "Amazon S3 calculates the time by adding the number of days specified in the rule to the
+    # object creation time and rounding the resulting time to the next day midnight UTC."
+    clock.now += 2 * DAY
+    assert service.apply_lifecycle() == 2
+    assert keys(service) == ["keep/c"]
+    service.close()
+
+
+def test_abort_incomplete_multipart_uploads(tmp_path):
+    service, clock = make(tmp_path)
+    service.handle("PutBucketLifecycleConfiguration", {"Bucket": "life", "LifecycleConfiguration": {"Rules": [
+        {"ID": "mpu", "Status": "Enabled", "Filter": {"Prefix": ""},
+         "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7}}]}}, CONTEXT)
+    upload = service.handle("CreateMultipartUpload", {"Bucket": "life", "Key": "big"}, CONTEXT)["UploadId"]
+    service.handle("UploadPart", {"Bucket": "life", "Key": "big", "UploadId": upload, "PartNumber": 1,
+                                  "Body": b"part"}, CONTEXT)
+    clock.now += 3 * DAY
+    assert service.apply_lifecycle() == 0
+    clock.now += 5 * DAY
+    assert service.apply_lifecycle() == 1
+    assert service.handle("ListMultipartUploads", {"Bucket": "life"}, CONTEXT)["Uploads"] == []
+    assert not [p for p in (tmp_path / "objects").rglob("*") if p.is_file()]
+    service.close()
+
+
+def test_disabled_rules_do_nothing_and_versioned_expiry_adds_a_marker(tmp_path):
+    service, clock = make(tmp_path)
+    service.handle("PutBucketVersioning", {"Bucket": "life", "VersioningConfiguration": {"Status": "Enabled"}},
+                   CONTEXT)
+    service.handle("PutBucketLifecycleConfiguration", {"Bucket": "life", "LifecycleConfiguration": {"Rules": [
+        {"ID": "off", "Status": "Disabled", "Filter": {"Prefix": ""}, "Expiration": {"Days": 1}},
+        {"ID": "old", "Status": "Enabled", "Filter": {"Prefix": "v/"}, "Expiration": {"Days": 1},
+         "NoncurrentVersionExpiration": {"NoncurrentDays": 30}}]}}, CONTEXT)
+    service.handle("PutObject", {"Bucket": "life", "Key": "v/doc", "Body": b"1"}, CONTEXT)
+    service.handle("PutObject", {"Bucket": "life", "Key": "other", "Body": b"1"}, CONTEXT)
+    clock.now += 2 * DAY
+    service.apply_lifecycle()
+    # In a versioned bucket, expiring the current version adds a delete marker; the data stays
+    # as a noncurrent version until NoncurrentVersionExpiration removes it.
+    assert keys(service) == ["other"]
+    versions = service.handle("ListObjectVersions", {"Bucket": "life", "Prefix": "v/"}, CONTEXT)
+    assert len(versions["Versions"]) == 1 and len(versions["DeleteMarkers"]) == 1
+    clock.now += 40 * DAY
+    service.apply_lifecycle()
+    versions = service.handle("ListObjectVersions", {"Bucket": "life", "Prefix": "v/"}, CONTEXT)
+    assert versions["Versions"] == []
+    service.close()
+
+
+def test_background_sweeper_stops_on_close(tmp_path):
+    service = S3Service(tmp_path, sweep_interval=0.05)
+    assert service.sweeper is not None and service.sweeper.thread.is_alive()
+    service.close()
+    assert not service.sweeper.thread.is_alive()
+
+
+def test_expiration_notifies_lifecycle_events(tmp_path):
+    service, clock = make(tmp_path)
+    seen = []
+    service.set_deliverer(lambda function, event, context: seen.append(event["Records"][0]["eventName"]))
+    service.handle("PutBucketNotificationConfiguration", {"Bucket": "life", "NotificationConfiguration": {
+        "LambdaFunctionConfigurations": [{"LambdaFunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:f",
+                                          "Events": ["s3:LifecycleExpiration:*"]}]}}, CONTEXT)
+    service.handle("PutBucketLifecycleConfiguration", {"Bucket": "life", "LifecycleConfiguration": {"Rules": [
+        {"ID": "all", "Status": "Enabled", "Filter": {"Prefix": ""}, "Expiration": {"Days": 1}}]}}, CONTEXT)
+    service.handle("PutObject", {"Bucket": "life", "Key": "old", "Body": b"x"}, CONTEXT)
+    clock.now += 2 * DAY
+    service.apply_lifecycle()
+    # Lifecycle deletions are "s3:LifecycleExpiration:Delete" events, not ObjectRemoved ones.
+    assert seen == ["LifecycleExpiration:Delete"]
+    service.close()

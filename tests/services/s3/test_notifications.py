@@ -1,0 +1,78 @@
+"""Event notifications to Lambda: the documented record (eventVersion 2.1), matched by event
+name and key filters."""
+
+from __future__ import annotations
+
+import pytest
+
+FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:on-upload"
+
+
+@pytest.fixture
+def delivered(s3_server):
+    seen: list[tuple[str, dict]] = []
+    s3_server.service.set_deliverer(lambda function, event, context: seen.append((function, event)))
+    yield seen
+    s3_server.service.set_deliverer(None)
+
+
+def configure(s3, bucket, events, rules=None):
+    config = {"Id": "uploads", "LambdaFunctionArn": FUNCTION, "Events": events}
+    if rules:
+        config["Filter"] = {"Key": {"FilterRules": rules}}
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={
+        "LambdaFunctionConfigurations": [config]})
+
+
+def test_object_created_record(s3, bucket, delivered):
+    configure(s3, bucket, ["s3:ObjectCreated:*"], [{"Name": "prefix", "Value": "in/"}, {"Name": "suffix",
+                                                                                        "Value": ".pdf"}])
+    put = s3.put_object(Bucket=bucket, Key="in/my receipt+1.pdf", Body=b"%PDF")
+    s3.put_object(Bucket=bucket, Key="out/ignored.pdf", Body=b"x")
+    s3.put_object(Bucket=bucket, Key="in/ignored.txt", Body=b"x")
+    assert len(delivered) == 1
+    function, event = delivered[0]
+    record = event["Records"][0]
+    assert function == FUNCTION
+    # The event message structure: "eventVersion":"2.1", "eventSource":"aws:s3", … "s3":
+    # {"s3SchemaVersion":"1.0", "configurationId": …, "bucket": {"name": …, "arn": …},
+    # "object": {"key": …, "size": …, "eTag": …, "sequencer": …}}.
+    assert (record["eventVersion"], record["eventSource"], record["eventName"]) == ("2.1", "aws:s3",
+                                                                                     "ObjectCreated:Put")
+    assert record["s3"]["configurationId"] == "uploads"
+    assert record["s3"]["bucket"] == {"name": bucket, "ownerIdentity": {"principalId": "123456789012"},
+                                      "arn": f"arn:aws:s3:::{bucket}"}
+    # "The s3 key provided in the event notification is URL encoded."
+    assert record["s3"]["object"]["key"] == "in/my+receipt%2B1.pdf"
+    assert record["s3"]["object"]["eTag"] == put["ETag"].strip('"')
+    assert record["s3"]["object"]["size"] == 4
+
+
+def test_removed_and_copy_events(s3, bucket, delivered):
+    configure(s3, bucket, ["s3:ObjectRemoved:*", "s3:ObjectCreated:Copy"])
+    s3.put_object(Bucket=bucket, Key="a", Body=b"x")
+    s3.copy_object(Bucket=bucket, Key="b", CopySource=f"{bucket}/a")
+    s3.delete_object(Bucket=bucket, Key="a")
+    assert [e["Records"][0]["eventName"] for _, e in delivered] == ["ObjectCreated:Copy", "ObjectRemoved:Delete"]
+
+
+def test_multipart_completion_event(s3, bucket, delivered):
+    configure(s3, bucket, ["s3:ObjectCreated:CompleteMultipartUpload"])
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="m")["UploadId"]
+    etag = s3.upload_part(Bucket=bucket, Key="m", UploadId=upload, PartNumber=1, Body=b"x")["ETag"]
+    s3.complete_multipart_upload(Bucket=bucket, Key="m", UploadId=upload,
+                                 MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]})
+    assert [e["Records"][0]["eventName"] for _, e in delivered] == ["ObjectCreated:CompleteMultipartUpload"]
+
+
+def test_failed_delivery_does_not_fail_the_write(s3_server, s3, bucket, caplog):
+    def broken(function, event, context):
+        raise RuntimeError("lambda is down")
+    s3_server.service.set_deliverer(broken)
+    try:
+        configure(s3, bucket, ["s3:ObjectCreated:*"])
+        s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    finally:
+        s3_server.service.set_deliverer(None)
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"x"
+    assert "lambda is down" in caplog.text

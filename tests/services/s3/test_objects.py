@@ -1,0 +1,193 @@
+"""Objects through boto3: writes, reads with conditions and ranges, deletes, copies, tags,
+attributes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import pytest
+
+from .test_buckets import error_of
+
+
+def test_put_get_metadata_and_content_headers(s3, bucket):
+    put = s3.put_object(Bucket=bucket, Key="doc.txt", Body=b"receipt", ContentType="text/plain",
+                        ContentEncoding="identity", ContentDisposition='attachment; filename="r.txt"',
+                        CacheControl="max-age=60", ContentLanguage="en", Metadata={"Owner": "ana"})
+    # "The entity tag is a hash of the object ... the ETag is an MD5 digest of the object data"
+    # for objects uploaded by PutObject (without SSE-KMS).
+    assert put["ETag"] == f'"{hashlib.md5(b"receipt").hexdigest()}"'
+    got = s3.get_object(Bucket=bucket, Key="doc.txt")
+    assert got["Body"].read() == b"receipt"
+    assert (got["ContentType"], got["ContentEncoding"], got["ContentDisposition"], got["CacheControl"],
+            got["ContentLanguage"]) == ("text/plain", "identity", 'attachment; filename="r.txt"', "max-age=60", "en")
+    # User metadata names come back lower-cased (HTTP header names are case-insensitive).
+    assert got["Metadata"] == {"owner": "ana"}
+    assert got["ContentLength"] == 7 and got["ETag"] == put["ETag"]
+    head = s3.head_object(Bucket=bucket, Key="doc.txt")
+    assert head["ContentLength"] == 7 and head["Metadata"] == {"owner": "ana"}
+
+
+def test_default_content_type(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="raw", Body=b"x")
+    # PutObject with no Content-Type: S3 stores "binary/octet-stream".
+    assert s3.head_object(Bucket=bucket, Key="raw")["ContentType"] == "binary/octet-stream"
+
+
+def test_missing_key(s3, bucket):
+    assert error_of(s3.get_object, Bucket=bucket, Key="nope") == ("NoSuchKey", 404)
+    # HEAD responses have no body, so the code is the status.
+    assert error_of(s3.head_object, Bucket=bucket, Key="nope") == ("404", 404)
+
+
+def test_if_none_match_star_is_a_conditional_create(s3, bucket):
+    # PutObject IfNoneMatch: "Uploads the object only if the object key name does not already
+    # exist in the bucket specified. Otherwise, Amazon S3 returns a 412 Precondition Failed error."
+    s3.put_object(Bucket=bucket, Key="once", Body=b"first", IfNoneMatch="*")
+    assert error_of(s3.put_object, Bucket=bucket, Key="once", Body=b"second", IfNoneMatch="*") == \
+        ("PreconditionFailed", 412)
+    assert s3.get_object(Bucket=bucket, Key="once")["Body"].read() == b"first"
+
+
+def test_if_match_on_put(s3, bucket):
+    etag = s3.put_object(Bucket=bucket, Key="k", Body=b"1")["ETag"]
+    assert error_of(s3.put_object, Bucket=bucket, Key="k", Body=b"2", IfMatch='"0000"') == ("PreconditionFailed", 412)
+    s3.put_object(Bucket=bucket, Key="k", Body=b"2", IfMatch=etag)
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"2"
+
+
+def test_conditional_reads(s3, bucket):
+    etag = s3.put_object(Bucket=bucket, Key="c", Body=b"data")["ETag"]
+    modified = s3.head_object(Bucket=bucket, Key="c")["LastModified"]
+    later = modified + dt.timedelta(hours=1)
+    earlier = modified - dt.timedelta(hours=1)
+    assert s3.get_object(Bucket=bucket, Key="c", IfMatch=etag)["Body"].read() == b"data"
+    # "If-Match ... Return the object only if its entity tag (ETag) is the same as the one
+    # specified in this header; otherwise, return a 412 Precondition Failed error."
+    assert error_of(s3.get_object, Bucket=bucket, Key="c", IfMatch='"x"') == ("PreconditionFailed", 412)
+    # "If-None-Match ... otherwise, return a 304 Not Modified error."
+    assert error_of(s3.get_object, Bucket=bucket, Key="c", IfNoneMatch=etag) == ("304", 304)
+    assert error_of(s3.get_object, Bucket=bucket, Key="c", IfModifiedSince=later) == ("304", 304)
+    assert error_of(s3.get_object, Bucket=bucket, Key="c", IfUnmodifiedSince=earlier) == ("PreconditionFailed", 412)
+    # "If both of the If-Match and If-Unmodified-Since headers are present ... If-Match
+    # condition evaluates to true, and; If-Unmodified-Since condition evaluates to false; then,
+    # S3 returns 200 OK and the data requested."
+    assert s3.get_object(Bucket=bucket, Key="c", IfMatch=etag, IfUnmodifiedSince=earlier)["Body"].read() == b"data"
+    # "If-None-Match condition evaluates to false, and; If-Modified-Since condition evaluates to
+    # true; then, S3 returns 304 Not Modified".
+    assert error_of(s3.get_object, Bucket=bucket, Key="c", IfNoneMatch=etag, IfModifiedSince=earlier) == ("304", 304)
+    assert error_of(s3.head_object, Bucket=bucket, Key="c", IfMatch='"x"') == ("412", 412)
+
+
+@pytest.mark.parametrize(("header", "expected", "content_range"), [
+    ("bytes=0-3", b"0123", "bytes 0-3/10"),
+    ("bytes=7-", b"789", "bytes 7-9/10"),
+    ("bytes=-2", b"89", "bytes 8-9/10"),
+    ("bytes=5-100", b"56789", "bytes 5-9/10"),
+])
+def test_ranges(s3, bucket, header, expected, content_range):
+    s3.put_object(Bucket=bucket, Key="digits", Body=b"0123456789")
+    got = s3.get_object(Bucket=bucket, Key="digits", Range=header)
+    assert got["ResponseMetadata"]["HTTPStatusCode"] == 206
+    assert (got["Body"].read(), got["ContentRange"], got["ContentLength"]) == (expected, content_range, len(expected))
+
+
+def test_unsatisfiable_range(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="digits", Body=b"0123456789")
+    assert error_of(s3.get_object, Bucket=bucket, Key="digits", Range="bytes=10-") == ("InvalidRange", 416)
+
+
+def test_response_overrides(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="f", Body=b"x", ContentType="text/plain")
+    # "You can override values for a set of response headers. These modified response header
+    # values are included only in a successful response".
+    got = s3.get_object(Bucket=bucket, Key="f", ResponseContentType="application/json",
+                        ResponseContentDisposition="attachment", ResponseCacheControl="no-cache")
+    assert (got["ContentType"], got["ContentDisposition"], got["CacheControl"]) == \
+        ("application/json", "attachment", "no-cache")
+
+
+def test_delete_object_and_objects(s3, bucket):
+    for key in ("a", "b", "c"):
+        s3.put_object(Bucket=bucket, Key=key, Body=b"x")
+    assert s3.delete_object(Bucket=bucket, Key="a")["ResponseMetadata"]["HTTPStatusCode"] == 204
+    # Deleting a key that does not exist succeeds (204) in an unversioned bucket.
+    assert s3.delete_object(Bucket=bucket, Key="never")["ResponseMetadata"]["HTTPStatusCode"] == 204
+    loud = s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "b"}]})
+    assert loud["Deleted"] == [{"Key": "b"}]
+    # "In quiet mode the response includes only keys where the delete action encountered an error."
+    quiet = s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "c"}], "Quiet": True})
+    assert "Deleted" not in quiet and "Errors" not in quiet
+    assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
+
+
+def test_copy_object(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="src", Body=b"payload", ContentType="text/plain", Metadata={"a": "1"})
+    copied = s3.copy_object(Bucket=bucket, Key="dst", CopySource={"Bucket": bucket, "Key": "src"})
+    assert copied["CopyObjectResult"]["ETag"] == f'"{hashlib.md5(b"payload").hexdigest()}"'
+    got = s3.get_object(Bucket=bucket, Key="dst")
+    # MetadataDirective COPY (the default) copies the metadata; REPLACE takes the request's.
+    assert (got["Body"].read(), got["Metadata"], got["ContentType"]) == (b"payload", {"a": "1"}, "text/plain")
+    s3.copy_object(Bucket=bucket, Key="dst2", CopySource=f"{bucket}/src", MetadataDirective="REPLACE",
+                   Metadata={"b": "2"}, ContentType="application/octet-stream")
+    got = s3.head_object(Bucket=bucket, Key="dst2")
+    assert (got["Metadata"], got["ContentType"]) == ({"b": "2"}, "application/octet-stream")
+    # Copying an object onto itself without changing anything is an InvalidRequest.
+    assert error_of(s3.copy_object, Bucket=bucket, Key="src", CopySource=f"{bucket}/src")[0] == "InvalidRequest"
+    assert error_of(s3.copy_object, Bucket=bucket, Key="x", CopySource=f"{bucket}/src",
+                    CopySourceIfMatch='"nope"') == ("PreconditionFailed", 412)
+    # Writing the source again does not change the copy (the copy is its own object).
+    s3.put_object(Bucket=bucket, Key="src", Body=b"changed")
+    assert s3.get_object(Bucket=bucket, Key="dst")["Body"].read() == b"payload"
+
+
+def test_object_tagging(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="t", Body=b"x", Tagging="kind=receipt&year=2026")
+    assert sorted(s3.get_object_tagging(Bucket=bucket, Key="t")["TagSet"], key=lambda t: t["Key"]) == \
+        [{"Key": "kind", "Value": "receipt"}, {"Key": "year", "Value": "2026"}]
+    assert s3.get_object(Bucket=bucket, Key="t")["TagCount"] == 2
+    s3.put_object_tagging(Bucket=bucket, Key="t", Tagging={"TagSet": [{"Key": "k", "Value": "v"}]})
+    assert s3.get_object_tagging(Bucket=bucket, Key="t")["TagSet"] == [{"Key": "k", "Value": "v"}]
+    s3.delete_object_tagging(Bucket=bucket, Key="t")
+    assert s3.get_object_tagging(Bucket=bucket, Key="t")["TagSet"] == []
+    # "You can associate up to 10 tags with an object."
+    eleven = [{"Key": f"k{i}", "Value": "v"} for i in range(11)]
+    assert error_of(s3.put_object_tagging, Bucket=bucket, Key="t", Tagging={"TagSet": eleven})[1] == 400
+
+
+def test_get_object_attributes(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="attr", Body=b"12345", ChecksumAlgorithm="SHA256")
+    got = s3.get_object_attributes(Bucket=bucket, Key="attr",
+                                   ObjectAttributes=["ETag", "ObjectSize", "StorageClass", "Checksum"])
+    assert got["ObjectSize"] == 5 and got["StorageClass"] == "STANDARD"
+    assert got["ETag"] == hashlib.md5(b"12345").hexdigest()
+    assert "ChecksumSHA256" in got["Checksum"]
+
+
+def test_keys_with_special_characters_round_trip(s3, bucket):
+    keys = ["sp ace", "plus+sign", "perc%ent", "q?uery", "hash#", "amp&er", "uni/ü€😀", "a//double", "/lead",
+            "tilde~", "../../etc/passwd", "x" * 1024]
+    for key in keys:
+        s3.put_object(Bucket=bucket, Key=key, Body=key.encode())
+    for key in keys:
+        assert s3.get_object(Bucket=bucket, Key=key)["Body"].read() == key.encode()
+    listed = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]]
+    # "List results are always returned in UTF-8 binary order."
+    assert listed == sorted(keys, key=lambda k: k.encode())
+
+
+def test_key_too_long(s3, bucket):
+    # "The name for a key is a sequence of Unicode characters whose UTF-8 encoding is at most
+    # 1,024 bytes long."
+    assert error_of(s3.put_object, Bucket=bucket, Key="é" * 513, Body=b"") == ("KeyTooLongError", 400)
+
+
+def test_control_characters_in_keys(s3, bucket):
+    key = "nul\x00and\x01bell\x07"
+    s3.put_object(Bucket=bucket, Key=key, Body=b"ctl")
+    assert s3.get_object(Bucket=bucket, Key=key)["Body"].read() == b"ctl"
+    # boto3 lists with encoding-type=url, so such keys come back intact.
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]] == [key]
+    # An error naming such a key is still a well-formed XML document.
+    assert error_of(s3.get_object, Bucket=bucket, Key=key + "x") == ("NoSuchKey", 404)
