@@ -1,0 +1,18 @@
+"""A local DynamoDB: the real wire protocol, data kept in SQLite in the data directory.
+
+`create(platform)` is what the runtime calls; see docs/dynamodb.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .service import DynamoDbService, wire_error_type
+from .template import create_table_from_template
+
+__all__ = ["DynamoDbService", "create", "create_table_from_template", "wire_error_type"]
+
+
+def create(platform: Any) -> DynamoDbService:
+    """The service for the runtime: data in `<data_dir>/dynamodb.sqlite3`."""
+    return DynamoDbService(platform.settings.data_dir)
