@@ -4,7 +4,6 @@ expression, and makes the checks AWS makes once the operands are known."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from .. import values as wire
@@ -77,7 +76,7 @@ class Binder:
             if isinstance(kind, Value):
                 name = kind.value.get("S") if isinstance(kind.value, dict) else None
                 if name not in ATTRIBUTE_TYPES:
-                    raise ExpressionError(f"Invalid attribute type name found; type: {_first(kind.value)}, "
+                    raise ExpressionError(f"Invalid attribute type name found; type: {name}, "
                                           "valid types: { B,NULL,SS,BOOL,L,BS,N,NS,S,M }")
         if call.name == "begins_with":
             _scalar_operand("begins_with", args[1], allowed=("S", "B"))
@@ -172,6 +171,3 @@ def _check_bounds(low: Operand, high: Operand) -> None:
                               f"bound; lower bound operand: AttributeValue: {{{kind}:{low.value[kind]}}}, "
                               f"upper bound operand: AttributeValue: {{{kind}:{high.value[kind]}}}")
 
-
-def as_decimal(value: Any) -> Decimal:
-    return Decimal(value["N"])
