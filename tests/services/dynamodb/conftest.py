@@ -39,6 +39,14 @@ def ddb(endpoint):
 
 
 @pytest.fixture(scope="session")
+def raw_ddb(endpoint):
+    """A client that sends what it is given (botocore checks nothing), to see the server's own checks."""
+    kwargs = _session_kwargs(endpoint)
+    kwargs["config"] = kwargs["config"].merge(Config(parameter_validation=False))
+    return boto3.client("dynamodb", **kwargs)
+
+
+@pytest.fixture(scope="session")
 def resource(endpoint):
     return boto3.resource("dynamodb", **_session_kwargs(endpoint))
 
