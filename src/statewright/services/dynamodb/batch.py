@@ -58,7 +58,7 @@ class BatchOperations:
             for name, table, projection, keys, consistent in plans:
                 found = responses.setdefault(name, [])
                 units = 0.0
-                for position, (raw, hk, rk) in enumerate(keys):
+                for position, (_, hk, rk) in enumerate(keys):
                     if total >= MAX_GET_BYTES:
                         rest = [key for key, _, _ in keys[position:]]
                         unprocessed[name] = {**{k: v for k, v in requested[name].items() if k != "Keys"},

@@ -6,7 +6,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from .expressions.ast import And, Between, Call, Compare, Condition, In, Not, Or, Path, Update, UpdateAction, Value
+from .expressions.ast import (
+    And,
+    Between,
+    Call,
+    Compare,
+    Condition,
+    In,
+    Not,
+    Or,
+    Path,
+    Update,
+    UpdateAction,
+    Value,
+)
 from .schema import invalid
 from .values import normalize_value
 

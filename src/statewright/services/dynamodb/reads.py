@@ -215,10 +215,12 @@ class ReadOperations:
             else:
                 raise invalid("Either the KeyConditions or KeyConditionExpression parameter must be specified in "
                               "the request.")
+        filter_: Condition | None
         if request.get("FilterExpression") is not None:
             filter_ = expressions.condition("FilterExpression", request["FilterExpression"])
         else:
             filter_ = legacy.conditions(request.get(legacy_filter), request.get("ConditionalOperator"), legacy_filter)
+        projection: tuple[Path, ...] | None
         if request.get("ProjectionExpression") is not None:
             projection = expressions.projection(request["ProjectionExpression"])
         else:

@@ -14,6 +14,7 @@ from .items import ItemOperations
 from .reads import ReadOperations
 from .storage import Storage
 from .tables import TableOperations
+from .template import create_table_from_template
 from .transactions import TransactionOperations
 from .ttl import TtlSweeper
 
@@ -84,6 +85,12 @@ class DynamoDbService:
             # A malformed member got past the checks: AWS answers such requests with a
             # ValidationException, never a server error.
             raise AwsError("ValidationException", f"Invalid request: malformed member {error}") from None
+
+    def create_table_from_template(self, properties: dict[str, Any], context: RequestContext,
+                                   logical_id: str = "") -> dict[str, Any]:
+        """An `AWS::DynamoDB::Table` (or expanded `AWS::Serverless::SimpleTable`) of a template:
+        created, or reconciled with the table already there; returns its description."""
+        return create_table_from_template(self, properties, context, logical_id)
 
     def is_long(self, operation: str) -> bool:
         return False

@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from ...store.writer import GroupCommitWriter
 from . import keys
@@ -87,7 +87,8 @@ class Storage:
 
     def write(self, change: Callable[[sqlite3.Connection], T]) -> T:
         """Runs `change` on the writer thread in its own savepoint; returns once committed."""
-        return self._writer.submit(change).result()  # type: ignore[no-any-return]
+        result: T = self._writer.submit(change).result()
+        return result
 
     @contextmanager
     def reader(self) -> Iterator[sqlite3.Connection]:
@@ -118,7 +119,7 @@ class Storage:
 def get_item(db: sqlite3.Connection, table: Table, hk: bytes, rk: bytes) -> Item | None:
     row = db.execute("SELECT body FROM items WHERE tid = ? AND h = ? AND hk = ? AND rk = ?",
                      (table.id, keys.partition_hash(hk), hk, rk)).fetchone()
-    return None if row is None else json.loads(row[0])  # type: ignore[no-any-return]
+    return None if row is None else json.loads(row[0])
 
 
 def put_item(db: sqlite3.Connection, table: Table, hk: bytes, rk: bytes, item: Item, size: int,

@@ -166,7 +166,7 @@ class TransactionOperations:
             table = self._catalog.get(context, body.get("TableName"))
             _, hk, rk = parse_key(table, body.get("Key"))
             gets.append((table, hk, rk, projection))
-        responses = []
+        responses: list[dict[str, Any]] = []
         totals: dict[str, tuple[Any, float]] = {}
         with self._store.reader() as db:
             # One read transaction: every item as of the same moment.

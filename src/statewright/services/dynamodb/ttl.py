@@ -10,6 +10,7 @@ import json
 import threading
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from . import storage
@@ -56,11 +57,11 @@ class TtlSweeper:
                     if _expired(item.get(attribute), now):
                         expired.append((hk, rk))
             for start in range(0, len(expired), _BATCH):
-                deleted += self._store.write(lambda db, chunk=expired[start:start + _BATCH], t=table:
-                                             self._delete(db, t, chunk, attribute, now))
+                deleted += self._store.write(partial(self._delete, table=table, chunk=expired[start:start + _BATCH],
+                                                     attribute=attribute, now=now))
         return deleted
 
-    def _delete(self, db: Any, table: Any, chunk: list[tuple[bytes, bytes]], attribute: str, now: float) -> int:
+    def _delete(self, db: Any, *, table: Any, chunk: list[tuple[bytes, bytes]], attribute: str, now: float) -> int:
         current = self._catalog.current(table)
         count = 0
         for hk, rk in chunk:

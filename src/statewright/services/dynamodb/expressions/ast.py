@@ -7,7 +7,7 @@ cached by expression text; `binding.bind` then swaps in the request's names and 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 
 class ExpressionError(Exception):
@@ -60,7 +60,7 @@ class Arithmetic:
     right: Operand
 
 
-Operand = Union[Path, Value, Size, Call, Arithmetic]
+Operand = Path | Value | Size | Call | Arithmetic
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ class Not:
     operand: Condition
 
 
-Condition = Union[Compare, Between, In, Call, And, Or, Not]
+Condition = Compare | Between | In | Call | And | Or | Not
 
 
 @dataclass(frozen=True)

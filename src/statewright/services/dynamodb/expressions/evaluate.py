@@ -155,13 +155,13 @@ def _place(result: dict[str, Any], source: Any, elements: tuple[str | int, ...])
     """Copies the value at `elements` into `result`, building intermediate containers; lists
     are collected as {index: value} and compacted afterwards."""
     head, rest = elements[0], elements[1:]
-    value = source[head] if isinstance(head, str) else source[head]
+    value = source[head]
     if not rest:
         result[head] = value  # type: ignore[index]
         return
     nested_key = "L" if isinstance(rest[0], int) else "M"
     container = value[nested_key]
-    slot = result.setdefault(head, {nested_key: {}})  # type: ignore[call-overload]
+    slot = result.setdefault(str(head), {nested_key: {}})
     if nested_key not in slot:
         return  # the same name both as the whole value and as a part: the whole wins
     _place(slot[nested_key], container, rest)
