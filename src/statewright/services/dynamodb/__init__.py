@@ -8,11 +8,18 @@ from __future__ import annotations
 from typing import Any
 
 from .service import DynamoDbService, wire_error_type
+from .streams import DynamoDbStreamsService
 from .template import create_table_from_template
 
-__all__ = ["DynamoDbService", "create", "create_table_from_template", "wire_error_type"]
+__all__ = ["DynamoDbService", "DynamoDbStreamsService", "create", "create_streams", "create_table_from_template",
+           "wire_error_type"]
 
 
 def create(platform: Any) -> DynamoDbService:
     """The service for the runtime: data in `<data_dir>/dynamodb.sqlite3`."""
     return DynamoDbService(platform.settings.data_dir)
+
+
+def create_streams(dynamodb: DynamoDbService) -> DynamoDbStreamsService:
+    """The DynamoDB Streams service (`dynamodbstreams`), over the DynamoDB service's data."""
+    return dynamodb.streams

@@ -13,6 +13,7 @@ from .catalog import Catalog
 from .items import ItemOperations
 from .reads import ReadOperations
 from .storage import Storage
+from .streams import DynamoDbStreamsService, StreamOperations
 from .tables import TableOperations
 from .template import create_table_from_template
 from .transactions import TransactionOperations
@@ -47,6 +48,8 @@ class DynamoDbService:
         self.batch = BatchOperations(self.store, self.catalog, self.items)
         self.transactions = TransactionOperations(self.store, self.catalog, self.items, clock)
         self.sweeper = TtlSweeper(self.store, self.catalog, clock, ttl_interval)
+        stream_operations = StreamOperations(self.store, self.catalog, clock)
+        self.streams = DynamoDbStreamsService(stream_operations)
         self._handlers: dict[str, Callable[[dict[str, Any], RequestContext], dict[str, Any]]] = {
             "CreateTable": self.tables.create_table,
             "DescribeTable": self.tables.describe_table,
@@ -70,6 +73,11 @@ class DynamoDbService:
             "BatchWriteItem": self.batch.batch_write_item,
             "TransactWriteItems": self.transactions.transact_write_items,
             "TransactGetItems": self.transactions.transact_get_items,
+            # DynamoDB Streams requests are signed for "dynamodb" too, so they may arrive here.
+            "ListStreams": stream_operations.list_streams,
+            "DescribeStream": stream_operations.describe_stream,
+            "GetShardIterator": stream_operations.get_shard_iterator,
+            "GetRecords": stream_operations.get_records,
         }
 
     def handle(self, operation: str, input: dict[str, Any], context: RequestContext) -> dict[str, Any]:

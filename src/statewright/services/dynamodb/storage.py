@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from ...store.writer import GroupCommitWriter
-from . import keys
+from . import keys, stream_records
 from .schema import Table
 from .values import Item
 
@@ -47,6 +47,12 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (iid, ih, ihk, irk, hk, rk)) WITHOUT ROWID;
     CREATE TABLE client_tokens (
         token TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, created REAL NOT NULL) WITHOUT ROWID;
+    """,
+    """
+    CREATE TABLE stream_records (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, tid INTEGER NOT NULL, label TEXT NOT NULL,
+        created REAL NOT NULL, body TEXT NOT NULL);
+    CREATE INDEX stream_records_by_stream ON stream_records (tid, label, seq);
     """,
 ]
 
@@ -127,12 +133,14 @@ def put_item(db: sqlite3.Connection, table: Table, hk: bytes, rk: bytes, item: I
     h = keys.partition_hash(hk)
     db.execute("INSERT OR REPLACE INTO items VALUES (?,?,?,?,?,?)", (table.id, h, hk, rk, dumps(item), size))
     _reindex(db, table, h, hk, rk, old, item)
+    stream_records.append(db, table, old, item)
 
 
 def delete_item(db: sqlite3.Connection, table: Table, hk: bytes, rk: bytes, old: Item) -> None:
     h = keys.partition_hash(hk)
     db.execute("DELETE FROM items WHERE tid = ? AND h = ? AND hk = ? AND rk = ?", (table.id, h, hk, rk))
     _reindex(db, table, h, hk, rk, old, None)
+    stream_records.append(db, table, old, None)
 
 
 def _reindex(db: sqlite3.Connection, table: Table, h: int, hk: bytes, rk: bytes,

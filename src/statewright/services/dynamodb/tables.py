@@ -65,6 +65,8 @@ class TableOperations:
                     "sse": request.get("SSESpecification"), "tags": _tags(request.get("Tags") or []),
                     "ttl": None, "deletion_protection": bool(request.get("DeletionProtectionEnabled")),
                     "table_class": request.get("TableClass") or "STANDARD",
+                    "stream_label": (_new_label(self._clock()) if _stream_on(request.get("StreamSpecification"))
+                                     else None),
                     "attribute_order": list(types)}
         return Table(0, region, account, name, hash_key, range_key, types, indexes, settings)
 
@@ -155,8 +157,14 @@ class TableOperations:
             if given is None and settings["billing"] == "PROVISIONED":
                 given = settings.get("throughput")
             settings["throughput"] = _check_billing(settings["billing"], given, {})
-        for field, key in (("StreamSpecification", "stream"), ("SSESpecification", "sse"),
-                           ("TableClass", "table_class")):
+        if "StreamSpecification" in request:
+            wanted = request["StreamSpecification"]
+            if _stream_on(wanted) and _stream_on(settings.get("stream")):
+                raise invalid(f"Table already has an enabled stream: {table.arn}/stream/{settings.get('stream_label')}")
+            if _stream_on(wanted):
+                settings["stream_label"] = _new_label(self._clock())
+            settings["stream"] = wanted
+        for field, key in (("SSESpecification", "sse"), ("TableClass", "table_class")):
             if field in request:
                 settings[key] = request[field]
         if "DeletionProtectionEnabled" in request:
@@ -210,8 +218,9 @@ class TableOperations:
             description["GlobalSecondaryIndexes"] = global_
         stream = settings.get("stream")
         if stream and stream.get("StreamEnabled"):
-            label = time.strftime("%Y-%m-%dT%H:%M:%S.000", time.gmtime(settings["created"]))
             description["StreamSpecification"] = stream
+        label = settings.get("stream_label")
+        if label:
             description["LatestStreamLabel"] = label
             description["LatestStreamArn"] = f"{table.arn}/stream/{label}"
         sse = settings.get("sse")
@@ -315,6 +324,15 @@ class TableOperations:
         # AWS's default quotas (AWS developer guide, ServiceQuotas: Throughput default quotas).
         return {"AccountMaxReadCapacityUnits": 80000, "AccountMaxWriteCapacityUnits": 80000,
                 "TableMaxReadCapacityUnits": 40000, "TableMaxWriteCapacityUnits": 40000}
+
+
+def _stream_on(specification: Any) -> bool:
+    return bool(isinstance(specification, dict) and specification.get("StreamEnabled"))
+
+
+def _new_label(now: float) -> str:
+    """A stream label as AWS writes them: the creation time, `2026-11-30T13:31:55.123`."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now * 1000) % 1000:03d}"
 
 
 def _key_schema(hash_key: str, range_key: str | None) -> list[dict[str, str]]:

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Any
 
-from . import storage
+from . import storage, stream_records
 from .catalog import Catalog
 
 # "Items with an expiration time older than five years are not deleted" (AWS developer guide,
@@ -43,8 +43,10 @@ class TtlSweeper:
                 continue
 
     def sweep(self) -> int:
-        """Deletes the expired items of every table with TTL enabled; returns how many."""
+        """Deletes the expired items of every table with TTL enabled, and stream records past
+        their 24 hours; returns how many items."""
         now = self._clock()
+        self._store.write(lambda db: stream_records.trim(db, now))
         deleted = 0
         for table in self._catalog.all():
             attribute = table.settings.get("ttl")
