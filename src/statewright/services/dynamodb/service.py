@@ -11,6 +11,7 @@ from ..common import AwsError, RequestContext
 from .batch import BatchOperations
 from .catalog import Catalog
 from .items import ItemOperations
+from .partiql_operations import PartiqlOperations
 from .reads import ReadOperations
 from .storage import Storage
 from .streams import DynamoDbStreamsService, StreamOperations
@@ -48,6 +49,7 @@ class DynamoDbService:
         self.batch = BatchOperations(self.store, self.catalog, self.items)
         self.transactions = TransactionOperations(self.store, self.catalog, self.items, clock)
         self.sweeper = TtlSweeper(self.store, self.catalog, clock, ttl_interval)
+        self.partiql = PartiqlOperations(self.catalog, self.items, self.reads, self.transactions)
         stream_operations = StreamOperations(self.store, self.catalog, clock)
         self.streams = DynamoDbStreamsService(stream_operations)
         self._handlers: dict[str, Callable[[dict[str, Any], RequestContext], dict[str, Any]]] = {
@@ -73,6 +75,9 @@ class DynamoDbService:
             "BatchWriteItem": self.batch.batch_write_item,
             "TransactWriteItems": self.transactions.transact_write_items,
             "TransactGetItems": self.transactions.transact_get_items,
+            "ExecuteStatement": self.partiql.execute_statement,
+            "BatchExecuteStatement": self.partiql.batch_execute_statement,
+            "ExecuteTransaction": self.partiql.execute_transaction,
             # DynamoDB Streams requests are signed for "dynamodb" too, so they may arrive here.
             "ListStreams": stream_operations.list_streams,
             "DescribeStream": stream_operations.describe_stream,
