@@ -9,7 +9,7 @@ encoding, so a Query is a range scan over an SQLite index.
 from __future__ import annotations
 
 import zlib
-from decimal import Decimal
+from decimal import Context, Decimal
 
 from .values import AttributeValue, decode_binary
 
@@ -17,6 +17,7 @@ _NEGATIVE, _ZERO, _POSITIVE = b"\x01", b"\x02", b"\x03"
 # Negative mantissas end with a byte above every (complemented) digit, so that a longer
 # mantissa (a bigger magnitude, a smaller number) sorts first.
 _NEGATIVE_END = b"\xff"
+_CONTEXT = Context(prec=60)
 _EXPONENT_BIAS = 130  # adjusted exponents are within [-130, 125]: one byte, 0..255
 
 
@@ -30,7 +31,8 @@ def encode_number(text: str) -> bytes:
     value = Decimal(text)
     if value.is_zero():
         return _ZERO
-    sign, digits, _ = value.normalize().as_tuple()
+    # normalize() rounds to its context's precision: use one that holds all 38 digits.
+    sign, digits, _ = value.normalize(_CONTEXT).as_tuple()
     mantissa = bytes(0x30 + digit for digit in digits).rstrip(b"0")
     exponent = value.adjusted() + _EXPONENT_BIAS
     if not sign:

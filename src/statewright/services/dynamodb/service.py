@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..common import AwsError, RequestContext
+from . import validation
 from .batch import BatchOperations
 from .catalog import Catalog
 from .items import ItemOperations
@@ -93,6 +94,7 @@ class DynamoDbService:
         if not isinstance(input, dict):
             raise AwsError("SerializationException", "Start of structure or map found where not expected.")
         try:
+            validation.check(operation, input)
             return handler(input, context)
         except (KeyError, TypeError, AttributeError) as error:
             # A malformed member got past the checks: AWS answers such requests with a

@@ -1,0 +1,48 @@
+"""The model-driven first checks, and their order (recorded: nubo-db/dynamodb-conformance
+tests/tier3/validation-ordering and error-messages)."""
+
+from __future__ import annotations
+
+import pytest
+from botocore.exceptions import ClientError
+
+
+def message_of(call, **kwargs) -> str:
+    with pytest.raises(ClientError) as raised:
+        call(**kwargs)
+    assert raised.value.response["Error"]["Code"] == "ValidationException"
+    return str(raised.value.response["Error"]["Message"])
+
+
+def test_a_bad_table_name_is_reported_alone(raw_ddb):
+    message = message_of(raw_ddb.put_item, TableName="", ReturnValues="INVALID", Item={})
+    assert message.startswith("1 validation error detected:")
+    assert "tablename" in message.lower() and "returnvalues" not in message.lower()
+
+
+def test_several_bad_enums_are_reported_together(raw_ddb, hash_table):
+    message = message_of(raw_ddb.put_item, TableName=hash_table, Item={"pk": {"S": "x"}},
+                         ReturnConsumedCapacity="INVALID", ReturnItemCollectionMetrics="INVALID", ReturnValues="INVALID")
+    assert message.startswith("3 validation errors detected:")
+    assert "returnConsumedCapacity" in message and "returnItemCollectionMetrics" in message
+    assert ("Value 'INVALID' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: "
+            "[ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]") in message
+
+
+def test_required_members_and_java_rendering(raw_ddb):
+    assert message_of(raw_ddb.put_item, Item={"pk": {"S": "x"}}) == (
+        "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null")
+    assert message_of(raw_ddb.create_table, AttributeDefinitions=[], KeySchema=[]) == (
+        "The parameter 'TableName' is required but was not present in the request")
+    assert message_of(raw_ddb.create_table, TableName="three-keys", BillingMode="PAY_PER_REQUEST",
+                      AttributeDefinitions=[{"AttributeName": name, "AttributeType": "S"} for name in ("pk", "sk", "extra")],
+                      KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"},
+                                 {"AttributeName": "extra", "KeyType": "RANGE"}]) == (
+        "1 validation error detected: Value '[KeySchemaElement(attributeName=pk, keyType=HASH), "
+        "KeySchemaElement(attributeName=sk, keyType=RANGE), KeySchemaElement(attributeName=extra, keyType=RANGE)]' "
+        "at 'keySchema' failed to satisfy constraint: Member must have length less than or equal to 2")
+    assert message_of(raw_ddb.create_table, TableName="bad-key-type", BillingMode="PAY_PER_REQUEST",
+                      AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                      KeySchema=[{"AttributeName": "pk", "KeyType": "INVALID"}]) == (
+        "1 validation error detected: Value 'INVALID' at 'keySchema.1.member.keyType' failed to satisfy constraint: "
+        "Member must satisfy enum value set: [HASH, RANGE]")
