@@ -46,3 +46,27 @@ def test_required_members_and_java_rendering(raw_ddb):
                       KeySchema=[{"AttributeName": "pk", "KeyType": "INVALID"}]) == (
         "1 validation error detected: Value 'INVALID' at 'keySchema.1.member.keyType' failed to satisfy constraint: "
         "Member must satisfy enum value set: [HASH, RANGE]")
+
+
+def test_limit_texts_differ_between_query_and_scan(raw_ddb, hash_table):
+    # Both recorded: nubo-db/dynamodb-conformance query.test.ts and scan.test.ts.
+    assert message_of(raw_ddb.scan, TableName=hash_table, Limit=0) == (
+        "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value "
+        "greater than or equal to 1")
+    assert message_of(raw_ddb.query, TableName=hash_table, Limit=0, KeyConditionExpression="pk = :v",
+                      ExpressionAttributeValues={":v": {"S": "x"}}) == (
+        "1 validation error detected: Value at 'Limit' failed to satisfy constraint: Member must have value greater "
+        "than or equal to 1")
+
+
+def test_batch_write_request_items(raw_ddb, hash_table):
+    # Recorded: nubo-db/dynamodb-conformance batchWriteItem.test.ts.
+    assert message_of(raw_ddb.batch_write_item, RequestItems={}) == "The requestItems parameter is required for BatchWriteItem"
+    message = message_of(raw_ddb.batch_write_item, RequestItems={hash_table: [
+        {"PutRequest": {"Item": {"pk": {"S": f"bw-{n}"}}}} for n in range(26)]})
+    assert message.startswith(f"1 validation error detected: Value '{{{hash_table}=[")
+    assert message.endswith("]}' at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: "
+                            "[Member must have length less than or equal to 25, Member must have length greater than "
+                            "or equal to 1]")
+    assert message_of(raw_ddb.batch_write_item, RequestItems={hash_table: [{"PutRequest": {"Item": {"pk": {"N": "5"}}}}]}
+                      ) == "The provided key element does not match the schema"

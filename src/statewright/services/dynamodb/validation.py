@@ -72,11 +72,8 @@ def _check(shape: Any, value: Any, path: str, errors: list[str], depth: int) -> 
                           f"regular expression pattern: {metadata['pattern']}")
     elif kind in ("integer", "long") and isinstance(value, int) and not isinstance(value, bool):
         if "min" in metadata and value < metadata["min"]:
-            shown = "" if path == "limit" else f" {_shown(value)}"
-            where = "Limit" if path == "limit" else path
-            # Query's Limit is printed without its value, capitalized (recorded: nubo-db query.test.ts).
-            errors.append(f"Value{shown} at '{where}' failed to satisfy constraint: Member must have value greater "
-                          f"than or equal to {metadata['min']}")
+            errors.append(f"Value {_shown(value)} at '{path}' failed to satisfy constraint: Member must have value "
+                          f"greater than or equal to {metadata['min']}")
         elif "max" in metadata and value > metadata["max"]:
             errors.append(f"Value {_shown(value)} at '{path}' failed to satisfy constraint: Member must have value "
                           f"less than or equal to {metadata['max']}")
@@ -92,6 +89,26 @@ def _check(shape: Any, value: Any, path: str, errors: list[str], depth: int) -> 
                 _check(shape.member, member, f"{path}.{position}.member", errors, depth + 1)
     elif kind == "structure" and isinstance(value, dict) and depth < _MAX_DEPTH:
         _structure(shape, value, path, errors, depth + 1)
+    elif kind == "map" and isinstance(value, dict):
+        _map(shape, value, path, errors)
+
+
+def _map(shape: Any, value: dict[str, Any], path: str, errors: list[str]) -> None:
+    """A map whose values are lists with length limits (BatchWriteItem's RequestItems): AWS
+    reports the whole map and every limit of the value's shape."""
+    limits = shape.value.metadata
+    if shape.value.type_name != "list" or not ("min" in limits or "max" in limits):
+        return
+    if any(isinstance(member, list) and not limits.get("min", 0) <= len(member) <= limits.get("max", len(member))
+           for member in value.values()):
+        rendered = "{" + ", ".join(f"{key}={_java(member, shape.value)}" for key, member in value.items()) + "}"
+        rules = []
+        if "max" in limits:
+            rules.append(f"Member must have length less than or equal to {limits['max']}")
+        if "min" in limits:
+            rules.append(f"Member must have length greater than or equal to {limits['min']}")
+        errors.append(f"Value '{rendered}' at '{path}' failed to satisfy constraint: Map value must satisfy "
+                      f"constraint: [{', '.join(rules)}]")
 
 
 def _structure(shape: Any, value: dict[str, Any], prefix: str, errors: list[str], depth: int) -> None:
@@ -113,8 +130,15 @@ def check(operation: str, request: dict[str, Any]) -> None:
     if operation == "CreateTable" and request.get("TableName") is None:
         # Recorded: nubo-db/dynamodb-conformance createTable.test.ts.
         raise AwsError("ValidationException", "The parameter 'TableName' is required but was not present in the request")
+    if operation in ("BatchWriteItem", "BatchGetItem") and not request.get("RequestItems"):
+        # Recorded: nubo-db/dynamodb-conformance batchWriteItem.test.ts.
+        raise AwsError("ValidationException", f"The requestItems parameter is required for {operation}")
     errors: list[str] = []
     _structure(model.operation_model(operation).input_shape, request, "", errors, 0)
+    if operation == "Query":
+        # Query prints its Limit without the value, capitalized; Scan does not (both recorded:
+        # nubo-db/dynamodb-conformance query.test.ts, scan.test.ts).
+        errors = [re.sub(r"^Value '[^']*' at 'limit'", "Value at 'Limit'", error) for error in errors]
     if not errors:
         return
     # A bad table name is reported alone (recorded in eu-west-2, 2026-06: validation stops there).
