@@ -154,3 +154,10 @@ def test_legacy_expected_and_attribute_updates(ddb, hash_table):
         ddb.delete_item(TableName=hash_table, Key=key, Expected={"v": {"Value": {"N": "9"}}})
     ddb.update_item(TableName=hash_table, Key=key, AttributeUpdates={"s": {"Action": "DELETE"}})
     assert "s" not in ddb.get_item(TableName=hash_table, Key=key)["Item"]
+
+
+def test_projection_syntax_error_text(ddb, hash_table):
+    # Recorded: nubo-db/dynamodb-conformance getItem.test.ts.
+    assert error_of(ddb.get_item, TableName=hash_table, Key={"pk": {"S": "x"}},
+                    ProjectionExpression="!!! INVALID !!!")["Message"] == (
+        'Invalid ProjectionExpression: Syntax error; token: "!", near: "!!"')

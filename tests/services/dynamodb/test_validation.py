@@ -70,3 +70,9 @@ def test_batch_write_request_items(raw_ddb, hash_table):
                             "or equal to 1]")
     assert message_of(raw_ddb.batch_write_item, RequestItems={hash_table: [{"PutRequest": {"Item": {"pk": {"N": "5"}}}}]}
                       ) == "The provided key element does not match the schema"
+
+
+def test_update_item_reports_only_its_first_error(raw_ddb, hash_table):
+    message = message_of(raw_ddb.update_item, TableName=hash_table, Key={"pk": {"S": "x"}}, ReturnValues="INVALID",
+                         ReturnConsumedCapacity="INVALID")
+    assert message.startswith("1 validation error detected:") and "enum value set" in message
