@@ -129,6 +129,44 @@ def workload(endpoint: str, ops: int, threads: int) -> dict[str, dict[str, float
     return results
 
 
+def rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def load(endpoint: str, count: int, threads: int = 4) -> float:
+    """Writes `count` items (about 250 bytes each) with BatchWriteItem; returns seconds taken."""
+    ddb = client(endpoint)
+    table = "bulk"
+    ddb.create_table(TableName=table, BillingMode="PAY_PER_REQUEST",
+                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+    payload = {"name": {"S": "x" * 200}, "count": {"N": "42"}}
+    batches = iter(range(0, count, 25))
+    lock = threading.Lock()
+
+    def worker() -> None:
+        while True:
+            with lock:
+                start = next(batches, None)
+            if start is None:
+                return
+            requests = [{"PutRequest": {"Item": {"pk": {"S": f"item{n}"}, **payload}}}
+                        for n in range(start, min(start + 25, count))]
+            ddb.batch_write_item(RequestItems={table: requests})
+
+    began = time.perf_counter()
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return time.perf_counter() - began
+
+
 def moto_command(port: int) -> list[str] | None:
     for candidate in (Path(sys.executable).with_name("moto_server"), REPO / "bench/.peers/venv/bin/moto_server"):
         if candidate.exists():
@@ -140,6 +178,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--ops", type=int, default=1000)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--items", type=int, default=0,
+                        help="instead of the operations: load this many items and report memory")
     args = parser.parse_args()
     data = tempfile.mkdtemp(prefix="bench-dynamodb-")
     servers: dict[str, list[str]] = {}
@@ -158,6 +198,12 @@ def main() -> None:
             endpoint = f"http://127.0.0.1:{ports[name]}"
             process, cold = start(command, endpoint)
             try:
+                if args.items:
+                    before = rss_mb(process.pid)
+                    seconds = load(endpoint, args.items)
+                    print(f"{name}: {args.items} items in {seconds:.1f} s ({args.items / seconds:.0f} items/s); "
+                          f"server memory {before:.0f} MB -> {rss_mb(process.pid):.0f} MB")
+                    continue
                 results = workload(endpoint, args.ops, args.threads)
             finally:
                 process.terminate()
