@@ -107,3 +107,14 @@ def test_racing_transfers_keep_the_total(ddb, hash_table):
                 for key in ("acct-a", "acct-b")]
     assert sum(balances) == 200
     assert min(balances) >= 0
+
+
+def test_four_megabytes_per_transaction(ddb, hash_table):
+    # Recorded: 10 items of 350 KB pass, 12 fail (nubo-db/dynamodb-conformance transactionLimits.test.ts).
+    def items(prefix: str, count: int) -> list[dict]:
+        return [put(hash_table, f"{prefix}{n}", payload={"S": "x" * 350_000}) for n in range(count)]
+
+    ddb.transact_write_items(TransactItems=items("ok", 10))
+    with pytest.raises(ClientError) as raised:
+        ddb.transact_write_items(TransactItems=items("big", 12))
+    assert raised.value.response["Error"]["Code"] == "ValidationException"

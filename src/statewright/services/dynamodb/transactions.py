@@ -24,6 +24,8 @@ from .items import ItemOperations, WritePlan, parse_key, projection_of
 from .schema import constraint, invalid
 
 MAX_ACTIONS = 100  # AWS API reference, TransactWriteItems: "up to 100 action requests"
+# "The aggregate size of the items in the transaction cannot exceed 4 MB" (AWS API reference).
+MAX_TRANSACTION_BYTES = 4 * 1024 * 1024
 TOKEN_SECONDS = 600  # "A client request token is valid for 10 minutes after the first request"
 _ACTIONS = ("ConditionCheck", "Put", "Delete", "Update")
 
@@ -105,6 +107,8 @@ class TransactionOperations:
             seen.add((plan.table.id, plan.hk, plan.rk))
         if any(early):
             raise cancelled([reason or {"Code": "None"} for reason in early])
+        if sum(wire.item_size(plan.item) for plan in plans if plan is not None and plan.item) > MAX_TRANSACTION_BYTES:
+            raise invalid("Transaction request cannot be larger than 4 MB")
         token = request.get("ClientRequestToken")
         fingerprint = hashlib.sha256(json.dumps(entries, sort_keys=True).encode()).hexdigest()
         ready = [plan for plan in plans if plan is not None]
