@@ -161,3 +161,18 @@ def test_projection_syntax_error_text(ddb, hash_table):
     assert error_of(ddb.get_item, TableName=hash_table, Key={"pk": {"S": "x"}},
                     ProjectionExpression="!!! INVALID !!!")["Message"] == (
         'Invalid ProjectionExpression: Syntax error; token: "!", near: "!!"')
+
+
+def test_item_collection_metrics_and_limit(ddb, composite_table, monkeypatch):
+    from statewright.services.dynamodb import items
+
+    answer = ddb.put_item(TableName=composite_table, Item={"pk": {"S": "coll"}, "sk": {"N": "1"}},
+                          ReturnItemCollectionMetrics="SIZE")
+    # AWS API reference, PutItem: ItemCollectionMetrics for tables with local secondary indexes.
+    assert answer["ItemCollectionMetrics"] == {"ItemCollectionKey": {"pk": {"S": "coll"}},
+                                               "SizeEstimateRangeGB": [0.0, 1.0]}
+    # The 10 GB limit, scaled down so a test can reach it: the write that crosses it is refused.
+    monkeypatch.setattr(items, "MAX_COLLECTION_BYTES", 1000)
+    with pytest.raises(ddb.exceptions.ItemCollectionSizeLimitExceededException):
+        ddb.put_item(TableName=composite_table, Item={"pk": {"S": "coll"}, "sk": {"N": "2"}, "p": {"S": "x" * 1000}})
+    assert "Item" not in ddb.get_item(TableName=composite_table, Key={"pk": {"S": "coll"}, "sk": {"N": "2"}})

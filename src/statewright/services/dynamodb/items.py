@@ -10,13 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..common import RequestContext
+from ..common import AwsError, RequestContext
 from . import legacy, params, storage
 from . import values as wire
 from .catalog import Catalog
 from .expressions import RequestExpressions, apply, matches, project
 from .expressions.ast import Condition, Path, Update
 from .schema import Table, invalid
+
+
+# "the maximum size of any item collection for a table which has one or more local secondary
+# indexes is 10 GB" (AWS developer guide, "Item collections in Local Secondary Indexes").
+MAX_COLLECTION_BYTES = 10 * 1024**3
 
 
 @dataclass
@@ -32,6 +37,7 @@ class WritePlan:
     item: wire.Item | None = None  # Put
     update: Update | None = None  # Update
     failure_mode: str = "NONE"
+    collection_bytes: int | None = None  # the item collection's size after the write (tables with LSIs)
 
     def run(self, db: Any, catalog: Catalog) -> tuple[wire.Item | None, wire.Item | None, int]:
         """Checks the condition and writes; returns (old item, new item, new size)."""
@@ -63,6 +69,13 @@ class WritePlan:
         assert new is not None
         size = wire.check_item_size(new)
         storage.put_item(db, table, self.hk, self.rk, new, size, old)
+        if any(index.kind == "LSI" for index in table.indexes.values()):
+            self.collection_bytes = storage.collection_size(db, table, self.hk)
+            if self.collection_bytes > MAX_COLLECTION_BYTES:
+                # AWS API reference, ItemCollectionSizeLimitExceededException: "An item collection
+                # is too large. This exception is only returned for tables that have one or more
+                # local secondary indexes." (The write is undone with its savepoint.)
+                raise AwsError("ItemCollectionSizeLimitExceededException", "An item collection is too large")
         return old, new, size
 
 
@@ -143,6 +156,7 @@ class ItemOperations:
         result: dict[str, Any] = {}
         if returns == "ALL_OLD" and old is not None:
             result["Attributes"] = old
+        self._with_metrics(result, request, plan)
         return self._with_capacity(result, mode, plan.table, params.write_units(size, _size(old)))
 
     def update_item(self, request: dict[str, Any], context: RequestContext) -> dict[str, Any]:
@@ -154,6 +168,7 @@ class ItemOperations:
         attributes = _returned(returns, old, new, plan.update)
         if attributes:
             result["Attributes"] = attributes
+        self._with_metrics(result, request, plan)
         return self._with_capacity(result, mode, plan.table, params.write_units(size, _size(old)))
 
     def delete_item(self, request: dict[str, Any], context: RequestContext) -> dict[str, Any]:
@@ -178,6 +193,17 @@ class ItemOperations:
             result["Item"] = project(item, projection) if projection is not None else item
         units = params.read_units(_size(item), bool(request.get("ConsistentRead")))
         return self._with_capacity(result, mode, table, units)
+
+    @staticmethod
+    def _with_metrics(result: dict[str, Any], request: dict[str, Any], plan: WritePlan) -> dict[str, Any]:
+        """ItemCollectionMetrics for ReturnItemCollectionMetrics=SIZE on a table with LSIs (AWS API
+        reference: SizeEstimateRangeGB is a lower and an upper bound, in GB)."""
+        if request.get("ReturnItemCollectionMetrics") != "SIZE" or plan.collection_bytes is None:
+            return result
+        low = plan.collection_bytes // 1024**3
+        result["ItemCollectionMetrics"] = {"ItemCollectionKey": {plan.table.hash_key: plan.key[plan.table.hash_key]},
+                                           "SizeEstimateRangeGB": [float(low), float(low + 1)]}
+        return result
 
     @staticmethod
     def _with_capacity(result: dict[str, Any], mode: str, table: Table, units: float) -> dict[str, Any]:

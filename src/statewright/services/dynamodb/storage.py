@@ -169,6 +169,13 @@ def backfill_index(db: sqlite3.Connection, table: Table, index_name: str) -> Non
                        (index.id, keys.partition_hash(key[0]), key[0], key[1], h, hk, rk))
 
 
+def collection_size(db: sqlite3.Connection, table: Table, hk: bytes) -> int:
+    """Bytes of the items sharing one partition key (an item collection)."""
+    row = db.execute("SELECT COALESCE(SUM(size), 0) FROM items WHERE tid = ? AND h = ? AND hk = ?",
+                     (table.id, keys.partition_hash(hk), hk)).fetchone()
+    return int(row[0])
+
+
 def table_statistics(db: sqlite3.Connection, table_id: int) -> tuple[int, int]:
     count, size = db.execute("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM items WHERE tid = ?",
                              (table_id,)).fetchone()
