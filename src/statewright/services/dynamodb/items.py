@@ -18,7 +18,6 @@ from .expressions import RequestExpressions, apply, matches, project
 from .expressions.ast import Condition, Path, Update
 from .schema import Table, invalid
 
-
 # "the maximum size of any item collection for a table which has one or more local secondary
 # indexes is 10 GB" (AWS developer guide, "Item collections in Local Secondary Indexes").
 MAX_COLLECTION_BYTES = 10 * 1024**3
