@@ -205,3 +205,11 @@ def test_legacy_key_conditions_and_query_filter(ddb, composite_table):
         "pk": {"ComparisonOperator": "EQ", "AttributeValueList": [{"S": "old"}]},
         "v": {"ComparisonOperator": "GE", "AttributeValueList": [{"N": "8"}]}})
     assert sorted(int(item["v"]["N"]) for item in scanned["Items"]) == [8, 9]
+
+
+def test_a_gsi_only_returns_what_it_projects(ddb, composite_table):
+    ddb.put_item(TableName=composite_table, Item={"pk": {"S": "proj"}, "sk": {"N": "1"}, "g": {"S": "gp"},
+                                                  "secret": {"S": "not projected"}})
+    answer = ddb.query(TableName=composite_table, IndexName="by-g", KeyConditionExpression="g = :g",
+                       ProjectionExpression="pk, secret", ExpressionAttributeValues={":g": {"S": "gp"}})
+    assert answer["Items"] == [{"pk": {"S": "proj"}}]

@@ -48,12 +48,14 @@ class ReadPlan:
     select: str
 
     def shape(self, item: wire.Item) -> wire.Item:
+        index = self.index
+        # A GSI holds only its projected attributes; an LSI can fetch the rest from the table.
+        if index is not None and (index.kind == "GSI" or self.select == "ALL_PROJECTED_ATTRIBUTES"):
+            names = index.projects(self.table)
+            if names is not None:
+                item = {name: value for name, value in item.items() if name in names}
         if self.projection is not None:
             return project(item, self.projection)
-        if self.index is not None and self.select == "ALL_PROJECTED_ATTRIBUTES":
-            names = self.index.projects(self.table)
-            if names is not None:
-                return {name: value for name, value in item.items() if name in names}
         return item
 
     def key_of(self, item: wire.Item) -> wire.Item:
