@@ -13,6 +13,7 @@ def test_expired_items_stay_readable_until_swept(tmp_path):
     service = DynamoDbService(tmp_path, clock=lambda: now[0], ttl_interval=0)
     try:
         service.handle("CreateTable", {"TableName": "ttl-table", "BillingMode": "PAY_PER_REQUEST",
+                                       "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"},
                                        "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
                                        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]}, CONTEXT)
         service.handle("UpdateTimeToLive", {"TableName": "ttl-table", "TimeToLiveSpecification": {
@@ -34,6 +35,15 @@ def test_expired_items_stay_readable_until_swept(tmp_path):
         now[0] += 7200
         assert service.sweeper.sweep() == 1
         assert keys() == {"text", "ancient", "none"}
+        # TTL deletions show in the stream as the service's (AWS developer guide, "DynamoDB Streams and TTL").
+        arn = service.handle("DescribeTable", {"TableName": "ttl-table"}, CONTEXT)["Table"]["LatestStreamArn"]
+        shard = service.handle("DescribeStream", {"StreamArn": arn}, CONTEXT)["StreamDescription"]["Shards"][0]
+        iterator = service.handle("GetShardIterator", {"StreamArn": arn, "ShardId": shard["ShardId"],
+                                                       "ShardIteratorType": "TRIM_HORIZON"}, CONTEXT)["ShardIterator"]
+        removals = [record for record in service.handle("GetRecords", {"ShardIterator": iterator}, CONTEXT)["Records"]
+                    if record["eventName"] == "REMOVE"]
+        assert [record["userIdentity"] for record in removals] == [
+            {"type": "Service", "principalId": "dynamodb.amazonaws.com"}] * 2
     finally:
         service.close()
 

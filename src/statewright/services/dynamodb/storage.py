@@ -136,11 +136,12 @@ def put_item(db: sqlite3.Connection, table: Table, hk: bytes, rk: bytes, item: I
     stream_records.append(db, table, old, item)
 
 
-def delete_item(db: sqlite3.Connection, table: Table, hk: bytes, rk: bytes, old: Item) -> None:
+def delete_item(db: sqlite3.Connection, table: Table, hk: bytes, rk: bytes, old: Item, *,
+                by_ttl: bool = False) -> None:
     h = keys.partition_hash(hk)
     db.execute("DELETE FROM items WHERE tid = ? AND h = ? AND hk = ? AND rk = ?", (table.id, h, hk, rk))
     _reindex(db, table, h, hk, rk, old, None)
-    stream_records.append(db, table, old, None)
+    stream_records.append(db, table, old, None, stream_records.TTL_IDENTITY if by_ttl else None)
 
 
 def _reindex(db: sqlite3.Connection, table: Table, h: int, hk: bytes, rk: bytes,

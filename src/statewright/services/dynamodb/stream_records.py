@@ -38,7 +38,12 @@ def stream_arn(table: Table) -> str:
     return f"{table.arn}/stream/{stream_label(table)}"
 
 
-def append(db: sqlite3.Connection, table: Table, old: Item | None, new: Item | None) -> None:
+# TTL deletions are marked as the service's own (AWS developer guide, "DynamoDB Streams and Time to Live").
+TTL_IDENTITY = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
+
+
+def append(db: sqlite3.Connection, table: Table, old: Item | None, new: Item | None,
+           identity: dict[str, str] | None = None) -> None:
     """Writes the stream record of one item change, if the table has a stream and the item changed."""
     view = stream_view(table)
     if view is None or old == new:
@@ -56,6 +61,8 @@ def append(db: sqlite3.Connection, table: Table, old: Item | None, new: Item | N
     now = time.time()
     body = {"eventID": uuid.uuid4().hex, "eventName": event, "eventVersion": "1.1", "eventSource": "aws:dynamodb",
             "awsRegion": table.region, "dynamodb": record}
+    if identity is not None:
+        body["userIdentity"] = identity
     db.execute("INSERT INTO stream_records (tid, label, created, body) VALUES (?, ?, ?, ?)",
                (table.id, stream_label(table), now, json.dumps(body, separators=(",", ":"))))
 

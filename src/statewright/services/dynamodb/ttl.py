@@ -70,7 +70,7 @@ class TtlSweeper:
             item = storage.get_item(db, current, hk, rk)
             # Checked again on the writer: the item may have been rewritten since it was read.
             if item is not None and _expired(item.get(attribute), now):
-                storage.delete_item(db, current, hk, rk, item)
+                storage.delete_item(db, current, hk, rk, item, by_ttl=True)
                 count += 1
         return count
 
