@@ -156,7 +156,10 @@ class DynamoDbStreamsService:
         handler = self._handlers.get(operation)
         if handler is None:
             raise AwsError("UnknownOperationException", f"Operation {operation} is not supported")
-        return handler(input, context)
+        try:
+            return handler(input, context)
+        except (KeyError, TypeError, AttributeError) as error:
+            raise AwsError("ValidationException", f"Invalid request: malformed member {error}") from None
 
     def is_long(self, operation: str) -> bool:
         return False
