@@ -86,9 +86,12 @@ def test_list_tables_pages(ddb):
 def test_update_table_adds_a_backfilled_index_and_removes_it(ddb, hash_table):
     for number in range(5):
         ddb.put_item(TableName=hash_table, Item={"pk": {"S": f"k{number}"}, "colour": {"S": "red" if number < 3 else "blue"}})
-    ddb.update_table(TableName=hash_table, AttributeDefinitions=[{"AttributeName": "colour", "AttributeType": "S"}],
-                     GlobalSecondaryIndexUpdates=[{"Create": {"IndexName": "by-colour", "KeySchema": [
-                         {"AttributeName": "colour", "KeyType": "HASH"}], "Projection": {"ProjectionType": "ALL"}}}])
+    answer = ddb.update_table(
+        TableName=hash_table, AttributeDefinitions=[{"AttributeName": "colour", "AttributeType": "S"}],
+        GlobalSecondaryIndexUpdates=[{"Create": {"IndexName": "by-colour", "KeySchema": [
+            {"AttributeName": "colour", "KeyType": "HASH"}], "Projection": {"ProjectionType": "ALL"}}}])
+    created = answer["TableDescription"]["GlobalSecondaryIndexes"][0]
+    assert (created["IndexStatus"], created["Backfilling"]) == ("CREATING", True)
     index = ddb.describe_table(TableName=hash_table)["Table"]["GlobalSecondaryIndexes"][0]
     assert (index["IndexName"], index["IndexStatus"], index["ItemCount"]) == ("by-colour", "ACTIVE", 5)
     red = ddb.query(TableName=hash_table, IndexName="by-colour", KeyConditionExpression="colour = :c",

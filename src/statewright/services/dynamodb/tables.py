@@ -181,7 +181,13 @@ class TableOperations:
             self._catalog.save(db, table)
 
         self._store.write(change)
-        return {"TableDescription": self.describe(table, status="UPDATING")}
+        description = self.describe(table, status="UPDATING")
+        for entry in description.get("GlobalSecondaryIndexes", []):
+            if entry["IndexName"] in created:
+                # AWS answers CREATING (backfilling) and turns the index ACTIVE when done; here the
+                # backfill is already done, so the next DescribeTable says ACTIVE.
+                entry.update(IndexStatus="CREATING", Backfilling=True)
+        return {"TableDescription": description}
 
     # --- description ------------------------------------------------------------------------
 
