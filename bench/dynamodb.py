@@ -178,6 +178,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--ops", type=int, default=1000)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--only", choices=["statewright", "moto"], help="run one server only")
     parser.add_argument("--items", type=int, default=0,
                         help="instead of the operations: load this many items and report memory")
     args = parser.parse_args()
@@ -193,6 +194,8 @@ def main() -> None:
         ports["moto"] = moto_port
     else:
         print("moto_server not installed: `pip install 'moto[server]'` to compare", file=sys.stderr)
+    if args.only:
+        servers = {name: command for name, command in servers.items() if name == args.only}
     try:
         for name, command in servers.items():
             endpoint = f"http://127.0.0.1:{ports[name]}"

@@ -203,13 +203,16 @@ class ReadOperations:
         self._store = store
         self._catalog = catalog
 
-    def _common(self, request: dict[str, Any], context: RequestContext, key_fields: tuple[str, ...],
-                legacy_filter: str) -> tuple[ReadPlan, Condition | None]:
-        mode_fields = ("AttributesToGet", legacy_filter, *key_fields[1:])
-        uses = params.no_mixing(request, mode_fields, ("ProjectionExpression", "FilterExpression", key_fields[0]))
+    def _common(self, request: dict[str, Any], context: RequestContext, *, query: bool
+                ) -> tuple[ReadPlan, Condition | None]:
+        """The checks and the plan Query and Scan share (Query's key condition too)."""
+        legacy_filter = "QueryFilter" if query else "ScanFilter"
+        legacy_fields = ("AttributesToGet", legacy_filter) + (("KeyConditions",) if query else ())
+        expression_fields = ("ProjectionExpression", "FilterExpression") + (("KeyConditionExpression",) if query else ())
+        uses = params.no_mixing(request, legacy_fields, expression_fields)
         expressions = RequestExpressions(request, uses_expressions=uses)
         key_condition = None
-        if key_fields[0] == "KeyConditionExpression":
+        if query:
             if request.get("KeyConditionExpression") is not None:
                 key_condition = expressions.condition("KeyConditionExpression", request["KeyConditionExpression"])
             elif request.get("KeyConditions") is not None:
@@ -242,8 +245,7 @@ class ReadOperations:
 
     def query(self, request: dict[str, Any], context: RequestContext) -> dict[str, Any]:
         mode = params.consumed_capacity_mode(request)
-        plan, key_condition = self._common(request, context, ("KeyConditionExpression", "KeyConditions"),
-                                           "QueryFilter")
+        plan, key_condition = self._common(request, context, query=True)
         assert key_condition is not None
         table, index = plan.table, plan.index
         hash_name = index.hash_key if index else table.hash_key
@@ -301,7 +303,7 @@ class ReadOperations:
             if segment >= total:
                 raise invalid("The Segment parameter is zero-based and must be less than parameter TotalSegments: "
                               f"Segment: {segment} is not less than TotalSegments: {total}")
-        plan, _ = self._common(request, context, ("ScanFilterUnused",), "ScanFilter")
+        plan, _ = self._common(request, context, query=False)
         low, high = keys.segment_bounds(segment or 0, total or 1)
         start = self._start(plan, request.get("ExclusiveStartKey"))
         table, index = plan.table, plan.index
