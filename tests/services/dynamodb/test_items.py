@@ -176,3 +176,12 @@ def test_item_collection_metrics_and_limit(ddb, composite_table, monkeypatch):
     with pytest.raises(ddb.exceptions.ItemCollectionSizeLimitExceededException):
         ddb.put_item(TableName=composite_table, Item={"pk": {"S": "coll"}, "sk": {"N": "2"}, "p": {"S": "x" * 1000}})
     assert "Item" not in ddb.get_item(TableName=composite_table, Key={"pk": {"S": "coll"}, "sk": {"N": "2"}})
+
+
+def test_deleting_from_a_missing_item_does_not_create_it(ddb, hash_table):
+    # Recorded against DynamoDB: scylladb/scylladb#5862.
+    ddb.update_item(TableName=hash_table, Key={"pk": {"S": "ghost"}}, UpdateExpression="REMOVE a")
+    ddb.update_item(TableName=hash_table, Key={"pk": {"S": "ghost"}}, AttributeUpdates={"a": {"Action": "DELETE"}})
+    assert "Item" not in ddb.get_item(TableName=hash_table, Key={"pk": {"S": "ghost"}})
+    ddb.update_item(TableName=hash_table, Key={"pk": {"S": "empty-update"}})
+    assert ddb.get_item(TableName=hash_table, Key={"pk": {"S": "empty-update"}})["Item"] == {"pk": {"S": "empty-update"}}

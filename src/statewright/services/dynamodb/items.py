@@ -64,6 +64,11 @@ class WritePlan:
             if old is not None:
                 storage.delete_item(db, table, self.hk, self.rk, old)
             return old, None, 0
+        if (self.kind == "Update" and old is None and self.update is not None and self.update.actions
+                and all(action.clause in ("REMOVE", "DELETE") for action in self.update.actions)):
+            # Only deletions, and no item: nothing is created (recorded against DynamoDB in
+            # scylladb/scylladb#5862; an update with no actions at all does create the item).
+            return None, None, 0
         new = self.new_item(old)
         assert new is not None
         size = wire.check_item_size(new)
