@@ -185,3 +185,28 @@ def test_deleting_from_a_missing_item_does_not_create_it(ddb, hash_table):
     assert "Item" not in ddb.get_item(TableName=hash_table, Key={"pk": {"S": "ghost"}})
     ddb.update_item(TableName=hash_table, Key={"pk": {"S": "empty-update"}})
     assert ddb.get_item(TableName=hash_table, Key={"pk": {"S": "empty-update"}})["Item"] == {"pk": {"S": "empty-update"}}
+
+
+def test_legacy_comparison_operators(ddb, hash_table):
+    key = {"pk": {"S": "ops"}}
+    ddb.put_item(TableName=hash_table, Item={**key, "n": {"N": "5"}, "s": {"S": "hello"}, "tags": {"SS": ["a"]}})
+
+    def holds(expected: dict, operator: str | None = None) -> bool:
+        try:
+            ddb.update_item(TableName=hash_table, Key=key, AttributeUpdates={"touched": {"Action": "PUT",
+                                                                                       "Value": {"BOOL": True}}},
+                            Expected=expected, **({"ConditionalOperator": operator} if operator else {}))
+            return True
+        except ddb.exceptions.ConditionalCheckFailedException:
+            return False
+
+    # AWS developer guide, "Legacy conditional parameters: Expected" (ComparisonOperator semantics).
+    assert holds({"n": {"ComparisonOperator": "BETWEEN", "AttributeValueList": [{"N": "1"}, {"N": "5"}]}})
+    assert holds({"n": {"ComparisonOperator": "IN", "AttributeValueList": [{"N": "4"}, {"N": "5"}]}})
+    assert holds({"s": {"ComparisonOperator": "BEGINS_WITH", "AttributeValueList": [{"S": "he"}]}})
+    assert holds({"tags": {"ComparisonOperator": "CONTAINS", "AttributeValueList": [{"S": "a"}]}})
+    assert holds({"tags": {"ComparisonOperator": "NOT_CONTAINS", "AttributeValueList": [{"S": "b"}]}})
+    assert holds({"missing": {"ComparisonOperator": "NULL"}})
+    assert not holds({"n": {"ComparisonOperator": "NOT_NULL"}, "missing": {"ComparisonOperator": "NOT_NULL"}})
+    assert holds({"n": {"ComparisonOperator": "NOT_NULL"}, "missing": {"ComparisonOperator": "NOT_NULL"}}, "OR")
+    assert not holds({"n": {"ComparisonOperator": "GT", "AttributeValueList": [{"N": "5"}]}})
