@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..common import AwsError, RequestContext
+from ..common import AwsError, FunctionInvoker, RequestContext
 from . import validation
 from .batch import BatchOperations
 from .catalog import Catalog
@@ -15,6 +15,7 @@ from .items import ItemOperations
 from .partiql_operations import PartiqlOperations
 from .reads import ReadOperations
 from .storage import Storage
+from .stream_delivery import StreamDelivery
 from .streams import DynamoDbStreamsService, StreamOperations
 from .tables import TableOperations
 from .template import create_table_from_template
@@ -52,7 +53,9 @@ class DynamoDbService:
         self.sweeper = TtlSweeper(self.store, self.catalog, clock, ttl_interval)
         self.partiql = PartiqlOperations(self.catalog, self.items, self.reads, self.transactions)
         stream_operations = StreamOperations(self.store, self.catalog, clock)
+        self.stream_operations = stream_operations
         self.streams = DynamoDbStreamsService(stream_operations)
+        self.delivery: StreamDelivery | None = None
         self._handlers: dict[str, Callable[[dict[str, Any], RequestContext], dict[str, Any]]] = {
             "CreateTable": self.tables.create_table,
             "DescribeTable": self.tables.describe_table,
@@ -107,9 +110,19 @@ class DynamoDbService:
         created, or reconciled with the table already there; returns its description."""
         return create_table_from_template(self, properties, context, logical_id)
 
+    def deliver_streams(self, invoker: FunctionInvoker, poll_interval: float = 0.25) -> StreamDelivery:
+        """The stream-to-Lambda delivery (event source mappings), polling in the background;
+        created once, closed with the service."""
+        if self.delivery is None:
+            self.delivery = StreamDelivery(self.store, self.stream_operations, invoker, poll_interval)
+            self.delivery.start()
+        return self.delivery
+
     def is_long(self, operation: str) -> bool:
         return False
 
     def close(self) -> None:
+        if self.delivery is not None:
+            self.delivery.close()
         self.sweeper.close()
         self.store.close()

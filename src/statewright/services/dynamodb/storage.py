@@ -54,6 +54,9 @@ MIGRATIONS: list[str] = [
         created REAL NOT NULL, body TEXT NOT NULL);
     CREATE INDEX stream_records_by_stream ON stream_records (tid, label, seq);
     """,
+    """
+    CREATE TABLE stream_positions (mapping TEXT PRIMARY KEY, after INTEGER NOT NULL) WITHOUT ROWID;
+    """,
 ]
 
 

@@ -41,6 +41,10 @@ class StreamOperations:
         self._catalog = catalog
         self._clock = clock
 
+    def table_of(self, arn: object, context: RequestContext) -> Table:
+        """The table whose stream `arn` names (ResourceNotFoundException if none)."""
+        return self._table(arn, context)
+
     def _table(self, arn: object, context: RequestContext) -> Table:
         if not isinstance(arn, str) or "/stream/" not in arn:
             raise _not_found(arn)
