@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from ..common import RequestContext
+from ..common import AwsError, RequestContext
 from . import keys, legacy, params
 from . import values as wire
 from .catalog import Catalog
@@ -341,7 +341,7 @@ class ReadOperations:
         try:
             hk, rk = table.key_of(table.key_item(key), for_put=False)
             index_key = table.index_key_of(plan.index, key) if plan.index is not None else (b"", b"")
-        except Exception:  # noqa: BLE001 - any mismatch is the same answer
+        except AwsError:  # any mismatch gets the same answer
             raise invalid(message) from None
         assert index_key is not None
         return hk, rk, index_key[0], index_key[1]
