@@ -29,9 +29,19 @@ def test_batch_write_then_get(ddb, hash_table, composite_table):
 
 
 def test_batch_limits_and_duplicates(ddb, raw_ddb, hash_table):
+    other_table = hash_table + "-other"
+    ddb.create_table(TableName=other_table, BillingMode="PAY_PER_REQUEST",
+                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
     # AWS API reference, BatchGetItem: at most 100 items; BatchWriteItem: at most 25 requests.
-    assert error_of(ddb.batch_get_item, RequestItems={hash_table: {"Keys": [{"pk": {"S": f"k{n}"}} for n in range(101)]}}
-                    )["Message"] == "Too many items requested for the BatchGetItem call"
+    # Recorded: nubo-db/dynamodb-conformance batchGetItem.test.ts (per table), and across tables.
+    assert error_of(raw_ddb.batch_get_item, RequestItems={hash_table: {"Keys": [{"pk": {"S": f"k{n}"}} for n in range(101)]}}
+                    )["Message"] == (f"1 validation error detected: Value at 'RequestItems.{hash_table}.member.Keys' "
+                                     "failed to satisfy constraint: Member must have length less than or equal to 100")
+    assert error_of(ddb.batch_get_item, RequestItems={
+        hash_table: {"Keys": [{"pk": {"S": f"k{n}"}} for n in range(60)]},
+        other_table: {"Keys": [{"pk": {"S": f"k{n}"}} for n in range(41)]}})["Message"] == (
+        "Too many items requested for the BatchGetItem call")
     assert "Member must have length less than or equal to 25" in error_of(
         raw_ddb.batch_write_item, RequestItems={hash_table: [{"PutRequest": {"Item": {"pk": {"S": f"k{n}"}}}}
                                                              for n in range(26)]})["Message"]

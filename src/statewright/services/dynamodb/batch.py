@@ -33,6 +33,16 @@ class BatchOperations:
         if not isinstance(requested, dict) or not requested:
             raise invalid("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: "
                           "Member must have length greater than or equal to 1")
+        for name, entry in requested.items():
+            if len(entry.get("Keys") or []) > MAX_GET_KEYS:
+                # Recorded: nubo-db/dynamodb-conformance batchGetItem.test.ts.
+                raise invalid(f"1 validation error detected: Value at 'RequestItems.{name}.member.Keys' failed to "
+                              "satisfy constraint: Member must have length less than or equal to 100")
+        if (any(entry.get("ProjectionExpression") is not None for entry in requested.values())
+                and any(entry.get("AttributesToGet") is not None for entry in requested.values())):
+            # One request, one style, across its tables too (recorded: batchGetItem.test.ts).
+            raise invalid("Can not use both expression and non-expression parameters in the same request: "
+                          "Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}")
         if sum(len(entry.get("Keys") or []) for entry in requested.values()) > MAX_GET_KEYS:
             # AWS API reference, BatchGetItem: "A single operation can retrieve up to 16 MB of data,
             # which can contain as many as 100 items."
