@@ -87,3 +87,39 @@ def test_statement_errors(ddb, hash_table):
         run(ddb, f"UPDATE \"{hash_table}\" SET a = 1 WHERE a = 2")
     assert raised.value.response["Error"]["Message"] == (
         "Where clause does not contain a mandatory equality on all key attributes")
+
+
+def message_of(call, **kwargs) -> str:
+    with pytest.raises(ClientError) as raised:
+        call(**kwargs)
+    assert raised.value.response["Error"]["Code"] == "ValidationException"
+    return str(raised.value.response["Error"]["Message"])
+
+
+def test_recorded_partiql_texts(ddb, hash_table, composite_table):
+    # All recorded against AWS: nubo-db/dynamodb-conformance tests/tier3/error-messages/partiql.test.ts.
+    table, comp = f'"{hash_table}"', f'"{composite_table}"'
+    assert message_of(ddb.execute_statement, Statement=f"DELETE FROM {table} WHERE pk = 'x' RETURNING ALL NEW *") == (
+        "Invalid returning clause: RETURNING ALL NEW *. Only RETURNING ALL OLD * is allowed in DELETE statements.")
+    assert message_of(ddb.execute_transaction, TransactStatements=[
+        {"Statement": f"UPDATE {table} SET v = 'x' WHERE pk = 'x' RETURNING ALL NEW *"}]) == (
+        "Validation failed in TransactStatements[0]: RETURNING clause is not supported in ExecuteTransaction.")
+    assert message_of(ddb.execute_transaction, TransactStatements=[
+        {"Statement": f"SELECT * FROM {comp}.\"by-g\" WHERE g = 'x'"}]) == (
+        "Validation failed in TransactStatements[0]: Reads on indices are not supported within transactions.")
+    assert message_of(ddb.execute_statement, Statement=f"SELECT * FROM {comp}.\"no-such-index\" WHERE pk = 'p'") == (
+        "The table does not have the specified index")
+    assert message_of(ddb.execute_statement, Statement=f"SELECT * FROM {comp}.\"by-g\".\"extra\" WHERE pk = 'p'") == (
+        "A path may contain at most 2 components in the FROM clause")
+    assert message_of(ddb.execute_statement, Statement='SELECT * FROM "" WHERE pk = \'p\'') == (
+        "Path component cannot be an empty string")
+    assert message_of(ddb.execute_statement, Statement=f"SELECT * FROM {comp}.\"by-g\" WHERE g = 'x'",
+                      ConsistentRead=True) == "Strongly consistent read is not supported on Global Secondary Indexes"
+    assert message_of(ddb.execute_statement, Statement=f"SELECT pk FROM {table} WHERE pk = 'x' AND val < ?",
+                      Parameters=[{"BOOL": True}]) == (
+        "Incorrect operand type for operator or function; operator or function: <, operand type: BOOL")
+    assert message_of(ddb.execute_statement, Statement=f"SELECT pk FROM {comp}.\"by-g\" WHERE g = 'y' AND other = 1"
+                      ) == ("One or more parameter values were invalid: Secondary index by-g does not project one or "
+                            "more filter attributes: [other]")
+    assert message_of(ddb.execute_statement, Statement=f"SELECT other FROM {comp}.\"by-g\" WHERE g = 'y'") == (
+        "One or more parameter values were invalid: Global secondary index by-g does not project [other]")

@@ -328,10 +328,17 @@ class Translator:
         return self.statement
 
     def _table(self) -> None:
-        self.statement.table = self.identifier()
-        if self.at("."):
+        # Recorded texts for the FROM path (nubo-db/dynamodb-conformance partiql.test.ts).
+        components = [self.identifier()]
+        while self.at("."):
             self.take()
-            self.statement.index = self.identifier()
+            components.append(self.identifier())
+        if len(components) > 2:
+            raise invalid("A path may contain at most 2 components in the FROM clause")
+        if any(component == "" for component in components):
+            raise invalid("Path component cannot be an empty string")
+        self.statement.table = components[0]
+        self.statement.index = components[1] if len(components) > 1 else None
 
     def _where(self, required: bool) -> None:
         if self.keyword("WHERE"):
@@ -416,8 +423,12 @@ class Translator:
         age = self.take()[1].upper()
         self.expect("*")
         returning = _RETURNING.get((scope, age))
-        if returning is None or (self.statement.kind == "DELETE" and returning != "ALL_OLD"):
-            raise malformed(f"RETURNING {scope} {age} * is not supported here")
+        if returning is None:
+            raise malformed(f"RETURNING {scope} {age} * is not supported")
+        if self.statement.kind == "DELETE" and returning != "ALL_OLD":
+            # Recorded: nubo-db/dynamodb-conformance partiql.test.ts.
+            raise invalid(f"Invalid returning clause: RETURNING {scope} {age} *. Only RETURNING ALL OLD * is allowed "
+                          "in DELETE statements.")
         self.statement.returning = returning
 
 
