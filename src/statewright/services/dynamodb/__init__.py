@@ -5,8 +5,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from ..common.platform import Platform
 from .service import DynamoDbService, wire_error_type
 from .streams import DynamoDbStreamsService
 from .template import create_table_from_template
@@ -15,7 +14,7 @@ __all__ = ["DynamoDbService", "DynamoDbStreamsService", "create", "create_stream
            "wire_error_type"]
 
 
-def create(platform: Any) -> DynamoDbService:
+def create(platform: Platform) -> DynamoDbService:
     """The service for the runtime: data in `<data_dir>/dynamodb.sqlite3`."""
     return DynamoDbService(platform.settings.data_dir)
 
