@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 from decimal import Decimal
 
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from statewright.services.dynamodb import keys, numbers
@@ -22,6 +22,7 @@ def _safe(text: str) -> str | None:
         return None
 
 
+@settings(deadline=None)  # a shared machine: no wall-clock limit per example
 @given(st.lists(st.builds(lambda sign, digits, exponent: _safe(f"{sign}{digits}E{exponent}"),
                           st.sampled_from(["", "-"]), st.integers(min_value=0, max_value=10**38 - 1),
                           st.integers(min_value=-140, max_value=130)), min_size=2, max_size=20))
@@ -33,23 +34,27 @@ def test_number_keys_sort_numerically(texts):
     assert [Decimal(text) for text in by_bytes] == sorted(Decimal(text) for text in values)
 
 
+@settings(deadline=None)  # a shared machine: no wall-clock limit per example
 @given(st.lists(st.text(min_size=1), min_size=2, max_size=20))
 def test_string_keys_sort_by_utf8_bytes(texts):
     by_bytes = sorted(texts, key=lambda text: keys.encode({"S": text}))
     assert [text.encode() for text in by_bytes] == sorted(text.encode() for text in texts)
 
 
+@settings(deadline=None)  # a shared machine: no wall-clock limit per example
 @given(st.lists(st.binary(min_size=1), min_size=2, max_size=20))
 def test_binary_keys_sort_bytewise(blobs):
     values = [{"B": base64.b64encode(blob).decode()} for blob in blobs]
     assert sorted(keys.encode(value) for value in values) == sorted(blobs)
 
 
+@settings(deadline=None)  # a shared machine: no wall-clock limit per example
 @given(_numbers, _numbers)
 def test_equal_numbers_encode_equally(a, b):
     assert (keys.encode({"N": a}) == keys.encode({"N": b})) == (Decimal(a) == Decimal(b))
 
 
+@settings(deadline=None)  # a shared machine: no wall-clock limit per example
 @given(st.integers(min_value=1, max_value=1000), st.integers(min_value=0, max_value=2**32 - 1))
 def test_scan_segments_partition_the_hash_space(total, point):
     owners = [segment for segment in range(total)
