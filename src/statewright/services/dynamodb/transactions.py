@@ -143,7 +143,7 @@ class TransactionOperations:
                 plan.check(old)
                 new = plan.new_item(old) if plan.kind in ("Put", "Update") else None
                 if new is not None:
-                    wire.check_item_size(new)
+                    wire.check_item_size(new, update=plan.kind == "Update")
                     for index in table.indexes.values():
                         table.index_key_of(index, new)
                 reasons.append({"Code": "None"})
