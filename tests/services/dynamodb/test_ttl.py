@@ -68,3 +68,22 @@ def test_the_background_sweeper_runs(tmp_path):
         assert "Item" not in service.handle("GetItem", {"TableName": "ttl-bg", "Key": {"pk": {"S": "x"}}}, CONTEXT)
     finally:
         service.close()
+
+
+def test_big_tables_are_swept_a_slice_at_a_time(tmp_path):
+    now = [1_700_000_000.0]
+    service = DynamoDbService(tmp_path, clock=lambda: now[0], ttl_interval=0)
+    try:
+        service.handle("CreateTable", {"TableName": "ttl-slices", "BillingMode": "PAY_PER_REQUEST",
+                                       "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+                                       "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]}, CONTEXT)
+        service.handle("UpdateTimeToLive", {"TableName": "ttl-slices", "TimeToLiveSpecification": {
+            "Enabled": True, "AttributeName": "exp"}}, CONTEXT)
+        for number in range(25):
+            service.handle("PutItem", {"TableName": "ttl-slices", "Item": {
+                "pk": {"S": f"k{number}"}, "exp": {"N": str(now[0] - 10)}}}, CONTEXT)
+        service.sweeper.scan_limit = 10
+        assert [service.sweeper.sweep() for _ in range(4)] == [10, 10, 5, 0]
+        assert service.handle("Scan", {"TableName": "ttl-slices"}, CONTEXT)["Count"] == 0
+    finally:
+        service.close()

@@ -31,6 +31,8 @@ class TtlSweeper:
         self._interval = interval
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._resume: dict[int, tuple[int, bytes, bytes]] = {}
+        self.scan_limit = 5000
         if interval > 0:
             self._thread = threading.Thread(target=self._run, name="statewright-dynamodb-ttl", daemon=True)
             self._thread.start()
@@ -43,8 +45,10 @@ class TtlSweeper:
                 continue
 
     def sweep(self) -> int:
-        """Deletes the expired items of every table with TTL enabled, and stream records past
-        their 24 hours; returns how many items."""
+        """Deletes expired items of the tables with TTL enabled, and stream records past their
+        24 hours; returns how many items. Each sweep reads at most `scan_limit` items per table,
+        going on from where the last one stopped, so a big table costs a bounded amount of work
+        per interval (AWS too deletes "typically within a few days", not at once)."""
         now = self._clock()
         self._store.write(lambda db: stream_records.trim(db, now))
         deleted = 0
@@ -53,13 +57,19 @@ class TtlSweeper:
             if not attribute:
                 continue
             expired = []
+            start = self._resume.get(table.id, (-1, b"", b""))
+            last = None
             with self._store.reader() as db:
-                for hk, rk, body in db.execute("SELECT hk, rk, body FROM items WHERE tid = ?", (table.id,)):
-                    item = json.loads(body)
-                    if _expired(item.get(attribute), now):
-                        expired.append((hk, rk))
-            for start in range(0, len(expired), _BATCH):
-                deleted += self._store.write(partial(self._delete, table=table, chunk=expired[start:start + _BATCH],
+                rows = db.execute("SELECT h, hk, rk, body FROM items WHERE tid = ? AND (h, hk, rk) > (?, ?, ?) "
+                                  "ORDER BY h, hk, rk LIMIT ?", (table.id, *start, self.scan_limit)).fetchall()
+            for h, hk, rk, body in rows:
+                last = (h, hk, rk)
+                if _expired(json.loads(body).get(attribute), now):
+                    expired.append((hk, rk))
+            # The end of the table: start again from the beginning next time.
+            self._resume[table.id] = last if len(rows) == self.scan_limit and last else (-1, b"", b"")
+            for begin in range(0, len(expired), _BATCH):
+                deleted += self._store.write(partial(self._delete, table=table, chunk=expired[begin:begin + _BATCH],
                                                      attribute=attribute, now=now))
         return deleted
 
