@@ -213,3 +213,21 @@ def test_a_gsi_only_returns_what_it_projects(ddb, composite_table):
     answer = ddb.query(TableName=composite_table, IndexName="by-g", KeyConditionExpression="g = :g",
                        ProjectionExpression="pk, secret", ExpressionAttributeValues={":g": {"S": "gp"}})
     assert answer["Items"] == [{"pk": {"S": "proj"}}]
+
+
+def test_last_evaluated_key_at_exactly_limit(ddb, hash_table, composite_table):
+    for number in range(3):
+        ddb.put_item(TableName=composite_table, Item={"pk": {"S": "exact"}, "sk": {"N": str(number)}})
+    # A page that stops at Limit carries LastEvaluatedKey even when nothing follows (observed:
+    # aws/aws-sdk-js#2806); the next page is empty and ends the walk.
+    page = ddb.query(TableName=composite_table, KeyConditionExpression="pk = :p", Limit=3,
+                     ExpressionAttributeValues={":p": {"S": "exact"}})
+    assert page["Count"] == 3 and "LastEvaluatedKey" in page
+    after = ddb.query(TableName=composite_table, KeyConditionExpression="pk = :p", Limit=3,
+                      ExclusiveStartKey=page["LastEvaluatedKey"], ExpressionAttributeValues={":p": {"S": "exact"}})
+    assert after["Count"] == 0 and "LastEvaluatedKey" not in after
+    # Without a sort key the partition holds one item: no key (observed: aws/aws-sdk-js#3290).
+    ddb.put_item(TableName=hash_table, Item={"pk": {"S": "single"}})
+    single = ddb.query(TableName=hash_table, KeyConditionExpression="pk = :p", Limit=1,
+                       ExpressionAttributeValues={":p": {"S": "single"}})
+    assert single["Count"] == 1 and "LastEvaluatedKey" not in single

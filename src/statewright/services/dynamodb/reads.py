@@ -282,7 +282,13 @@ class ReadOperations:
                 sql += f" AND (x.irk, x.hk, x.rk) {after} (?, ?, ?)"
                 args += [start[3], start[0], start[1]]
             sql += f" ORDER BY x.irk {order}, x.hk {order}, x.rk {order}"
-        return self._respond(plan, self._page(plan, sql, args), mode, request)
+        page = self._page(plan, sql, args)
+        if index is None and table.range_key is None:
+            # A partition of a table without a sort key holds one item: nothing can follow it
+            # (observed on AWS: aws/aws-sdk-js#3290; a page that stops at Limit otherwise carries
+            # LastEvaluatedKey even when nothing follows, aws/aws-sdk-js#2806).
+            page.last_key = None
+        return self._respond(plan, page, mode, request)
 
     def scan(self, request: dict[str, Any], context: RequestContext) -> dict[str, Any]:
         mode = params.consumed_capacity_mode(request)
