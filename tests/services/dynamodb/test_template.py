@@ -58,3 +58,18 @@ def test_logical_id_names_a_table_without_a_name(tmp_path):
         assert service.create_table_from_template(properties, CONTEXT, "OrdersTable")["TableName"] == "OrdersTable"
     finally:
         service.close()
+
+
+def test_simple_table_properties(tmp_path):
+    # AWS SAM specification, AWS::Serverless::SimpleTable: PrimaryKey defaults to id (String).
+    service = DynamoDbService(tmp_path, ttl_interval=0)
+    try:
+        described = service.create_table_from_template({"PrimaryKey": {"Name": "orderId", "Type": "Number"},
+                                                        "Tags": {"app": "tasks"}}, CONTEXT, "Orders")
+        assert described["KeySchema"] == [{"AttributeName": "orderId", "KeyType": "HASH"}]
+        assert described["AttributeDefinitions"] == [{"AttributeName": "orderId", "AttributeType": "N"}]
+        assert described["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+        assert service.create_table_from_template({}, CONTEXT, "Plain")["KeySchema"] == [
+            {"AttributeName": "id", "KeyType": "HASH"}]
+    finally:
+        service.close()

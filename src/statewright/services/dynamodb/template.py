@@ -13,6 +13,27 @@ _COPIED = ("TableName", "AttributeDefinitions", "KeySchema", "BillingMode", "Pro
            "DeletionProtectionEnabled", "TableClass")
 
 
+_SIMPLE_TYPES = {"String": "S", "Number": "N", "Binary": "B"}
+
+
+def from_simple_table(properties: dict[str, Any]) -> dict[str, Any]:
+    """`AWS::Serverless::SimpleTable` properties as the `AWS::DynamoDB::Table` SAM makes of them:
+    a hash key from PrimaryKey (default `id`, String), on-demand unless throughput is given (AWS SAM
+    specification, AWS::Serverless::SimpleTable)."""
+    primary = properties.get("PrimaryKey") or {"Name": "id", "Type": "String"}
+    table = {"AttributeDefinitions": [{"AttributeName": primary["Name"],
+                                       "AttributeType": _SIMPLE_TYPES.get(primary["Type"], primary["Type"])}],
+             "KeySchema": [{"AttributeName": primary["Name"], "KeyType": "HASH"}]}
+    for name in ("TableName", "Tags", "SSESpecification", "ProvisionedThroughput"):
+        if properties.get(name) is not None:
+            table[name] = properties[name]
+    if isinstance(table.get("Tags"), dict):
+        table["Tags"] = [{"Key": key, "Value": value} for key, value in table["Tags"].items()]
+    if "ProvisionedThroughput" not in table:
+        table["BillingMode"] = "PAY_PER_REQUEST"
+    return table
+
+
 def create_table_request(properties: dict[str, Any], logical_id: str = "") -> dict[str, Any]:
     """The CreateTable request for an `AWS::DynamoDB::Table`'s properties (CloudFormation
     names its table `<stack>-<logical id>-<suffix>` when TableName is absent; locally the
@@ -34,6 +55,8 @@ def create_table_from_template(service: Any, properties: dict[str, Any], context
     """Creates the table, or brings an existing one in line with the template: key schema
     changes need a new table (as in CloudFormation, which replaces it), index, TTL and tag
     changes are applied in place. Returns the table's description."""
+    if "KeySchema" not in properties:  # an AWS::Serverless::SimpleTable not yet expanded by SAM
+        properties = from_simple_table(properties)
     request = create_table_request(properties, logical_id)
     name = request["TableName"]
     existing = service.catalog.find(context, name)
