@@ -21,9 +21,10 @@ def from_simple_table(properties: dict[str, Any]) -> dict[str, Any]:
     a hash key from PrimaryKey (default `id`, String), on-demand unless throughput is given (AWS SAM
     specification, AWS::Serverless::SimpleTable)."""
     primary = properties.get("PrimaryKey") or {"Name": "id", "Type": "String"}
-    table = {"AttributeDefinitions": [{"AttributeName": primary["Name"],
-                                       "AttributeType": _SIMPLE_TYPES.get(primary["Type"], primary["Type"])}],
-             "KeySchema": [{"AttributeName": primary["Name"], "KeyType": "HASH"}]}
+    table: dict[str, Any] = {
+        "AttributeDefinitions": [{"AttributeName": primary["Name"],
+                                  "AttributeType": _SIMPLE_TYPES.get(primary["Type"], primary["Type"])}],
+        "KeySchema": [{"AttributeName": primary["Name"], "KeyType": "HASH"}]}
     for name in ("TableName", "Tags", "SSESpecification", "ProvisionedThroughput"):
         if properties.get(name) is not None:
             table[name] = properties[name]
