@@ -146,3 +146,20 @@ def test_bad_input_never_crashes(service):
             assert error.code in ("ValidationException", "UnknownOperationException", "ResourceNotFoundException")
         else:
             raise AssertionError(f"{operation} accepted {request}")
+
+
+def test_tables_belong_to_a_region_and_an_account(service):
+    definition = {"TableName": "regional", "BillingMode": "PAY_PER_REQUEST",
+                  "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+                  "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]}
+    east, west = RequestContext(region="us-east-1"), RequestContext(region="eu-west-1", account="210987654321")
+    service.handle("CreateTable", definition, east)
+    arn = service.handle("CreateTable", definition, west)["TableDescription"]["TableArn"]
+    assert arn == "arn:aws:dynamodb:eu-west-1:210987654321:table/regional"
+    service.handle("PutItem", {"TableName": "regional", "Item": {"pk": {"S": "only-east"}}}, east)
+    assert "Item" not in service.handle("GetItem", {"TableName": "regional", "Key": {"pk": {"S": "only-east"}}}, west)
+    # A table ARN names the table wherever the request comes from (AWS API reference: TableName
+    # accepts the table's ARN).
+    found = service.handle("GetItem", {"TableName": "arn:aws:dynamodb:us-east-1:123456789012:table/regional",
+                                       "Key": {"pk": {"S": "only-east"}}}, west)
+    assert found["Item"] == {"pk": {"S": "only-east"}}
