@@ -29,6 +29,8 @@ SERVICES: Mapping[str, str] = {
     "sts": "statewright.services.sts",
     "lambda": "statewright.services.awslambda",
     "s3": "statewright.services.s3",
+    "dynamodb": "statewright.services.dynamodb",
+    "dynamodbstreams": "statewright.services.dynamodb.streams_service",
 }
 
 
@@ -65,7 +67,7 @@ class Runtime:
         self.engine = Engine(self.store, registry, clock)
         self.engine.start()
         platform = Platform(settings=settings, store=self.store, engine=self.engine, clock=clock,
-                            integrations=registry, random=random.Random(config.seed))
+                            integrations=registry, random=random.Random(config.seed), services=self.services)
         for name, package in config.services.items():
             self.services[name] = importlib.import_module(package).create(platform)
         _connect_integrations(registry, self.services)

@@ -53,7 +53,8 @@ class ThreadServer:
     def __init__(self, config: RuntimeConfig) -> None:
         self.config = config
         settings = config.settings
-        self.server = uvicorn.Server(uvicorn.Config(create_app(Runtime(config)), host=settings.host, port=settings.port,
+        self.runtime = Runtime(config)
+        self.server = uvicorn.Server(uvicorn.Config(create_app(self.runtime), host=settings.host, port=settings.port,
                                                     log_level="warning", lifespan="on"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

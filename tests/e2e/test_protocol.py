@@ -37,7 +37,7 @@ def test_unknown_actions_name_the_action(server):
     assert "ListMapRunsPlease" in body["message"]
     status, body = post(server, b"{}", None)
     assert status == 400 and body["__type"] == "UnknownOperationException"
-    status, body = post(server, b"{}", "DynamoDB_20120810.ListTables")
+    status, body = post(server, b"{}", "AmazonSQS.ListQueues")  # a service Statewright does not serve
     assert body["__type"] == "UnknownOperationException"
 
 

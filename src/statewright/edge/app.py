@@ -25,6 +25,8 @@ from .hosts import LocalHostsOnly
 from .s3 import S3Dispatch
 
 AWS_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
+# First path segments the edge serves itself; an unsigned request for them is never S3's.
+EDGE_PATHS = frozenset({"health", "console", "restapis", "_statewright"})
 
 
 def _console_routes() -> list[BaseRoute]:
@@ -59,7 +61,8 @@ def create_app(runtime: Runtime) -> Starlette:
         Route("/{path:path}", aws.endpoint, methods=list(AWS_METHODS)),
     ]
     middleware = [Middleware(LocalHostsOnly, configured_host=runtime.settings.host),
-                  Middleware(S3Dispatch, services=lambda: runtime.services, settings=runtime.settings)]
+                  Middleware(S3Dispatch, services=lambda: runtime.services, settings=runtime.settings,
+                             reserved=EDGE_PATHS)]
     app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
     app.state.runtime = runtime
     return app

@@ -3,8 +3,9 @@ S3 streams bodies, decodes aws-chunked uploads, verifies presigned URLs and answ
 CORS preflights and form uploads, which a model-driven protocol cannot do alone.
 
 A request is S3's when it says so (a `*.s3.localhost` host, an `s3` SigV4 scope, a presigned
-query, S3's `x-amz-content-sha256` header), or — for a browser's preflight or form POST, which
-carry none of these — when its first path segment names an existing bucket.
+query, S3's `x-amz-content-sha256` header), or — for what browsers send (preflights, form POSTs,
+anonymous GETs), which carries none of these — when its first path segment names an existing
+bucket and is not one of the edge's own paths (`/health`, `/console/`, …), which win.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from statewright.services.common.platform import Settings
 class S3Dispatch:
     """ASGI middleware: S3's requests to the S3 front, everything else to `app`."""
 
-    def __init__(self, app: ASGIApp, services: Callable[[], Mapping[str, Service]], settings: Settings) -> None:
+    def __init__(self, app: ASGIApp, services: Callable[[], Mapping[str, Service]], settings: Settings,
+                 reserved: frozenset[str] = frozenset()) -> None:
         self.app = app
+        self.reserved = reserved
         self.services = services
         self.settings = settings
         self._front: Any = None
@@ -44,8 +47,7 @@ class S3Dispatch:
             return
         await self.app(scope, receive, send)
 
-    @staticmethod
-    def _is_s3(scope: Scope, service: Any) -> bool:
+    def _is_s3(self, scope: Scope, service: Any) -> bool:
         from statewright.services.s3.wire import is_s3_request
 
         headers: dict[str, str] = {}
@@ -54,7 +56,7 @@ class S3Dispatch:
         method = scope["method"].upper()
         if is_s3_request(method, scope.get("query_string", b"").decode("latin-1"), headers):
             return True
-        if method == "OPTIONS" or (method == "POST" and headers.get("content-type", "").startswith("multipart/form-data")):
-            bucket = unquote(scope["path"].lstrip("/").split("/", 1)[0])
-            return bool(bucket) and service.catalog.bucket(bucket) is not None
-        return False
+        if "authorization" in headers or "x-amz-target" in headers:
+            return False  # another service's request
+        bucket = unquote(scope["path"].lstrip("/").split("/", 1)[0])
+        return bool(bucket) and bucket not in self.reserved and service.catalog.bucket(bucket) is not None

@@ -43,6 +43,9 @@ class Platform:
     integrations: Any
     random: random.Random = field(default_factory=random.Random)
     new_id: Callable[[], str] = field(default_factory=lambda: _uuid4)
+    # The services built before this one, in the order of the runtime's table (a service that is
+    # a view of another, such as DynamoDB Streams over DynamoDB, finds it here).
+    services: dict[str, Any] = field(default_factory=dict)
 
 
 def _uuid4() -> str:

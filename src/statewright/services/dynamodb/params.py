@@ -1,0 +1,79 @@
+"""Request parameters several operations share: ReturnValues, ReturnConsumedCapacity, the rule
+against mixing expression and legacy parameters, and consumed capacity."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ..common import AwsError
+from .schema import Table, constraint, invalid
+
+RETURN_VALUES = ("NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW")
+
+
+def return_values(request: dict[str, Any], allowed: tuple[str, ...]) -> str:
+    value = request.get("ReturnValues") or "NONE"
+    if value not in RETURN_VALUES:
+        raise constraint(value, "returnValues", "Member must satisfy enum value set: "
+                         "[ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]")
+    if value not in allowed:
+        raise invalid("Return values set to invalid value")
+    return str(value)
+
+
+def on_condition_failure(request: dict[str, Any]) -> str:
+    value = request.get("ReturnValuesOnConditionCheckFailure") or "NONE"
+    if value not in ("ALL_OLD", "NONE"):
+        raise constraint(value, "returnValuesOnConditionCheckFailure",
+                         "Member must satisfy enum value set: [ALL_OLD, NONE]")
+    return str(value)
+
+
+def consumed_capacity_mode(request: dict[str, Any]) -> str:
+    value = request.get("ReturnConsumedCapacity") or "NONE"
+    if value not in ("INDEXES", "TOTAL", "NONE"):
+        raise constraint(value, "returnConsumedCapacity", "Member must satisfy enum value set: [INDEXES, TOTAL, NONE]")
+    return str(value)
+
+
+def no_mixing(request: dict[str, Any], legacy: tuple[str, ...], expressions: tuple[str, ...]) -> bool:
+    """Whether the request uses expressions; AWS's error when it uses both kinds (nubo-db/dynamodb-
+    conformance putItem.test.ts: "Can not use both expression and non-expression parameters in
+    the same request: Non-expression parameters: {Expected} Expression parameters:
+    {ConditionExpression}")."""
+    old = [name for name in legacy if request.get(name) is not None]
+    new = [name for name in expressions if request.get(name) is not None]
+    if old and new:
+        raise invalid("Can not use both expression and non-expression parameters in the same request: "
+                      f"Non-expression parameters: {{{', '.join(old)}}} Expression parameters: {{{', '.join(new)}}}")
+    return bool(new)
+
+
+def write_units(*sizes: int) -> float:
+    """Write capacity: 1 unit per 1 KB of the larger of the old and new item."""
+    return float(max(1, math.ceil(max(sizes or (0,)) / 1024)))
+
+
+def read_units(size: int, consistent: bool) -> float:
+    """Read capacity: 1 unit per 4 KB strongly consistent, half that eventually consistent."""
+    units = max(1, math.ceil(size / 4096))
+    return float(units if consistent else units / 2)
+
+
+def capacity(mode: str, table: Table, units: float, read: bool | None = None) -> dict[str, Any] | None:
+    if mode == "NONE":
+        return None
+    result: dict[str, Any] = {"TableName": table.name, "CapacityUnits": units}
+    if read is not None:
+        result["ReadCapacityUnits" if read else "WriteCapacityUnits"] = units
+    if mode == "INDEXES":
+        result["Table"] = {"CapacityUnits": units}
+    return result
+
+
+def conditional_failed(old: dict[str, Any] | None, mode: str) -> AwsError:
+    """ConditionalCheckFailedException, with the item when ReturnValuesOnConditionCheckFailure
+    is ALL_OLD (AWS API reference, PutItem/UpdateItem/DeleteItem)."""
+    fields = {"Item": old} if mode == "ALL_OLD" and old is not None else None
+    return AwsError("ConditionalCheckFailedException", "The conditional request failed", fields=fields)
