@@ -1,5 +1,6 @@
 """Handlers of the test SAM application (tests/e2e/test_sam_app.py)."""
 
+import json
 import os
 import time
 
@@ -51,7 +52,7 @@ def callback(event, context):
     import boto3  # reaches the local server through AWS_ENDPOINT_URL
 
     client = boto3.client("stepfunctions")
-    client.send_task_success(taskToken=event["token"], output='{"called_back": %d}' % event["value"])
+    client.send_task_success(taskToken=event["token"], output=json.dumps({"called_back": event["value"]}))
     return {"sent": True}
 
 
