@@ -23,8 +23,8 @@ log = logging.getLogger(__name__)
 FUNCTION = "AWS::Lambda::Function"
 LAYER = "AWS::Lambda::LayerVersion"
 STATE_MACHINE = "AWS::StepFunctions::StateMachine"
-# Kept as stack resources only: IAM and CloudWatch Logs come with their own services.
-KEPT = frozenset({"AWS::IAM::Role", "AWS::Lambda::Permission", "AWS::Logs::LogGroup"})
+
+
 DEFAULT_ROLE = "arn:{partition}:iam::{account}:role/statewright-local"
 
 
@@ -90,8 +90,8 @@ def _apply_one(resource: StackResource, stack: Stack, services: Mapping[str, Ser
         return _entry(resource, outcome, str(resource.physical_id))
     if resource.type == LAYER:
         return _entry(resource, "layer", str(resource.properties.get("Content", "")))
-    if resource.type in KEPT:
-        return _entry(resource, "kept", "recorded for the IAM and Logs services")
+    # IAM roles, permissions, log groups and any type a caller added to the emulated set
+    # (its own service creates it) are recorded as the stack's.
     return _entry(resource, "kept", "")
 
 
