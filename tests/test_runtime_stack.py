@@ -103,3 +103,22 @@ def test_function_config_maps_properties_and_warns_of_foreign_layers():
     assert config.layers == ("/layers/one",)
     assert config.logging_config == {"LogFormat": "JSON"} and config.tags == {"team": "a"}
     assert len(warnings) == 1 and "layer:x:3" in warnings[0]
+
+
+def test_a_property_the_service_cannot_use_fails_that_resource_only(tmp_path):
+    template = tmp_path / "template.yaml"
+    code = tmp_path / "src"
+    code.mkdir()
+    template.write_text("Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+                        "      Code: src\n      Handler: app.handler\n      Runtime: python3.11\n"
+                        "      Role: arn:aws:iam::123456789012:role/r\n      Timeout: soon\n"
+                        "  Ok:\n    Type: AWS::Logs::LogGroup\n")
+    runtime = open_runtime(template, tmp_path / "data")
+    try:
+        report = runtime.stack_report
+    finally:
+        runtime.close()
+    assert report is not None
+    statuses = {entry.logical_id: entry.status for entry in report.resources}
+    assert statuses == {"Fn": "failed", "Ok": "kept"}
+    assert any("Fn" in warning and "soon" in warning for warning in report.warnings)

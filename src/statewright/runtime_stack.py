@@ -64,6 +64,11 @@ def apply_stack(stack: Stack, services: Mapping[str, Service], store: Any, now: 
         except AwsError as error:
             warnings.append(f"{resource.logical_id} ({resource.type}): {error.code}: {error.message}")
             applied.append(_entry(resource, "failed", f"{error.code}: {error.message}"))
+        except (KeyError, TypeError, ValueError) as error:
+            # Only reachable with --no-lint (cfn-lint rejects such properties): say which one.
+            problem = f"a property has a value Statewright cannot use ({type(error).__name__}: {error})"
+            warnings.append(f"{resource.logical_id} ({resource.type}): {problem}")
+            applied.append(_entry(resource, "failed", problem))
     removed = _remove_dropped(stack, services, store, context)
     status = save_stack(store, stack_state(stack, applied), now)
     return StackReport(stack, status, tuple(applied), tuple(removed), tuple(warnings))
