@@ -298,7 +298,7 @@ def test_changes_are_picked_up_on_the_next_serve(tmp_path):
     shutil.copytree(APP, tmp_path / "app")
     template = tmp_path / "app" / "template.yaml"
     (tmp_path / "data").mkdir()
-    server = ProcessServer(tmp_path / "data", free_port(), extra_args=("--template", str(template)))
+    server = ProcessServer(tmp_path / "data", free_port(), extra_args=("--template", str(template), "--no-lint"))
     server.start()
     try:
         cfn, sfn, lam = (client(server.endpoint, name) for name in ("cloudformation", "stepfunctions", "lambda"))
