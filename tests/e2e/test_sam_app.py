@@ -332,6 +332,13 @@ def test_changes_are_picked_up_on_the_next_serve(tmp_path):
     finally:
         server.stop()
     assert second["StackStatus"] == "UPDATE_COMPLETE" and "LastUpdatedTime" in second
+    printed = server.log_path.read_text()  # serve's start-up listing, both runs
+    stack_name = second["StackName"]
+    assert f"Stack {stack_name} (CREATE_COMPLETE)" in printed and f"Stack {stack_name} (UPDATE_COMPLETE)" in printed
+    assert any(line.split()[:3] == ["EchoFunction", "AWS::Lambda::Function", "running"] for line in printed.splitlines())
+    assert any(line.split()[:4] == ["WorkQueue", "AWS::SQS::Queue", "not", "emulated"] for line in printed.splitlines())
+    assert f"removed (no longer in the template): {machines['CallbackMachineArn']}" in printed
+    assert f"MainMachineArn      {machines['MainMachineArn']}" in printed
     assert machines["CallbackMachineArn"] not in listed
     assert machines["MainMachineArn"] in listed
     assert body["env"]["SHARED"] == "changed"
