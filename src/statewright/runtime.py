@@ -11,15 +11,20 @@ import importlib
 import json
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Any, cast
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from statewright.engine import Clock, Engine
 from statewright.integrations.registry import Registry
 from statewright.services.common import FunctionInvoker, Service
 from statewright.services.common.platform import Platform, Settings
 from statewright.store import SqliteStore
+
+if TYPE_CHECKING:
+    from statewright.runtime_stack import StackReport
+    from statewright.template import Stack
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +36,7 @@ SERVICES: Mapping[str, str] = {
     "s3": "statewright.services.s3",
     "dynamodb": "statewright.services.dynamodb",
     "dynamodbstreams": "statewright.services.dynamodb.streams_service",
+    "cloudformation": "statewright.services.cloudformation",
 }
 
 
@@ -45,6 +51,14 @@ class RuntimeConfig:
     integrations: Registry = field(default_factory=Registry)
     services: Mapping[str, str] = field(default_factory=lambda: dict(SERVICES))
     seed: int | None = None  # fixes the runtime's random choices (alias routing) for tests
+    # The SAM/CloudFormation template the runtime loads at open() and applies to the services
+    # (runtime_stack.py), with `--parameter-overrides`. `on_stack` hears how it was applied.
+    template: Path | None = None
+    parameter_overrides: Mapping[str, str] = field(default_factory=dict)
+    stack_name: str | None = None
+    emulated_types: Collection[str] | None = None  # None: template.LOCALLY_RUN_TYPES
+    run_lint: bool = True
+    on_stack: Callable[[StackReport], None] | None = None
 
 
 class Runtime:
@@ -56,9 +70,24 @@ class Runtime:
         self.store: SqliteStore | None = None
         self.engine: Engine | None = None
         self.services: dict[str, Service] = {}
+        self.stack: Stack | None = None
+        self.stack_report: StackReport | None = None
+
+    def load_template(self) -> Stack | None:
+        """Read the configured template (once), so that a caller can stop on a TemplateError
+        before anything opens; open() calls it too."""
+        config = self.config
+        if config.template is not None and self.stack is None:
+            from statewright.runtime_stack import load_template
+
+            self.stack = load_template(config.template, self.settings, parameter_overrides=config.parameter_overrides,
+                                       stack_name=config.stack_name, emulated_types=config.emulated_types,
+                                       run_lint=config.run_lint)
+        return self.stack
 
     def open(self) -> None:
         config, settings = self.config, self.settings
+        self.load_template()  # a template error stops start-up before anything is built
         registry = config.integrations
         for spec in config.integration_modules:
             _call_plugin(spec, registry)
@@ -72,6 +101,17 @@ class Runtime:
             self.services[name] = importlib.import_module(package).create(platform)
         _connect_integrations(registry, self.services)
         _connect_services(self.services)
+        self._apply_stack(clock)
+
+    def _apply_stack(self, clock: Clock) -> None:
+        """Create the template's resources in the services (runtime_stack.py)."""
+        if self.stack is None:
+            return
+        from statewright.runtime_stack import apply_stack
+
+        self.stack_report = apply_stack(self.stack, self.services, self.store, clock.now())
+        if self.config.on_stack is not None:
+            self.config.on_stack(self.stack_report)
 
     def close(self) -> None:
         for name, service in reversed(list(self.services.items())):

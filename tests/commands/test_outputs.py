@@ -39,3 +39,31 @@ def test_a_template_error_exits_non_zero_with_the_place():
     result = CliRunner().invoke(main, ["outputs", "--template", ORDERS, "--parameter-overrides", "Stage=qa"])
     assert result.exit_code == 1
     assert "Error: Stage.AllowedValues: 'qa' is not one of the AllowedValues" in result.stderr
+
+
+def test_without_a_template_asks_the_running_server(tmp_path):
+    from tests.e2e.server import ThreadServer, free_port
+
+    from statewright.runtime import RuntimeConfig
+    from statewright.services.common.platform import Settings
+
+    template = FIXTURES.parent.parent / "e2e" / "sam_app" / "template.yaml"
+    settings = Settings(data_dir=tmp_path, port=free_port())
+    with ThreadServer(RuntimeConfig(settings, template=template, run_lint=False)) as server:
+        text = CliRunner().invoke(main, ["outputs", "--endpoint", server.endpoint])
+        as_json = CliRunner().invoke(main, ["outputs", "--endpoint", server.endpoint, "--json"])
+    assert text.exit_code == 0, text.output
+    lines = dict(line.split(None, 1) for line in text.stdout.splitlines())
+    assert lines["StageName"] == "dev"
+    assert lines["MainMachineArn"].startswith("arn:aws:states:us-east-1:123456789012:stateMachine:MainMachine-")
+    described = json.loads(as_json.stdout)
+    assert described["StackName"] == "sam-app"
+    assert {o["OutputKey"] for o in described["Outputs"]} >= {"StageName", "QueueUrl"}
+
+
+def test_without_a_template_or_server_exits_non_zero():
+    from tests.e2e.server import free_port
+
+    result = CliRunner().invoke(main, ["outputs", "--endpoint", f"http://127.0.0.1:{free_port()}"])
+    assert result.exit_code == 1
+    assert "cannot read the stack" in result.stderr

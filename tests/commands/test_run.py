@@ -73,3 +73,23 @@ def test_runs_the_jsonata_example():
     result = CliRunner().invoke(main, ["run", str(example / "statemachine.asl.json"), "--input",
                                        (example / "input.json").read_text()])
     assert result.exit_code == 0, result.output
+
+
+SAM_APP = str(Path(__file__).resolve().parents[1] / "e2e" / "sam_app" / "template.yaml")
+
+
+def test_template_machine_runs_with_its_real_handlers(tmp_path):
+    result = CliRunner().invoke(main, ["run", "--template", SAM_APP, "MainMachine", "--input", '{"n": 4}',
+                                       "--parameter-overrides", "Stage=prod", "--data-dir", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.stdout)
+    assert body["status"] == "SUCCEEDED"
+    assert body["output"]["doubled"] == 8
+    assert body["output"]["echo"]["echo"]["env"]["STAGE"] == "prod"
+    assert body["output"]["echo"]["echo"]["layer"] == "from-the-layer"
+
+
+def test_template_machine_that_does_not_exist_lists_the_machines(tmp_path):
+    result = CliRunner().invoke(main, ["run", "--template", SAM_APP, "Nope", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "'Nope' is not a state machine" in result.output and "MainMachine" in result.output

@@ -76,12 +76,13 @@ class ProcessServer:
     """`statewright serve` in a child process, which a test may SIGKILL and start again."""
 
     def __init__(self, data_dir: Path, port: int, time_scale: float = 0.001,
-                 integrations: str = "", log_path: Path | None = None) -> None:
+                 integrations: str = "", log_path: Path | None = None, extra_args: tuple[str, ...] = ()) -> None:
         self.data_dir = data_dir
         self.port = port
         self.time_scale = time_scale
         self.integrations = integrations
         self.log_path = log_path or data_dir / "server.log"
+        self.extra_args = extra_args  # more `statewright serve` options (--template ...)
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -95,7 +96,7 @@ class ProcessServer:
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-c", "from statewright.cli import main; main()", "serve", "--port", str(self.port),
-                 "--data-dir", str(self.data_dir)], stdout=log, stderr=log, env=env)
+                 "--data-dir", str(self.data_dir), *self.extra_args], stdout=log, stderr=log, env=env)
         wait_until_up(self.endpoint)
 
     def kill(self) -> None:

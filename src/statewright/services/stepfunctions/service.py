@@ -10,7 +10,7 @@ from statewright.engine import Engine, RunOutcome
 from statewright.services.common import AwsError, RequestContext, validation_error
 from statewright.store import InvalidText, Store
 
-from . import activities, aliases, executions, machines, tags, versions
+from . import activities, aliases, declared, executions, machines, tags, versions
 from .arns import Arns
 from .children import ChildStarted, start_child
 from .context import ActionContext
@@ -67,6 +67,19 @@ class StepFunctionsService:
     def stop_child(self, execution_arn: str, error: str | None, cause: str | None) -> None:
         """Ask a child to stop, without waiting (called from the engine's loop)."""
         self.engine.stop_execution(execution_arn, error, cause)
+
+    def put_state_machine(self, context: RequestContext, *, name: str, definition: str, role_arn: str,
+                          machine_type: str = "STANDARD", logging: dict[str, Any] | None = None,
+                          tracing: dict[str, Any] | None = None,
+                          tags: dict[str, str] | None = None) -> tuple[str, str]:
+        """Create or update a template's state machine in place (see declared.py): (ARN, what happened)."""
+        return declared.put_state_machine(self.context(context), name=name, definition=definition,
+                                          role_arn=role_arn, machine_type=machine_type, logging=logging,
+                                          tracing=tracing, tags=tags)
+
+    def remove_state_machine(self, context: RequestContext, arn: str) -> bool:
+        """Delete a state machine the template no longer declares; True when it existed."""
+        return declared.remove_state_machine(self.context(context), arn)
 
     def is_long(self, operation: str) -> bool:
         return operation in LONG_ACTIONS
