@@ -27,6 +27,8 @@ SERVICES: Mapping[str, str] = {
     "stepfunctions": "statewright.services.stepfunctions",
     "sts": "statewright.services.sts",
     "lambda": "statewright.services.awslambda",
+    "apigateway": "statewright.services.apigateway",
+    "apigatewayv2": "statewright.services.apigateway.v2",
 }
 
 
@@ -67,6 +69,7 @@ class Runtime:
         for name, package in config.services.items():
             self.services[name] = importlib.import_module(package).create(platform)
         _connect_integrations(registry, self.services)
+        _connect_apis(self.services)
 
     def close(self) -> None:
         for name, service in reversed(list(self.services.items())):
@@ -101,6 +104,22 @@ def _connect_integrations(registry: Registry, services: Mapping[str, Service]) -
         registry.register_service("lambda", LambdaIntegration(cast(FunctionInvoker, services["lambda"])))
     if "stepfunctions" in services:
         registry.register_service("states", StepFunctionsIntegration(ServiceExecutions(services["stepfunctions"])))
+
+
+def _connect_apis(services: Mapping[str, Service]) -> None:
+    """API Gateway reaches Lambda (proxy integrations, authorizers) and Step Functions (direct
+    integrations); `apigatewayv2` answers for the same APIs. A stack's APIs are then applied with
+    `services["apigateway"].apply_stack(stack)`."""
+    gateway = services.get("apigateway")
+    if gateway is None:
+        return
+    connect = getattr(gateway, "connect", None)
+    if connect is not None:
+        connect(cast(FunctionInvoker, services["lambda"]) if "lambda" in services else None,
+                services.get("stepfunctions"))
+    v2 = services.get("apigatewayv2")
+    if v2 is not None and hasattr(v2, "attach"):
+        v2.attach(gateway)
 
 
 def _call_plugin(spec: str, registry: Registry) -> None:
