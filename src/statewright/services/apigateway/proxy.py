@@ -96,8 +96,8 @@ def _parse(payload: bytes) -> Any:
 
 
 def rest_response(payload: bytes, accept: str | None, binary_media_types: tuple[str, ...]) -> ApiResponse:
-    """Format 1.0. A base64 body is decoded when the client accepts a binary media type (REST APIs
-    pass it on as text otherwise, as AWS does)."""
+    """Format 1.0. A base64 body is decoded when the client's `Accept` names one of the API's
+    binary media types (REST APIs pass it on as base64 text otherwise, as AWS does)."""
     answer = _parse(payload)
     if not isinstance(answer, dict) or set(answer) - V1_KEYS:
         raise MalformedResponse("a proxy response is an object of statusCode, headers, multiValueHeaders, "
@@ -105,8 +105,7 @@ def rest_response(payload: bytes, accept: str | None, binary_media_types: tuple[
     status = _status(answer.get("statusCode", 200))
     headers = _headers(answer)
     body, decoded = _body(answer)
-    if decoded and not (is_binary_rest(accept, binary_media_types) or
-                        is_binary_rest(_find(headers, "content-type"), binary_media_types)):
+    if decoded and not is_binary_rest(accept, binary_media_types):
         body = base64.b64encode(body)
     return _finish(status, headers, body)
 

@@ -57,6 +57,14 @@ class JavaMap(dict[str, Any]):
         return len(self)
 
 
+class LenientMap(JavaMap):
+    """`$context` and `$stageVariables`: a name that is not set renders as an empty string, as
+    API Gateway renders it (plain Velocity would print the reference itself)."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
 class JavaList(list[Any]):
     def __str__(self) -> str:
         return "[" + ", ".join(str(v) for v in self) + "]"
@@ -161,8 +169,8 @@ def _compiled(text: str) -> airspeed.Template:
 def render(template: str, body: str, params: dict[str, dict[str, str]], context: dict[str, Any],
            stage_variables: dict[str, str]) -> str:
     """The template's output for this payload, request parameters, `$context` and `$stageVariables`."""
-    namespace = {"input": Input(body, params), "util": Util(), "context": java(context),
-                 "stageVariables": JavaMap(stage_variables)}
+    namespace = {"input": Input(body, params), "util": Util(), "context": LenientMap(java(context)),
+                 "stageVariables": LenientMap(stage_variables)}
     try:
         return str(_compiled(template).merge(namespace))
     except Exception as error:  # airspeed raises its own and Python errors for bad templates
