@@ -4,19 +4,24 @@ defined in the local Lambda and Step Functions services, its APIs applied to API
 from __future__ import annotations
 
 import json
+import threading
+import time
 import urllib.error
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from tests.e2e.server import ThreadServer, free_port
 
 from statewright.runtime import Runtime, RuntimeConfig
 from statewright.services.awslambda import FunctionConfig
 from statewright.services.common import RequestContext
 from statewright.services.common.platform import Settings
 from statewright.template import load_stack
-from tests.e2e.server import ThreadServer, free_port
 
 APP = Path(__file__).parent / "app" / "template.yaml"
 
@@ -36,9 +41,53 @@ def apply_functions_and_machines(runtime: Runtime, stack: Any) -> None:
             "type": props.get("StateMachineType", "STANDARD")}, RequestContext())
 
 
+class Issuer:
+    """A JWT issuer on loopback: OpenID discovery and a JWKS, and tokens signed with its RSA key."""
+
+    def __init__(self) -> None:
+        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/issuer"
+        jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key()))
+        documents = {"/issuer/.well-known/openid-configuration": {"issuer": self.url,
+                                                                  "jwks_uri": f"{self.url}/jwks.json"},
+                     "/issuer/jwks.json": {"keys": [{**jwk, "kid": "k1", "use": "sig", "alg": "RS256"}]}}
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+                body = json.dumps(documents.get(self.path, {})).encode()
+                self.send_response(200 if self.path in documents else 404)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def token(self, **claims: Any) -> str:
+        now = int(time.time())
+        payload = {"iss": self.url, "aud": "statewright-tests", "sub": "u-1", "iat": now, "exp": now + 300,
+                   "scope": "orders/read", **claims}
+        return jwt.encode(payload, self.key, algorithm="RS256", headers={"kid": "k1"})
+
+
 @pytest.fixture(scope="session")
-def stack() -> Any:
-    return load_stack(APP, run_lint=False)
+def issuer():
+    made = Issuer()
+    made.thread.start()
+    yield made
+    made.httpd.shutdown()
+    made.httpd.server_close()
+    made.thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def stack(issuer: Issuer) -> Any:
+    return load_stack(APP, parameter_overrides={"JwtIssuer": issuer.url}, run_lint=False)
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 import urllib.request
 
 from .conftest import send
@@ -275,3 +276,20 @@ def test_host_style_urls(server, rest_id, http_id):
     event = send(f"http://127.0.0.1:{port}/items/3", headers={"Host": f"{http_id}.execute-api.localhost:{port}"}).json()
     assert event["rawPath"] == "/items/3"
     assert event["requestContext"]["domainName"] == f"{http_id}.execute-api.localhost"
+
+
+# --- JWT authorizer (keys by OpenID discovery from a loopback issuer) -------------------------------------------
+def test_jwt_authorizer(server, http_id, issuer):
+    url = http(server, http_id, "/jwt")
+    ok = send(url, headers={"Authorization": f"Bearer {issuer.token()}"})
+    assert ok.status == 200, ok.body
+    jwt_context = ok.json()["requestContext"]["authorizer"]["jwt"]
+    assert jwt_context["claims"]["sub"] == "u-1" and jwt_context["scopes"] == ["orders/read"]
+    missing = send(url)
+    assert missing.status == 401 and missing.json() == {"message": "Unauthorized"}
+    expired = send(url, headers={"Authorization": issuer.token(exp=int(time.time()) - 10)})
+    assert expired.status == 401
+    wrong_audience = send(url, headers={"Authorization": issuer.token(aud="someone-else")})
+    assert wrong_audience.status == 401
+    no_scope = send(url, headers={"Authorization": issuer.token(scope="orders/write")})
+    assert no_scope.status == 403 and no_scope.json() == {"message": "Forbidden"}

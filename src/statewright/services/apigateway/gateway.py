@@ -30,7 +30,8 @@ class Gateway:
     reload shows at once)."""
 
     def __init__(self, apis: Callable[[str], Api | None], backends: integrations.Backends,
-                 authorizers: Authorizers, account: str, region: str, api_keys: Callable[[str], bool]) -> None:
+                 authorizers: Authorizers, account: str, region: str,
+                 api_keys: Callable[[str, str, str], bool]) -> None:
         self._apis = apis
         self.backends = backends
         self.authorizers = authorizers
@@ -74,7 +75,7 @@ class Gateway:
     def _authorized(self, api: Api, route: Route, call: Call) -> ApiResponse:
         if route.api_key_required:
             key = call.request.header("x-api-key")
-            if not key or not self._api_keys(key):
+            if not key or not self._api_keys(api.id, call.stage, key):
                 return gateway_error(403, "Forbidden")
         if route.authorizer:
             authorizer = api.authorizers.get(route.authorizer)

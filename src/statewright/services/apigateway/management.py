@@ -11,7 +11,7 @@ from typing import Any
 from statewright.services.common import AwsError, RequestContext
 
 from .definitions import resource_id
-from .types import HTTP, REST, Api
+from .types import HTTP, REST, Api, ApiKey
 
 Apis = Callable[[], list[Api]]
 
@@ -109,3 +109,17 @@ def handle_v2(apis: Apis, operation: str, request: dict[str, Any], context: Requ
         return {"Items": [{"StageName": s.name, "StageVariables": s.variables or None,
                            "AutoDeploy": True, "CreatedDate": _created(api)} for s in api.stages.values()]}
     raise AwsError("BadRequestException", f"Statewright does not implement the API Gateway V2 operation {operation}", 400)
+
+
+def api_keys(keys: list[ApiKey], request: dict[str, Any]) -> dict[str, Any]:
+    """GetApiKeys: values only with `includeValues`, as on AWS."""
+    items = []
+    for key in keys:
+        if request.get("nameQuery") and not key.name.startswith(str(request["nameQuery"])):
+            continue
+        item: dict[str, Any] = {"id": key.id, "name": key.name, "enabled": key.enabled,
+                                "stageKeys": sorted(f"{api}/{stage}" for api, stage in key.stages)}
+        if request.get("includeValues"):
+            item["value"] = key.value
+        items.append(item)
+    return {"items": items}

@@ -16,8 +16,8 @@ from . import management
 from .authorizers import Authorizers
 from .gateway import Gateway
 from .integrations import Backends, IntegrationTimeout
-from .stacks import apis_from_stack
-from .types import HTTP, Api, ApiRequest, ApiResponse
+from .stacks import api_keys_from_stack, apis_from_stack
+from .types import HTTP, Api, ApiKey, ApiRequest, ApiResponse
 
 INTEGRATION_THREADS = 64
 
@@ -31,7 +31,7 @@ class ApiGatewayService:
         self.region = region
         self._clock = clock
         self._apis: dict[str, Api] = {}
-        self._api_keys: set[str] = set()
+        self._api_keys: dict[str, ApiKey] = {}
         self._lock = threading.Lock()
         self._invoker: FunctionInvoker | None = None
         self._states: Service | None = None
@@ -52,6 +52,8 @@ class ApiGatewayService:
         made = apis_from_stack(stack)
         for api in made:
             self.put_api(api)
+        for key in api_keys_from_stack(stack):
+            self.put_api_key(key)
         return made
 
     put_rest_api_from_template = apply_stack
@@ -67,10 +69,14 @@ class ApiGatewayService:
         with self._lock:
             self._apis.pop(api_id, None)
 
-    def add_api_key(self, value: str) -> None:
-        """An API key (`x-api-key`) that routes with `ApiKeyRequired` accept."""
+    def put_api_key(self, key: ApiKey) -> None:
+        """An API key (`x-api-key`) that routes with `ApiKeyRequired` accept on its stages."""
         with self._lock:
-            self._api_keys.add(value)
+            self._api_keys[key.id] = key
+
+    def api_keys(self) -> list[ApiKey]:
+        with self._lock:
+            return list(self._api_keys.values())
 
     def set_jwks(self, issuer: str, source: str) -> None:
         """Where a JWT issuer's keys are: a JWKS file path or URL (else OpenID discovery)."""
@@ -84,9 +90,9 @@ class ApiGatewayService:
         with self._lock:
             return list(self._apis.values())
 
-    def _known_key(self, value: str) -> bool:
+    def _known_key(self, api_id: str, stage: str, value: str) -> bool:
         with self._lock:
-            return value in self._api_keys
+            return any(k.enabled and k.value == value and (api_id, stage) in k.stages for k in self._api_keys.values())
 
     # --- serving ------------------------------------------------------------------------------------
     def serve(self, api_id: str, stage: str, request: ApiRequest) -> ApiResponse:
@@ -120,6 +126,8 @@ class ApiGatewayService:
 
     # --- management API -----------------------------------------------------------------------------
     def handle(self, operation: str, input: dict[str, Any], context: RequestContext) -> dict[str, Any]:
+        if operation == "GetApiKeys":
+            return management.api_keys(self.api_keys(), input)
         return management.handle_v1(self.apis, operation, input, context)
 
     def is_long(self, operation: str) -> bool:

@@ -5,6 +5,7 @@ implicit `ServerlessRestApi`/`ServerlessHttpApi` that SAM makes from function ev
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -19,9 +20,10 @@ from .definitions import (
     integration_from_v2,
     route_from_v2,
 )
-from .types import HTTP, REST, Api, Stage
+from .types import HTTP, REST, Api, ApiKey, Stage
 
-REST_TYPES = ("AWS::ApiGateway::RestApi", "AWS::ApiGateway::Stage", "AWS::ApiGateway::Deployment")
+REST_TYPES = ("AWS::ApiGateway::RestApi", "AWS::ApiGateway::Stage", "AWS::ApiGateway::Deployment",
+              "AWS::ApiGateway::ApiKey", "AWS::ApiGateway::UsagePlan", "AWS::ApiGateway::UsagePlanKey")
 HTTP_TYPES = ("AWS::ApiGatewayV2::Api", "AWS::ApiGatewayV2::Stage", "AWS::ApiGatewayV2::Route",
               "AWS::ApiGatewayV2::Integration", "AWS::ApiGatewayV2::Authorizer")
 API_TYPES = frozenset(REST_TYPES + HTTP_TYPES)
@@ -99,3 +101,28 @@ def apis_from_stack(stack: Any) -> list[Api]:
             name = str(props["StageName"])
             api.stages.setdefault(name, Stage(name, {}, str(resource.physical_id)))
     return list(apis.values())
+
+
+def _key_value(physical_id: str) -> str:
+    """A key value for a key the template gives none: 40 characters like AWS's, but derived from
+    the key's id so that it survives restarts."""
+    return hashlib.sha256(f"statewright-api-key:{physical_id}".encode()).hexdigest()[:40]
+
+
+def api_keys_from_stack(stack: Any) -> list[ApiKey]:
+    """The template's API keys, each with the stages its usage plans (and `StageKeys`) open."""
+    plans = {str(r.physical_id): {(str(s.get("ApiId")), str(s.get("Stage"))) for s in r.properties.get("ApiStages") or []}
+             for r in stack.of_type("AWS::ApiGateway::UsagePlan")}
+    opened: dict[str, set[tuple[str, str]]] = {}
+    for link in stack.of_type("AWS::ApiGateway::UsagePlanKey"):
+        opened.setdefault(str(link.properties.get("KeyId")), set()).update(
+            plans.get(str(link.properties.get("UsagePlanId")), set()))
+    keys = []
+    for resource in stack.of_type("AWS::ApiGateway::ApiKey"):
+        props = resource.properties
+        key_id = str(resource.physical_id)
+        stages = set(opened.get(key_id, set()))
+        stages.update((str(s.get("RestApiId")), str(s.get("StageName"))) for s in props.get("StageKeys") or [])
+        keys.append(ApiKey(key_id, str(props.get("Name", key_id)), str(props.get("Value") or _key_value(key_id)),
+                           str(props.get("Enabled", True)).lower() != "false", frozenset(stages)))
+    return keys

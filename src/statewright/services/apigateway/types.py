@@ -128,3 +128,14 @@ class Api:
     root_resource_id: str = ""
     created: float = 0.0
     document: dict[str, Any] = field(default_factory=dict, repr=False)
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """An API key and the API stages it opens (through usage plans, or its own `StageKeys`)."""
+
+    id: str
+    name: str
+    value: str
+    enabled: bool = True
+    stages: frozenset[tuple[str, str]] = frozenset()
