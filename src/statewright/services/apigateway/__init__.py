@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from statewright.services.common.platform import Platform
 
-from .service import ApiGatewayService, ApiGatewayV2Service
+from .service import ApiGatewayService, ApiGatewayV2Service, ApiUrl
 from .stacks import API_TYPES, apis_from_stack
 from .types import Api, ApiRequest, ApiResponse
 
@@ -17,5 +17,5 @@ def create(platform: Platform) -> ApiGatewayService:
     return ApiGatewayService(settings.account_id, settings.region)
 
 
-__all__ = ["API_TYPES", "Api", "ApiGatewayService", "ApiGatewayV2Service", "ApiRequest", "ApiResponse",
+__all__ = ["API_TYPES", "Api", "ApiGatewayService", "ApiGatewayV2Service", "ApiRequest", "ApiResponse", "ApiUrl",
            "apis_from_stack", "create"]

@@ -8,7 +8,7 @@ import concurrent.futures
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from statewright.services.common import AwsError, FunctionInvoker, InvokeResult, RequestContext, Service
 
@@ -20,6 +20,15 @@ from .stacks import api_keys_from_stack, apis_from_stack
 from .types import HTTP, Api, ApiKey, ApiRequest, ApiResponse
 
 INTEGRATION_THREADS = 64
+
+
+class ApiUrl(NamedTuple):
+    name: str
+    api_id: str
+    protocol: str
+    stage: str
+    url: str
+    host_url: str
 
 
 class ApiGatewayService:
@@ -99,13 +108,19 @@ class ApiGatewayService:
         """Answer a request to `api_id`'s `stage` (blocking: runs the integration)."""
         return self.gateway.serve(api_id, stage, request)
 
-    def urls(self, endpoint: str) -> list[tuple[str, str, str]]:
-        """(API name, stage, local base URL) for every API and stage, for `serve` to print."""
+    def urls(self, endpoint: str) -> list[ApiUrl]:
+        """Every API stage's local base URLs (path style, and host style under `*.localhost`),
+        for `serve` to print at start-up."""
         base = endpoint.rstrip("/")
+        scheme, _, authority = base.partition("://")
+        port = authority.rsplit(":", 1)[1] if ":" in authority else "80"
         found = []
         for api in sorted(self.apis(), key=lambda a: (a.protocol, a.name)):
             for stage in api.stages:
-                found.append((api.name, stage, f"{base}/restapis/{api.id}/{stage}/_user_request_/"))
+                prefix = "" if stage == "$default" else f"{stage}/"
+                found.append(ApiUrl(api.name, api.id, api.protocol, stage,
+                                    f"{base}/restapis/{api.id}/{stage}/_user_request_/",
+                                    f"{scheme}://{api.id}.execute-api.localhost:{port}/{prefix}"))
         return found
 
     def _call_lambda(self, function: str, payload: bytes, timeout: float) -> InvokeResult:
