@@ -45,6 +45,8 @@ def _authorizer(name: str, scheme: dict[str, Any], http_api: bool) -> Authorizer
     if not isinstance(spec, dict):
         return None
     kind = str(spec.get("type", "token")).upper()
+    if kind not in ("TOKEN", "REQUEST", "JWT"):
+        return None  # Cognito user pools: not emulated, the method is served unchecked (docs)
     sources = spec.get("identitySource")
     if isinstance(sources, str):
         sources_list = [s.strip() for s in sources.split(",") if s.strip()]
@@ -108,7 +110,8 @@ def _required_params(body: dict[str, Any], operation: dict[str, Any]) -> tuple[t
 
 
 def _route(api_id: str, body: dict[str, Any], path: str, method: str, operation: dict[str, Any],
-           http_api: bool, validators: dict[str, Any], schemes: dict[str, Any]) -> Route:
+           http_api: bool, validators: dict[str, Any], schemes: dict[str, Any],
+           authorizers: dict[str, Authorizer]) -> Route:
     spec = operation.get("x-amazon-apigateway-integration")
     integration = integration_from_openapi(spec, api_id, f"paths.{path}.{method}", http_api) if spec else None
     authorizer, scopes, api_key = None, (), False
@@ -117,9 +120,10 @@ def _route(api_id: str, body: dict[str, Any], path: str, method: str, operation:
             scheme = schemes.get(name) or {}
             if name == "NONE":
                 continue
-            if "x-amazon-apigateway-authorizer" in scheme:
+            if name in authorizers:
                 authorizer, scopes = name, tuple(wanted or ())
-            elif scheme.get("type") == "apiKey":
+            elif (scheme.get("type") == "apiKey" and "x-amazon-apigateway-authtype" not in scheme
+                  and str(scheme.get("name", "")).lower() == "x-api-key"):
                 api_key = True
     validator_name = operation.get("x-amazon-apigateway-request-validator",
                                    body.get("x-amazon-apigateway-request-validator"))
@@ -138,6 +142,7 @@ def api_from_openapi(api_id: str, body: dict[str, Any], protocol: str, name: str
         raise bad_definition(api_id, "Body", "must be an OpenAPI document (an object)")
     http_api = protocol == HTTP
     schemes = _schemes(body)
+    authorizers = {n: a for n, s in schemes.items() if isinstance(s, dict) and (a := _authorizer(n, s, http_api))}
     validators = dict(body.get("x-amazon-apigateway-request-validators") or {})
     routes = []
     for path, item in (body.get("paths") or {}).items():
@@ -145,8 +150,8 @@ def api_from_openapi(api_id: str, body: dict[str, Any], protocol: str, name: str
             raise bad_definition(api_id, f"paths.{path}", "must be an object")
         for method, operation in item.items():
             if (method in METHODS or method == ANY_METHOD) and isinstance(operation, dict):
-                routes.append(_route(api_id, body, path, method, operation, http_api, validators, schemes))
-    authorizers = {n: a for n, s in schemes.items() if isinstance(s, dict) and (a := _authorizer(n, s, http_api))}
+                routes.append(_route(api_id, body, path, method, operation, http_api, validators, schemes,
+                                     authorizers))
     binary = tuple(str(t).replace("~1", "/") for t in body.get("x-amazon-apigateway-binary-media-types") or ())
     info = body.get("info") or {}
     return Api(id=api_id, name=name or str(info.get("title", api_id)), protocol=protocol, routes=routes,
