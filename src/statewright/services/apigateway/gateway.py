@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 
 from . import cors, integrations, validation
 from .authorizers import Authorizers
@@ -60,7 +61,7 @@ class Gateway:
         if http_api and api.cors and cors.is_preflight(request):
             return cors.preflight(api.cors, request)
         found = match(api.routes, request.method, request.path.split("?")[0], fallback_default=http_api)
-        if found is None or (found.route.integration is None and not found.route.authorizer):
+        if found is None:
             return not_found() if http_api else missing_token()
         route = found.route
         call = Call(request=request, api_id=api.id, stage=stage.name, resource_path=route.path,
@@ -84,7 +85,7 @@ class Gateway:
             outcome = self.authorizers.authorize(api, authorizer, call, route.scopes)
             if outcome.refusal is not None:
                 return outcome.refusal
-            call = Call(**{**call.__dict__, "authorizer": outcome.context})
+            call = replace(call, authorizer=outcome.context)
         refused = validation.check(route, call.request)
         if refused is not None:
             return refused

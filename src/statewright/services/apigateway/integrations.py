@@ -69,6 +69,8 @@ def execute(api: Api, integration: Integration, call: Call, backends: Backends) 
 def _lambda_proxy(api: Api, integration: Integration, call: Call, backends: Backends) -> ApiResponse:
     v2 = api.protocol == HTTP and integration.payload_format == "2.0"
     event = http_event(call) if v2 else rest_event(call)
+    if api.protocol == HTTP and not v2:
+        event = {"version": "1.0", **event}  # HTTP APIs mark their 1.0 events
     try:
         result = backends.call_lambda(function_of(integration.uri), json.dumps(event).encode(),
                                       integration.timeout_seconds)

@@ -163,7 +163,10 @@ class Util:
 
 @lru_cache(maxsize=512)
 def _compiled(text: str) -> airspeed.Template:
-    return airspeed.Template(text)
+    template = airspeed.Template(text)
+    # Parse now: airspeed parses on first merge, and cached templates are merged from many threads.
+    template.ensure_compiled()
+    return template
 
 
 def render(template: str, body: str, params: dict[str, dict[str, str]], context: dict[str, Any],
