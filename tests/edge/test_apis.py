@@ -4,6 +4,7 @@ service with the request taken apart faithfully; `/restapis` management paths st
 from __future__ import annotations
 
 import json
+import socket
 import urllib.error
 import urllib.request
 
@@ -78,3 +79,21 @@ def test_unknown_api(server):
 def test_management_paths_stay_aws_requests(server):
     status, _, body = get(f"{server.endpoint}/restapis")
     assert status == 200 and {item["id"] for item in json.loads(body)["item"]} == {"restedge01"}
+
+
+def test_payload_over_ten_megabytes(server):
+    # Declared too large: answered at once, without reading the body (sent here over a raw socket,
+    # since a client still sending its body would see the connection closed under it).
+    port = int(server.endpoint.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+        connection.sendall(b"POST /restapis/restedge01/dev/_user_request_/files/x HTTP/1.1\r\n"
+                           b"Host: 127.0.0.1\r\nContent-Length: 10485761\r\n\r\n")
+        answer = b""
+        while b"}" not in answer:
+            chunk = connection.recv(4096)
+            if not chunk:
+                break
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 413")
+    assert json.loads(body) == {"message": "Request Too Long"}

@@ -18,6 +18,8 @@ from statewright.services.common import Service
 METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
 # Requests wait for their integration (up to 29 s): more threads than the default 40.
 API_THREADS = 200
+# API Gateway's payload limit (REST and HTTP APIs): 10 MB.
+MAX_PAYLOAD_BYTES = 10 * 1024 * 1024
 
 
 class ApiUrls:
@@ -65,10 +67,13 @@ class ApiUrls:
         path = (path or "/").split("?", 1)[0] or "/"
         if not path.startswith("/"):
             path = "/" + path
+        body = await _bounded_body(request)
+        if body is None:
+            return JSONResponse({"message": "Request Too Long"}, 413)
         api_request = ApiRequest(
             method=request.method, path=path, query=request.url.query,
             headers=tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in request.scope["headers"]),
-            body=await request.body(), source_ip=request.client.host if request.client else "127.0.0.1",
+            body=body, source_ip=request.client.host if request.client else "127.0.0.1",
             protocol=f"HTTP/{request.scope.get('http_version', '1.1')}", host=request.headers.get("host", ""))
         if self._limiter is None:
             self._limiter = anyio.CapacityLimiter(API_THREADS)
@@ -78,3 +83,17 @@ class ApiUrls:
             (k.lower().encode("latin-1"), v.encode("latin-1", "replace")) for k, v in answer.headers
             if k.lower() != "content-length"]
         return response
+
+
+async def _bounded_body(request: Request) -> bytes | None:
+    """The body, or None as soon as it exceeds API Gateway's 10 MB payload limit."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_PAYLOAD_BYTES:
+        return None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_PAYLOAD_BYTES:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -78,7 +78,9 @@ def _lambda_proxy(api: Api, integration: Integration, call: Call, backends: Back
         log.warning("Lambda integration of %s failed: %s", api.id, error)
         if error.code == "TooManyRequestsException":
             return gateway_error(429, "Too Many Requests")
-        return internal_error()
+        # A function that cannot be invoked (missing, misconfigured) is a configuration error:
+        # 500, where a function that ran and failed is 502.
+        return gateway_error(500, "Internal server error")
     if result.function_error:
         log.info("Lambda integration of %s %s: function error %s", api.id, call.route_key, result.payload[:500])
         return internal_error()
