@@ -293,3 +293,11 @@ def test_jwt_authorizer(server, http_id, issuer):
     assert wrong_audience.status == 401
     no_scope = send(url, headers={"Authorization": issuer.token(scope="orders/write")})
     assert no_scope.status == 403 and no_scope.json() == {"message": "Forbidden"}
+
+
+def test_template_outputs_are_working_local_urls(server, stack, rest_id, http_id):
+    outputs = stack.output_values()
+    assert outputs["RestUrl"] == f"http://127.0.0.1:4590/restapis/{rest_id}/dev/_user_request_/"
+    assert outputs["HttpUrl"] == f"http://127.0.0.1:4590/restapis/{http_id}/$default/_user_request_/"
+    port = server.endpoint.rsplit(":", 1)[1]
+    assert send(outputs["RestUrl"].replace(":4590", f":{port}") + "custom").body == b"custom"
