@@ -301,3 +301,11 @@ def test_template_outputs_are_working_local_urls(server, stack, rest_id, http_id
     assert outputs["HttpUrl"] == f"http://127.0.0.1:4590/restapis/{http_id}/$default/_user_request_/"
     port = server.endpoint.rsplit(":", 1)[1]
     assert send(outputs["RestUrl"].replace(":4590", f":{port}") + "custom").body == b"custom"
+
+
+def test_lambda_non_proxy_integration_with_templates(server, workflow_id):
+    url = f"{server.endpoint}/restapis/{workflow_id}/v1/_user_request_"
+    answer = send(url + "/direct", "POST", b'{"p": "/given"}', {"Content-Type": "application/json"})
+    assert answer.status == 200 and answer.json() == {"got": "/given", "hello": "world"}
+    failed = send(url + "/direct-fail", "POST", b"{}", {"Content-Type": "application/json"})
+    assert failed.status == 400 and failed.json() == {"error": "handler failed"}

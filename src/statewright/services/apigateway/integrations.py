@@ -194,10 +194,18 @@ def _aws(integration: Integration, call: Call, backends: Backends) -> ApiRespons
     if ":lambda:path/" in integration.uri:
         result = backends.call_lambda(function_of(integration.uri), rendered.encode(), integration.timeout_seconds)
         if result.function_error:
-            message = json.loads(result.payload or b"{}").get("errorMessage", "") if result.payload else ""
-            return _integration_response(integration, call, str(message), result.payload.decode())
+            # Non-proxy Lambda errors are matched by their errorMessage (selectionPattern).
+            return _integration_response(integration, call, _error_message(result.payload), result.payload.decode())
         return _integration_response(integration, call, "200", result.payload.decode())
     return gateway_error(500, f"Statewright does not run AWS integrations to {integration.uri}")
+
+
+def _error_message(payload: bytes) -> str:
+    try:
+        answer = json.loads(payload or b"{}")
+    except ValueError:
+        return ""
+    return str(answer.get("errorMessage", "")) if isinstance(answer, dict) else ""
 
 
 def _states_action(integration: Integration, call: Call, backends: Backends, operation: str, region: str,
