@@ -22,6 +22,8 @@ from .proxy import gateway_error
 from .types import HTTP, Api, ApiResponse, Authorizer
 
 LambdaCall = Callable[[str, bytes], InvokeResult]
+# Bound on cached results: a client sending a new token per request must not grow memory forever.
+CACHE_ENTRIES = 10_000
 _FUNCTION_IN_URI = re.compile(r"functions/(arn:[^/]+)/invocations")
 
 
@@ -122,9 +124,18 @@ class Authorizers:
                 return outcome_or_answer
             answer = outcome_or_answer
             if authorizer.ttl_seconds > 0:
-                with self._lock:
-                    self._cache[key] = (self._clock() + authorizer.ttl_seconds, answer)
+                self._remember(key, self._clock() + authorizer.ttl_seconds, answer)
         return self._decide(api, authorizer, call, answer)
+
+    def _remember(self, key: tuple[str, str, tuple[str, ...]], expires: float, answer: dict[str, Any]) -> None:
+        with self._lock:
+            if len(self._cache) >= CACHE_ENTRIES:
+                now = self._clock()
+                for stale in [k for k, (until, _) in self._cache.items() if until <= now]:
+                    del self._cache[stale]
+                while len(self._cache) >= CACHE_ENTRIES:  # still full: drop the oldest entries
+                    del self._cache[next(iter(self._cache))]
+            self._cache[key] = (expires, answer)
 
     def _cached(self, key: tuple[str, str, tuple[str, ...]]) -> dict[str, Any] | None:
         with self._lock:
