@@ -309,3 +309,15 @@ def test_lambda_non_proxy_integration_with_templates(server, workflow_id):
     assert answer.status == 200 and answer.json() == {"got": "/given", "hello": "world"}
     failed = send(url + "/direct-fail", "POST", b"{}", {"Content-Type": "application/json"})
     assert failed.status == 400 and failed.json() == {"error": "handler failed"}
+
+
+def test_gateway_responses_customize_own_errors(server, workflow_id):
+    url = f"{server.endpoint}/restapis/{workflow_id}/v1/_user_request_"
+    missing = send(url + "/nothing")
+    assert missing.status == 404
+    assert missing.json() == {"error": "Missing Authentication Token", "type": "MISSING_AUTHENTICATION_TOKEN",
+                              "stage": "v1"}
+    assert missing.headers["Access-Control-Allow-Origin"] is None  # DEFAULT_4XX is only the fallback
+    bad = send(url + "/validated", "POST", b"{}", {"Content-Type": "application/json"})
+    assert bad.status == 400 and bad.json() == {"message": "Invalid request body"}
+    assert bad.headers["Access-Control-Allow-Origin"] == "https://example.com"

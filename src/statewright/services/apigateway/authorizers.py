@@ -49,20 +49,22 @@ def method_arn(call: Call, partition: str = "aws") -> str:
 
 def unauthorized(http_api: bool) -> ApiResponse:
     headers = [] if http_api else [("x-amzn-ErrorType", "UnauthorizedException")]
-    return gateway_error(401, "Unauthorized", headers=headers)
+    return gateway_error(401, "Unauthorized", headers=headers, kind="UNAUTHORIZED")
 
 
 def forbidden(http_api: bool, explicit: bool = False) -> ApiResponse:
     if http_api:
-        return gateway_error(403, "Forbidden")
+        return gateway_error(403, "Forbidden", kind="ACCESS_DENIED")
     text = "User is not authorized to access this resource" + (" with an explicit deny" if explicit else "")
-    return gateway_error(403, text, key="Message", headers=[("x-amzn-ErrorType", "AccessDeniedException")])
+    return gateway_error(403, text, key="Message", headers=[("x-amzn-ErrorType", "AccessDeniedException")],
+                         kind="ACCESS_DENIED")
 
 
 def authorizer_failed(http_api: bool) -> ApiResponse:
     if http_api:
-        return gateway_error(500, "Internal Server Error")
-    return gateway_error(500, None, headers=[("x-amzn-ErrorType", "AuthorizerConfigurationException")])
+        return gateway_error(500, "Internal Server Error", kind="AUTHORIZER_CONFIGURATION_ERROR")
+    return gateway_error(500, None, headers=[("x-amzn-ErrorType", "AuthorizerConfigurationException")],
+                         kind="AUTHORIZER_CONFIGURATION_ERROR")
 
 
 def identity_values(authorizer: Authorizer, call: Call) -> list[str] | None:

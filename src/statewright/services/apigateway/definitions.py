@@ -157,6 +157,7 @@ def api_from_openapi(api_id: str, body: dict[str, Any], protocol: str, name: str
     return Api(id=api_id, name=name or str(info.get("title", api_id)), protocol=protocol, routes=routes,
                authorizers=authorizers, binary_media_types=binary,
                cors=body.get("x-amazon-apigateway-cors") if http_api else None,
+               gateway_responses=dict(body.get("x-amazon-apigateway-gateway-responses") or {}),
                api_key_source=str(body.get("x-amazon-apigateway-api-key-source", "HEADER")),
                description=str(info.get("description", "")), document=body)
 

@@ -12,6 +12,7 @@ from dataclasses import replace
 from . import cors, integrations, validation
 from .authorizers import Authorizers
 from .events import Call
+from .gateway_responses import customize
 from .proxy import gateway_error
 from .routes import match
 from .types import HTTP, Api, ApiRequest, ApiResponse, Route
@@ -19,11 +20,12 @@ from .types import HTTP, Api, ApiRequest, ApiResponse, Route
 
 def missing_token() -> ApiResponse:
     return gateway_error(403, "Missing Authentication Token",
-                         headers=[("x-amzn-ErrorType", "MissingAuthenticationTokenException")])
+                         headers=[("x-amzn-ErrorType", "MissingAuthenticationTokenException")],
+                         kind="MISSING_AUTHENTICATION_TOKEN")
 
 
 def not_found() -> ApiResponse:
-    return gateway_error(404, "Not Found")
+    return gateway_error(404, "Not Found", kind="RESOURCE_NOT_FOUND")
 
 
 class Gateway:
@@ -44,6 +46,12 @@ class Gateway:
         request_id = str(uuid.uuid4())
         response = self._serve(api_id, stage_name, request, request_id)
         api = self._apis(api_id)
+        if api is not None and api.protocol != HTTP and api.gateway_responses and response.kind:
+            stage = api.stages.get(stage_name)
+            variables = dict(stage.variables) if stage else {}
+            context = {"requestId": request_id, "stage": stage_name, "apiId": api_id,
+                       "httpMethod": request.method, "path": f"/{stage_name}{request.path}"}
+            response = customize(api.gateway_responses, response, context, variables)
         if api is not None and api.protocol == HTTP:
             response.headers.append(("apigw-requestid", request_id))
         else:
@@ -77,7 +85,7 @@ class Gateway:
         if route.api_key_required:
             key = call.request.header("x-api-key")
             if not key or not self._api_keys(api.id, call.stage, key):
-                return gateway_error(403, "Forbidden")
+                return gateway_error(403, "Forbidden", kind="INVALID_API_KEY")
         if route.authorizer:
             authorizer = api.authorizers.get(route.authorizer)
             if authorizer is None:

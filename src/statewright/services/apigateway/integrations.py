@@ -41,7 +41,7 @@ class Backends:
 
 
 def timed_out() -> ApiResponse:
-    return gateway_error(504, "Endpoint request timed out")
+    return gateway_error(504, "Endpoint request timed out", kind="INTEGRATION_TIMEOUT")
 
 
 def execute(api: Api, integration: Integration, call: Call, backends: Backends) -> ApiResponse:
@@ -77,7 +77,7 @@ def _lambda_proxy(api: Api, integration: Integration, call: Call, backends: Back
     except AwsError as error:
         log.warning("Lambda integration of %s failed: %s", api.id, error)
         if error.code == "TooManyRequestsException":
-            return gateway_error(429, "Too Many Requests")
+            return gateway_error(429, "Too Many Requests", kind="THROTTLED")
         # A function that cannot be invoked (missing, misconfigured) is a configuration error:
         # 500, where a function that ran and failed is 502.
         return gateway_error(500, "Internal server error")
@@ -174,7 +174,7 @@ def _mock(integration: Integration, call: Call) -> ApiResponse:
     try:
         rendered = _request_body(integration, call)
     except UnsupportedMediaType:
-        return gateway_error(415, "Unsupported Media Type")
+        return gateway_error(415, "Unsupported Media Type", kind="UNSUPPORTED_MEDIA_TYPE")
     try:
         status = str(json.loads(rendered).get("statusCode", 200))
     except (ValueError, AttributeError):
@@ -187,7 +187,7 @@ def _aws(integration: Integration, call: Call, backends: Backends) -> ApiRespons
     try:
         rendered = _request_body(integration, call)
     except UnsupportedMediaType:
-        return gateway_error(415, "Unsupported Media Type")
+        return gateway_error(415, "Unsupported Media Type", kind="UNSUPPORTED_MEDIA_TYPE")
     action = _STATES_ACTION.match(integration.uri)
     if action is not None:
         return _states_action(integration, call, backends, action.group(2), action.group(1) or call.region, rendered)

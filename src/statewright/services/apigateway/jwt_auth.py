@@ -26,7 +26,8 @@ def _unauthorized(description: str) -> Outcome:
     from .authorizers import Outcome
 
     header = f'Bearer error="invalid_token" error_description="{description}"'
-    return Outcome(refusal=gateway_error(401, "Unauthorized", headers=[("www-authenticate", header)]))
+    return Outcome(refusal=gateway_error(401, "Unauthorized", headers=[("www-authenticate", header)],
+                                         kind="UNAUTHORIZED"))
 
 
 class JwtVerifier:
@@ -72,7 +73,7 @@ class JwtVerifier:
 
         values = identity_values(authorizer, call)
         if not values:
-            return Outcome(refusal=gateway_error(401, "Unauthorized"))
+            return Outcome(refusal=gateway_error(401, "Unauthorized", kind="UNAUTHORIZED"))
         token = values[0].removeprefix("Bearer ").strip()
         try:
             header = jwt.get_unverified_header(token)
@@ -88,6 +89,6 @@ class JwtVerifier:
         granted = str(claims.get("scope", claims.get("scp", "")))
         granted_set = set(granted.split()) if isinstance(claims.get("scp"), str) or "scope" in claims else set(claims.get("scp") or [])
         if scopes and not granted_set & set(scopes):
-            return Outcome(refusal=gateway_error(403, "Forbidden"))
+            return Outcome(refusal=gateway_error(403, "Forbidden", kind="ACCESS_DENIED"))
         flat = {k: v if isinstance(v, str) else json.dumps(v) for k, v in claims.items()}
         return Outcome(context={"jwt": {"claims": flat, "scopes": sorted(granted_set) or None}})

@@ -26,14 +26,16 @@ class MalformedResponse(Exception):
 
 
 def internal_error() -> ApiResponse:
-    return gateway_error(502, "Internal server error")
+    return gateway_error(502, "Internal server error", kind="DEFAULT_5XX")
 
 
 def gateway_error(status: int, message: str | None, *, key: str = "message",
-                  headers: list[tuple[str, str]] | None = None) -> ApiResponse:
-    """API Gateway's own error answer: `{"message": "..."}` with its status."""
+                  headers: list[tuple[str, str]] | None = None, kind: str = "") -> ApiResponse:
+    """API Gateway's own error answer: `{"message": "..."}` with its status, and its gateway
+    response type (`kind`; DEFAULT_4XX/DEFAULT_5XX by status when not given)."""
     body = json.dumps({key: message}).encode()
-    return ApiResponse(status, [("Content-Type", "application/json"), *(headers or [])], body)
+    kind = kind or ("DEFAULT_5XX" if status >= 500 else "DEFAULT_4XX")
+    return ApiResponse(status, [("Content-Type", "application/json"), *(headers or [])], body, kind)
 
 
 def _status(value: Any) -> int:

@@ -41,6 +41,9 @@ class ApiResponse:
     status: int
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""
+    # For API Gateway's own answers: the gateway response type (`UNAUTHORIZED`, `ACCESS_DENIED`…)
+    # that a REST API's `x-amazon-apigateway-gateway-responses` may customize.
+    kind: str = ""
 
     def header(self, name: str) -> str | None:
         wanted = name.lower()
@@ -123,6 +126,7 @@ class Api:
     stages: dict[str, Stage] = field(default_factory=dict)
     binary_media_types: tuple[str, ...] = ()
     cors: dict[str, Any] | None = None
+    gateway_responses: dict[str, Any] = field(default_factory=dict)
     api_key_source: str = "HEADER"
     description: str = ""
     root_resource_id: str = ""

@@ -28,7 +28,7 @@ def check(route: Route, request: ApiRequest) -> ApiResponse | None:
                    if (where == "query" and name not in query) or (where == "header" and request.header(name) is None)]
         if missing:
             return gateway_error(400, f"Missing required request parameters: [{', '.join(n.split()[1] for n in missing)}]",
-                                 headers=[("x-amzn-ErrorType", "BadRequestException")])
+                                 headers=[("x-amzn-ErrorType", "BadRequestException")], kind="BAD_REQUEST_PARAMETERS")
     if route.validate_body:
         schema = _schema_for(route, request.header("content-type") or "application/json")
         if schema is not None:
@@ -36,5 +36,6 @@ def check(route: Route, request: ApiRequest) -> ApiResponse | None:
                 document = json.loads(request.body or b"null")
                 jsonschema.validate(document, schema)
             except (ValueError, jsonschema.ValidationError, jsonschema.SchemaError):
-                return gateway_error(400, "Invalid request body", headers=[("x-amzn-ErrorType", "BadRequestException")])
+                return gateway_error(400, "Invalid request body", headers=[("x-amzn-ErrorType", "BadRequestException")],
+                                     kind="BAD_REQUEST_BODY")
     return None
