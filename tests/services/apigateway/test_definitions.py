@@ -65,3 +65,16 @@ def test_bad_integration_names_the_field():
     with pytest.raises(AwsError) as caught:
         api_from_openapi("abc", body, REST)
     assert "paths./a.get" in caught.value.message
+
+
+@pytest.mark.parametrize(("integration", "field"), [
+    ({"type": "mock", "timeoutInMillis": "soon"}, "timeoutInMillis"),
+    ({"type": "mock", "timeoutInMillis": 10}, "timeoutInMillis"),
+    ({"type": "mock", "requestTemplates": "x"}, "requestTemplates"),
+])
+def test_bad_integration_fields_are_named(integration, field):
+    body = {"paths": {"/a": {"get": {"x-amazon-apigateway-integration": integration}}}}
+    with pytest.raises(AwsError) as caught:
+        api_from_openapi("abc", body, REST)
+    assert f"paths./a.get.x-amazon-apigateway-integration.{field}" in caught.value.message
+    assert caught.value.code == "BadRequestException"

@@ -25,10 +25,25 @@ def resource_id(api_id: str, path: str) -> str:
     return hashlib.sha256(f"{api_id}:{path}".encode()).hexdigest()[:6]
 
 
+def _integer(value: Any, api_id: str, where: str, low: int, high: int) -> int:
+    """A whole number within [low, high] (templates often give numbers as strings)."""
+    try:
+        number = int(str(value))
+    except ValueError:
+        raise bad_definition(api_id, where, f"'{value}' is not a whole number") from None
+    if not low <= number <= high:
+        raise bad_definition(api_id, where, f"{number} is not between {low} and {high}")
+    return number
+
+
 def integration_from_openapi(spec: dict[str, Any], api_id: str, where: str, http_api: bool) -> Integration:
     if not isinstance(spec, dict) or not isinstance(spec.get("type"), str):
         raise bad_definition(api_id, where, "x-amazon-apigateway-integration needs a 'type'")
-    timeout = spec.get("timeoutInMillis", DEFAULT_TIMEOUT_MS)
+    for key in ("requestTemplates", "requestParameters", "responses"):
+        if spec.get(key) is not None and not isinstance(spec[key], dict):
+            raise bad_definition(api_id, f"{where}.x-amazon-apigateway-integration.{key}", "must be an object")
+    timeout = _integer(spec.get("timeoutInMillis", DEFAULT_TIMEOUT_MS), api_id,
+                       f"{where}.x-amazon-apigateway-integration.timeoutInMillis", 50, 300000)
     return Integration(
         type=spec["type"].upper(), uri=str(spec.get("uri", "")), http_method=str(spec.get("httpMethod", "POST")),
         payload_format=str(spec.get("payloadFormatVersion", "2.0" if http_api else "1.0")),
@@ -37,10 +52,10 @@ def integration_from_openapi(spec: dict[str, Any], api_id: str, where: str, http
         request_parameters=dict(spec.get("requestParameters") or {}),
         responses=dict(spec.get("responses") or {}),
         passthrough=str(spec.get("passthroughBehavior", "WHEN_NO_MATCH")).upper(),
-        timeout_seconds=int(timeout) / 1000.0)
+        timeout_seconds=timeout / 1000.0)
 
 
-def _authorizer(name: str, scheme: dict[str, Any], http_api: bool) -> Authorizer | None:
+def _authorizer(api_id: str, name: str, scheme: dict[str, Any], http_api: bool) -> Authorizer | None:
     spec = scheme.get("x-amazon-apigateway-authorizer")
     if not isinstance(spec, dict):
         return None
@@ -63,7 +78,8 @@ def _authorizer(name: str, scheme: dict[str, Any], http_api: bool) -> Authorizer
     default_ttl = 0 if http_api else 300
     return Authorizer(
         name, kind, function=str(spec.get("authorizerUri", "")), identity_sources=tuple(sources_list),
-        ttl_seconds=int(spec.get("authorizerResultTtlInSeconds", default_ttl)),
+        ttl_seconds=_integer(spec.get("authorizerResultTtlInSeconds", default_ttl), api_id,
+                             f"securitySchemes.{name}.authorizerResultTtlInSeconds", 0, 3600),
         validation_expression=spec.get("identityValidationExpression"),
         payload_format=str(spec.get("authorizerPayloadFormatVersion", "1.0")),
         simple_responses=bool(spec.get("enableSimpleResponses", False)))
@@ -142,7 +158,7 @@ def api_from_openapi(api_id: str, body: dict[str, Any], protocol: str, name: str
         raise bad_definition(api_id, "Body", "must be an OpenAPI document (an object)")
     http_api = protocol == HTTP
     schemes = _schemes(body)
-    authorizers = {n: a for n, s in schemes.items() if isinstance(s, dict) and (a := _authorizer(n, s, http_api))}
+    authorizers = {n: a for n, s in schemes.items() if isinstance(s, dict) and (a := _authorizer(api_id, n, s, http_api))}
     validators = dict(body.get("x-amazon-apigateway-request-validators") or {})
     routes = []
     for path, item in (body.get("paths") or {}).items():
@@ -171,7 +187,8 @@ def integration_from_v2(props: dict[str, Any]) -> Integration:
         subtype=str(props.get("IntegrationSubtype", "")),
         request_templates=dict(props.get("RequestTemplates") or {}),
         request_parameters=dict(props.get("RequestParameters") or {}),
-        timeout_seconds=int(props.get("TimeoutInMillis", 30000)) / 1000.0)
+        timeout_seconds=_integer(props.get("TimeoutInMillis", 30000), str(props.get("ApiId", "")),
+                                 "Integration.TimeoutInMillis", 50, 30000) / 1000.0)
 
 
 def route_from_v2(props: dict[str, Any], integrations: dict[str, Integration],
@@ -199,7 +216,9 @@ def authorizer_from_v2(props: dict[str, Any]) -> Authorizer:
         return Authorizer(str(props.get("Name", "")), "JWT", identity_sources=sources or ("$request.header.Authorization",),
                           issuer=str(jwt.get("Issuer", "")), audience=tuple(jwt.get("Audience") or ()))
     return Authorizer(str(props.get("Name", "")), kind, function=str(props.get("AuthorizerUri", "")),
-                      identity_sources=sources, ttl_seconds=int(props.get("AuthorizerResultTtlInSeconds", 0)),
+                      identity_sources=sources,
+                      ttl_seconds=_integer(props.get("AuthorizerResultTtlInSeconds", 0), str(props.get("ApiId", "")),
+                                           "Authorizer.AuthorizerResultTtlInSeconds", 0, 3600),
                       payload_format=str(props.get("AuthorizerPayloadFormatVersion", "1.0")),
                       simple_responses=bool(props.get("EnableSimpleResponses", False)))
 
