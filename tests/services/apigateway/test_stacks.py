@@ -86,3 +86,14 @@ def test_urls_list_every_api_and_stage(plain):
     assert urls["web", "live"].host_url == f"http://{web}.execute-api.localhost:4590/live/"
     assert urls["file-api", "prod"].url == f"http://127.0.0.1:4590/restapis/{file_api}/prod/_user_request_/"
     assert urls["file-api", "prod"].protocol == "REST"
+
+
+def test_a_failure_inside_answers_500_not_a_crash(plain, monkeypatch):
+    stack, service = plain
+
+    def broken(*args, **kwargs):
+        raise KeyError("a bug")
+
+    monkeypatch.setattr("statewright.services.apigateway.integrations.execute", broken)
+    answer = service.serve(stack.resource("FileApi").physical_id, "prod", request("GET", "/hello"))
+    assert answer.status == 500 and json.loads(answer.body) == {"message": "Internal server error"}

@@ -4,6 +4,7 @@ CORS headers on the way out. API Gateway's own refusals keep their exact statuse
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Callable
@@ -16,6 +17,8 @@ from .gateway_responses import customize
 from .proxy import gateway_error
 from .routes import match
 from .types import HTTP, Api, ApiRequest, ApiResponse, Route
+
+log = logging.getLogger(__name__)
 
 
 def missing_token() -> ApiResponse:
@@ -44,8 +47,12 @@ class Gateway:
 
     def serve(self, api_id: str, stage_name: str, request: ApiRequest) -> ApiResponse:
         request_id = str(uuid.uuid4())
-        response = self._serve(api_id, stage_name, request, request_id)
         api = self._apis(api_id)
+        try:
+            response = self._serve(api, stage_name, request, request_id)
+        except Exception:  # a bug answers API Gateway's 500, never takes the request down with it
+            log.exception("serving %s %s on %s/%s failed", request.method, request.path, api_id, stage_name)
+            response = gateway_error(500, "Internal server error", kind="DEFAULT_5XX")
         if api is not None and api.protocol != HTTP and api.gateway_responses and response.kind:
             stage = api.stages.get(stage_name)
             variables = dict(stage.variables) if stage else {}
@@ -58,8 +65,7 @@ class Gateway:
             response.headers.append(("x-amzn-RequestId", request_id))
         return response
 
-    def _serve(self, api_id: str, stage_name: str, request: ApiRequest, request_id: str) -> ApiResponse:
-        api = self._apis(api_id)
+    def _serve(self, api: Api | None, stage_name: str, request: ApiRequest, request_id: str) -> ApiResponse:
         if api is None:
             return not_found()
         http_api = api.protocol == HTTP
