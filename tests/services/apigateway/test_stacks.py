@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -97,3 +98,16 @@ def test_a_failure_inside_answers_500_not_a_crash(plain, monkeypatch):
     monkeypatch.setattr("statewright.services.apigateway.integrations.execute", broken)
     answer = service.serve(stack.resource("FileApi").physical_id, "prod", request("GET", "/hello"))
     assert answer.status == 500 and json.loads(answer.body) == {"message": "Internal server error"}
+
+
+def test_applying_a_template_again_replaces_its_apis(backend):
+    stack = load_stack(PLAIN, parameter_overrides={"Backend": backend}, run_lint=False)
+    service = ApiGatewayService()
+    try:
+        service.apply_stack(stack)
+        assert len(service.apis()) == 2
+        smaller = replace(stack, resources=tuple(r for r in stack.resources if not r.type.startswith("AWS::ApiGatewayV2")))
+        service.apply_stack(smaller)
+        assert [api.name for api in service.apis()] == ["file-api"]
+    finally:
+        service.close()

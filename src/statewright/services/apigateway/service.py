@@ -41,6 +41,7 @@ class ApiGatewayService:
         self._clock = clock
         self._apis: dict[str, Api] = {}
         self._api_keys: dict[str, ApiKey] = {}
+        self._template_apis: set[str] = set()
         self._lock = threading.Lock()
         self._invoker: FunctionInvoker | None = None
         self._states: Service | None = None
@@ -59,10 +60,15 @@ class ApiGatewayService:
     def apply_stack(self, stack: Any) -> list[Api]:
         """Create (or replace) every API a loaded template deploys; returns them."""
         made = apis_from_stack(stack)
+        keys = api_keys_from_stack(stack)
+        with self._lock:
+            # A template applied again (a reload) replaces what the previous one made.
+            for old in self._template_apis - {api.id for api in made}:
+                self._apis.pop(old, None)
+            self._api_keys = {key.id: key for key in keys}
+            self._template_apis = {api.id for api in made}
         for api in made:
             self.put_api(api)
-        for key in api_keys_from_stack(stack):
-            self.put_api_key(key)
         return made
 
     put_rest_api_from_template = apply_stack
