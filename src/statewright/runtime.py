@@ -37,6 +37,8 @@ SERVICES: Mapping[str, str] = {
     "dynamodb": "statewright.services.dynamodb",
     "dynamodbstreams": "statewright.services.dynamodb.streams_service",
     "cloudformation": "statewright.services.cloudformation",
+    "apigateway": "statewright.services.apigateway",
+    "apigatewayv2": "statewright.services.apigateway.v2",
 }
 
 
@@ -56,7 +58,7 @@ class RuntimeConfig:
     template: Path | None = None
     parameter_overrides: Mapping[str, str] = field(default_factory=dict)
     stack_name: str | None = None
-    emulated_types: Collection[str] | None = None  # None: template.LOCALLY_RUN_TYPES
+    emulated_types: Collection[str] | None = None  # None: runtime_stack.default_emulated_types()
     run_lint: bool = True
     on_stack: Callable[[StackReport], None] | None = None
 
@@ -101,6 +103,7 @@ class Runtime:
             self.services[name] = importlib.import_module(package).create(platform)
         _connect_integrations(registry, self.services)
         _connect_services(self.services)
+        _connect_apis(self.services)
         self._apply_stack(clock)
 
     def _apply_stack(self, clock: Clock) -> None:
@@ -109,7 +112,7 @@ class Runtime:
             return
         from statewright.runtime_stack import apply_stack
 
-        self.stack_report = apply_stack(self.stack, self.services, self.store, clock.now())
+        self.stack_report = apply_stack(self.stack, self.services, self.store, clock.now(), self.settings.endpoint)
         if self.config.on_stack is not None:
             self.config.on_stack(self.stack_report)
 
@@ -163,6 +166,22 @@ def _connect_services(services: Mapping[str, Service]) -> None:
             invoker.invoke(function_arn, json.dumps(event).encode(), context, invocation_type="Event")
 
         cast(Any, s3).set_deliverer(deliver)
+
+
+def _connect_apis(services: Mapping[str, Service]) -> None:
+    """API Gateway reaches Lambda (proxy integrations, authorizers) and Step Functions (direct
+    integrations); `apigatewayv2` answers for the same APIs. A stack's APIs are then applied with
+    `services["apigateway"].apply_stack(stack)`."""
+    gateway = services.get("apigateway")
+    if gateway is None:
+        return
+    connect = getattr(gateway, "connect", None)
+    if connect is not None:
+        connect(cast(FunctionInvoker, services["lambda"]) if "lambda" in services else None,
+                services.get("stepfunctions"))
+    v2 = services.get("apigatewayv2")
+    if v2 is not None and hasattr(v2, "attach"):
+        v2.attach(gateway)
 
 
 def _call_plugin(spec: str, registry: Registry) -> None:

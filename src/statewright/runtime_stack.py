@@ -23,6 +23,11 @@ log = logging.getLogger(__name__)
 FUNCTION = "AWS::Lambda::Function"
 LAYER = "AWS::Lambda::LayerVersion"
 STATE_MACHINE = "AWS::StepFunctions::StateMachine"
+TABLE = "AWS::DynamoDB::Table"
+BUCKET = "AWS::S3::Bucket"
+# Types created by a service of their own beyond what the template reader runs (tables, buckets,
+# APIs); with template.LOCALLY_RUN_TYPES they are what `serve --template` emulates.
+SERVICE_TYPES = frozenset({TABLE, BUCKET})
 
 
 DEFAULT_ROLE = "arn:{partition}:iam::{account}:role/statewright-local"
@@ -49,9 +54,11 @@ class StackReport:
     resources: tuple[AppliedResource, ...]
     removed: tuple[str, ...] = ()  # physical ids of state machines the template no longer declares
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    api_urls: tuple[str, ...] = ()  # "<name> <stage>: <path-style URL>  (<host-style URL>)"
 
 
-def apply_stack(stack: Stack, services: Mapping[str, Service], store: Any, now: float) -> StackReport:
+def apply_stack(stack: Stack, services: Mapping[str, Service], store: Any, now: float,
+                endpoint: str = "") -> StackReport:
     """Reconcile the services with the stack and record it; service errors become a resource's
     `failed` status and a warning (a template the loader accepted must not stop the server)."""
     context = RequestContext(region=stack.region, account=stack.account, partition=stack.partition)
@@ -69,9 +76,18 @@ def apply_stack(stack: Stack, services: Mapping[str, Service], store: Any, now: 
             problem = f"a property has a value Statewright cannot use ({type(error).__name__}: {error})"
             warnings.append(f"{resource.logical_id} ({resource.type}): {problem}")
             applied.append(_entry(resource, "failed", problem))
+    applied = _apply_apis(stack, services, applied, warnings)
     removed = _remove_dropped(stack, services, store, context)
     status = save_stack(store, stack_state(stack, applied), now)
-    return StackReport(stack, status, tuple(applied), tuple(removed), tuple(warnings))
+    return StackReport(stack, status, tuple(applied), tuple(removed), tuple(warnings), _api_urls(services, endpoint))
+
+
+def _api_urls(services: Mapping[str, Service], endpoint: str) -> tuple[str, ...]:
+    gateway = services.get("apigateway")
+    if gateway is None or not endpoint:
+        return ()
+    return tuple(f"{url.name} ({url.protocol}, stage {url.stage}): {url.url}" + (f"  or {url.host_url}" if url.host_url else "")
+                 for url in gateway.urls(endpoint))  # type: ignore[attr-defined]
 
 
 def _apply_one(resource: StackResource, stack: Stack, services: Mapping[str, Service], context: RequestContext,
@@ -95,9 +111,39 @@ def _apply_one(resource: StackResource, stack: Stack, services: Mapping[str, Ser
         return _entry(resource, outcome, str(resource.physical_id))
     if resource.type == LAYER:
         return _entry(resource, "layer", str(resource.properties.get("Content", "")))
+    if resource.type == TABLE and "dynamodb" in services:
+        properties = {**resource.properties, "TableName": str(resource.physical_id)}
+        services["dynamodb"].create_table_from_template(properties, context, resource.logical_id)  # type: ignore[attr-defined]
+        return _entry(resource, "running", f"DynamoDB table {resource.physical_id}")
+    if resource.type == BUCKET and "s3" in services:
+        from statewright.services.s3.template import create_bucket_from_template
+
+        create_bucket_from_template(services["s3"], str(resource.physical_id), dict(resource.properties),  # type: ignore[arg-type]
+                                    context)
+        return _entry(resource, "running", f"S3 bucket {resource.physical_id}")
     # IAM roles, permissions, log groups and any type a caller added to the emulated set
     # (its own service creates it) are recorded as the stack's.
     return _entry(resource, "kept", "")
+
+
+def _apply_apis(stack: Stack, services: Mapping[str, Service], applied: list[AppliedResource],
+                warnings: list[str]) -> list[AppliedResource]:
+    """API Gateway builds every REST and HTTP API of the stack at once (an API is several
+    resources: the API, its stages, deployments, routes); their entries then say "serving"."""
+    gateway = services.get("apigateway")
+    if gateway is None:
+        return applied
+    from statewright.services.apigateway import API_TYPES
+
+    if not any(entry.type in API_TYPES for entry in applied):
+        return applied
+    try:
+        gateway.apply_stack(stack)  # type: ignore[attr-defined]
+    except AwsError as error:
+        warnings.append(f"API Gateway: {error.code}: {error.message}")
+        return applied
+    return [AppliedResource(entry.logical_id, entry.type, entry.physical_id, "serving", entry.detail)
+            if entry.type in API_TYPES and entry.status == "kept" else entry for entry in applied]
 
 
 def _entry(resource: StackResource, status: str, detail: str) -> AppliedResource:
@@ -254,16 +300,24 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def default_emulated_types() -> frozenset[str]:
+    """What `serve --template` creates locally: the template reader's types, tables, buckets, APIs."""
+    from statewright.services.apigateway import API_TYPES
+    from statewright.template import LOCALLY_RUN_TYPES
+
+    return LOCALLY_RUN_TYPES | SERVICE_TYPES | frozenset(API_TYPES)
+
+
 def load_template(path: Path | str, settings: Any, *, parameter_overrides: Mapping[str, str] | None = None,
                   stack_name: str | None = None, emulated_types: Any = None, run_lint: bool = True) -> Stack:
     """Read the template for a server with these settings (its region, account and endpoint; cfn-lint's
     findings cached under the data directory). Raises TemplateError."""
-    from statewright.template import LOCALLY_RUN_TYPES, load_stack
+    from statewright.template import load_stack
 
     # The SAM translator logs its feature-toggle lookups as warnings; they say nothing about the template.
     logging.getLogger("samtranslator").setLevel(logging.ERROR)
     host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
     return load_stack(path, parameter_overrides=dict(parameter_overrides or {}), region=settings.region,
                       account=settings.account_id, stack_name=stack_name, endpoint=f"http://{host}:{settings.port}",
-                      emulated_types=LOCALLY_RUN_TYPES if emulated_types is None else emulated_types,
+                      emulated_types=default_emulated_types() if emulated_types is None else emulated_types,
                       run_lint=run_lint, lint_cache_dir=Path(settings.data_dir) / "cache" / "cfn-lint")

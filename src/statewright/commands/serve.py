@@ -97,6 +97,10 @@ def print_stack(report: StackReport) -> None:
         click.echo(f"  removed (no longer in the template): {arn}")
     for warning in report.warnings:
         click.echo(f"Warning: {warning}", err=True)
+    if report.api_urls:
+        click.echo("APIs")
+        for line in report.api_urls:
+            click.echo(f"  {line}")
     if stack.outputs:
         click.echo("Outputs")
         key_width = max(len(output.key) for output in stack.outputs)

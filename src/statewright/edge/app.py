@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute, Route
 
 from statewright.runtime import Runtime
 
+from .apis import ApiUrls
 from .aws import AwsEndpoint
 from .hosts import LocalHostsOnly
 from .s3 import S3Dispatch
@@ -54,10 +55,14 @@ def create_app(runtime: Runtime) -> Starlette:
             runtime.close()
 
     aws = AwsEndpoint(lambda: runtime.services, runtime.settings)
-    # The edge's own paths first; everything else is an AWS request (any method: REST protocols).
+    apis = ApiUrls(lambda: runtime.services)
+    # The edge's own paths first (API Gateway's `<api>.execute-api.localhost` hosts before all);
+    # everything else is an AWS request (any method: REST protocols).
     routes: list[BaseRoute] = [
+        apis.host(),
         Route("/health", _health, methods=["GET"]),
         *_console_routes(),
+        *apis.routes(),
         Route("/{path:path}", aws.endpoint, methods=list(AWS_METHODS)),
     ]
     middleware = [Middleware(LocalHostsOnly, configured_host=runtime.settings.host),

@@ -1,0 +1,21 @@
+"""Local Amazon API Gateway: the template's REST and HTTP APIs served at local URLs (Lambda proxy,
+Step Functions and mock integrations, Lambda and JWT authorizers, CORS, validators), and the
+management API's read side. The runtime builds it with `create(platform)` and connects it to
+Lambda and Step Functions; `v2.create` builds the `apigatewayv2` view. See docs/apigateway.md."""
+
+from __future__ import annotations
+
+from statewright.services.common.platform import Platform
+
+from .service import ApiGatewayService, ApiGatewayV2Service, ApiUrl
+from .stacks import API_TYPES, apis_from_stack
+from .types import Api, ApiRequest, ApiResponse
+
+
+def create(platform: Platform) -> ApiGatewayService:
+    settings = platform.settings
+    return ApiGatewayService(settings.account_id, settings.region)
+
+
+__all__ = ["API_TYPES", "Api", "ApiGatewayService", "ApiGatewayV2Service", "ApiRequest", "ApiResponse", "ApiUrl",
+           "apis_from_stack", "create"]

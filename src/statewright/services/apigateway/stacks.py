@@ -1,0 +1,128 @@
+"""The APIs a loaded template deploys: `AWS::ApiGateway::RestApi` (OpenAPI `Body` or a local
+`BodyS3Location` file) with its `Stage`s and `Deployment` stages, and `AWS::ApiGatewayV2::Api`
+(a `Body`, or `Route`/`Integration`/`Authorizer` resources) with its stages — including the
+implicit `ServerlessRestApi`/`ServerlessHttpApi` that SAM makes from function events."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .definitions import (
+    api_from_openapi,
+    authorizer_from_v2,
+    bad_definition,
+    empty_api,
+    integration_from_v2,
+    route_from_v2,
+)
+from .types import HTTP, REST, Api, ApiKey, Stage
+
+REST_TYPES = ("AWS::ApiGateway::RestApi", "AWS::ApiGateway::Stage", "AWS::ApiGateway::Deployment",
+              "AWS::ApiGateway::ApiKey", "AWS::ApiGateway::UsagePlan", "AWS::ApiGateway::UsagePlanKey")
+HTTP_TYPES = ("AWS::ApiGatewayV2::Api", "AWS::ApiGatewayV2::Stage", "AWS::ApiGatewayV2::Route",
+              "AWS::ApiGatewayV2::Integration", "AWS::ApiGatewayV2::Authorizer")
+API_TYPES = frozenset(REST_TYPES + HTTP_TYPES)
+"""The resource types this service creates (for `load_stack(..., emulated_types=...)`)."""
+
+
+def _body(api_id: str, props: dict[str, Any]) -> dict[str, Any] | None:
+    body = props.get("Body")
+    location = props.get("BodyS3Location")
+    if body is None and isinstance(location, str):
+        text = Path(location).read_text()
+        body = json.loads(text) if location.endswith(".json") else yaml.safe_load(text)
+    if body is not None and not isinstance(body, dict):
+        raise bad_definition(api_id, "Body", "must be an OpenAPI document (an object)")
+    return body
+
+
+def _rest_api(resource: Any) -> Api:
+    props = resource.properties
+    api_id = str(resource.physical_id)
+    body = _body(api_id, props)
+    api = api_from_openapi(api_id, body, REST, str(props.get("Name", ""))) if body else empty_api(
+        api_id, REST, str(props.get("Name", resource.logical_id)))
+    if props.get("BinaryMediaTypes"):
+        api.binary_media_types = tuple(str(t).replace("~1", "/") for t in props["BinaryMediaTypes"])
+    api.description = str(props.get("Description", api.description))
+    api.root_resource_id = str(resource.attributes.get("RootResourceId", ""))
+    return api
+
+
+def _http_api(resource: Any) -> Api:
+    props = resource.properties
+    api_id = str(resource.physical_id)
+    body = _body(api_id, props)
+    api = api_from_openapi(api_id, body, HTTP, str(props.get("Name", ""))) if body else empty_api(
+        api_id, HTTP, str(props.get("Name", resource.logical_id)))
+    if props.get("CorsConfiguration"):
+        api.cors = {k[0].lower() + k[1:]: v for k, v in props["CorsConfiguration"].items()}
+    return api
+
+
+def apis_from_stack(stack: Any) -> list[Api]:
+    """Every REST and HTTP API of a `statewright.template.Stack`, with routes and stages."""
+    apis: dict[str, Api] = {}
+    for resource in stack.resources:
+        if resource.type == "AWS::ApiGateway::RestApi":
+            apis[str(resource.physical_id)] = _rest_api(resource)
+        elif resource.type == "AWS::ApiGatewayV2::Api":
+            apis[str(resource.physical_id)] = _http_api(resource)
+    integrations = {str(r.physical_id): integration_from_v2(r.properties)
+                    for r in stack.of_type("AWS::ApiGatewayV2::Integration")}
+    authorizer_names = {}
+    for resource in stack.of_type("AWS::ApiGatewayV2::Authorizer"):
+        api = apis.get(str(resource.properties.get("ApiId")))
+        if api is not None:
+            authorizer = authorizer_from_v2(resource.properties)
+            api.authorizers[authorizer.name] = authorizer
+            authorizer_names[str(resource.physical_id)] = authorizer.name
+    for resource in stack.of_type("AWS::ApiGatewayV2::Route"):
+        api = apis.get(str(resource.properties.get("ApiId")))
+        if api is not None:
+            route = route_from_v2(resource.properties, integrations, authorizer_names)
+            api.routes = [r for r in api.routes if r.route_key != route.route_key] + [route]
+    for resource in stack.resources:
+        props = resource.properties
+        api = apis.get(str(props.get("RestApiId") or props.get("ApiId") or ""))
+        if api is None:
+            continue
+        if resource.type in ("AWS::ApiGateway::Stage", "AWS::ApiGatewayV2::Stage"):
+            name = str(props.get("StageName", resource.physical_id))
+            variables = props.get("Variables") or props.get("StageVariables") or {}
+            api.stages[name] = Stage(name, {str(k): str(v) for k, v in variables.items()},
+                                     str(props.get("DeploymentId", "")))
+        elif resource.type == "AWS::ApiGateway::Deployment" and props.get("StageName"):
+            name = str(props["StageName"])
+            api.stages.setdefault(name, Stage(name, {}, str(resource.physical_id)))
+    return list(apis.values())
+
+
+def _key_value(physical_id: str) -> str:
+    """A key value for a key the template gives none: 40 characters like AWS's, but derived from
+    the key's id so that it survives restarts."""
+    return hashlib.sha256(f"statewright-api-key:{physical_id}".encode()).hexdigest()[:40]
+
+
+def api_keys_from_stack(stack: Any) -> list[ApiKey]:
+    """The template's API keys, each with the stages its usage plans (and `StageKeys`) open."""
+    plans = {str(r.physical_id): {(str(s.get("ApiId")), str(s.get("Stage"))) for s in r.properties.get("ApiStages") or []}
+             for r in stack.of_type("AWS::ApiGateway::UsagePlan")}
+    opened: dict[str, set[tuple[str, str]]] = {}
+    for link in stack.of_type("AWS::ApiGateway::UsagePlanKey"):
+        opened.setdefault(str(link.properties.get("KeyId")), set()).update(
+            plans.get(str(link.properties.get("UsagePlanId")), set()))
+    keys = []
+    for resource in stack.of_type("AWS::ApiGateway::ApiKey"):
+        props = resource.properties
+        key_id = str(resource.physical_id)
+        stages = set(opened.get(key_id, set()))
+        stages.update((str(s.get("RestApiId")), str(s.get("StageName"))) for s in props.get("StageKeys") or [])
+        keys.append(ApiKey(key_id, str(props.get("Name", key_id)), str(props.get("Value") or _key_value(key_id)),
+                           str(props.get("Enabled", True)).lower() != "false", frozenset(stages)))
+    return keys
