@@ -27,6 +27,7 @@ SERVICES: Mapping[str, str] = {
     "stepfunctions": "statewright.services.stepfunctions",
     "sts": "statewright.services.sts",
     "lambda": "statewright.services.awslambda",
+    "logs": "statewright.services.logs",
 }
 
 
@@ -67,6 +68,7 @@ class Runtime:
         for name, package in config.services.items():
             self.services[name] = importlib.import_module(package).create(platform)
         _connect_integrations(registry, self.services)
+        _connect_logs(self.services)
 
     def close(self) -> None:
         for name, service in reversed(list(self.services.items())):
@@ -101,6 +103,14 @@ def _connect_integrations(registry: Registry, services: Mapping[str, Service]) -
         registry.register_service("lambda", LambdaIntegration(cast(FunctionInvoker, services["lambda"])))
     if "stepfunctions" in services:
         registry.register_service("states", StepFunctionsIntegration(ServiceExecutions(services["stepfunctions"])))
+
+
+def _connect_logs(services: Mapping[str, Service]) -> None:
+    """Lambda's invocation logs go to CloudWatch Logs (`/aws/lambda/<function>`)."""
+    if "lambda" in services and "logs" in services:
+        logs: Any = services["logs"]
+        lambda_service: Any = services["lambda"]
+        lambda_service.set_log_sink(logs.lambda_sink)
 
 
 def _call_plugin(spec: str, registry: Registry) -> None:
