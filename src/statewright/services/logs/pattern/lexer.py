@@ -70,6 +70,12 @@ def tokenize_expression(pattern: str) -> list[Token]:
         char = pattern[i]
         if char.isspace():
             i += 1
+        elif char == "$":
+            # A selector keeps its `[n]` steps: `[` and `]` only delimit outside selectors.
+            start = i
+            while i < len(pattern) and (pattern[i] not in _WORD_STOP or pattern[i] in "[]"):
+                i += 1
+            tokens.append(Token(SELECTOR, pattern[start:i], start))
         elif char in _PUNCTUATION:
             tokens.append(Token(_PUNCTUATION[char], char, i))
             i += 1
@@ -96,8 +102,7 @@ def tokenize_expression(pattern: str) -> list[Token]:
             start = i
             while i < len(pattern) and pattern[i] not in _WORD_STOP:
                 i += 1
-            text = pattern[start:i]
-            tokens.append(Token(SELECTOR if text.startswith("$") else WORD, text, start))
+            tokens.append(Token(WORD, pattern[start:i], start))
     tokens.append(Token(END, "", len(pattern)))
     return tokens
 
