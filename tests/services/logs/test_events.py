@@ -163,3 +163,20 @@ def test_filter_errors(service):
     assert error.code == "InvalidParameterException"
     error = error_of(service, "FilterLogEvents", logGroupName="/nope")
     assert error.message == "The specified log group does not exist."
+
+
+def test_text_that_is_not_unicode_is_refused_by_name(service):
+    make_stream(service)
+    error = error_of(service, "PutLogEvents", logGroupName="/app/g", logStreamName="s",
+                     logEvents=[{"timestamp": NOW, "message": "bad \ud800"}])
+    assert error.code == "InvalidParameterException"
+    assert "at 'message' failed to satisfy constraint: Member must contain valid Unicode characters" in error.message
+    error = error_of(service, "CreateLogStream", logGroupName="/app/g", logStreamName="\udfff")
+    assert "at 'logStreamName'" in error.message
+
+
+def test_write_events_replaces_lone_surrogates(service):
+    make_stream(service)
+    assert service.write_events("/app/g", "s", [{"timestamp": NOW, "message": "x\ud800y"}]).result()
+    got = call(service, "GetLogEvents", logGroupName="/app/g", logStreamName="s")
+    assert [e["message"] for e in got["events"]] == ["x?y"]

@@ -44,6 +44,10 @@ def string(request: dict[str, Any], field: str, *, required: bool = False, max_l
         return None
     if not isinstance(value, str):
         raise AwsError("SerializationException", f"Expected a string for '{field}'")
+    if not _is_unicode(value):
+        # A lone surrogate (JSON's "\ud800") is not text SQLite or UTF-8 can hold.
+        raise constraint(field, value.encode("utf-8", "backslashreplace").decode("ascii", "replace"),
+                         "Member must contain valid Unicode characters")
     if len(value) < min_length:
         raise constraint(field, value, f"Member must have length greater than or equal to {min_length}")
     if len(value) > max_length:
@@ -51,6 +55,14 @@ def string(request: dict[str, Any], field: str, *, required: bool = False, max_l
     if pattern is not None and not pattern.fullmatch(value):
         raise constraint(field, value, f"Member must satisfy regular expression pattern: {pattern.pattern}")
     return value
+
+
+def _is_unicode(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def integer(request: dict[str, Any], field: str, *, minimum: int | None = None,

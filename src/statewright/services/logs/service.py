@@ -15,6 +15,7 @@ from statewright.services.common import AwsError, RequestContext
 from statewright.services.common.arns import partition_of
 
 from . import events, groups
+from .appender import Append, Appender
 from .database import LogDatabase
 from .retention import SWEEP_SECONDS, Sweeper, sweep
 from .types import NewEvent, Scope
@@ -37,6 +38,7 @@ class LogsService:
         self.scope = Scope(region, account, partition_of(region))
         self.now = now
         self.sweeper = Sweeper(self.db, now, sweep_seconds)
+        self.appender = Appender(self.db)
         self._operations: Mapping[str, Callable[[Scope, dict[str, Any]], dict[str, Any]]] = {
             "CreateLogGroup": lambda s, r: _done(groups.create_group, self.db, s, r, self.now()),
             "DeleteLogGroup": lambda s, r: _done(groups.delete_group, self.db, s, r),
@@ -70,6 +72,7 @@ class LogsService:
         return False
 
     def close(self) -> None:
+        self.appender.close()
         self.sweeper.close()
         self.db.close()
 
@@ -94,15 +97,7 @@ class LogsService:
         target, name = self._target(group, scope)
         now = self.now()
         batch = [_as_event(record, now) for record in records]
-
-        def change(connection: sqlite3.Connection) -> bool:
-            group_id = _group_id(connection, target, name, now, create_group)
-            if group_id is None:
-                return False
-            events.append(connection, group_id, _stream_id(connection, group_id, stream, now), batch, now)
-            return True
-
-        return self.db.write(change)
+        return self.appender.add(Append(target, name, stream, batch, create_group, now))
 
     def lambda_sink(self, function_name: str, log_stream_name: str, lines: list[str]) -> None:
         """The Lambda service's log sink: an invocation's lines into `/aws/lambda/<function>`,
@@ -129,24 +124,18 @@ def _done(call: Callable[..., None], *args: Any) -> dict[str, Any]:
 
 def _as_event(record: NewEvent | Mapping[str, Any] | str, now: int) -> NewEvent:
     if isinstance(record, NewEvent):
-        return record
-    if isinstance(record, str):
-        return NewEvent(now, record)
-    return NewEvent(int(record.get("timestamp", now)), str(record["message"]))
+        event = record
+    elif isinstance(record, str):
+        event = NewEvent(now, record)
+    else:
+        event = NewEvent(int(record.get("timestamp", now)), str(record["message"]))
+    return NewEvent(event.timestamp, _text(event.message))
 
 
-def _group_id(connection: sqlite3.Connection, scope: Scope, name: str, now: int, create: bool) -> int | None:
-    select = "SELECT id FROM logs_groups WHERE region = ? AND account = ? AND name = ?"
-    row = connection.execute(select, (scope.region, scope.account, name)).fetchone()
-    if row is None and create:
-        connection.execute("INSERT INTO logs_groups (region, account, name, created) VALUES (?, ?, ?, ?)",
-                           (scope.region, scope.account, name, now))
-        row = connection.execute(select, (scope.region, scope.account, name)).fetchone()
-    return None if row is None else int(row[0])
-
-
-def _stream_id(connection: sqlite3.Connection, group_id: int, name: str, now: int) -> int:
-    connection.execute("INSERT OR IGNORE INTO logs_streams (group_id, name, created) VALUES (?, ?, ?)",
-                       (group_id, name, now))
-    return int(connection.execute("SELECT id FROM logs_streams WHERE group_id = ? AND name = ?",
-                                  (group_id, name)).fetchone()[0])
+def _text(message: str) -> str:
+    """The message with any lone surrogate replaced: SQLite holds only valid UTF-8."""
+    try:
+        message.encode("utf-8")
+    except UnicodeEncodeError:
+        return message.encode("utf-8", "replace").decode("utf-8")
+    return message
