@@ -169,3 +169,35 @@ def test_lambda_invocations_land_in_aws_lambda_group(server, logs, tmp_path):
         fields = [part.split(":")[0] for part in report[1:]]
         expected = ["Duration", "Billed Duration", "Memory Size", "Max Memory Used"]
         assert fields == (expected + ["Init Duration"] if number == 0 else expected)  # cold start, then warm
+
+
+JSON_HANDLER = '''
+import logging
+logger = logging.getLogger()
+def handler(event, context):
+    logger.info("all is well")
+    logger.error("something broke")
+    return {}
+'''
+
+
+def test_json_log_format_lines_can_be_filtered_with_json_patterns(server, logs, tmp_path):
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "app.py").write_text(JSON_HANDLER)
+    runtime = server.server.config.app.state.runtime
+    runtime.services["lambda"].put_function(FunctionConfig(
+        "json-logger", "app.handler", "python3.11", str(code), timeout=30, logging_config={"LogFormat": "JSON", "ApplicationLogLevel": "INFO"}))
+    lam = client(server.endpoint, "lambda")
+    try:
+        assert lam.invoke(FunctionName="json-logger", Payload=b"{}")["StatusCode"] == 200
+    finally:
+        lam.close()
+    lambda_lines(logs, "/aws/lambda/json-logger", 5)
+    found = logs.filter_log_events(logGroupName="/aws/lambda/json-logger", filterPattern='{ $.level = "ERROR" }')
+    [event] = found["events"]
+    record = json.loads(event["message"])
+    assert record["message"] == "something broke" and record["requestId"]
+    infos = logs.filter_log_events(logGroupName="/aws/lambda/json-logger",
+                                   filterPattern='{ $.level = "INFO" && $.message = "all*" }')["events"]
+    assert [json.loads(e["message"])["message"] for e in infos] == ["all is well"]
