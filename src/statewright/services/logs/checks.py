@@ -115,3 +115,27 @@ def tags(request: dict[str, Any], field: str = "tags") -> dict[str, str]:
     if not 1 <= len(value) <= 50:
         raise constraint(field, value, "Member must have length between 1 and 50")
     return dict(value)
+
+
+LOG_GROUP_CLASSES = ("STANDARD", "INFREQUENT_ACCESS", "DELIVERY")
+
+
+def log_group_class(request: dict[str, Any]) -> str | None:
+    value = request.get("logGroupClass")
+    if value is not None and value not in LOG_GROUP_CLASSES:
+        raise constraint("logGroupClass", value,
+                         f"Member must satisfy enum value set: [{', '.join(LOG_GROUP_CLASSES)}]")
+    return value
+
+
+def strings(request: dict[str, Any], field: str, *, max_items: int,
+            pattern: re.Pattern[str] | None = None) -> list[str] | None:
+    """An optional list of 1..max_items strings, each checked as `field.member.N`."""
+    value = request.get(field)
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        raise AwsError("SerializationException", f"Expected a list for '{field}'")
+    if not 1 <= len(value) <= max_items:
+        raise constraint(field, f"[{len(value)} items]", f"Member must have length between 1 and {max_items}")
+    return [string({"item": item}, "item", required=True, pattern=pattern) or "" for item in value]

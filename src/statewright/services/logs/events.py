@@ -121,6 +121,8 @@ def _screen(events: list[NewEvent], group: Group, now: int) -> tuple[dict[str, i
 
 def get_log_events(db: LogDatabase, scope: Any, request: dict[str, Any], now: int) -> dict[str, Any]:
     group = requested_group(db, scope, request)
+    token = request.get("nextToken")
+    direction, position = parse_stream_token(token) if token is not None else ("", (0, 0))
     stream = find_stream(db, group, checks.stream_name(request) or "")
     if stream is None:
         raise checks.stream_not_found()
@@ -128,8 +130,8 @@ def get_log_events(db: LogDatabase, scope: Any, request: dict[str, Any], now: in
     end = checks.integer(request, "endTime", minimum=0)
     limit = checks.integer(request, "limit", minimum=1, maximum=MAX_BATCH_EVENTS) or MAX_BATCH_EVENTS
     from_head = checks.boolean(request, "startFromHead")
-    token = request.get("nextToken")
-    direction, position = parse_stream_token(token) if token is not None else ("", (start, 0))
+    if not direction:
+        position = (start, 0)
     where = "stream_id = ? AND ts >= ?"
     params: list[Any] = [stream.id, max(start, retention_floor(group, now))]
     if end is not None:
@@ -166,12 +168,10 @@ def _within_response_size(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
 
 def filter_log_events(db: LogDatabase, scope: Any, request: dict[str, Any], now: int) -> dict[str, Any]:
     group = requested_group(db, scope, request)
-    names = request.get("logStreamNames")
+    names = checks.strings(request, "logStreamNames", max_items=100, pattern=checks.STREAM_NAME)
     prefix = checks.stream_name(request, "logStreamNamePrefix", required=False)
     if names is not None and prefix is not None:
         raise checks.invalid("You cannot specify both LogStreamNames and LogStreamNamePrefix.")
-    if names is not None and (not isinstance(names, list) or not 1 <= len(names) <= 100):
-        raise checks.constraint("logStreamNames", names, "Member must have length between 1 and 100")
     start = checks.integer(request, "startTime", minimum=0) or 0
     end = checks.integer(request, "endTime", minimum=0)
     limit = checks.integer(request, "limit", minimum=1, maximum=MAX_BATCH_EVENTS) or MAX_BATCH_EVENTS
@@ -192,7 +192,7 @@ def filter_log_events(db: LogDatabase, scope: Any, request: dict[str, Any], now:
         params.append(end)
     if names is not None:
         where += f" AND s.name IN ({', '.join('?' * len(names))})"
-        params += [str(name) for name in names]
+        params += names
     if prefix:
         where += " AND s.name >= ? AND s.name < ?"
         params += [prefix, prefix + "\U0010ffff"]

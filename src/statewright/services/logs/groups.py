@@ -69,10 +69,7 @@ def create_group(db: LogDatabase, scope: Scope, request: dict[str, Any], now: in
     name = checks.group_name(request)
     kms = checks.string(request, "kmsKeyId", max_length=256, min_length=0)
     tags = checks.tags(request)
-    log_class = request.get("logGroupClass") or "STANDARD"
-    if log_class not in ("STANDARD", "INFREQUENT_ACCESS", "DELIVERY"):
-        raise checks.constraint("logGroupClass", log_class,
-                                "Member must satisfy enum value set: [STANDARD, INFREQUENT_ACCESS, DELIVERY]")
+    log_class = checks.log_group_class(request) or "STANDARD"
 
     def insert(connection: sqlite3.Connection) -> None:
         try:
@@ -105,8 +102,8 @@ def describe_groups(db: LogDatabase, scope: Scope, request: dict[str, Any]) -> d
     if prefix is not None and pattern is not None:
         raise checks.invalid("LogGroupNamePrefix and LogGroupNamePattern are mutually exclusive parameters.")
     limit = checks.integer(request, "limit", minimum=1, maximum=GROUP_PAGE) or GROUP_PAGE
-    wanted_class = request.get("logGroupClass")
-    identifiers = request.get("logGroupIdentifiers")
+    wanted_class = checks.log_group_class(request)
+    identifiers = checks.strings(request, "logGroupIdentifiers", max_items=50)
     after = parse_page_token(request["nextToken"], "groups") if request.get("nextToken") is not None else ""
     sql = f"SELECT {GROUP_COLUMNS} FROM logs_groups WHERE region = ? AND account = ? AND name > ?"
     params: list[Any] = [scope.region, scope.account, after]
@@ -120,8 +117,8 @@ def describe_groups(db: LogDatabase, scope: Scope, request: dict[str, Any]) -> d
     if wanted_class:
         sql += " AND log_group_class = ?"
         params.append(wanted_class)
-    if isinstance(identifiers, list) and identifiers:
-        names = [_identified(scope, str(item))[1] for item in identifiers]
+    if identifiers:
+        names = [_identified(scope, item)[1] for item in identifiers]
         sql += f" AND name IN ({', '.join('?' * len(names))})"
         params += names
     rows = db.query(sql + " ORDER BY name LIMIT ?", (*params, limit + 1))

@@ -14,7 +14,7 @@ from typing import Any
 from statewright.services.common import AwsError, RequestContext
 from statewright.services.common.arns import partition_of
 
-from . import events, groups
+from . import events, groups, tags
 from .appender import Append, Appender
 from .database import LogDatabase
 from .retention import SWEEP_SECONDS, Sweeper, sweep
@@ -51,6 +51,12 @@ class LogsService:
             "PutLogEvents": lambda s, r: events.put_log_events(self.db, s, r, self.now()),
             "GetLogEvents": lambda s, r: events.get_log_events(self.db, s, r, self.now()),
             "FilterLogEvents": lambda s, r: events.filter_log_events(self.db, s, r, self.now()),
+            "TagResource": lambda s, r: tags.tag_resource(self.db, s, r),
+            "UntagResource": lambda s, r: tags.untag_resource(self.db, s, r),
+            "ListTagsForResource": lambda s, r: tags.list_tags_for_resource(self.db, s, r),
+            "TagLogGroup": lambda s, r: tags.tag_log_group(self.db, s, r),
+            "UntagLogGroup": lambda s, r: tags.untag_log_group(self.db, s, r),
+            "ListTagsLogGroup": lambda s, r: tags.list_tags_log_group(self.db, s, r),
         }
 
     # --- the API -----------------------------------------------------------------------------------
@@ -87,6 +93,23 @@ class LogsService:
 
     # --- for the other services ---------------------------------------------------------------------
 
+    def put_group(self, name: str, *, retention_days: int | None = None, tags: Mapping[str, str] | None = None,
+                  scope: Scope | None = None) -> None:
+        """Define a log group from a template (`AWS::Logs::LogGroup`): created when missing, its
+        retention and tags set either way. Invalid values raise AwsError as the API would."""
+        target = scope or self.scope
+        request: dict[str, Any] = {"logGroupName": name}
+        if tags:
+            request["tags"] = dict(tags)
+        if groups.find_group(self.db, target, name) is None:
+            groups.create_group(self.db, target, request, self.now())
+        elif tags:
+            self.handle("TagLogGroup", request, _context(target))
+        if retention_days is None:
+            groups.delete_retention(self.db, target, {"logGroupName": name})
+        else:
+            self._put_retention(target, {"logGroupName": name, "retentionInDays": retention_days})
+
     def write_events(self, group: str, stream: str, records: Iterable[NewEvent | Mapping[str, Any] | str], *,
                      create_group: bool = False, scope: Scope | None = None) -> Future[bool]:
         """Append events to `stream` of `group` (a name or a log group ARN, `:*` or not), without
@@ -114,6 +137,10 @@ class LogsService:
                 return Scope(parts[3], parts[4], parts[1]), name[:-2] if name.endswith(":*") else name
             raise ValueError(f"not a log group ARN: {group}")
         return target, group
+
+
+def _context(scope: Scope) -> RequestContext:
+    return RequestContext(region=scope.region, account=scope.account, partition=scope.partition)
 
 
 def _done(call: Callable[..., None], *args: Any) -> dict[str, Any]:
