@@ -180,3 +180,17 @@ def test_write_events_replaces_lone_surrogates(service):
     assert service.write_events("/app/g", "s", [{"timestamp": NOW, "message": "x\ud800y"}]).result()
     got = call(service, "GetLogEvents", logGroupName="/app/g", logStreamName="s")
     assert [e["message"] for e in got["events"]] == ["x?y"]
+
+
+def test_polling_from_the_newest_timestamp_as_aws_logs_tail_follow_does(service):
+    """`aws logs tail --follow` (CLI v2) re-asks FilterLogEvents from the newest timestamp it
+    saw and skips the eventIds it already printed: those must be stable across calls."""
+    make_stream(service)
+    put(service, [(NOW - 10, "a"), (NOW - 5, "b1"), (NOW - 5, "b2")])
+    first = call(service, "FilterLogEvents", logGroupName="/app/g", startTime=NOW - 60_000, interleaved=True)
+    assert "nextToken" not in first
+    newest = max(e["timestamp"] for e in first["events"])
+    seen = {e["eventId"] for e in first["events"] if e["timestamp"] == newest}
+    put(service, [(NOW - 5, "b3"), (NOW - 1, "c")])
+    again = call(service, "FilterLogEvents", logGroupName="/app/g", startTime=newest, interleaved=True)
+    assert [e["message"] for e in again["events"] if e["eventId"] not in seen] == ["b3", "c"]
