@@ -96,3 +96,19 @@ def test_wrongly_typed_members_are_the_callers_fault(shared, operation, body, co
     with pytest.raises(AwsError) as caught:
         shared.handle(operation, body, CONTEXT)
     assert caught.value.code == code and caught.value.sender_fault
+
+
+def test_forged_listing_tokens_are_invalid_tokens(shared):
+    from statewright.services.logs.tokens import page_token
+
+    group_id = shared.db.query("SELECT id FROM logs_groups WHERE name = 'g'")[0][0]
+    for operation, body in (
+            ("DescribeLogGroups", {"nextToken": page_token("groups", 5)}),
+            ("DescribeLogStreams", {"logGroupName": "g", "nextToken": page_token(
+                f"streams:{group_id}:LogStreamName:False", "x")}),
+            ("FilterLogEvents", {"logGroupName": "g", "nextToken": page_token(f"filter:{group_id}", ["a", 1])}),
+            ("FilterLogEvents", {"logGroupName": "g", "nextToken": page_token("filter:999", [1, 1])})):
+        with pytest.raises(AwsError) as caught:
+            shared.handle(operation, body, CONTEXT)
+        assert (caught.value.code, caught.value.message) == ("InvalidParameterException",
+                                                             "The specified nextToken is invalid.")

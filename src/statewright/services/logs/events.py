@@ -14,7 +14,15 @@ from . import checks
 from .database import LogDatabase
 from .groups import find_stream, requested_group
 from .pattern import PatternError, compile_pattern
-from .tokens import Position, event_id, page_token, parse_page_token, parse_stream_token, stream_token
+from .tokens import (
+    Position,
+    event_id,
+    is_position,
+    page_token,
+    parse_page_token,
+    parse_stream_token,
+    stream_token,
+)
 from .types import Group, NewEvent
 
 MAX_BATCH_BYTES = 1_048_576
@@ -183,7 +191,7 @@ def filter_log_events(db: LogDatabase, scope: Any, request: dict[str, Any], now:
     scope_key = f"filter:{group.id}"
     after: Position = (-1, 0)
     if request.get("nextToken") is not None:
-        key = parse_page_token(request["nextToken"], scope_key)
+        key = parse_page_token(request["nextToken"], scope_key, is_position)
         after = (int(key[0]), int(key[1]))
     where = "e.group_id = ? AND e.ts >= ?"
     params: list[Any] = [group.id, max(start, retention_floor(group, now))]

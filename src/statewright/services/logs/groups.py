@@ -11,7 +11,7 @@ from statewright.services.common import AwsError
 
 from . import checks
 from .database import LogDatabase
-from .tokens import page_token, parse_page_token
+from .tokens import is_count, is_text, page_token, parse_page_token
 from .types import GROUP_COLUMNS, STREAM_COLUMNS, Group, Scope, Stream
 
 GROUP_PAGE = 50
@@ -104,7 +104,7 @@ def describe_groups(db: LogDatabase, scope: Scope, request: dict[str, Any]) -> d
     limit = checks.integer(request, "limit", minimum=1, maximum=GROUP_PAGE) or GROUP_PAGE
     wanted_class = checks.log_group_class(request)
     identifiers = checks.strings(request, "logGroupIdentifiers", max_items=50)
-    after = parse_page_token(request["nextToken"], "groups") if request.get("nextToken") is not None else ""
+    after = parse_page_token(request["nextToken"], "groups", is_text) if request.get("nextToken") is not None else ""
     sql = f"SELECT {GROUP_COLUMNS} FROM logs_groups WHERE region = ? AND account = ? AND name > ?"
     params: list[Any] = [scope.region, scope.account, after]
     if prefix:
@@ -188,7 +188,7 @@ def describe_streams(db: LogDatabase, scope: Scope, request: dict[str, Any]) -> 
     limit = checks.integer(request, "limit", minimum=1, maximum=STREAM_PAGE) or STREAM_PAGE
     offset = 0
     if request.get("nextToken") is not None:
-        offset = parse_page_token(request["nextToken"], f"streams:{group.id}:{order}:{descending}")
+        offset = parse_page_token(request["nextToken"], f"streams:{group.id}:{order}:{descending}", is_count)
     direction = "DESC" if descending else "ASC"
     key = "name" if order == "LogStreamName" else f"coalesce(last_event, 0) {direction}, name"
     sql = f"SELECT {STREAM_COLUMNS} FROM logs_streams WHERE group_id = ?"

@@ -13,6 +13,7 @@ import base64
 import binascii
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from .checks import invalid
@@ -49,14 +50,26 @@ def page_token(scope: str, key: Any) -> str:
     return base64.urlsafe_b64encode(json.dumps({"s": scope, "k": key}).encode()).decode()
 
 
-def parse_page_token(token: object, scope: str) -> Any:
-    """The key a listing token carries; InvalidParameterException when it is not one of ours or
-    belongs to another listing."""
+def parse_page_token(token: object, scope: str, shape: Callable[[Any], bool]) -> Any:
+    """The key a listing token carries; InvalidParameterException when it is not one of ours,
+    belongs to another listing, or its key does not have the listing's `shape`."""
     if isinstance(token, str):
         try:
             decoded = json.loads(base64.urlsafe_b64decode(token.encode()))
-            if isinstance(decoded, dict) and decoded.get("s") == scope and "k" in decoded:
+            if isinstance(decoded, dict) and decoded.get("s") == scope and shape(decoded.get("k")):
                 return decoded["k"]
         except (ValueError, binascii.Error):
             pass
     raise invalid("The specified nextToken is invalid.")
+
+
+def is_text(key: Any) -> bool:
+    return isinstance(key, str)
+
+
+def is_count(key: Any) -> bool:
+    return isinstance(key, int) and not isinstance(key, bool) and key >= 0
+
+
+def is_position(key: Any) -> bool:
+    return isinstance(key, list) and len(key) == 2 and all(is_count(part) or part == -1 for part in key)
