@@ -26,8 +26,9 @@ log = logging.getLogger(__name__)
 SERVICES: Mapping[str, str] = {
     "stepfunctions": "statewright.services.stepfunctions",
     "sts": "statewright.services.sts",
-    "lambda": "statewright.services.awslambda",
+    # Before Lambda, so it closes after it: the last invocations' logs are still stored.
     "logs": "statewright.services.logs",
+    "lambda": "statewright.services.awslambda",
 }
 
 
