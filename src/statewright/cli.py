@@ -13,6 +13,7 @@ _COMMANDS = {
     "validate": ("validate", "validate"),
     "serve": ("serve", "serve"),
     "outputs": ("outputs", "outputs"),
+    "logs": ("logs", "logs"),
 }
 
 

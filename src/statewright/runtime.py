@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 SERVICES: Mapping[str, str] = {
     "stepfunctions": "statewright.services.stepfunctions",
     "sts": "statewright.services.sts",
+    # Before Lambda, so it closes after it: the last invocations' logs are still stored.
+    "logs": "statewright.services.logs",
     "lambda": "statewright.services.awslambda",
     "s3": "statewright.services.s3",
     "dynamodb": "statewright.services.dynamodb",
@@ -104,6 +106,7 @@ class Runtime:
         _connect_integrations(registry, self.services)
         _connect_services(self.services)
         _connect_apis(self.services)
+        _connect_logs(self.services)
         self._apply_stack(clock)
 
     def _apply_stack(self, clock: Clock) -> None:
@@ -182,6 +185,14 @@ def _connect_apis(services: Mapping[str, Service]) -> None:
     v2 = services.get("apigatewayv2")
     if v2 is not None and hasattr(v2, "attach"):
         v2.attach(gateway)
+
+
+def _connect_logs(services: Mapping[str, Service]) -> None:
+    """Lambda's invocation logs go to CloudWatch Logs (`/aws/lambda/<function>`)."""
+    if "lambda" in services and "logs" in services:
+        logs: Any = services["logs"]
+        lambda_service: Any = services["lambda"]
+        lambda_service.set_log_sink(logs.lambda_sink)
 
 
 def _call_plugin(spec: str, registry: Registry) -> None:

@@ -24,6 +24,7 @@ FUNCTION = "AWS::Lambda::Function"
 LAYER = "AWS::Lambda::LayerVersion"
 STATE_MACHINE = "AWS::StepFunctions::StateMachine"
 TABLE = "AWS::DynamoDB::Table"
+LOG_GROUP = "AWS::Logs::LogGroup"
 BUCKET = "AWS::S3::Bucket"
 # Types created by a service of their own beyond what the template reader runs (tables, buckets,
 # APIs); with template.LOCALLY_RUN_TYPES they are what `serve --template` emulates.
@@ -111,6 +112,11 @@ def _apply_one(resource: StackResource, stack: Stack, services: Mapping[str, Ser
         return _entry(resource, outcome, str(resource.physical_id))
     if resource.type == LAYER:
         return _entry(resource, "layer", str(resource.properties.get("Content", "")))
+    if resource.type == LOG_GROUP and "logs" in services:
+        retention = resource.properties.get("RetentionInDays")
+        services["logs"].put_group(str(resource.physical_id),  # type: ignore[attr-defined]
+                                   retention_days=int(retention) if retention is not None else None, scope=context)
+        return _entry(resource, "running", f"log group {resource.physical_id}")
     if resource.type == TABLE and "dynamodb" in services:
         properties = {**resource.properties, "TableName": str(resource.physical_id)}
         services["dynamodb"].create_table_from_template(properties, context, resource.logical_id)  # type: ignore[attr-defined]

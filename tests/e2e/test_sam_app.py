@@ -129,7 +129,7 @@ def test_not_emulated_types_are_warned_not_fatal(app):
     assert any("WorkQueue" in warning and "not emulated" in warning for warning in report.stack.warnings)
     assert statuses["EchoFunction"] == "running"
     assert statuses["MainMachine"] == "created"
-    assert statuses["RunLogs"] == "kept"
+    assert statuses["RunLogs"] == "running"  # a log group of the local CloudWatch Logs
 
 
 @pytest.mark.skipif(AWS is None, reason="the AWS CLI is not installed in this environment")
