@@ -18,7 +18,6 @@ import pytest
 import yaml
 from botocore.exceptions import ClientError
 from moto import mock_aws
-
 from taskapp.context import Context, Settings, s3_client
 from taskapp.observability import Telemetry
 

@@ -4,7 +4,6 @@ import os
 import time
 
 import boto3
-
 from taskapp.authorizer import authorize
 from taskapp.observability import Telemetry
 

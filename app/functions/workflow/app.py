@@ -1,7 +1,6 @@
 """The workflow's status steps (start, await-approval, complete-*, fail, expire); core in taskapp.workflow."""
 
 import boto3
-
 from taskapp.context import from_environment
 from taskapp.workflow import TaskNotActive, TaskNotFound, run_step
 
