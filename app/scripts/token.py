@@ -37,12 +37,14 @@ def secret_for(data_dir: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--user", required=True, help="user name (the token's sub)")
-    parser.add_argument("--role", required=True, choices=tokens.ROLES)
+    parser.add_argument("--user", help="user name (the token's sub)")
+    parser.add_argument("--role", choices=tokens.ROLES)
     parser.add_argument("--data-dir", default=".statewright", help="the server's data directory")
     parser.add_argument("--hours", type=float, default=8.0, help="how long the token is valid")
     parser.add_argument("--print-secret", action="store_true", help="print only the signing secret")
     args = parser.parse_args(argv)
+    if not args.print_secret and not (args.user and args.role):
+        parser.error("--user and --role are required (or --print-secret)")
     secret = secret_for(Path(args.data_dir))
     if args.print_secret:
         print(secret)

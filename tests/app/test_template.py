@@ -84,3 +84,18 @@ def test_the_api_routes_match_the_router():
     events = template()["Resources"]["ApiFunction"]["Properties"]["Events"]
     declared = {(e["Properties"]["Method"].upper(), e["Properties"]["Path"]) for e in events.values()}
     assert declared == set(ROUTES)
+
+
+def test_the_openapi_document_describes_every_route():
+    import yaml
+
+    from taskapp import validation
+    from taskapp.api.router import ROUTES
+
+    document = yaml.safe_load((APP / "openapi.yaml").read_text())
+    described = {(method.upper(), path) for path, item in document["paths"].items()
+                 for method in item if method in ("get", "post", "put", "delete", "patch")}
+    assert described == set(ROUTES)
+    schema = document["paths"]["/tasks/{taskId}/attachments"]["post"]["requestBody"]["content"]["application/json"]
+    assert set(schema["schema"]["properties"]["contentType"]["enum"]) == validation.CONTENT_TYPES
+    assert schema["schema"]["properties"]["size"]["maximum"] == validation.MAX_ATTACHMENT_BYTES
