@@ -88,7 +88,6 @@ def test_the_api_routes_match_the_router():
 
 def test_the_openapi_document_describes_every_route():
     import yaml
-
     from taskapp import validation
     from taskapp.api.router import ROUTES
 

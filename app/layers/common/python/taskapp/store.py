@@ -131,13 +131,13 @@ class TaskStore:
         """
         return {"Update": {
             "Key": items.task_key(purchase_id),
-            "UpdateExpression": "SET #remaining = #remaining - :amount",
+            "UpdateExpression": "SET #remaining = #remaining - :amount, #version = #version + :one",
             "ConditionExpression": ("#type = :purchase AND #owner = :owner AND #currency = :currency "
                                     "AND #status IN (:completed, :partial) AND #remaining >= :amount"),
-            "ExpressionAttributeNames": {"#remaining": "refundableRemaining", "#type": "type",
+            "ExpressionAttributeNames": {"#remaining": "refundableRemaining", "#version": "version", "#type": "type",
                                          "#owner": "owner", "#currency": "currency", "#status": "status"},
             "ExpressionAttributeValues": {
-                ":amount": items.value(amount), ":purchase": items.value("PURCHASE"),
+                ":amount": items.value(amount), ":one": items.value(1), ":purchase": items.value("PURCHASE"),
                 ":owner": items.value(owner), ":currency": items.value(currency),
                 ":completed": items.value(lifecycle.COMPLETED), ":partial": items.value(lifecycle.PARTIALLY_REFUNDED)}}}
 
@@ -145,10 +145,10 @@ class TaskStore:
         """Gives a reserved amount back to the purchase (the refund was rejected, cancelled or failed)."""
         return {"Update": {
             "Key": items.task_key(purchase_id),
-            "UpdateExpression": "SET #remaining = #remaining + :amount",
+            "UpdateExpression": "SET #remaining = #remaining + :amount, #version = #version + :one",
             "ConditionExpression": "attribute_exists(pk)",
-            "ExpressionAttributeNames": {"#remaining": "refundableRemaining"},
-            "ExpressionAttributeValues": {":amount": items.value(amount)}}}
+            "ExpressionAttributeNames": {"#remaining": "refundableRemaining", "#version": "version"},
+            "ExpressionAttributeValues": {":amount": items.value(amount), ":one": items.value(1)}}}
 
     def query(self, index_field: str | None, key: str | None, limit: int, start: dict | None,
               task_type: str | None) -> tuple[list[dict], dict | None]:
