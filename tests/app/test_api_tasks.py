@@ -251,3 +251,21 @@ def test_lists_are_scoped_by_role_filtered_and_paginated(context):
     assert call(context, "GET", "/tasks", query={"status": "DONE"})[1]["error"]["field"] == "status"
     assert call(context, "GET", "/tasks", query={"limit": "0"})[1]["error"]["field"] == "limit"
     assert call(context, "GET", "/tasks", query={"nextToken": "@@"})[1]["error"]["field"] == "nextToken"
+
+
+def test_racing_requests_with_one_idempotency_key_make_one_task(context):
+    context.store.client = AtomicRequests(context.store.client)
+    barrier, answers = threading.Barrier(4), []
+
+    def race() -> None:
+        barrier.wait()
+        answers.append(create(context, headers={"Idempotency-Key": "same"}))
+
+    threads = [threading.Thread(target=race) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert {status for status, _ in answers} == {201}
+    assert len({task["taskId"] for _, task in answers}) == 1
+    assert len(call(context, "GET", "/tasks")[1]["items"]) == 1

@@ -29,8 +29,9 @@ def create(context: Context, caller: Caller, event: dict) -> dict:
     task = _new_task(context, caller, fields)
     specs = [context.store.put_new(task, items.task_key(task["taskId"]))]
     if key:
+        # Not "owner": the record must stay out of the byOwner index that lists tasks.
         specs.append(context.store.put_new({"taskId": task["taskId"], "requestHash": request_hash,
-                                            "owner": caller.user, "createdAt": task["createdAt"]},
+                                            "keyOwner": caller.user, "createdAt": task["createdAt"]},
                                            items.idempotency_key(caller.user, key)))
     if fields["type"] == "REFUND":
         specs.append(context.store.reserve_refund(fields["purchaseId"], caller.user, fields["currency"],
