@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "layers" / "common"
 from taskapp import tokens  # noqa: E402  (the layer's package, found through the path above)
 
 SECRET_FILE = "app-secret"
+DEMO_USERS = (("alice", "requester"), ("bob", "requester"), ("carol", "approver"), ("dave", "admin"))
 
 
 def secret_for(data_dir: Path) -> str:
@@ -42,12 +43,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", default=".statewright", help="the server's data directory")
     parser.add_argument("--hours", type=float, default=8.0, help="how long the token is valid")
     parser.add_argument("--print-secret", action="store_true", help="print only the signing secret")
+    parser.add_argument("--demo", action="store_true", help="print `user role token` for the demo users")
     args = parser.parse_args(argv)
-    if not args.print_secret and not (args.user and args.role):
-        parser.error("--user and --role are required (or --print-secret)")
+    if not (args.print_secret or args.demo) and not (args.user and args.role):
+        parser.error("--user and --role are required (or --print-secret, --demo)")
     secret = secret_for(Path(args.data_dir))
     if args.print_secret:
         print(secret)
+        return 0
+    if args.demo:
+        for user, role in DEMO_USERS:
+            print(user, role, tokens.issue(user, role, secret, int(time.time()), int(args.hours * 3600)))
         return 0
     try:
         print(tokens.issue(args.user, args.role, secret, int(time.time()), int(args.hours * 3600)))

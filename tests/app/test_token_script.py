@@ -38,3 +38,13 @@ def test_a_bad_role_or_user_is_refused(tmp_path):
     assert _run("--user", "alice", "--data-dir", str(tmp_path)).returncode == 2
     answer = _run("--user", "a b", "--role", "admin", "--data-dir", str(tmp_path))
     assert answer.returncode == 2 and "user" in answer.stderr
+
+
+def test_demo_tokens_cover_every_role(tmp_path):
+    answer = _run("--demo", "--data-dir", str(tmp_path))
+    secret = (tmp_path / "app-secret").read_text().strip()
+    rows = [line.split() for line in answer.stdout.splitlines()]
+    assert {role for _, role, _ in rows} == set(tokens.ROLES)
+    for user, role, token in rows:
+        claims = tokens.decode(token, secret, int(time.time()))
+        assert (claims["sub"], claims["role"]) == (user, role)
