@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DATA_DIR ?= .statewright
 PORT ?= 4590
 
-.PHONY: run test lint typecheck bench clean screenshots
+.PHONY: run test lint typecheck bench clean screenshots token
 
 $(BIN)/statewright: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,3 +42,9 @@ clean:
 # Regenerates the console screenshots in docs/images/.
 screenshots: $(VENV)/.test-deps $(VENV)/.browser
 	STATEWRIGHT_SCREENSHOTS=1 $(BIN)/python -m pytest tests/console/test_screenshots.py
+
+# A bearer token for the task-management app served from DATA_DIR (the signing secret is created
+# there once, as DATA_DIR/app-secret; see docs/app.md). Usage: make token USER=alice ROLE=requester
+token:
+	@test -n "$(USER)" -a -n "$(ROLE)" || { echo "usage: make token USER=<name> ROLE=requester|approver|admin [DATA_DIR=<dir>]" >&2; exit 2; }
+	@$(PYTHON) app/scripts/token.py --user "$(USER)" --role "$(ROLE)" --data-dir "$(DATA_DIR)"

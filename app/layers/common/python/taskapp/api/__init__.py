@@ -1,0 +1,1 @@
+"""The REST API: API Gateway proxy events in, `{"statusCode", "headers", "body"}` out."""
