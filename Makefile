@@ -17,8 +17,14 @@ $(VENV)/.test-deps: $(BIN)/statewright
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
+# The task-management app (app/template.yaml) on the local runtime. Its token-signing secret is
+# made once in DATA_DIR/app-secret (docs/app.md); the demo users' tokens are printed first.
 run: $(BIN)/statewright
-	$(BIN)/statewright serve --port $(PORT) --data-dir $(DATA_DIR)
+	@mkdir -p $(DATA_DIR)
+	@echo "Demo users of the task app (send 'Authorization: Bearer <token>'; more: make token USER=<name> ROLE=<role>):"
+	@$(BIN)/python app/scripts/token.py --demo --data-dir $(DATA_DIR) | sed 's/^/  /'
+	$(BIN)/statewright serve --template app/template.yaml --port $(PORT) --data-dir $(DATA_DIR) \
+		--parameter-overrides JwtSecret=$$($(BIN)/python app/scripts/token.py --print-secret --data-dir $(DATA_DIR))
 
 $(VENV)/.browser: $(VENV)/.test-deps scripts/install-browser.sh
 	bash scripts/install-browser.sh $(BIN)
