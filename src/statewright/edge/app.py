@@ -21,6 +21,7 @@ from starlette.routing import BaseRoute, Route
 from statewright.runtime import Runtime
 
 from .aws import AwsEndpoint
+from .errors import exception_handlers
 from .hosts import LocalHostsOnly
 
 AWS_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
@@ -58,6 +59,8 @@ def create_app(runtime: Runtime) -> Starlette:
         Route("/{path:path}", aws.endpoint, methods=list(AWS_METHODS)),
     ]
     middleware = [Middleware(LocalHostsOnly, configured_host=runtime.settings.host)]
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
+    # The edge's own errors (unknown methods, failures outside any service) in AWS's error shape.
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware,
+                    exception_handlers=exception_handlers(aws.models))
     app.state.runtime = runtime
     return app
