@@ -83,8 +83,8 @@ class AwsEndpoint:
         except (AwsError, ProtocolError) as error:
             return route.protocol.serialize_error(model, operation, error, request_id)
         except RecursionError:  # a service walked a value deeper than Python can: the input's fault
-            error = AwsError("ValidationException", "The request holds values nested too deeply", 400)
-            return route.protocol.serialize_error(model, operation, error, request_id)
+            deep = AwsError("ValidationException", "The request holds values nested too deeply", 400)
+            return route.protocol.serialize_error(model, operation, deep, request_id)
         except Exception as error:  # a bug must answer an error, never take the server down
             log.exception("%s failed", route.service)
             failure = AwsError("InternalFailure", f"{type(error).__name__}: {error}", 500, sender_fault=False)

@@ -35,7 +35,7 @@ def to_bytes(root: Element, declaration: bool) -> bytes:
             node.tail = xml_safe(node.tail)
         for key, value in node.attrib.items():
             node.attrib[key] = xml_safe(value)
-    return tostring(root, encoding="utf-8", xml_declaration=declaration)
+    return bytes(tostring(root, encoding="utf-8", xml_declaration=declaration))
 
 
 def local_name(element: Element) -> str:
