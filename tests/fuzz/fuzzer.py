@@ -126,7 +126,8 @@ class Fuzzer:
             return
         if isinstance(answer, dict):
             for key, value in answer.items():
-                if key.endswith("Arn") and isinstance(value, str):
+                if key.endswith("Arn") and isinstance(value, str) and value.isprintable() \
+                        and value == value.encode("utf-8", "ignore").decode("utf-8"):  # botocore must encode it
                     self.pools.arns.append(value)
 
 

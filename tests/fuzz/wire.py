@@ -68,7 +68,7 @@ def _body_bytes(data: Any) -> bytes:
     if isinstance(data, str):
         return data.encode("utf-8", "surrogatepass")
     if isinstance(data, dict):
-        return urlencode(data).encode()
+        return urlencode(data, encoding="utf-8", errors="surrogatepass").encode()
     return bytes(data)
 
 
@@ -100,7 +100,10 @@ def _damage(request: WireRequest, protocol: str, rng: random.Random) -> None:
 
 
 def _damage_json(body: bytes, kind: str, rng: random.Random) -> bytes:
-    document = json.loads(body)
+    try:
+        document = json.loads(body)
+    except ValueError:  # a raw payload (Lambda's Invoke) that merely starts with "{"
+        return body + b"\xed\xa0\x80"
     if not isinstance(document, dict):
         return body
     parent, key = _random_slot(document, rng)
