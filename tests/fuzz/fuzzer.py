@@ -37,12 +37,14 @@ class Report:
     statuses: Counter[int] = field(default_factory=Counter)
     kinds: Counter[str] = field(default_factory=Counter)
     operations: set[str] = field(default_factory=set)
+    succeeded: Counter[str] = field(default_factory=Counter)  # operation → 2xx answers
     findings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         by_class = Counter(f"{status // 100}xx" for status in self.statuses.elements())
         return (f"fuzz seed={self.seed}: {self.sent} requests over {len(self.operations)} operations in "
-                f"{self.seconds:.1f} s; {dict(sorted(by_class.items()))}; {len(self.findings)} findings")
+                f"{self.seconds:.1f} s; {dict(sorted(by_class.items()))}; {len(self.succeeded)} operations "
+                f"succeeded at least once; {len(self.findings)} findings")
 
 
 class Fuzzer:
@@ -88,6 +90,8 @@ class Fuzzer:
             self.close()
             return
         self.report.statuses[status] += 1
+        if status < 300:
+            self.report.succeeded[f"{request.service}.{request.operation}"] += 1
         problem = check(operation, request, status, headers, body)
         if problem is not None:
             self.report.findings.append(f"{problem} — {request.describe()} → {status} {body[:300]!r}")
@@ -125,6 +129,9 @@ class Fuzzer:
         except ValueError:
             return
         if isinstance(answer, dict):
+            for member in ("taskToken", "nextToken"):  # a real task to answer, a real page to turn
+                if isinstance(answer.get(member), str):
+                    self.pools.by_member.setdefault(member, []).append(answer[member])
             for key, value in answer.items():
                 if key.endswith("Arn") and isinstance(value, str) and value.isprintable() \
                         and value == value.encode("utf-8", "ignore").decode("utf-8"):  # botocore must encode it

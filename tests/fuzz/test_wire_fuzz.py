@@ -38,13 +38,20 @@ def server(tmp_path_factory):
 
 def _seeded_pools(endpoint: str) -> Pools:
     """Resources for requests to find: a machine with a version and an alias, an execution, an
-    activity (their ARNs are what fuzzed ARN members mostly carry)."""
+    activity with executions waiting on it (their ARNs are what fuzzed ARN members mostly carry)."""
     sfn = client(endpoint)
     machine = sfn.create_state_machine(name="fuzz", definition=PASS, roleArn=ROLE, publish=True)
     alias = sfn.create_state_machine_alias(name="live", routingConfiguration=[
         {"stateMachineVersionArn": machine["stateMachineVersionArn"], "weight": 100}])
     execution = sfn.start_execution(stateMachineArn=machine["stateMachineArn"])
     activity = sfn.create_activity(name="fuzz-activity")
+    # Executions waiting on the activity: GetActivityTask hands out real task tokens, which
+    # SendTaskSuccess/Failure/Heartbeat then answer with fuzzed outputs, errors and causes.
+    task = json.dumps({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": activity["activityArn"],
+                                                        "End": True}}})
+    waiting = sfn.create_state_machine(name="fuzz-tasks", definition=task, roleArn=ROLE)["stateMachineArn"]
+    for _ in range(30):
+        sfn.start_execution(stateMachineArn=waiting)
     sfn.close()
     pools = Pools()
     pools.arns += [machine["stateMachineArn"], machine["stateMachineVersionArn"], alias["stateMachineAliasArn"],

@@ -35,8 +35,26 @@ class Pools:
         if member in self.by_member and rng.random() < 0.8:
             return rng.choice(self.by_member[member])
         if member.lower().endswith("arn") and self.arns and rng.random() < 0.8:
-            return rng.choice(self.arns)
+            fitting = [arn for arn in self.arns if _fits(member.lower(), arn)]
+            return rng.choice(fitting or self.arns)
         return None
+
+
+def _fits(member: str, arn: str) -> bool:
+    """Whether a pooled ARN is of the kind a member names (`executionArn`, `stateMachineVersionArn`, …)."""
+    parts = arn.split(":")
+    kind, qualifier = (parts[5] if len(parts) > 5 else ""), (parts[7] if len(parts) > 7 else "")
+    if "execution" in member:
+        return kind == "execution"
+    if "activity" in member:
+        return kind == "activity"
+    if "version" in member:
+        return kind == "stateMachine" and qualifier.isdigit()
+    if "alias" in member:
+        return kind == "stateMachine" and bool(qualifier) and not qualifier.isdigit()
+    if "statemachine" in member:
+        return kind == "stateMachine"
+    return True
 
 
 def valid(shape: Shape, rng: random.Random, pools: Pools, member: str = "", depth: int = 0) -> Any:

@@ -90,11 +90,9 @@ def _refuse_foreign_arns(arns: Arns, request: dict[str, Any]) -> None:
     """A request reaches only resources of its own partition, region and account: an ARN of
     another is InvalidArn (without this, DeleteStateMachine in one region deleted a state
     machine of another)."""
-    named = [(key, value) for key, value in request.items() if key.endswith("Arn") and key != "roleArn"]
-    for route in request.get("routingConfiguration") or []:
-        if isinstance(route, dict):
-            named.append(("stateMachineVersionArn", route.get("stateMachineVersionArn")))
-    for _, value in named:
+    named = [value for key, value in request.items() if key.endswith("Arn") and key != "roleArn"]
+    named += [route.get("stateMachineVersionArn") for route in request.get("routingConfiguration") or []]
+    for value in named:
         if isinstance(value, str) and _STATES_ARN.match(value) and not arns.owns(value):
             raise invalid_arn(value, "The ARN's partition, region and account must be those of the request")
 
