@@ -177,7 +177,9 @@ def _has_type(kind: str, value: Any) -> bool:
 
 def java_length(text: str) -> int:
     """A string's length as Java counts it (UTF-16 code units), which is what AWS's limits count."""
-    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+    if text.isascii():
+        return len(text)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 _PATTERNS: dict[str, re.Pattern[str] | None] = {}
