@@ -11,6 +11,7 @@ from __future__ import annotations
 import http.client
 import json
 import random
+import socket
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from urllib.parse import urlsplit
 from botocore.model import OperationModel, ServiceModel
 from botocore.parsers import create_parser
 from tests.fuzz.values import Pools
-from tests.fuzz.wire import KINDS, WireRequest, build
+from tests.fuzz.wire import FRAMING_GARBAGE, KINDS, WireRequest, build
 
 from statewright.protocols.models import ServiceModels
 
@@ -79,6 +80,9 @@ class Fuzzer:
         return self.report
 
     def one(self, operation: OperationModel, kind: str) -> None:
+        if kind == "framing":
+            self.unframed(self.rng.choice(FRAMING_GARBAGE))
+            return
         request = build(operation, self.rng, self.pools, self.endpoint, kind)
         self.report.sent += 1
         self.report.kinds[kind] += 1
@@ -96,6 +100,29 @@ class Fuzzer:
         if problem is not None:
             self.report.findings.append(f"{problem} — {request.describe()} → {status} {body[:300]!r}")
         self._remember(operation, status, body)
+
+    def unframed(self, raw: bytes) -> None:
+        """Bytes that are no HTTP request, on a connection of their own: answered with an AWS
+        error (or the connection closed), never plain text or a 5xx."""
+        self.report.sent += 1
+        self.report.kinds["framing"] += 1
+        split = urlsplit(self.endpoint)
+        answer = b""
+        try:
+            with socket.create_connection((split.hostname, split.port), timeout=TIMEOUT_SECONDS) as connection:
+                connection.sendall(raw)
+                while chunk := connection.recv(65536):
+                    answer += chunk
+        except OSError as error:
+            if not answer:
+                self.report.findings.append(f"no answer ({type(error).__name__}: {error}) to unframed {raw!r}")
+                return
+        head = answer.partition(b"\r\n\r\n")[0].lower()
+        status = int(head[9:12]) if head.startswith(b"http/1.1 ") and head[9:12].isdigit() else 0
+        if status:
+            self.report.statuses[status] += 1
+        if status >= 500 or b"content-type: text/plain" in head:
+            self.report.findings.append(f"unframed {raw!r} → {answer[:300]!r}")
 
     def send(self, request: WireRequest) -> tuple[int, dict[str, str], bytes]:
         if self._connection is None:

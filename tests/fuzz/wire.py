@@ -20,7 +20,14 @@ from tests.fuzz.values import Pools, hostile, valid
 CREDENTIALS = Credentials("test", "test")
 REGION = "us-east-1"
 # How a request is damaged; "valid" sends it as botocore serialized it.
-KINDS = ("valid", "valid", "drop", "retype", "hostile", "unknown", "body", "bytes", "path", "method", "headers")
+KINDS = ("valid", "valid", "drop", "retype", "hostile", "unknown", "body", "bytes", "path", "method", "headers",
+         "framing")
+# Bytes that are not a well-framed HTTP request (sent on a fresh connection).
+FRAMING_GARBAGE = [b"GARBAGE\r\n\r\n", b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: zz\r\n\r\n",
+                   b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n\r\n",
+                   b"GET /\x00 HTTP/1.1\r\nHost: x\r\n\r\n", b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n",
+                   b"GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n", b"POST / HTTP/1.1\r\nHost: x\r\n"
+                   b"Content-Length: 2\r\nContent-Length: 9\r\n\r\n{}"]
 GARBAGE_BODIES = [b"", b"{", b"[1,2]", b'"text"', b"null", b"\xff\xfe\x00", b"<a><b></a>", b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'b'>]><x>&a;</x>",
                   b"Action=&&&==", b"a=%ZZ&b=%", b"\xed\xa0\x80", b'{"a":"\xed\xa0\x80"}', b"\x9f\xff",
                   b"{" * 5000, b"[" * 100_000, b"\x00" * 1000]
