@@ -96,3 +96,9 @@ def test_shown_values_are_cut_and_never_recurse_without_bound():
     for _ in range(5000):
         deep = [deep]
     assert show(deep).startswith("'[[")
+
+
+def test_lists_hold_no_nulls():
+    error = refused("CreateStateMachineAlias", {"name": "live", "routingConfiguration": [None]})
+    assert error.message == ("1 validation error detected: Value null at 'routingConfiguration.1.member' failed "
+                             "to satisfy constraint: Member must not be null")

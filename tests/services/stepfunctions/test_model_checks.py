@@ -144,3 +144,9 @@ def test_unpaired_surrogates_never_reach_the_store_or_an_execution(service):
     assert service.handle("ListExecutions", {"stateMachineArn": arn})["executions"] == []
     # A pair written as two escapes is one character: accepted.
     service.handle("StartExecution", {"stateMachineArn": arn, "input": '{"a": "\\ud83d\\ude00"}'})
+
+
+@pytest.mark.parametrize("routes", [[None], [None, None], [{"stateMachineVersionArn": None, "weight": 100}]])
+def test_null_routes_are_validation_errors(service, routes):
+    error = refused(service, "CreateStateMachineAlias", {"name": "live", "routingConfiguration": routes})
+    assert error.code == "ValidationException" and "Member must not be null" in error.message

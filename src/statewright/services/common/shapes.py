@@ -98,13 +98,18 @@ def walk(shape: Shape, value: Any, path: str, found: Found) -> None:
     elif kind == "list":
         _length(shape, value, len(value), path, found)
         for index, item in enumerate(value):
-            if item is not None:
-                walk(shape.member, item, f"{path}.{index + 1}.member", found)
+            where = f"{path}.{index + 1}.member"
+            if item is None:  # a list holds no nulls (actions may rely on it)
+                found.add(where, None, shape.member, "Member must not be null")
+            else:
+                walk(shape.member, item, where, found)
     elif kind == "map":
         _length(shape, value, len(value), path, found)
         for key, item in value.items():
             walk(shape.key, key, f"{path}.key", found)
-            if item is not None:
+            if item is None:
+                found.add(f"{path}.{key}", None, shape.value, "Member must not be null")
+            else:
                 walk(shape.value, item, f"{path}.{key}", found)
     elif kind == "string":
         _string(shape, value, path, found)

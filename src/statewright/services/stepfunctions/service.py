@@ -91,7 +91,8 @@ def _refuse_foreign_arns(arns: Arns, request: dict[str, Any]) -> None:
     another is InvalidArn (without this, DeleteStateMachine in one region deleted a state
     machine of another)."""
     named = [value for key, value in request.items() if key.endswith("Arn") and key != "roleArn"]
-    named += [route.get("stateMachineVersionArn") for route in request.get("routingConfiguration") or []]
+    named += [route.get("stateMachineVersionArn") for route in request.get("routingConfiguration") or []
+              if isinstance(route, dict)]
     for value in named:
         if isinstance(value, str) and _STATES_ARN.match(value) and not arns.owns(value):
             raise invalid_arn(value, "The ARN's partition, region and account must be those of the request")
