@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DATA_DIR ?= .statewright
 PORT ?= 4590
 
-.PHONY: run test lint typecheck bench clean screenshots token
+.PHONY: run test lint typecheck bench clean screenshots token fuzz
 
 $(BIN)/statewright: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,14 @@ test: $(VENV)/.test-deps $(VENV)/.browser
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy src/statewright
 	$(BIN)/python -m pytest
+
+# The wire fuzzer for longer than `make test` runs it (bounded in count and time; a finding
+# prints its seed: FUZZ_SEED=<seed> replays it). See docs/reliability.md.
+FUZZ_REQUESTS ?= 20000
+FUZZ_SECONDS ?= 300
+fuzz: $(VENV)/.test-deps
+	STATEWRIGHT_FUZZ_REQUESTS=$(FUZZ_REQUESTS) STATEWRIGHT_FUZZ_SECONDS=$(FUZZ_SECONDS) \
+		$(if $(FUZZ_SEED),STATEWRIGHT_FUZZ_SEED=$(FUZZ_SEED)) $(BIN)/python -m pytest tests/fuzz -s
 
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check src tests

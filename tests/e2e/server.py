@@ -17,6 +17,7 @@ import uvicorn
 from botocore.config import Config
 
 from statewright.edge import create_app
+from statewright.edge.framing import http_protocol
 from statewright.runtime import Runtime, RuntimeConfig
 
 REPO = Path(__file__).resolve().parents[2]
@@ -55,7 +56,7 @@ class ThreadServer:
         settings = config.settings
         self.runtime = Runtime(config)
         self.server = uvicorn.Server(uvicorn.Config(create_app(self.runtime), host=settings.host, port=settings.port,
-                                                    log_level="warning", lifespan="on"))
+                                                    log_level="warning", lifespan="on", http=http_protocol()))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     @property

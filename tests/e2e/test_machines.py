@@ -55,7 +55,7 @@ def test_invalid_definitions_are_refused(sfn, definition, expected):
 
 @pytest.mark.parametrize("field, value, expected", [
     ("name", "has space", "InvalidName"),
-    ("name", "x" * 81, "InvalidName"),
+    ("name", "x" * 81, "ValidationException"),  # the model's length limit comes first, as on AWS
     ("roleArn", "not-an-arn", "InvalidArn"),
     ("type", "MEDIUM", "ValidationException"),
 ])

@@ -85,7 +85,11 @@ def test_alias_names_must_not_look_like_versions(sfn):
     with pytest.raises(ClientError) as error:
         sfn.create_state_machine_alias(name="42", routingConfiguration=[
             {"stateMachineVersionArn": f"{machine}:1", "weight": 100}])
-    assert code(error) == "InvalidName"
+    # AWS answers the model's pattern (recorded): a ValidationException naming it.
+    assert code(error) == "ValidationException"
+    assert error.value.response["Error"]["Message"] == (
+        "1 validation error detected: Value '42' at 'name' failed to satisfy constraint: Member must satisfy "
+        "regular expression pattern: ^(?=.*[a-zA-Z_\\-\\.])[a-zA-Z0-9_\\-\\.]+$")
 
 
 def test_tags_on_machines_and_activities(sfn):

@@ -49,3 +49,16 @@ def test_reads_what_it_writes_even_with_namespaces():
     write_members(root, THING, VALUE, "iso8601")
     parsed = read_members(THING, fromstring(tostring(root)), "", "MalformedXML")
     assert parsed == {k: v for k, v in VALUE.items() if k != "Header"}
+
+
+def test_characters_xml_cannot_carry_are_written_as_escapes_so_answers_stay_well_formed():
+    from xml.etree.ElementTree import Element, SubElement, fromstring
+
+    from statewright.protocols.xmlcodec import to_bytes, xml_safe
+
+    assert xml_safe("a\x00b\ud800c\ufffe\t😀") == "a\\u0000b\\ud800c\\ufffe\t😀"
+    root = Element("Error")
+    SubElement(root, "Message").text = "Value '\x01\uffff\udc00' is not valid"
+    root.set("note", "\x02")
+    parsed = fromstring(to_bytes(root, True))
+    assert parsed.find("Message").text == "Value '\\u0001\\uffff\\udc00' is not valid"

@@ -72,7 +72,10 @@ def serve(port: int, host: str, data_dir: str, template: Path | None, overrides:
     click.echo(f"  data          {Path(data_dir).resolve()}")
     if scale != 1.0:
         click.echo(f"  time scale    {scale} (waits and timeouts run {1 / scale:g}x faster than on AWS)")
-    uvicorn.run(create_app(runtime), host=host, port=port, log_level="warning")
+    from statewright.edge.framing import http_protocol
+
+    # http_protocol(): requests uvicorn cannot frame are answered in AWS's error shape too.
+    uvicorn.run(create_app(runtime), host=host, port=port, log_level="warning", http=http_protocol())
 
 
 def _overrides(pairs: list[str]) -> dict[str, str]:

@@ -22,6 +22,7 @@ from statewright.runtime import Runtime
 
 from .apis import ApiUrls
 from .aws import AwsEndpoint
+from .errors import exception_handlers
 from .hosts import LocalHostsOnly
 from .s3 import S3Dispatch
 
@@ -68,6 +69,8 @@ def create_app(runtime: Runtime) -> Starlette:
     middleware = [Middleware(LocalHostsOnly, configured_host=runtime.settings.host),
                   Middleware(S3Dispatch, services=lambda: runtime.services, settings=runtime.settings,
                              reserved=EDGE_PATHS)]
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
+    # The edge's own errors (unknown methods, failures outside any service) in AWS's error shape.
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware,
+                    exception_handlers=exception_handlers(aws.models))
     app.state.runtime = runtime
     return app

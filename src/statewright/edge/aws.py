@@ -27,6 +27,7 @@ from statewright.protocols import (
     identify,
     unroutable,
 )
+from statewright.protocols.limits import check_nesting, too_deep
 from statewright.services.common import AwsError, RequestContext, Service
 from statewright.services.common.platform import Settings
 
@@ -49,6 +50,10 @@ class AwsEndpoint:
         self._models = models or ServiceModels()
         self._long_limiter: anyio.CapacityLimiter | None = None
 
+    @property
+    def models(self) -> ServiceModels:
+        return self._models
+
     async def endpoint(self, request: Request) -> Response:
         request_id = str(uuid.uuid4())
         body = await _read_body(request)
@@ -68,7 +73,7 @@ class AwsEndpoint:
                       request_id: str) -> HttpResponse:
         operation = None
         try:
-            parsed = route.protocol.parse(model, http)
+            parsed = _parse(route, model, http)
             operation = model.operation_model(parsed.operation)
             context = RequestContext(region=route.region or self._settings.region, account=self._settings.account_id,
                                      partition=route.partition, request_id=request_id, access_key=route.access_key,
@@ -77,6 +82,9 @@ class AwsEndpoint:
             return route.protocol.serialize(operation, output, request_id)
         except (AwsError, ProtocolError) as error:
             return route.protocol.serialize_error(model, operation, error, request_id)
+        except RecursionError:  # a service walked a value deeper than Python can: the input's fault
+            deep = AwsError("ValidationException", "The request holds values nested too deeply", 400)
+            return route.protocol.serialize_error(model, operation, deep, request_id)
         except Exception as error:  # a bug must answer an error, never take the server down
             log.exception("%s failed", route.service)
             failure = AwsError("InternalFailure", f"{type(error).__name__}: {error}", 500, sender_fault=False)
@@ -92,6 +100,17 @@ class AwsEndpoint:
                 self._long_limiter = anyio.CapacityLimiter(LONG_OPERATION_THREADS)
             return await anyio.to_thread.run_sync(call, limiter=self._long_limiter)
         return await anyio.to_thread.run_sync(call)
+
+
+def _parse(route: Route, model: Any, http: HttpRequest) -> Any:
+    """The request parsed by its protocol, refused (in the protocol's shape) when it nests deeper
+    than any operation accepts: parsers and services walk values recursively."""
+    try:
+        parsed = route.protocol.parse(model, http)
+    except RecursionError:
+        raise too_deep() from None
+    check_nesting(parsed.input)
+    return parsed
 
 
 def _starlette(answer: HttpResponse, method: str) -> Response:

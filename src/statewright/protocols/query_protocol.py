@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 from urllib.parse import parse_qsl
-from xml.etree.ElementTree import Element, SubElement, tostring
+from xml.etree.ElementTree import Element, SubElement
 
 from .errors import ProtocolError, error_shape, error_status
 from .types import ErrorLike, HttpRequest, HttpResponse, ParsedRequest
 from .values import parse_text
-from .xmlcodec import write_members
+from .xmlcodec import to_bytes, write_members
 
 CONTENT_TYPE = "text/xml"
 VALUE_ERROR = "InvalidParameterValue"
@@ -131,7 +131,7 @@ class QueryProtocol:
             write_members(holder, shape, output, "iso8601")
         metadata = SubElement(root, "ResponseMetadata")
         SubElement(metadata, "RequestId").text = request_id
-        return HttpResponse(200, _headers(request_id), tostring(root, encoding="utf-8", xml_declaration=False))
+        return HttpResponse(200, _headers(request_id), to_bytes(root, False))
 
     def serialize_error(self, service: Any, operation: Any | None, error: ErrorLike,
                         request_id: str) -> HttpResponse:
@@ -143,7 +143,7 @@ class QueryProtocol:
         write_error_fields(detail, service, error)
         SubElement(root, "RequestId").text = request_id
         return HttpResponse(error_status(service, error), _headers(request_id),
-                            tostring(root, encoding="utf-8", xml_declaration=False))
+                            to_bytes(root, False))
 
 
 def write_error_fields(node: Element, service: Any, error: ErrorLike) -> None:

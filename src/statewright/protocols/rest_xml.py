@@ -9,7 +9,7 @@ S3's virtual-hosted style (`bucket.s3.localhost`) is the S3 service's or the edg
 from __future__ import annotations
 
 from typing import Any
-from xml.etree.ElementTree import Element, ParseError, SubElement, fromstring, tostring
+from xml.etree.ElementTree import Element, ParseError, SubElement, fromstring
 
 from .errors import ProtocolError, error_shape, error_status
 from .rest import (
@@ -22,7 +22,7 @@ from .rest import (
 )
 from .rest_json import raw_payload
 from .types import ErrorLike, HttpRequest, HttpResponse, ParsedRequest
-from .xmlcodec import add_namespace, read_members, write_members
+from .xmlcodec import add_namespace, read_members, to_bytes, write_members
 
 CODE = "MalformedXML"
 CONTENT_TYPE = "application/xml"
@@ -103,7 +103,7 @@ class RestXmlProtocol:
                 root = Element(member.serialization.get("name", payload))
                 add_namespace(member, root)
                 write_members(root, member, value, "iso8601")
-                body = tostring(root, encoding="utf-8", xml_declaration=True)
+                body = to_bytes(root, True)
         elif any(output.get(n) is not None and m.serialization.get("location") is None
                  for n, m in shape.members.items()):
             root = Element(self._root_name(service, operation, shape))
@@ -111,7 +111,7 @@ class RestXmlProtocol:
             if namespace:
                 root.set("xmlns", namespace)
             write_members(root, shape, output, "iso8601")
-            body = tostring(root, encoding="utf-8", xml_declaration=True)
+            body = to_bytes(root, True)
         if body and not any(name.lower() == "content-type" for name, _ in headers) \
                 and not (payload is not None and shape.members[payload].type_name in ("blob", "string")):
             headers.append(("content-type", CONTENT_TYPE))
@@ -136,7 +136,7 @@ class RestXmlProtocol:
             SubElement(root, "HostId").text = request_id
         headers = self._request_headers(service, request_id) + [("content-type", CONTENT_TYPE)]
         return HttpResponse(error_status(service, error), headers,
-                            tostring(root, encoding="utf-8", xml_declaration=True))
+                            to_bytes(root, True))
 
     def namespace(self, service: Any) -> str | None:
         """The model's XML namespace: its metadata's, else the one its request payloads declare

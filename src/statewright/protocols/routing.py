@@ -152,20 +152,38 @@ def unroutable(request: HttpRequest, models: ServiceModels, request_id: str) -> 
     suggest (so the client still reads an AWS error): `UnknownOperationException` for JSON and
     CBOR, `InvalidAction` for a Query form, a 404 restJson error otherwise."""
     target = request.headers.get("x-amz-target")
-    kind = request.headers.get("content-type", "")
-    if request.headers.get("smithy-protocol") == "rpc-v2-cbor":
-        protocol, error = CBOR, ProtocolError("UnknownOperationException",
-                                              f"Statewright does not implement the operation '{request.path}'", 404)
-    elif target or kind.startswith("application/x-amz-json"):
-        protocol, error = "json", ProtocolError("UnknownOperationException",
-                                                f"Statewright does not implement the operation '{target or '(no X-Amz-Target)'}'")
-    elif (params := _form(request)) is not None:
-        protocol, error = "query", ProtocolError("InvalidAction",
-                                                 f"Statewright does not implement the action {params['Action']}")
+    protocol = marked_protocol(request)
+    if protocol == CBOR:
+        error = ProtocolError("UnknownOperationException",
+                              f"Statewright does not implement the operation '{request.path}'", 404)
+    elif protocol == "json":
+        error = ProtocolError("UnknownOperationException",
+                              f"Statewright does not implement the operation '{target or '(no X-Amz-Target)'}'")
+    elif protocol == "query":
+        params = _form(request) or {}
+        error = ProtocolError("InvalidAction", f"Statewright does not implement the action {params.get('Action')}")
     else:
-        protocol, error = "rest-json", ProtocolError("UnknownOperationException",
-                                                     f"Statewright serves no operation at {request.method} {request.path}", 404)
+        error = ProtocolError("UnknownOperationException",
+                              f"Statewright serves no operation at {request.method} {request.path}", 404)
     return models.wire(protocol).serialize_error(None, None, error, request_id)
+
+
+def marked_protocol(request: HttpRequest) -> str:
+    """The wire protocol a request's markers suggest: CBOR, AWS JSON, a Query form, else restJson."""
+    if request.headers.get("smithy-protocol") == "rpc-v2-cbor":
+        return CBOR
+    if request.headers.get("x-amz-target") or request.headers.get("content-type", "").startswith("application/x-amz-json"):
+        return "json"
+    if _form(request) is not None:
+        return "query"
+    return "rest-json"
+
+
+def error_in_marked_shape(request: HttpRequest, models: ServiceModels, error: ProtocolError,
+                          request_id: str) -> HttpResponse:
+    """Any error of the edge itself (a method it does not serve, a failure before a route was
+    found) in the wire shape the request's markers suggest, never as plain text."""
+    return models.wire(marked_protocol(request)).serialize_error(None, None, error, request_id)
 
 
 def _form(request: HttpRequest) -> dict[str, str] | None:

@@ -7,13 +7,35 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from xml.etree.ElementTree import Element, SubElement
+from xml.etree.ElementTree import Element, SubElement, tostring
 
 from .values import format_text, parse_text
 
 _NAMESPACE = re.compile(r"^{.*?}")
 # Members bound to other parts of an HTTP message, never to the XML body.
 HTTP_LOCATIONS = ("header", "headers", "statusCode", "uri", "querystring")
+
+
+# What XML 1.0 cannot carry at all (control characters, lone surrogates, U+FFFE/U+FFFF).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Text any XML parser reads: a character XML cannot carry is written as `\\uXXXX` (an
+    answer echoing a client's value must still be readable)."""
+    return _NOT_XML.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
+def to_bytes(root: Element, declaration: bool) -> bytes:
+    """The document as UTF-8 bytes, with every text and attribute made `xml_safe` first."""
+    for node in root.iter():
+        if node.text:
+            node.text = xml_safe(node.text)
+        if node.tail:
+            node.tail = xml_safe(node.tail)
+        for key, value in node.attrib.items():
+            node.attrib[key] = xml_safe(value)
+    return bytes(tostring(root, encoding="utf-8", xml_declaration=declaration))
 
 
 def local_name(element: Element) -> str:

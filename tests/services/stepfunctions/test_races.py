@@ -115,3 +115,36 @@ def test_deleting_a_version_racing_an_alias_to_it_leaves_no_alias_routing_to_not
             for route in alias.body["routingConfiguration"]:
                 assert service.store.get_resource(route["stateMachineVersionArn"]) is not None
         service.handle("UpdateStateMachine", {"stateMachineArn": arn, "definition": _definition(round_number + 1)})
+
+
+def test_identical_starts_racing_answer_the_same_execution(service):
+    # A long Wait keeps the execution RUNNING, the state in which AWS treats the same name and
+    # input as the same request (an SDK retry) and answers its ARN again.
+    waiting = json.dumps({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 3600, "End": True}}})
+    arn = service.handle("CreateStateMachine", {"name": "w", "definition": waiting, "roleArn": ROLE})[
+        "stateMachineArn"]
+    answers: list[str] = []
+    for round_number in range(15):
+        request = {"stateMachineArn": arn, "name": f"same-{round_number}", "input": '{"n": 1}'}
+        failures = _race(*[lambda index, request=request: answers.append(
+            service.handle("StartExecution", request)["executionArn"])] * 8)
+        assert failures == []
+    assert len(set(answers)) == 15 and len(answers) == 15 * 8
+
+
+def test_updating_an_alias_racing_the_delete_of_its_new_version_never_routes_to_nothing(service):
+    arn = service.handle("CreateStateMachine", {"name": "u", "definition": _definition(0), "roleArn": ROLE,
+                                                "publish": True})["stateMachineArn"]
+    alias = service.handle("CreateStateMachineAlias", {"name": "live", "routingConfiguration": [
+        {"stateMachineVersionArn": f"{arn}:1", "weight": 100}]})["stateMachineAliasArn"]
+    for round_number in range(30):
+        service.handle("UpdateStateMachine", {"stateMachineArn": arn, "definition": _definition(round_number + 1)})
+        version = service.handle("PublishStateMachineVersion", {"stateMachineArn": arn})["stateMachineVersionArn"]
+        _race(
+            lambda index, version=version: service.handle("UpdateStateMachineAlias", {
+                "stateMachineAliasArn": alias,
+                "routingConfiguration": [{"stateMachineVersionArn": version, "weight": 100}]}),
+            lambda index, version=version: service.handle("DeleteStateMachineVersion",
+                                                          {"stateMachineVersionArn": version}))
+        routed = service.store.get_resource(alias).body["routingConfiguration"]
+        assert all(service.store.get_resource(route["stateMachineVersionArn"]) is not None for route in routed)

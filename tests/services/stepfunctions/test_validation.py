@@ -32,11 +32,22 @@ def test_parse_checks_the_resource_type_and_shape():
         assert error.value.code == "InvalidArn"
 
 
-@pytest.mark.parametrize("value", ["", "a b", "a/b", "x" * 81, "tab\there", "q?", "brace{"])
+@pytest.mark.parametrize("value", ["a b", "a/b", "tab\there", "q?", "brace{", "non\ufffechar", "non\uffffchar"])
 def test_bad_names(value):
     with pytest.raises(AwsError) as error:
         name({"name": value})
     assert error.value.code == "InvalidName"
+
+
+@pytest.mark.parametrize(("value", "constraint"), [
+    ("", "Member must have length greater than or equal to 1"),
+    ("x" * 81, "Member must have length less than or equal to 80")])
+def test_name_lengths_are_validation_errors_in_corals_words(value, constraint):
+    with pytest.raises(AwsError) as error:
+        name({"name": value})
+    assert error.value.code == "ValidationException"
+    assert error.value.message == (f"1 validation error detected: Value '{value}' at 'name' failed to satisfy "
+                                   f"constraint: {constraint}")
 
 
 def test_payload_limits_and_json():

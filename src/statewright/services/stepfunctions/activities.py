@@ -13,6 +13,7 @@ from statewright.store import Resource, Transaction
 from .arns import parse
 from .context import ActionContext
 from .errors import activity_missing
+from .machines import DEFAULT_ENCRYPTION, encryption
 from .validation import MAX_TAGS, name, paginate, payload, required_str, string
 from .validation import tags as read_tags
 
@@ -23,13 +24,18 @@ def create_activity(ctx: ActionContext, request: dict[str, Any]) -> dict[str, An
     if len(tags) > MAX_TAGS:
         raise AwsError("TooManyTags", f"Too many tags: {len(tags)} (at most {MAX_TAGS})")
     arn = ctx.arns.activity(activity_name)
+    configuration = encryption(request, DEFAULT_ENCRYPTION)
     activity = Resource(arn=arn, kind="activity", name=activity_name, created=ctx.now(),
-                        body={"encryptionConfiguration": request.get("encryptionConfiguration")
-                              or {"type": "AWS_OWNED_KEY"}})
+                        body={"encryptionConfiguration": configuration})
 
     def store(tx: Transaction) -> Resource:
         existing = tx.get_resource(arn)
-        if existing is not None:  # CreateActivity is idempotent: the existing activity is the answer
+        if existing is not None:
+            # CreateActivity is idempotent by name (other tags are ignored, as on AWS), but its
+            # encryption may not change.
+            if (existing.body.get("encryptionConfiguration") or DEFAULT_ENCRYPTION) != configuration:
+                raise AwsError("ActivityAlreadyExists",
+                               f"Activity already exists. EncryptionConfiguration may not be updated: '{arn}'")
             return existing
         tx.set_tags(arn, tags)
         return tx.insert_resource(activity)
@@ -50,7 +56,7 @@ def describe_activity(ctx: ActionContext, request: dict[str, Any]) -> dict[str, 
     parse(arn, "activity")
     activity = _activity(ctx, arn)
     return {"activityArn": arn, "name": activity.name, "creationDate": activity.created,
-            "encryptionConfiguration": activity.body.get("encryptionConfiguration")}
+            "encryptionConfiguration": activity.body.get("encryptionConfiguration") or DEFAULT_ENCRYPTION}
 
 
 def delete_activity(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:

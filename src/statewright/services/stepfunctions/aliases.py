@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 from typing import Any
 
 from statewright.services.common import AwsError, validation_error
@@ -14,43 +13,34 @@ from .context import ActionContext
 from .errors import resource_missing
 from .validation import paginate, required_str, string
 
-# AWS: letters, digits, - _ . and at least one non-digit (so that it cannot look like a version).
-_ALIAS_NAME = re.compile(r"^(?=.*[a-zA-Z_\-.])[a-zA-Z0-9_\-.]{1,80}$")
-
 
 def _routing(ctx: ActionContext, request: dict[str, Any], machine_arn: str | None) -> list[dict[str, Any]]:
+    """The routing configuration, checked as AWS checks it once the model's constraints (1–2
+    items, weights 0–100, required members) have passed, with AWS's texts."""
     routes = request.get("routingConfiguration")
     if routes is None:
         raise validation_error("routingConfiguration", None, "Member must not be null")
-    if not isinstance(routes, list) or not 1 <= len(routes) <= 2:
-        raise validation_error("routingConfiguration", routes, "Member must have length between 1 and 2")
-    result, seen, total = [], set(), 0
-    for route in routes:
-        if not isinstance(route, dict):
-            raise AwsError("SerializationException", "Expected objects in 'routingConfiguration'")
-        version_arn = required_str(route, "stateMachineVersionArn")
-        weight = route.get("weight")
-        if not isinstance(weight, int) or isinstance(weight, bool) or not 0 <= weight <= 100:
-            raise validation_error("routingConfiguration.member.weight", weight,
-                                   "Member must have value between 0 and 100")
-        if not is_version_qualifier(parse(version_arn, "stateMachine").qualifier):
-            raise validation_error("routingConfiguration.member.stateMachineVersionArn", version_arn,
-                                   "Member must be a state machine version ARN")
-        if machine_arn is not None and unqualified(version_arn) != machine_arn:
-            raise validation_error("routingConfiguration", version_arn,
-                                   "Routing configuration must contain versions of the same state machine")
-        found = ctx.store.get_resource(version_arn)
+    arns = [route["stateMachineVersionArn"] for route in routes]
+    received = f"[{', '.join(arns)}]"
+    if len(set(arns)) < len(arns):
+        raise AwsError("ValidationException",
+                       f"Routing configuration must contain distinct state machine version ARNs. Received: {received}")
+    if not all(is_version_qualifier(parse(arn, "stateMachine").qualifier) for arn in arns):
+        raise AwsError("ValidationException",
+                       f"Routing configuration must contain state machine version ARNs. Received: {received}")
+    weights = [route["weight"] for route in routes]
+    if sum(weights) != 100:
+        raise AwsError("ValidationException",
+                       f"Sum of routing configuration weights must equal 100. Received: [{', '.join(map(str, weights))}]")
+    owner = machine_arn or unqualified(arns[0])
+    if any(unqualified(arn) != owner for arn in arns):
+        raise AwsError("ValidationException",
+                       f"Routing configuration must contain versions of the same state machine. Received: {received}")
+    for arn in arns:
+        found = ctx.store.get_resource(arn)
         if found is None or found.kind != "version":
-            raise resource_missing(version_arn)
-        if version_arn in seen:
-            raise validation_error("routingConfiguration", version_arn,
-                                   "Routing configuration must contain distinct version ARNs")
-        seen.add(version_arn)
-        total += weight
-        result.append({"stateMachineVersionArn": version_arn, "weight": weight})
-    if total != 100:
-        raise validation_error("routingConfiguration", routes, "Sum of routing configuration weights must equal 100")
-    return result
+            raise resource_missing(arn)
+    return [{"stateMachineVersionArn": arn, "weight": weight} for arn, weight in zip(arns, weights, strict=True)]
 
 
 def _alias(ctx: ActionContext, arn: str) -> Resource:
@@ -64,15 +54,11 @@ def _alias(ctx: ActionContext, arn: str) -> Resource:
 
 
 def create_state_machine_alias(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
+    # The name's pattern and length are the model's (checked before any action runs).
     alias_name = required_str(request, "name")
-    if not _ALIAS_NAME.match(alias_name):
-        raise AwsError("InvalidName", f"Invalid Name: '{alias_name}'")
     description = string(request, "description", 256)
     routes = _routing(ctx, request, None)
     machine_arn = unqualified(routes[0]["stateMachineVersionArn"])
-    if any(unqualified(route["stateMachineVersionArn"]) != machine_arn for route in routes):
-        raise validation_error("routingConfiguration", routes,
-                               "Routing configuration must contain versions of the same state machine")
     ctx.machine(machine_arn)
     arn = ctx.arns.alias(machine_arn, alias_name)
     now = ctx.now()
@@ -86,7 +72,8 @@ def create_state_machine_alias(ctx: ActionContext, request: dict[str, Any]) -> d
             return tx.insert_resource(alias)
         same = (existing.body["routingConfiguration"] == routes and existing.body["description"] == description)
         if existing.kind != "alias" or not same:
-            raise AwsError("ConflictException", f"Alias {arn} already exists with a different configuration")
+            raise AwsError("ConflictException", "Failed to create alias because an alias with the same name and a "
+                                                "different routing configuration already exists.")
         return existing
 
     alias = ctx.store.write(create).result()

@@ -13,7 +13,7 @@ from statewright.services.common import AwsError
 from statewright.store import AlreadyExists
 
 from .context import ActionContext
-from .executions import start_spec
+from .executions import start_spec, stored_execution
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def start_child(ctx: ActionContext, request: dict[str, Any],
     try:
         record = ctx.engine.start_execution(spec, on_end=ended).result()
     except AlreadyExists:
-        existing = ctx.store.get_execution(spec.arn)
+        existing = stored_execution(ctx, spec.arn)  # a racing dispatch may still be storing it
         if existing is None or existing.body["input"] != spec.input_text:
             raise AwsError("ExecutionAlreadyExists", f"Execution Already Exists: '{spec.arn}'") from None
         if ended is not None:

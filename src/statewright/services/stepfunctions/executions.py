@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
@@ -35,6 +36,8 @@ STATUSES = ("RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_R
 # Express executions run for at most five minutes on AWS.
 SYNC_LIMIT_SECONDS = 300.0
 _PAYLOAD_KEYS = ("input", "output")
+# How long a StartExecution that lost a race waits for the winner's execution to be stored.
+STORED_WAIT_SECONDS = 5.0
 
 
 def _target(ctx: ActionContext, request: dict[str, Any]) -> tuple[Resource, Resource, Resource | None]:
@@ -70,16 +73,32 @@ def start_spec(ctx: ActionContext, request: dict[str, Any], express_arn: bool) -
 
 def start_execution(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
     spec = start_spec(ctx, request, express_arn=False)
-    try:
-        record = ctx.engine.start_execution(spec).result()
-    except AlreadyExists:
-        existing = ctx.store.get_execution(spec.arn)
-        # AWS: the same name and input while it runs is the same request, answered again.
-        if existing is not None and existing.status == "RUNNING" and existing.body["input"] == spec.input_text:
-            return {"executionArn": existing.arn, "startDate": existing.start_date}
-        raise AwsError("ExecutionAlreadyExists", f"Execution Already Exists: '{spec.arn}'") from None
-    start_date = record.start_date if record is not None else ctx.now()
-    return {"executionArn": spec.arn, "startDate": start_date}
+    for _ in range(2):
+        try:
+            record = ctx.engine.start_execution(spec).result()
+        except AlreadyExists:
+            existing = stored_execution(ctx, spec.arn)
+            if existing is None:  # the start it raced failed before storing anything: the name is free
+                continue
+            # AWS: the same name and input while it runs is the same request, answered again.
+            if existing.status == "RUNNING" and existing.body["input"] == spec.input_text:
+                return {"executionArn": existing.arn, "startDate": existing.start_date}
+            break
+        start_date = record.start_date if record is not None else ctx.now()
+        return {"executionArn": spec.arn, "startDate": start_date}
+    raise AwsError("ExecutionAlreadyExists", f"Execution Already Exists: '{spec.arn}'")
+
+
+def stored_execution(ctx: ActionContext, arn: str) -> ExecutionRecord | None:
+    """The execution an identical racing StartExecution is storing: the engine refuses the second
+    start as soon as the first one is running, before its row is committed, so wait for the row
+    (a commit takes milliseconds; None if it never comes: that start failed)."""
+    deadline = time.monotonic() + STORED_WAIT_SECONDS
+    while True:
+        existing = ctx.store.get_execution(arn)
+        if existing is not None or time.monotonic() > deadline:
+            return existing
+        time.sleep(0.002)
 
 
 def start_sync_execution(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:

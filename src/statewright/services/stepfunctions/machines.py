@@ -30,20 +30,20 @@ DEFAULT_LOGGING = {"level": "OFF", "includeExecutionData": False}
 DEFAULT_TRACING = {"enabled": False}
 DEFAULT_ENCRYPTION = {"type": "AWS_OWNED_KEY"}
 LOG_LEVELS = ("ALL", "ERROR", "FATAL", "OFF")
+DEFAULT_KEY_REUSE_SECONDS = 300  # AWS's default data key reuse period for a customer managed key
 
 
 def _logging(request: dict[str, Any], default: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The logging configuration (its types and enums already checked against the model)."""
     value = request.get("loggingConfiguration")
     if value is None:
         return default
-    if not isinstance(value, dict):
-        raise AwsError("SerializationException", "Expected an object for 'loggingConfiguration'")
-    level = one_of(value, "level", LOG_LEVELS, "OFF")
+    level = value.get("level") or "OFF"
     destinations = value.get("destinations") or []
-    if level != "OFF" and not destinations:
+    if (level != "OFF" and not destinations) or len(destinations) > 1:
         raise AwsError("InvalidLoggingConfiguration",
                        "Invalid Logging Configuration: Must specify exactly one Log Destination.")
-    logging: dict[str, Any] = {"level": level, "includeExecutionData": boolean(value, "includeExecutionData")}
+    logging: dict[str, Any] = {"level": level, "includeExecutionData": bool(value.get("includeExecutionData"))}
     if destinations:
         logging["destinations"] = destinations
     return logging
@@ -53,19 +53,29 @@ def _tracing(request: dict[str, Any], default: dict[str, Any] | None) -> dict[st
     value = request.get("tracingConfiguration")
     if value is None:
         return default
-    if not isinstance(value, dict):
-        raise AwsError("SerializationException", "Expected an object for 'tracingConfiguration'")
-    return {"enabled": boolean(value, "enabled")}
+    return {"enabled": bool(value.get("enabled"))}
 
 
-def _encryption(request: dict[str, Any], default: dict[str, Any] | None) -> dict[str, Any] | None:
+def encryption(request: dict[str, Any], default: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The encryption configuration, as AWS accepts it: a KMS key (and its reuse period) with
+    CUSTOMER_MANAGED_KMS_KEY, neither with AWS_OWNED_KEY. Types, the enum and the 60–900 s range
+    are the model's."""
     value = request.get("encryptionConfiguration")
     if value is None:
         return default
-    if not isinstance(value, dict):
-        raise AwsError("SerializationException", "Expected an object for 'encryptionConfiguration'")
-    one_of(value, "type", ("AWS_OWNED_KEY", "CUSTOMER_MANAGED_KMS_KEY"))
-    return dict(value)
+    kind, key, period = value["type"], value.get("kmsKeyId"), value.get("kmsDataKeyReusePeriodSeconds")
+    if kind == "CUSTOMER_MANAGED_KMS_KEY" and key is None:
+        raise AwsError("InvalidEncryptionConfiguration",
+                       "Invalid Encryption Configuration: kmsKeyId must be set when type is CUSTOMER_MANAGED_KMS_KEY.")
+    if kind == "AWS_OWNED_KEY" and (key is not None or period is not None):
+        raise AwsError("InvalidEncryptionConfiguration",
+                       "Invalid Encryption Configuration: kmsKeyId and kmsDataKeyReusePeriodSeconds may only be "
+                       "set when type is CUSTOMER_MANAGED_KMS_KEY.")
+    configuration: dict[str, Any] = {"type": kind}
+    if key is not None:
+        configuration["kmsKeyId"] = key
+        configuration["kmsDataKeyReusePeriodSeconds"] = period if period is not None else DEFAULT_KEY_REUSE_SECONDS
+    return configuration
 
 
 def _same_machine(existing: Resource, body: dict[str, Any]) -> bool:
@@ -81,7 +91,7 @@ def create_state_machine(ctx: ActionContext, request: dict[str, Any]) -> dict[st
     body = {"definition": definition, "roleArn": role, "type": machine_type,
             "loggingConfiguration": _logging(request, DEFAULT_LOGGING),
             "tracingConfiguration": _tracing(request, DEFAULT_TRACING),
-            "encryptionConfiguration": _encryption(request, DEFAULT_ENCRYPTION),
+            "encryptionConfiguration": encryption(request, DEFAULT_ENCRYPTION),
             "revisionId": ctx.new_id().replace("-", ""), "nextVersion": 1}
     tags = read_tags(request)
     if len(tags) > MAX_TAGS:
@@ -146,7 +156,7 @@ def update_state_machine(ctx: ActionContext, request: dict[str, Any]) -> dict[st
     if request.get("roleArn") is not None:
         changes["roleArn"] = ctx.check_role(request)
     for key, read in (("loggingConfiguration", _logging), ("tracingConfiguration", _tracing),
-                      ("encryptionConfiguration", _encryption)):
+                      ("encryptionConfiguration", encryption)):
         value = read(request, None)
         if value is not None:
             changes[key] = value

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable
 from typing import Any
 
 from statewright.engine import Engine, RunOutcome
 from statewright.services.common import AwsError, RequestContext, validation_error
+from statewright.services.common.shapes import ShapeChecker
 from statewright.store import InvalidText, Store
 
 from . import activities, aliases, declared, executions, machines, tags, versions
 from .arns import Arns
 from .children import ChildStarted, start_child
 from .context import ActionContext
+from .errors import invalid_arn
 
 Action = Callable[[ActionContext, dict[str, Any]], dict[str, Any]]
 
@@ -21,6 +24,7 @@ ACTIONS: dict[str, Action] = {
     **machines.ACTIONS, **versions.ACTIONS, **aliases.ACTIONS, **executions.ACTIONS,
     **activities.ACTIONS, **tags.ACTIONS,
 }
+_STATES_ARN = re.compile(r"^arn:[^:]*:states:")
 # Actions that may block a thread for a long time (long polls, synchronous executions).
 LONG_ACTIONS = frozenset({"GetActivityTask", "StartSyncExecution"})
 
@@ -41,6 +45,8 @@ class StepFunctionsService:
         self.new_id = new_id or _uuid4
         # AWS holds a GetActivityTask call open for up to 60 seconds.
         self.activity_poll_seconds = activity_poll_seconds
+        # Every request is checked against botocore's model before its action runs (and stores).
+        self.shapes = ShapeChecker("stepfunctions")
 
     def context(self, request: RequestContext) -> ActionContext:
         arns = Arns(account=request.account, region=request.region, partition=request.partition)
@@ -53,8 +59,13 @@ class StepFunctionsService:
         if action is None:
             raise AwsError("UnknownOperationException",
                            f"Statewright does not implement the Step Functions action '{operation}'")
+        self.shapes.check(operation, input)
+        ctx = self.context(context)
+        _refuse_foreign_arns(ctx.arns, input)
         try:
-            return action(self.context(context), input)
+            return action(ctx, input)
+        except RecursionError:  # a JSON text field nested deeper than the engine can walk
+            raise AwsError("ValidationException", "The request holds JSON nested too deeply") from None
         except InvalidText as error:  # the store cannot hold it (a lone surrogate): the caller's fault
             shown = error.value.encode("utf-8", "backslashreplace").decode("utf-8")
             raise validation_error(error.field, shown, "Member must not contain unpaired surrogates") from None
@@ -86,6 +97,18 @@ class StepFunctionsService:
 
     def close(self) -> None:
         """Nothing to release: the store and the engine belong to the runtime."""
+
+
+def _refuse_foreign_arns(arns: Arns, request: dict[str, Any]) -> None:
+    """A request reaches only resources of its own partition, region and account: an ARN of
+    another is InvalidArn (without this, DeleteStateMachine in one region deleted a state
+    machine of another)."""
+    named = [value for key, value in request.items() if key.endswith("Arn") and key != "roleArn"]
+    named += [route.get("stateMachineVersionArn") for route in request.get("routingConfiguration") or []
+              if isinstance(route, dict)]
+    for value in named:
+        if isinstance(value, str) and _STATES_ARN.match(value) and not arns.owns(value):
+            raise invalid_arn(value, "The ARN's partition, region and account must be those of the request")
 
 
 def _uuid4() -> str:

@@ -19,15 +19,23 @@ DEFAULT_PAGE = 100
 MAX_PAGE = 1000
 MAX_TAGS = 50
 
-# AWS: no whitespace, brackets, wildcards, the listed specials, or control characters.
-_BAD_NAME = re.compile(r"[\s<>{}\[\]?*\"#%\\^|~`$&,;:/\x00-\x1f\x7f-\x9f]")
+# AWS: no whitespace, brackets, wildcards, the listed specials, or control characters; and no
+# Unicode noncharacters U+FFFE/U+FFFF (which JSON carries but many readers refuse).
+_BAD_NAME = re.compile(r"[\s<>{}\[\]?*\"#%\\^|~`$&,;:/\x00-\x1f\x7f-\x9f\ufffe\uffff]")
+MAX_NAME = 80
 
 
 def name(request: dict[str, Any], field: str = "name", required: bool = True) -> str | None:
+    """A resource name: its length is the model's constraint (ValidationException, in Coral's
+    words), its characters Step Functions' own rule (InvalidName)."""
     value = required_str(request, field) if required else string(request, field)
     if value is None:
         return None
-    if not 1 <= len(value) <= 80 or _BAD_NAME.search(value):
+    if not value:
+        raise validation_error(field, value, "Member must have length greater than or equal to 1")
+    if len(value) > MAX_NAME:
+        raise validation_error(field, value, f"Member must have length less than or equal to {MAX_NAME}")
+    if _BAD_NAME.search(value):
         raise AwsError("InvalidName", f"Invalid Name: '{value}'")
     return value
 
@@ -37,13 +45,27 @@ def payload(request: dict[str, Any], field: str, code: str, default: str | None 
     text = string(request, field)
     if text is None:
         return default
-    if len(text.encode()) > MAX_PAYLOAD:
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_PAYLOAD:
         raise validation_error(field, shorten(text), f"Member must have length less than or equal to {MAX_PAYLOAD}")
     try:
-        json.loads(text)
+        value = json.loads(text)
     except ValueError as error:
         raise AwsError(code, f"Invalid {field.capitalize()}: '{error}'") from None
+    except RecursionError:
+        raise AwsError(code, f"Invalid {field.capitalize()}: 'JSON nested too deeply'") from None
+    if "\\u" in text and not _encodable(value):
+        # An escaped lone surrogate ("\\ud800") is valid JSON but no valid text: it could be
+        # neither stored nor answered later, so it is refused now.
+        raise AwsError(code, f"Invalid {field.capitalize()}: 'the JSON holds an unpaired surrogate escape'")
     return text
+
+
+def _encodable(value: Any) -> bool:
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except (UnicodeEncodeError, RecursionError):
+        return False
+    return True
 
 
 def page_size(request: dict[str, Any]) -> int:

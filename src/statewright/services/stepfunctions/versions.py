@@ -85,11 +85,12 @@ def delete_state_machine_version(ctx: ActionContext, request: dict[str, Any]) ->
     machine_arn = arn.rsplit(":", 1)[0]
 
     def delete(tx: Transaction) -> None:  # one transaction: no alias can start using it meanwhile
-        for alias in tx.list_resources("alias", machine_arn):
-            if any(route["stateMachineVersionArn"] == arn for route in alias.body["routingConfiguration"]):
-                raise AwsError("ConflictException",
-                               f"Version to be deleted must not be referenced by an alias. "
-                               f"Current list of aliases referencing this version: [{alias.arn}]")
+        using = [alias.name for alias in tx.list_resources("alias", machine_arn)
+                 if any(route["stateMachineVersionArn"] == arn for route in alias.body["routingConfiguration"])]
+        if using:
+            raise AwsError("ConflictException",
+                           f"Version to be deleted must not be referenced by an alias. "
+                           f"Current list of aliases referencing this version: [{', '.join(using)}]")
         tx.delete_resource(arn)
 
     ctx.store.write(delete).result()
