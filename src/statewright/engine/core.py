@@ -35,8 +35,10 @@ from statewright.asl.step import Execution, step
 from statewright.asl.types import (
     CancelTask,
     CancelTimer,
+    Continue,
     ExecutionStart,
     Finished,
+    Proceed,
     RunTask,
     StartTimer,
     StepInput,
@@ -65,6 +67,9 @@ _STOP = object()
 _FATAL = (KeyboardInterrupt, SystemExit, GeneratorExit)
 # How many ended tokens to remember, to answer "timed out" rather than "does not exist".
 ENDED_TOKENS_KEPT = 100_000
+# AWS's longest execution: five minutes for Express, one year for Standard (service quotas).
+EXPRESS_MAX_SECONDS = 5 * 60
+STANDARD_MAX_SECONDS = 365 * 24 * 3600
 
 
 # Seeds need to differ, not to be secret: one generator seeded from the OS at import is enough,
@@ -110,11 +115,14 @@ class Engine(RestoreMixin):
         self._thread: threading.Thread | None = None
         # Set once recovery has re-registered the tokens of the tasks that were running.
         self._recovered = threading.Event()
+        # Set by close(): the loop stops after the job it is running, whatever is queued.
+        self._closing = threading.Event()
 
     # --- lifecycle ------------------------------------------------------------------------
 
     def start(self) -> None:
         """Start the loop thread; its first job recovers the executions that were running."""
+        self._closing.clear()
         self._post(self._recover)
         self._thread = threading.Thread(target=self._loop, name="statewright-engine", daemon=True)
         self._thread.start()
@@ -123,6 +131,9 @@ class Engine(RestoreMixin):
         self.activities.close()
         self._workers.close()
         if self._thread is not None:
+            # Jobs still queued are dropped: what they would do was never acknowledged, and what
+            # was acknowledged is in the store already (a step is acknowledged once stored).
+            self._closing.set()
             self._inbox.put(_STOP)
             self._thread.join()
             self._thread = None
@@ -267,7 +278,7 @@ class Engine(RestoreMixin):
                 job = self._inbox.get(timeout=self._seconds_to_next_timer())
             except queue.Empty:
                 job = None
-            if job is _STOP:
+            if job is _STOP or self._closing.is_set():
                 return
             if job is not None:
                 try:
@@ -302,11 +313,12 @@ class Engine(RestoreMixin):
         ARN is taken). Whatever fails here fails the callers (EngineFailure), never leaves them waiting."""
         if spec.arn in self._runs:
             if started is not None:
-                started.set_exception(AlreadyExists("execution", spec.arn))
+                self._same_start(self._runs[spec.arn], record, started)
             return
         run = Run(arn=spec.arn, definition=None, execution=Execution(), start_date=now, record=record,
                   waiters=waiters, watchers=list(watchers or []),
-                  unstored_definition=spec.definition_text if started and record else None)
+                  unstored_definition=spec.definition_text if started and record else None,
+                  started=started if record else None)
         self._runs[spec.arn] = run
         try:
             self._begin_run(run, spec, now, started)
@@ -315,6 +327,27 @@ class Engine(RestoreMixin):
         except BaseException as error:  # noqa: BLE001 - handed to the callers
             log.exception("could not start %s", spec.arn)
             self._abandon(run, _failure("start", spec.arn, error), started, *waiters)
+
+    @staticmethod
+    def _same_start(run: Run, record: ExecutionRecord | None, started: Future[Any]) -> None:
+        """A second StartExecution for an ARN being started: the same name and input while the
+        first is not stored yet is the same request (an SDK retry), answered as the first is;
+        anything else is AlreadyExists (the service then compares with the stored row)."""
+        first = run.started
+        same = (first is not None and record is not None and run.record is not None
+                and run.record.body.get("input") == record.body.get("input"))
+        if first is None or not same:
+            started.set_exception(AlreadyExists("execution", run.arn))
+            return
+
+        def copy(done: Future[Any]) -> None:
+            error = done.exception()
+            if error is not None:
+                _fail(started, error)
+            elif not started.done():
+                started.set_result(done.result())
+
+        first.add_done_callback(copy)
 
     def _abandon(self, run: Run, failure: EngineFailure, *answers: Future[Any] | None) -> None:
         """Drop a run that could not begin: nothing of it is written, its callers get `failure`."""
@@ -344,7 +377,8 @@ class Engine(RestoreMixin):
                                     spec.version_arn or spec.state_machine_arn)
         context["Region"] = spec.arn.split(":")[3]  # for TaskScheduled events; not part of `$$`
         return ExecutionStart(input=execution_input, context=context, seed=_seed(),
-                              role_arn=spec.role_arn)
+                              role_arn=spec.role_arn,
+                              max_seconds=EXPRESS_MAX_SECONDS if spec.express else STANDARD_MAX_SECONDS)
 
     def _feed(self, run: Run, event: StepInput, ack: Future[Any] | None, ack_value: Any,
               now: float | None = None) -> None:
@@ -502,8 +536,16 @@ class Engine(RestoreMixin):
             elif isinstance(command, CancelTask):
                 if self._untrack(run, command.task_id) is not None:
                     self.tasks.cancel_task(run.arn, command.task_id)
+            elif isinstance(command, Proceed):
+                # At the back of the inbox: every job already queued (other executions, API
+                # calls, timers) runs before this execution takes its next slice.
+                self._post(functools.partial(self._continue, run))
             elif isinstance(command, Finished):
                 self._finish(run, command, now)
+
+    def _continue(self, run: Run) -> None:
+        if self._runs.get(run.arn) is run:
+            self._feed(run, Continue(), None, None)
 
     def _arm(self, run: Run, timer_id: str, fire_at: float) -> None:
         run.timers[timer_id] = fire_at
@@ -580,7 +622,13 @@ class Engine(RestoreMixin):
 
     def _task_answered(self, arn: str, task_id: str, event: StepInput, ack: Future[None] | None) -> None:
         run = self._runs.get(arn)
-        if run is None or self._untrack(run, task_id) is None:
+        # A task the step no longer waits for (its execution was stopped, or it timed out, by a
+        # step whose commit is still on its way) refuses the answer rather than drop it silently.
+        if run is None or task_id not in run.execution.tasks:
+            if ack is not None:
+                ack.set_exception(TaskNotFound(task_id, ended=True))
+            return
+        if self._untrack(run, task_id) is None:
             if ack is not None:
                 ack.set_exception(TaskNotFound(task_id))
             return

@@ -90,6 +90,9 @@ class Run:
     # costs one checkpoint, not one each).
     unwritten: list[Any] = field(default_factory=list)
     flush_posted: bool = False
+    # A new Standard execution's StartExecution answer, while its row is being stored: a second
+    # identical StartExecution (an SDK retry racing the first) is answered with the same record.
+    started: Future[Any] | None = None
 
     @property
     def durable(self) -> bool:
