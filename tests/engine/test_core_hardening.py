@@ -8,6 +8,7 @@ from concurrent.futures import Future
 
 import pytest
 
+from statewright.asl.limits import TooDeep
 from statewright.asl.step import MAX_HISTORY_EVENTS
 from statewright.engine import RunOutcome, StartSpec, TaskNotFound
 from statewright.store import AlreadyExists
@@ -119,3 +120,15 @@ def test_a_start_with_other_input_racing_the_first_is_refused(harness):
     assert first.result(5) is not None
     with pytest.raises(AlreadyExists):
         second.result(5)
+
+
+@pytest.mark.parametrize("express", [False, True])
+def test_an_input_nested_too_deeply_is_refused_before_anything_is_stored(harness, express):
+    engine = harness.open()
+    spec = _spec(PASS, "deep", express=express)
+    spec = StartSpec(**{**spec.__dict__, "input_text": '{"a":' * 5_000 + "1" + "}" * 5_000})
+    with pytest.raises(TooDeep, match="execution input"):
+        engine.start_execution(spec).result(5)
+    with pytest.raises(TooDeep):
+        engine.run_sync(spec).result(5)
+    assert harness.store.get_execution(spec.arn) is None

@@ -6,11 +6,11 @@ module only builds the model of one that is, compiling paths, templates and rule
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from . import choice, payload
 from .fastpath import compile_fast
+from .limits import TooDeep, load_limited, too_deep
 from .model import (
     ABSENT,
     JSONATA,
@@ -44,12 +44,20 @@ class DefinitionError(ValueError):
         self.diagnostics = diagnostics
 
 
+def too_deep_error() -> DefinitionError:
+    return DefinitionError([Diagnostic("ERROR", "SCHEMA_VALIDATION_FAILED", str(TooDeep("definition")), "/")])
+
+
 def load_json(definition: str | dict[str, Any]) -> dict[str, Any]:
     """The definition as a dict; raises DefinitionError for text that is not a JSON object."""
     if isinstance(definition, dict):
+        if too_deep(definition):
+            raise too_deep_error()
         return definition
     try:
-        value = json.loads(definition)
+        value = load_limited(definition, "definition")
+    except TooDeep:
+        raise too_deep_error() from None
     except (TypeError, ValueError) as exc:
         raise DefinitionError([Diagnostic("ERROR", "INVALID_JSON_DESCRIPTION", str(exc), "")]) from exc
     if not isinstance(value, dict):
@@ -60,7 +68,13 @@ def load_json(definition: str | dict[str, Any]) -> dict[str, Any]:
 
 def parse_definition(definition: str | dict[str, Any], *, check: bool = True) -> Definition:
     """Validate (unless `check` is False) and compile a definition."""
-    raw = load_json(definition)
+    try:
+        return _parse(load_json(definition), check)
+    except RecursionError:  # nesting inside strings (intrinsics within intrinsics), not JSON
+        raise too_deep_error() from None
+
+
+def _parse(raw: dict[str, Any], check: bool) -> Definition:
     if check:
         from .validate import validate  # validation is optional for callers that already did it
 

@@ -399,7 +399,7 @@ def _hash(data: Any, has_algorithm: bool, algorithm: Any) -> dict[str, Any]:
         raise ValueError(
             f"The hash algorithm {json_text(algorithm)} is not supported; use one of {supported}"
         )
-    return _defined(hashlib.new(name, data.encode("utf-8")).hexdigest())
+    return _defined(hashlib.new(name, data.encode("utf-8", "replace")).hexdigest())
 
 
 def _random(has_seed: bool, seed: Any) -> dict[str, Any]:

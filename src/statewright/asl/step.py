@@ -17,7 +17,7 @@ from typing import Any
 from . import history
 from .errors import DATA_LIMIT_EXCEEDED, RUNTIME, StatesError, state_failure_cause
 from .fastpath import Fallback
-from .limits import MAX_PAYLOAD_BYTES, check_result, payload_size
+from .limits import MAX_PAYLOAD_BYTES, check_result, nesting_failure, payload_size
 from .model import Definition, Machine, State
 from .outcome import Done
 from .paths import PathNotFound
@@ -500,4 +500,8 @@ def step(definition: Definition, execution: Execution, event: StepInput, now: fl
         except HistoryFull:
             stepper.queue.clear()
             stepper.end_execution("FAILED", None, RUNTIME, HISTORY_FULL_CAUSE)
+        except RecursionError as error:  # data nested deeper than the evaluators' stack allows
+            stepper.queue.clear()
+            failure = nesting_failure(error)  # ExecutionFailed carries no payload: it can be written
+            stepper.end_execution("FAILED", None, failure.error, failure.cause)
     return stepper.result

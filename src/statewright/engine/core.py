@@ -31,6 +31,7 @@ from typing import Any
 
 from statewright.asl.drive import execution_context
 from statewright.asl.history import dumps, task_kind
+from statewright.asl.limits import MAX_NESTING_DEPTH, load_limited
 from statewright.asl.step import Execution, step
 from statewright.asl.types import (
     CancelTask,
@@ -85,6 +86,14 @@ def _fail(answer: Future[Any], error: BaseException) -> None:
 
 def _failure(action: str, arn: str, error: BaseException) -> EngineFailure:
     return EngineFailure(f"Statewright could not {action} the execution {arn}: {type(error).__name__}: {error}")
+
+
+def _check_input(spec: StartSpec) -> None:
+    """Refuse an input nested too deeply before anything is stored (TooDeep). Only text with
+    more opening brackets than the limit can be, so most inputs cost two counts, no parse."""
+    text = spec.input_text
+    if text.count("{") + text.count("[") > MAX_NESTING_DEPTH:
+        load_limited(text, "execution input")
 
 
 def _seed() -> int:
@@ -146,9 +155,15 @@ class Engine(RestoreMixin):
                         ) -> Future[ExecutionRecord | None]:
         """Start an execution. For Standard, the future resolves once the execution is stored
         (raising store.AlreadyExists when one with this ARN exists); for Express, once it has
-        begun, with None. It raises EngineFailure when the engine could not start it. `on_end` is
-        called with the outcome when the execution ends (see `watch`)."""
+        begun, with None. It raises EngineFailure when the engine could not start it, and
+        asl.limits.TooDeep (a ValueError) for an input nested too deeply. `on_end` is called with
+        the outcome when the execution ends (see `watch`)."""
         answer: Future[ExecutionRecord | None] = Future()
+        try:
+            _check_input(spec)
+        except ValueError as refused:
+            answer.set_exception(refused)
+            return answer
         try:
             now = self.clock.now()
             record = None if spec.express else self._new_record(spec, now)
@@ -163,6 +178,11 @@ class Engine(RestoreMixin):
     def run_sync(self, spec: StartSpec) -> Future[RunOutcome]:
         """Run an Express execution and resolve with its outcome (at most once: nothing stored)."""
         outcome: Future[RunOutcome] = Future()
+        try:
+            _check_input(spec)
+        except ValueError as refused:
+            outcome.set_exception(refused)
+            return outcome
         now = self.clock.now()
         self._submit(lambda: self._begin(spec, None, now, [outcome]), outcome)
         return outcome
