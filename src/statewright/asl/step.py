@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import random
+from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from . import history
 from .errors import DATA_LIMIT_EXCEEDED, RUNTIME, StatesError, state_failure_cause
+from .fanout import RELAUNCH
 from .fastpath import Fallback
 from .limits import MAX_PAYLOAD_BYTES, check_result, nesting_failure, payload_size
 from .model import Definition, Machine, State
@@ -110,7 +112,7 @@ class Stepper(StateHandlers):
         self.now = now
         self.record = record
         self.result = StepResult()
-        self.queue: list[str] = []
+        self.queue: deque[str] = deque()
         self.budget = budget  # states this step may still run
 
     # --- plumbing ------------------------------------------------------------------------
@@ -285,7 +287,11 @@ class Stepper(StateHandlers):
             if self.budget <= 0:
                 self.pause()
                 return
-            frame = self.ex.frames.get(self.queue.pop(0))
+            entry = self.queue.popleft()
+            if entry.startswith(RELAUNCH):
+                self.relaunch(entry[len(RELAUNCH):])
+                continue
+            frame = self.ex.frames.get(entry)
             if frame is not None and frame["wait"] is None:
                 self.run(frame)
 
@@ -300,7 +306,7 @@ class Stepper(StateHandlers):
         """Run states of `frame` until it waits, ends or the step's budget runs out."""
         while self.ex.status == "RUNNING" and frame["id"] in self.ex.frames:
             if self.budget <= 0:
-                self.queue.insert(0, frame["id"])
+                self.queue.appendleft(frame["id"])
                 return
             self.budget -= 1
             machine = self.machine(frame)
