@@ -129,13 +129,16 @@ class Stepper(StateHandlers):
         if (self.record and ex.last_event_id >= MAX_HISTORY_EVENTS - 1
                 and build is not history.execution_succeeded and build is not history.execution_ended):
             raise HistoryFull
-        ex.last_event_id += 1
         if not self.record:
+            ex.last_event_id += 1
             # Ids still count, so causes that cite "entered at the event id #N" stay right.
             if frame is not None:
                 frame["prev"] = ex.last_event_id
             return ex.last_event_id
+        # Built before its id is taken: a builder that fails (data nested too deeply to write)
+        # leaves no gap in the history.
         event_type, details = build(*args, **kwargs)
+        ex.last_event_id += 1
         previous = frame["prev"] if frame is not None else ex.last_event_id - 1
         self.result.events.append({"id": ex.last_event_id, "previousEventId": previous,
                                    "timestamp": self.now, "type": event_type, **details})
