@@ -10,6 +10,7 @@ import click
 from statewright.engine.clock import TIME_SCALE_ENV
 
 INTEGRATIONS_ENV = "STATEWRIGHT_INTEGRATIONS"
+SHUTDOWN_GRACE_SECONDS = 3
 
 
 @click.command()
@@ -47,4 +48,7 @@ def serve(port: int, host: str, data_dir: str, template: str | None, time_scale:
     click.echo(f"  data          {Path(data_dir).resolve()}")
     if scale != 1.0:
         click.echo(f"  time scale    {scale} (waits and timeouts run {1 / scale:g}x faster than on AWS)")
-    uvicorn.run(create_app(Runtime(config)), host=host, port=port, log_level="warning")
+    # SIGTERM must stop the server within seconds: requests still open after the grace period
+    # (a GetActivityTask long poll, a StartSyncExecution) are cut; nothing they hold is lost.
+    uvicorn.run(create_app(Runtime(config)), host=host, port=port, log_level="warning",
+                timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS)
