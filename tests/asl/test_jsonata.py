@@ -507,3 +507,16 @@ def test_a_result_larger_than_a_payload_fails_before_it_is_converted(text: str) 
 def test_results_up_to_a_payload_are_returned_whole() -> None:
     assert len(evaluate("{% [1..131071].(0) %}")) == 131_071  # 262,143 characters of JSON
     assert len(evaluate("{% $pad('', 262144) %}")) == 262_144
+
+
+def test_only_the_bindings_an_expression_names_are_handed_to_the_library() -> None:
+    # A value the library cannot convert shows whether a binding was handed over at all.
+    unconvertible = object()
+    states = {"input": unconvertible, "context": {"Map": {"Item": {"Value": 3}}}}
+    rng = random.Random(1)
+    expression = compile_expression("{% $states.context.Map.Item.Value + $n %}")
+    assert expression.evaluate({"states": states, "n": 1, "other": unconvertible}, rng, "ItemSelector") == 4
+    with pytest.raises(Exception):  # noqa: B017 - whichever error the library raises for it
+        compile_expression("{% $states.input %}").evaluate({"states": states}, rng, "Output")
+    whole = compile_expression("{% $keys($states) %}").evaluate({"states": {"input": 1, "context": {}}}, rng, "Output")
+    assert sorted(whole) == ["context", "input"]

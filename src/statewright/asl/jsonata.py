@@ -140,12 +140,13 @@ class Expression:
     than the one that compiled it panics. So an Expression holds none: each thread evaluates its
     own compilation, kept in that thread's cache (see compile_expression)."""
 
-    __slots__ = ("source", "_text", "_uses_rng")
+    __slots__ = ("source", "_text", "_uses_rng", "_names", "_states_parts")
 
     def __init__(self, source: str, text: str, uses_rng: bool) -> None:
         self.source = source
         self._text = text
         self._uses_rng = uses_rng
+        self._names, self._states_parts = _variables_used(text)
 
     def __repr__(self) -> str:
         return f"Expression({self.source!r})"
@@ -156,6 +157,7 @@ class Expression:
         `bindings` maps variable names without `$` (`states`, and the workflow's variables) to JSON.
         Raises StatesError(States.QueryEvaluationError) when evaluation fails or yields a function.
         """
+        bindings = self._narrow(bindings)
         if self._uses_rng:
             token = _CURRENT_RNG.set(rng)
             try:
@@ -165,6 +167,16 @@ class Expression:
         else:
             wrapped = self._run(bindings, field)
         return self._unwrap(wrapped, field)
+
+    def _narrow(self, bindings: dict[str, Any]) -> dict[str, Any]:
+        """Only the variables the expression names: every binding is converted into the
+        library's values on every call, so binding a large `$states.input` to an ItemSelector
+        that reads only `$states.context` would cost that conversion once per Map item."""
+        narrowed = {name: value for name, value in bindings.items() if name in self._names}
+        states = narrowed.get("states")
+        if self._states_parts is not None and isinstance(states, dict):
+            narrowed["states"] = {key: value for key, value in states.items() if key in self._states_parts}
+        return narrowed
 
     def _run(self, bindings: dict[str, Any], field: str) -> Any:
         compiled = _compiled_here(self._text)
@@ -253,6 +265,24 @@ def _compile(text: str) -> _Entry:
         if name.removeprefix("__sw_") in used:
             compiled.register(name, host)
     return Expression(source, text, uses_rng=bool(used & _RNG_FUNCTIONS)), compiled
+
+
+# `$name` anywhere in an expression; and `$states` with the field read from it (`$states.input`).
+_VARIABLE = re.compile(r"\$(\w+)")
+_STATES_FIELD = re.compile(r"\$states\b(?:\s*\.\s*(\w+))?")
+
+
+def _variables_used(text: str) -> tuple[frozenset[str], frozenset[str] | None]:
+    """(the variable names `text` mentions, the `$states` fields it reads, or None when it uses
+    `$states` as a whole). Variables can only be reached by name (`$eval` is not offered), so
+    any other binding cannot affect the result. Mentions inside string literals only add names."""
+    names = frozenset(_VARIABLE.findall(text))
+    parts: set[str] = set()
+    for found in _STATES_FIELD.finditer(text):
+        if found.group(1) is None:
+            return names, None
+        parts.add(found.group(1))
+    return names, frozenset(parts)
 
 
 def _wrap(body: str, used: set[str]) -> str:
