@@ -520,3 +520,8 @@ def test_only_the_bindings_an_expression_names_are_handed_to_the_library() -> No
         compile_expression("{% $states.input %}").evaluate({"states": states}, rng, "Output")
     whole = compile_expression("{% $keys($states) %}").evaluate({"states": {"input": 1, "context": {}}}, rng, "Output")
     assert sorted(whole) == ["context", "input"]
+
+
+def test_jsonata_regular_expressions_do_not_backtrack() -> None:
+    # jsonatapy's regular expressions are linear-time too; a backtracking engine takes ~2^40 steps here.
+    assert evaluate("{% $contains($states.input, /(a+)+$/) %}", "a" * 40 + "!") is False
