@@ -31,7 +31,6 @@ from typing import Any
 
 from statewright.asl.drive import execution_context
 from statewright.asl.history import dumps, task_kind
-from statewright.asl.limits import MAX_NESTING_DEPTH, load_limited
 from statewright.asl.step import Execution, step
 from statewright.asl.types import (
     CancelTask,
@@ -57,7 +56,17 @@ from .activities import ActivityQueues, ActivityTask
 from .clock import Clock
 from .definitions import DefinitionCache
 from .restore import RestoreMixin
-from .runs import EngineFailure, PendingTask, Run, RunOutcome, StartSpec, TaskNotFound
+from .runs import (
+    EngineFailure,
+    PendingTask,
+    Run,
+    RunOutcome,
+    StartSpec,
+    TaskNotFound,
+    answer_same_start,
+    check_input,
+    finished_record,
+)
 from .types import TaskRequest, TaskRunner
 from .workers import WorkerPool
 
@@ -86,14 +95,6 @@ def _fail(answer: Future[Any], error: BaseException) -> None:
 
 def _failure(action: str, arn: str, error: BaseException) -> EngineFailure:
     return EngineFailure(f"Statewright could not {action} the execution {arn}: {type(error).__name__}: {error}")
-
-
-def _check_input(spec: StartSpec) -> None:
-    """Refuse an input nested too deeply before anything is stored (TooDeep). Only text with
-    more opening brackets than the limit can be, so most inputs cost two counts, no parse."""
-    text = spec.input_text
-    if text.count("{") + text.count("[") > MAX_NESTING_DEPTH:
-        load_limited(text, "execution input")
 
 
 def _seed() -> int:
@@ -160,7 +161,7 @@ class Engine(RestoreMixin):
         the outcome when the execution ends (see `watch`)."""
         answer: Future[ExecutionRecord | None] = Future()
         try:
-            _check_input(spec)
+            check_input(spec)
         except ValueError as refused:
             answer.set_exception(refused)
             return answer
@@ -179,7 +180,7 @@ class Engine(RestoreMixin):
         """Run an Express execution and resolve with its outcome (at most once: nothing stored)."""
         outcome: Future[RunOutcome] = Future()
         try:
-            _check_input(spec)
+            check_input(spec)
         except ValueError as refused:
             outcome.set_exception(refused)
             return outcome
@@ -333,7 +334,7 @@ class Engine(RestoreMixin):
         ARN is taken). Whatever fails here fails the callers (EngineFailure), never leaves them waiting."""
         if spec.arn in self._runs:
             if started is not None:
-                self._same_start(self._runs[spec.arn], record, started)
+                answer_same_start(self._runs[spec.arn], record, started)
             return
         run = Run(arn=spec.arn, definition=None, execution=Execution(), start_date=now, record=record,
                   waiters=waiters, watchers=list(watchers or []),
@@ -347,27 +348,6 @@ class Engine(RestoreMixin):
         except BaseException as error:  # noqa: BLE001 - handed to the callers
             log.exception("could not start %s", spec.arn)
             self._abandon(run, _failure("start", spec.arn, error), started, *waiters)
-
-    @staticmethod
-    def _same_start(run: Run, record: ExecutionRecord | None, started: Future[Any]) -> None:
-        """A second StartExecution for an ARN being started: the same name and input while the
-        first is not stored yet is the same request (an SDK retry), answered as the first is;
-        anything else is AlreadyExists (the service then compares with the stored row)."""
-        first = run.started
-        same = (first is not None and record is not None and run.record is not None
-                and run.record.body.get("input") == record.body.get("input"))
-        if first is None or not same:
-            started.set_exception(AlreadyExists("execution", run.arn))
-            return
-
-        def copy(done: Future[Any]) -> None:
-            error = done.exception()
-            if error is not None:
-                _fail(started, error)
-            elif not started.done():
-                started.set_result(done.result())
-
-        first.add_done_callback(copy)
 
     def _abandon(self, run: Run, failure: EngineFailure, *answers: Future[Any] | None) -> None:
         """Drop a run that could not begin: nothing of it is written, its callers get `failure`."""
@@ -508,7 +488,7 @@ class Engine(RestoreMixin):
                 dropped_tasks.append(command.task_id)
             elif isinstance(command, Finished):
                 finished = command
-        record = self._finished_record(run.record, finished, now) if finished and run.record else None
+        record = finished_record(run.record, finished, now) if finished and run.record else None
 
         def apply(tx: Transaction) -> None:
             if new_record is not None:
@@ -530,15 +510,6 @@ class Engine(RestoreMixin):
                 tx.update_execution(record)
 
         return apply
-
-    @staticmethod
-    def _finished_record(record: ExecutionRecord, finished: Finished, now: float) -> ExecutionRecord:
-        body = dict(record.body)
-        body.update(output=dumps(finished.output) if finished.status == "SUCCEEDED" else None,
-                    error=finished.error, cause=finished.cause)
-        return ExecutionRecord(arn=record.arn, state_machine=record.state_machine, name=record.name,
-                               status=finished.status, start_date=record.start_date, stop_date=now,
-                               definition_hash=record.definition_hash, body=body)
 
     # --- acting on commands -------------------------------------------------------------------
 
