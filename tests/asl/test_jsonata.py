@@ -491,12 +491,13 @@ def test_many_threads_evaluate_one_expression_at_once() -> None:
 def test_a_sequence_past_the_limit_is_never_built() -> None:
     from statewright.asl.jsonata import MAX_SEQUENCE_LENGTH
 
+    assert "D2015" in cause_of(f"{{% $count([1..{MAX_SEQUENCE_LENGTH + 1}]) %}}")
     assert "D2015" in cause_of("{% $count([1..10000000]) %}")
-    assert evaluate(f"{{% $count([1..{MAX_SEQUENCE_LENGTH}]) %}}") == MAX_SEQUENCE_LENGTH
+    assert evaluate("{% $count([1..100000]) %}") == 100_000
 
 
 @pytest.mark.parametrize("text", ["{% [1..1000000] %}", "{% $pad('', 300000) %}",
-                                  "{% $merge([1..200000].{$string($): $}) %}"])
+                                  "{% $merge([1..30000].{$string($): $}) %}"])
 def test_a_result_larger_than_a_payload_fails_before_it_is_converted(text: str) -> None:
     with pytest.raises(StatesError) as caught:
         evaluate(text, field="Items")
