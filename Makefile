@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DATA_DIR ?= .statewright
 PORT ?= 4590
 
-.PHONY: run test lint typecheck bench clean screenshots token fuzz
+.PHONY: run test lint typecheck bench chaos clean screenshots token fuzz
 
 $(BIN)/statewright: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ lint: $(VENV)/.test-deps
 bench: $(BIN)/statewright bench/install_peers.sh
 	bash bench/install_peers.sh
 	$(BIN)/python bench/run.py
+
+# Kill the server at random moments under load, restart it, check the invariants (bench/chaos.py).
+chaos: $(VENV)/.test-deps
+	$(BIN)/python bench/chaos.py $(CHAOS_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

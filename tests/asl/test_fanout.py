@@ -370,14 +370,23 @@ def test_map_of_ten_thousand_items_completes() -> None:
     assert result.output[9_999] == {"v": 9_999}
 
 
-def test_map_of_ten_thousand_items_with_concurrency_and_history() -> None:
+def test_map_of_five_thousand_items_with_concurrency_and_history() -> None:
+    # 5,000 iterations × 4 events stay under AWS's 25,000-event history quota.
     definition = _one("M", _map(_one("P", {"Type": "Pass", "End": True}), MaxConcurrency=10))
-    result = run(definition, list(range(10_000)), now=T0)
+    result = run(definition, list(range(5_000)), now=T0)
     assert result.status == "SUCCEEDED"
-    assert result.output[-1] == 9_999
+    assert result.output[-1] == 4_999
     ids = [e["id"] for e in result.events]
     assert ids == list(range(1, len(ids) + 1))
-    assert _types(result.events).count("MapIterationSucceeded") == 10_000
+    assert _types(result.events).count("MapIterationSucceeded") == 5_000
+
+
+def test_map_of_ten_thousand_items_with_history_fails_at_the_history_quota() -> None:
+    definition = _one("M", _map(_one("P", {"Type": "Pass", "End": True}), MaxConcurrency=10))
+    result = run(definition, list(range(10_000)), now=T0)
+    assert (result.status, result.error) == ("FAILED", "States.Runtime")
+    assert [e["id"] for e in result.events] == list(range(1, 25_001))
+    assert result.events[-1]["type"] == "ExecutionFailed"
 
 
 def test_map_of_ten_thousand_tasks() -> None:

@@ -483,3 +483,46 @@ def test_many_threads_evaluate_one_expression_at_once() -> None:
     with ThreadPoolExecutor(8) as pool:
         results = list(pool.map(lambda n: expression.evaluate({"n": n}, random.Random(0)), range(1, 65)))
     assert results == [n * (n + 1) for n in range(1, 65)]
+
+
+# --- guardrails: heavy work is refused before it is done ------------------------------------
+
+
+def test_a_sequence_past_the_limit_is_never_built() -> None:
+    from statewright.asl.jsonata import MAX_SEQUENCE_LENGTH
+
+    assert "D2015" in cause_of(f"{{% $count([1..{MAX_SEQUENCE_LENGTH + 1}]) %}}")
+    assert "D2015" in cause_of("{% $count([1..10000000]) %}")
+    assert evaluate("{% $count([1..100000]) %}") == 100_000
+
+
+@pytest.mark.parametrize("text", ["{% [1..1000000] %}", "{% $pad('', 300000) %}",
+                                  "{% $merge([1..30000].{$string($): $}) %}"])
+def test_a_result_larger_than_a_payload_fails_before_it_is_converted(text: str) -> None:
+    with pytest.raises(StatesError) as caught:
+        evaluate(text, field="Items")
+    assert caught.value.error == "States.DataLimitExceeded"
+    assert "specified for the field 'Items'" in (caught.value.cause or "")
+
+
+def test_results_up_to_a_payload_are_returned_whole() -> None:
+    assert len(evaluate("{% [1..131071].(0) %}")) == 131_071  # 262,143 characters of JSON
+    assert len(evaluate("{% $pad('', 262144) %}")) == 262_144
+
+
+def test_only_the_bindings_an_expression_names_are_handed_to_the_library() -> None:
+    # A value the library cannot convert shows whether a binding was handed over at all.
+    unconvertible = object()
+    states = {"input": unconvertible, "context": {"Map": {"Item": {"Value": 3}}}}
+    rng = random.Random(1)
+    expression = compile_expression("{% $states.context.Map.Item.Value + $n %}")
+    assert expression.evaluate({"states": states, "n": 1, "other": unconvertible}, rng, "ItemSelector") == 4
+    with pytest.raises(Exception):  # noqa: B017 - whichever error the library raises for it
+        compile_expression("{% $states.input %}").evaluate({"states": states}, rng, "Output")
+    whole = compile_expression("{% $keys($states) %}").evaluate({"states": {"input": 1, "context": {}}}, rng, "Output")
+    assert sorted(whole) == ["context", "input"]
+
+
+def test_jsonata_regular_expressions_do_not_backtrack() -> None:
+    # jsonatapy's regular expressions are linear-time too; a backtracking engine takes ~2^40 steps here.
+    assert evaluate("{% $contains($states.input, /(a+)+$/) %}", "a" * 40 + "!") is False

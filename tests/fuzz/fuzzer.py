@@ -168,9 +168,9 @@ class Fuzzer:
 def check(operation: OperationModel, request: WireRequest, status: int, headers: dict[str, str],
           body: bytes) -> str | None:
     """What is wrong with an answer, or None. A 501 `NotImplemented` in the protocol's error shape
-    is an honest answer (S3 gives it for features it does not offer), not a failure; any other
-    5xx is."""
-    if status >= 500 and not (status == 501 and b"NotImplemented" in body):
+    is an honest answer (S3 gives it for features it does not offer; a HEAD answer has no body to
+    say so), not a failure; any other 5xx is."""
+    if status >= 500 and not (status == 501 and (b"NotImplemented" in body or request.method == "HEAD")):
         return f"HTTP {status}"
     if headers.get("content-type", "").startswith("text/plain"):
         return "a plain-text answer"

@@ -6,11 +6,11 @@ module only builds the model of one that is, compiling paths, templates and rule
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from . import choice, payload
 from .fastpath import compile_fast
+from .limits import TooDeep, load_limited, too_deep
 from .model import (
     ABSENT,
     JSONATA,
@@ -44,12 +44,20 @@ class DefinitionError(ValueError):
         self.diagnostics = diagnostics
 
 
+def too_deep_error() -> DefinitionError:
+    return DefinitionError([Diagnostic("ERROR", "SCHEMA_VALIDATION_FAILED", str(TooDeep("definition")), "/")])
+
+
 def load_json(definition: str | dict[str, Any]) -> dict[str, Any]:
     """The definition as a dict; raises DefinitionError for text that is not a JSON object."""
     if isinstance(definition, dict):
+        if too_deep(definition):
+            raise too_deep_error()
         return definition
     try:
-        value = json.loads(definition)
+        value = load_limited(definition, "definition")
+    except TooDeep:
+        raise too_deep_error() from None
     except (TypeError, ValueError) as exc:
         raise DefinitionError([Diagnostic("ERROR", "INVALID_JSON_DESCRIPTION", str(exc), "")]) from exc
     if not isinstance(value, dict):
@@ -60,7 +68,13 @@ def load_json(definition: str | dict[str, Any]) -> dict[str, Any]:
 
 def parse_definition(definition: str | dict[str, Any], *, check: bool = True) -> Definition:
     """Validate (unless `check` is False) and compile a definition."""
-    raw = load_json(definition)
+    try:
+        return _parse(load_json(definition), check)
+    except RecursionError:  # nesting inside strings (intrinsics within intrinsics), not JSON
+        raise too_deep_error() from None
+
+
+def _parse(raw: dict[str, Any], check: bool) -> Definition:
     if check:
         from .validate import validate  # validation is optional for callers that already did it
 
@@ -92,22 +106,34 @@ _IDENTITY_FIELDS = frozenset({"Type", "Next", "End", "Comment", "QueryLanguage"}
 
 
 def _jumps(states: dict[str, State]) -> dict[str, tuple[str | None, int]]:
-    """Thread runs of identity Pass states: each leads straight to the end of its run."""
+    """Thread runs of identity Pass states: each leads straight to the end of its run.
+
+    Linear in the number of states: each state's jump is worked out once and reused by every
+    state that leads into it (a run of 26,000 Pass states must not cost 26,000² steps)."""
     identity = {name for name, state in states.items()
                 if state.type == "Pass" and set(state.raw) <= _IDENTITY_FIELDS}
     jumps: dict[str, tuple[str | None, int]] = {}
+    looping: set[str] = set()  # identity states whose run never ends
     for name in identity:
+        if name in jumps or name in looping:
+            continue
+        run: list[str] = []
+        on_run: set[str] = set()
         target: str | None = name
-        hops = 0
-        seen: set[str] = set()
-        while target in identity and target not in seen:
-            seen.add(target)
+        while target in identity and target not in jumps and target not in looping:
+            if target in on_run:
+                break  # a loop of identity states: left to the slow path
+            on_run.add(target)
+            run.append(target)
             state = states[target]
-            hops += 1
             target = None if state.end else state.next
-        if target is not None and target in seen:
-            continue  # a loop of identity states never ends; leave it to the slow path
-        jumps[name] = (target, hops)
+        if target is not None and (target in on_run or target in looping):
+            looping.update(run)
+            continue
+        end, hops = jumps[target] if target is not None and target in jumps else (target, 0)
+        for member in reversed(run):
+            hops += 1
+            jumps[member] = (end, hops)
     return jumps
 
 

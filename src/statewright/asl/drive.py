@@ -18,7 +18,9 @@ from .model import Definition
 from .step import Execution, iso_time, step
 from .types import (
     CancelTimer,
+    Continue,
     Finished,
+    Proceed,
     RunTask,
     StartTimer,
     StepInput,
@@ -96,6 +98,8 @@ def drive(definition: Definition, execution: Execution, first: StepInput, clock:
                 heapq.heappush(timers, (command.due, len(timers) + len(cancelled), command.timer_id))
             elif isinstance(command, CancelTimer):
                 cancelled.add(command.timer_id)
+            elif isinstance(command, Proceed):
+                inbox.append(Continue())
             elif isinstance(command, Finished):
                 finished = command
         if finished is not None or execution.status != "RUNNING":

@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     pass
 
 
+# Marks a queue entry (a frame id after it) as "launch more iterations of this Map".
+RELAUNCH = "+"
+
+
 class FanoutHandlers:
     """Parallel and Map behaviour; `self` is a step.Stepper."""
 
@@ -156,13 +160,21 @@ class FanoutHandlers:
                   for field in ("MaxItemsPerBatch", "MaxInputBytesPerBatch")]
         return mapsettings.batch(inputs, limits[0], limits[1], batcher.get("BatchInput"), "BatchInput" in batcher)
 
-    def _launch(self: Any, frame: dict[str, Any], state: MapState) -> None:
+    def _launch(self: Any, frame: dict[str, Any], state: MapState, refill: bool = False) -> None:
+        """Start iterations up to MaxConcurrency. `refill`: an iteration ended; without a
+        concurrency limit that frees nothing (what is not launched waits for its RELAUNCH)."""
         wait = frame["wait"]
         processor = state.processor
         if processor is None:
             raise StatesError(RUNTIME, "The Map state has no ItemProcessor")
-        skip = set(wait.get("skip") or ())
-        while wait["next"] < len(wait["inputs"]) and (not wait["limit"] or len(wait["running"]) < wait["limit"]):
+        skip = set(wait.get("skip") or ()) if not refill or wait["limit"] else ()
+        while (not refill or wait["limit"]) and wait["next"] < len(wait["inputs"]) and (not wait["limit"] or len(wait["running"]) < wait["limit"]):
+            if self.budget <= 0:
+                # Launching counts against the step's budget: a Map over 100,000 items starts
+                # them slice by slice; this marker launches the rest in a later slice.
+                self.queue.append(RELAUNCH + frame["id"])
+                break
+            self.budget -= 1
             index = wait["next"]
             wait["next"] += 1
             if index in skip:
@@ -177,6 +189,13 @@ class FanoutHandlers:
             self.queue.append(child["id"])
         if wait["finished"] == len(wait["inputs"]):
             self._map_done(frame, state)
+
+    def relaunch(self: Any, frame_id: str) -> None:
+        """Launch more iterations of a Map whose launching a step's budget cut short."""
+        frame = self.ex.frames.get(frame_id)
+        wait = frame.get("wait") if frame is not None else None
+        if wait and wait.get("kind") == "children" and wait.get("type") == "map":
+            self._launch(frame, self.machine(frame).states[frame["state"]])
 
     def _map_done(self: Any, frame: dict[str, Any], state: MapState) -> None:
         wait = frame["wait"]
@@ -221,7 +240,7 @@ class FanoutHandlers:
             wait["ok"].append(index)
             if not quiet:
                 self.emit(parent, history.map_iteration, "Succeeded", state.name, index)
-            self._launch(parent, state)
+            self._launch(parent, state, refill=True)
             return
         if not quiet:
             self.emit(parent, history.map_iteration, "Failed", state.name, index)
@@ -241,7 +260,7 @@ class FanoutHandlers:
                 self.emit(parent, history.bare, "MapRunFailed")
             self.state_failed(parent, state, err)
             return
-        self._launch(parent, state)
+        self._launch(parent, state, refill=True)
 
     def abort_children(self: Any, frame: dict[str, Any]) -> None:
         """Stop every child still running under `frame` (a branch failed, or the state is retried)."""

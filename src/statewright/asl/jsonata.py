@@ -25,7 +25,7 @@ from typing import Any, Final
 
 import jsonatapy
 
-from statewright.asl.errors import QUERY_EVALUATION_ERROR, StatesError
+from statewright.asl.errors import DATA_LIMIT_EXCEEDED, QUERY_EVALUATION_ERROR, StatesError
 
 __all__ = [
     "UNDEFINED",
@@ -73,13 +73,25 @@ class JsonataSyntaxError(ValueError):
 _OPEN: Final = "{%"
 _CLOSE: Final = "%}"
 
-# An evaluation running this long is an infinite loop; AWS gives up too (it reports the library's error).
-_TIMEOUT_MS: Final = 5000
+# Guardrails: an evaluation runs on the engine's loop, so it must end soon whatever it computes.
+# Running this long means an infinite loop or runaway work; it fails with the library's D1012.
+_TIMEOUT_MS: Final = 1000
+# No sequence (a range, a map, a filter) longer than this is built: `[1..10000000]` would take
+# seconds and hundreds of MB before any payload limit could look at it. It fails with D2015.
+MAX_SEQUENCE_LENGTH: Final = 1_000_000
+# A result whose JSON text is longer than a payload may be is refused before it is turned into
+# Python values (which costs far more than computing it): the 256 KiB quota, applied first.
+_RESULT_CHARS: Final = 256 * 1024
 
 # The library turns the expression's result into Python values, where undefined and null are both None.
 # Evaluating a wrapper instead tells them apart (an absent "v" key is undefined) and names the type,
-# which also catches a function result, which the library would hand back as None.
-_WRAPPER: Final = "($__sw_r := ({body}\n); {{'t': $type($__sw_r), 'v': $__sw_r}})"
+# which also catches a function result, which the library would hand back as None. A result too
+# large for any payload comes back as type "oversized", without its value.
+# (An array of n values has at least 2n + 1 characters: counting first skips writing a huge one out.)
+_WRAPPER: Final = ("($__sw_r := ({body}\n); $__sw_t := $type($__sw_r); "
+                   f"($__sw_t = 'array' and $count($__sw_r) > {_RESULT_CHARS // 2}) or "
+                   f"($__sw_t in ['array', 'object', 'string'] and $length($string($__sw_r)) > {_RESULT_CHARS})"
+                   " ? {{'t': 'oversized'}} : {{'t': $__sw_t, 'v': $__sw_r}})")
 
 # AWS's functions are JSONata lambdas over host functions. Host functions cannot return undefined,
 # so they return {"v": value} or {} and the lambda reads `.v`; `$exists` tells an absent argument
@@ -128,12 +140,13 @@ class Expression:
     than the one that compiled it panics. So an Expression holds none: each thread evaluates its
     own compilation, kept in that thread's cache (see compile_expression)."""
 
-    __slots__ = ("source", "_text", "_uses_rng")
+    __slots__ = ("source", "_text", "_uses_rng", "_names", "_states_parts")
 
     def __init__(self, source: str, text: str, uses_rng: bool) -> None:
         self.source = source
         self._text = text
         self._uses_rng = uses_rng
+        self._names, self._states_parts = _variables_used(text)
 
     def __repr__(self) -> str:
         return f"Expression({self.source!r})"
@@ -144,6 +157,7 @@ class Expression:
         `bindings` maps variable names without `$` (`states`, and the workflow's variables) to JSON.
         Raises StatesError(States.QueryEvaluationError) when evaluation fails or yields a function.
         """
+        bindings = self._narrow(bindings)
         if self._uses_rng:
             token = _CURRENT_RNG.set(rng)
             try:
@@ -153,6 +167,16 @@ class Expression:
         else:
             wrapped = self._run(bindings, field)
         return self._unwrap(wrapped, field)
+
+    def _narrow(self, bindings: dict[str, Any]) -> dict[str, Any]:
+        """Only the variables the expression names: every binding is converted into the
+        library's values on every call, so binding a large `$states.input` to an ItemSelector
+        that reads only `$states.context` would cost that conversion once per Map item."""
+        narrowed = {name: value for name, value in bindings.items() if name in self._names}
+        states = narrowed.get("states")
+        if self._states_parts is not None and isinstance(states, dict):
+            narrowed["states"] = {key: value for key, value in states.items() if key in self._states_parts}
+        return narrowed
 
     def _run(self, bindings: dict[str, Any], field: str) -> Any:
         compiled = _compiled_here(self._text)
@@ -167,6 +191,10 @@ class Expression:
 
     def _unwrap(self, wrapped: Any, field: str) -> Any:
         if "v" not in wrapped:
+            if wrapped.get("t") == "oversized":
+                raise StatesError(DATA_LIMIT_EXCEEDED, f"The JSONata expression '{self.source}' specified for the "
+                                  f"field '{field}' returned a result with a size exceeding the maximum number "
+                                  "of bytes service limit.")
             return UNDEFINED
         if wrapped["t"] == "function":
             raise unsupported_type_error(self.source, field)
@@ -232,11 +260,29 @@ def _compile(text: str) -> _Entry:
     except ValueError as exc:
         raise JsonataSyntaxError(str(exc)) from None
     used = set(_FUNCTION_CALL.findall(body))
-    compiled = jsonatapy.compile(_wrap(body, used), timeout=_TIMEOUT_MS)
+    compiled = jsonatapy.compile(_wrap(body, used), timeout=_TIMEOUT_MS, max_sequence_length=MAX_SEQUENCE_LENGTH)
     for name, host in _HOST_FUNCTIONS.items():
         if name.removeprefix("__sw_") in used:
             compiled.register(name, host)
     return Expression(source, text, uses_rng=bool(used & _RNG_FUNCTIONS)), compiled
+
+
+# `$name` anywhere in an expression; and `$states` with the field read from it (`$states.input`).
+_VARIABLE = re.compile(r"\$(\w+)")
+_STATES_FIELD = re.compile(r"\$states\b(?:\s*\.\s*(\w+))?")
+
+
+def _variables_used(text: str) -> tuple[frozenset[str], frozenset[str] | None]:
+    """(the variable names `text` mentions, the `$states` fields it reads, or None when it uses
+    `$states` as a whole). Variables can only be reached by name (`$eval` is not offered), so
+    any other binding cannot affect the result. Mentions inside string literals only add names."""
+    names = frozenset(_VARIABLE.findall(text))
+    parts: set[str] = set()
+    for found in _STATES_FIELD.finditer(text):
+        if found.group(1) is None:
+            return names, None
+        parts.add(found.group(1))
+    return names, frozenset(parts)
 
 
 def _wrap(body: str, used: set[str]) -> str:
@@ -396,7 +442,7 @@ def _hash(data: Any, has_algorithm: bool, algorithm: Any) -> dict[str, Any]:
         raise ValueError(
             f"The hash algorithm {json_text(algorithm)} is not supported; use one of {supported}"
         )
-    return _defined(hashlib.new(name, data.encode("utf-8")).hexdigest())
+    return _defined(hashlib.new(name, data.encode("utf-8", "replace")).hexdigest())
 
 
 def _random(has_seed: bool, seed: Any) -> dict[str, Any]:

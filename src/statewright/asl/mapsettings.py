@@ -115,7 +115,7 @@ def batch(items: list[Any], max_items: int | None, max_bytes: int | None,
     current: list[Any] = []
     size = 2  # the brackets of the Items array
     for item in items:
-        item_size = len(json.dumps(item, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+        item_size = len(json.dumps(item, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "replace"))
         extra = item_size + (1 if current else 0)
         full = (max_items is not None and len(current) >= max_items) or (
             max_bytes is not None and current and size + extra > max_bytes)

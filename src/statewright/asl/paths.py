@@ -20,6 +20,8 @@ from typing import Any
 
 import jsonpath
 
+from .regex import QueryEnvironment
+
 Key = str | int
 
 # Jayway's dot-notation name: anything up to a space, `.`, `[` or `(`; a leading `*` is a wildcard.
@@ -255,6 +257,10 @@ def compile_path(text: str) -> Path:
     return path
 
 
+# Compiled queries keep a reference to their environment; one is enough for every path.
+_QUERIES = QueryEnvironment()
+
+
 def _compile(text: str) -> Path:
     if not isinstance(text, str) or not text.startswith("$"):
         raise PathError(str(text), "a path must start with '$'")
@@ -271,7 +277,7 @@ def _compile(text: str) -> Path:
     if keys is not None:
         return Path(text, root, keys, None, name)
     try:
-        query = jsonpath.compile(_library_text(text, rest))
+        query = _QUERIES.compile(_library_text(text, rest))
     except jsonpath.JSONPathError as exc:
         raise PathError(text, f"invalid JSONPath: {exc}") from exc
     return Path(text, root, None, query, name)

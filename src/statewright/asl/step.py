@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import json
 import random
+from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from . import history
 from .errors import DATA_LIMIT_EXCEEDED, RUNTIME, StatesError, state_failure_cause
+from .fanout import RELAUNCH
 from .fastpath import Fallback
-from .limits import MAX_PAYLOAD_BYTES, check_result, payload_size
+from .limits import MAX_PAYLOAD_BYTES, check_result, nesting_failure, payload_size
 from .model import Definition, Machine, State
 from .outcome import Done
 from .paths import PathNotFound
@@ -25,8 +27,10 @@ from .states import StateHandlers
 from .types import (
     CancelTask,
     CancelTimer,
+    Continue,
     ExecutionStart,
     Finished,
+    Proceed,
     Redrive,
     StartTimer,
     StepInput,
@@ -38,6 +42,20 @@ from .types import (
     TaskSucceeded,
     TimerFired,
 )
+
+# AWS's hard quota on a Standard execution's history: event 25,000 is its last. When it is not
+# ExecutionSucceeded, the execution fails there (docs: "Avoid reaching the history quota").
+MAX_HISTORY_EVENTS = 25_000
+HISTORY_FULL_CAUSE = (f"The execution reached the maximum number of history events ({MAX_HISTORY_EVENTS}) "
+                      "and cannot continue.")
+# How many states one step may run before it yields (Proceed): one execution's loop must never
+# hold its driver for long, whether or not history is kept.
+STEP_BUDGET = 1_000
+
+
+class HistoryFull(BaseException):
+    """Raised by emit when the next event would pass the history quota; step() ends the
+    execution. A BaseException so no handler's `except Exception` can swallow it."""
 
 
 def iso_time(epoch: float) -> str:
@@ -65,6 +83,7 @@ class Execution:
         self.error: str | None = None
         self.cause: str | None = None
         self.transitions = 0
+        self.ready: list[str] = []  # frames left to run when a step used up its budget
 
     def to_json(self) -> str:
         """The whole state as JSON text: what a durable engine checkpoints."""
@@ -87,13 +106,14 @@ class Stepper(StateHandlers):
     """One step's worth of work over an Execution. Short-lived: build, call, discard."""
 
     def __init__(self, definition: Definition, execution: Execution, now: float,
-                 record: bool = True) -> None:
+                 record: bool = True, budget: int = STEP_BUDGET) -> None:
         self.definition = definition
         self.ex = execution
         self.now = now
         self.record = record
         self.result = StepResult()
-        self.queue: list[str] = []
+        self.queue: deque[str] = deque()
+        self.budget = budget  # states this step may still run
 
     # --- plumbing ------------------------------------------------------------------------
 
@@ -106,13 +126,19 @@ class Stepper(StateHandlers):
         if frame is not None and frame.get("quiet"):
             return 0
         ex = self.ex
-        ex.last_event_id += 1
+        if (self.record and ex.last_event_id >= MAX_HISTORY_EVENTS - 1
+                and build is not history.execution_succeeded and build is not history.execution_ended):
+            raise HistoryFull
         if not self.record:
+            ex.last_event_id += 1
             # Ids still count, so causes that cite "entered at the event id #N" stay right.
             if frame is not None:
                 frame["prev"] = ex.last_event_id
             return ex.last_event_id
+        # Built before its id is taken: a builder that fails (data nested too deeply to write)
+        # leaves no gap in the history.
         event_type, details = build(*args, **kwargs)
+        ex.last_event_id += 1
         previous = frame["prev"] if frame is not None else ex.last_event_id - 1
         self.result.events.append({"id": ex.last_event_id, "previousEventId": previous,
                                    "timestamp": self.now, "type": event_type, **details})
@@ -174,8 +200,12 @@ class Stepper(StateHandlers):
         self.emit(None, history.execution_started, event.input, event.role_arn)
         root = self.new_frame(None, "", event.input, {})
         root["prev"] = 0
-        timeout = self.definition.root.timeout_seconds
-        if isinstance(timeout, int) and not isinstance(timeout, bool) and timeout > 0:
+        timeout: float | None = self.definition.root.timeout_seconds
+        if not (isinstance(timeout, int) and not isinstance(timeout, bool) and timeout > 0):
+            timeout = None
+        if event.max_seconds is not None:
+            timeout = event.max_seconds if timeout is None else min(timeout, event.max_seconds)
+        if timeout is not None:
             self.start_timer(root, "execution-timeout", timeout)
         self.queue.append(root["id"])
 
@@ -207,6 +237,9 @@ class Stepper(StateHandlers):
             self.end_execution("ABORTED", None, event.error, event.cause)
         elif isinstance(event, Redrive):
             self.redrive()
+        elif isinstance(event, Continue):
+            self.queue.extend(self.ex.ready)
+            self.ex.ready = []
 
     def redrive(self) -> None:
         """Start again at the top-level state that was running when the execution stopped, with
@@ -254,13 +287,31 @@ class Stepper(StateHandlers):
 
     def drain(self) -> None:
         while self.queue and self.ex.status == "RUNNING":
-            frame = self.ex.frames.get(self.queue.pop(0))
+            if self.budget <= 0:
+                self.pause()
+                return
+            entry = self.queue.popleft()
+            if entry.startswith(RELAUNCH):
+                self.relaunch(entry[len(RELAUNCH):])
+                continue
+            frame = self.ex.frames.get(entry)
             if frame is not None and frame["wait"] is None:
                 self.run(frame)
 
+    def pause(self) -> None:
+        """Out of budget: keep the frames left to run in the execution state and ask the driver
+        to Continue later (a frame keeps its phase, so it resumes exactly where it stopped)."""
+        self.ex.ready.extend(self.queue)
+        self.queue.clear()
+        self.result.commands.append(Proceed())
+
     def run(self, frame: dict[str, Any]) -> None:
-        """Run states of `frame` until it waits or ends."""
+        """Run states of `frame` until it waits, ends or the step's budget runs out."""
         while self.ex.status == "RUNNING" and frame["id"] in self.ex.frames:
+            if self.budget <= 0:
+                self.queue.appendleft(frame["id"])
+                return
+            self.budget -= 1
             machine = self.machine(frame)
             if not self.record and frame["phase"] == "enter" and frame["state"] in machine.jumps:
                 target, hops = machine.jumps[frame["state"]]
@@ -402,6 +453,7 @@ class Stepper(StateHandlers):
         ex.tasks.clear()
         ex.timers.clear()
         ex.frames.clear()
+        ex.ready = []
         self.result.commands.append(Finished(status, output, error, cause))  # type: ignore[arg-type]
 
     # --- errors --------------------------------------------------------------------------
@@ -438,13 +490,23 @@ _PREFIXED = frozenset({RUNTIME, "States.QueryEvaluationError", "States.Intrinsic
 
 
 def step(definition: Definition, execution: Execution, event: StepInput, now: float,
-         record: bool = True) -> StepResult:
+         record: bool = True, budget: int = STEP_BUDGET) -> StepResult:
     """Apply one input to `execution` (mutated in place); returns events and commands.
 
     `record=False` keeps no history (Express executions that nobody inspects) and is faster.
+    At most `budget` states run; then the result holds a Proceed command and the driver feeds
+    Continue() to run on. A Standard execution whose history reaches AWS's quota fails there.
     """
-    stepper = Stepper(definition, execution, now, record)
+    stepper = Stepper(definition, execution, now, record, budget)
     if execution.status == "RUNNING" or isinstance(event, Redrive):
-        stepper.dispatch(event)
-        stepper.drain()
+        try:
+            stepper.dispatch(event)
+            stepper.drain()
+        except HistoryFull:
+            stepper.queue.clear()
+            stepper.end_execution("FAILED", None, RUNTIME, HISTORY_FULL_CAUSE)
+        except RecursionError as error:  # data nested deeper than the evaluators' stack allows
+            stepper.queue.clear()
+            failure = nesting_failure(error)  # ExecutionFailed carries no payload: it can be written
+            stepper.end_execution("FAILED", None, failure.error, failure.cause)
     return stepper.result

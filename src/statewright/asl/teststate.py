@@ -12,9 +12,10 @@ import time
 from typing import Any
 
 from .dataflow import Scope, effective_input, jsonata_value, jsonpath_output, select, states_binding
-from .definition import DefinitionError, load_json, parse_definition
+from .definition import DefinitionError, load_json, parse_definition, too_deep_error
 from .drive import TaskCaller, drive, execution_context, no_tasks
 from .errors import StatesError
+from .limits import TooDeep, too_deep
 from .model import ABSENT, Definition, Machine, State
 from .outcome import Done
 from .paths import PathNotFound
@@ -120,7 +121,22 @@ def test_state(definition: str | dict[str, Any], state_input: Any, *, state_name
     A Task state's task runs through `call_task` (see `statewright.integrations.runner.task_caller`).
     The context object is an execution's, except that `Execution.RoleArn` is the request's
     `roleArn` (null without one, as AWS leaves it) and `State.Name` is AWS's "StateName".
+    Input or variables nested too deeply raise TooDeep (a ValueError naming the field); a
+    definition nested too deeply, DefinitionError.
     """
+    for what, value in (("input", state_input), ("variables", variables)):
+        if too_deep(value):
+            raise TooDeep(what)
+    try:
+        return _test_state(definition, state_input, state_name, inspection_level, variables, call_task,
+                           now, role_arn)
+    except RecursionError:  # intrinsics nested within intrinsics, deeper than the parser's stack
+        raise too_deep_error() from None
+
+
+def _test_state(definition: str | dict[str, Any], state_input: Any, state_name: str | None,
+                inspection_level: str, variables: dict[str, Any] | None, call_task: TaskCaller,
+                now: float | None, role_arn: str | None) -> dict[str, Any]:
     raw = _single_machine(load_json(definition), state_name)
     parsed = parse_definition(raw, check=False)
     clock = time.time() if now is None else now

@@ -23,6 +23,8 @@ class ExecutionStart:
     context: dict[str, Any]
     seed: int = 0
     role_arn: str = ""
+    # The longest the execution may run (Express: AWS's five minutes), whatever TimeoutSeconds says.
+    max_seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,11 @@ class Redrive:
 
 
 @dataclass(frozen=True)
+class Continue:
+    """Run on after a step used up its budget (answering a Proceed command)."""
+
+
+@dataclass(frozen=True)
 class StopRequested:
     """StopExecution was called."""
 
@@ -78,7 +85,7 @@ class StopRequested:
 
 
 StepInput = (ExecutionStart | TaskSucceeded | TaskFailed | TaskHeartbeat | TaskStarted | TimerFired
-             | StopRequested | Redrive)
+             | StopRequested | Redrive | Continue)
 
 # --- Commands from the step -------------------------------------------------------------------
 
@@ -136,7 +143,13 @@ class Finished:
     cause: str | None = None
 
 
-Command = RunTask | StartTimer | CancelTimer | CancelTask | Finished
+@dataclass(frozen=True)
+class Proceed:
+    """The step stopped at its budget with states left to run: feed Continue() when other work
+    has had its turn. The execution state holds what is left, so a checkpoint keeps it."""
+
+
+Command = RunTask | StartTimer | CancelTimer | CancelTask | Finished | Proceed
 
 
 @dataclass

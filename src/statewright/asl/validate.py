@@ -7,10 +7,10 @@ and JSON-pointer-like locations; `[]` means the definition is acceptable.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any, Final
 
+from .limits import TooDeep, load_limited, too_deep
 from .types import Diagnostic
 from .validate_common import (
     DUPLICATE_NAME,
@@ -50,7 +50,10 @@ def validate(definition: str | dict[str, Any]) -> list[Diagnostic]:
     c = Collector()
     raw = _load(c, definition)
     if raw is not None:
-        _Walker(c).machine(raw, "", "top", JSONPATH)
+        try:
+            _Walker(c).machine(raw, "", "top", JSONPATH)
+        except RecursionError:  # nesting inside strings (intrinsics within intrinsics)
+            c.schema(str(TooDeep("definition")), "/")
     return c.diagnostics
 
 
@@ -62,13 +65,19 @@ def format_invalid_definition(diagnostics: list[Diagnostic]) -> str:
 
 
 def _load(c: Collector, definition: Any) -> dict[str, Any] | None:
-    if isinstance(definition, dict):
+    if isinstance(definition, dict) and not too_deep(definition):
         return definition
     if definition is None or (isinstance(definition, str) and not definition.strip()):
         c.error(MISSING_DESCRIPTION, "Received a null or empty workflow input", "")
         return None
+    if isinstance(definition, dict) and too_deep(definition):
+        c.schema(str(TooDeep("definition")), "/")
+        return None
     try:
-        value = json.loads(definition)
+        value = load_limited(definition, "definition")
+    except TooDeep as exc:
+        c.schema(str(exc), "/")
+        return None
     except (TypeError, ValueError) as exc:
         c.error(INVALID_JSON, f"Invalid JSON: {exc}", "")
         return None

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from statewright.runtime_stack import StackReport
 
 INTEGRATIONS_ENV = "STATEWRIGHT_INTEGRATIONS"
+SHUTDOWN_GRACE_SECONDS = 3
 
 
 @click.command()
@@ -75,7 +76,10 @@ def serve(port: int, host: str, data_dir: str, template: Path | None, overrides:
     from statewright.edge.framing import http_protocol
 
     # http_protocol(): requests uvicorn cannot frame are answered in AWS's error shape too.
-    uvicorn.run(create_app(runtime), host=host, port=port, log_level="warning", http=http_protocol())
+    # SIGTERM must stop the server within seconds: requests still open after the grace period
+    # (a GetActivityTask long poll, a StartSyncExecution) are cut; nothing they hold is lost.
+    uvicorn.run(create_app(runtime), host=host, port=port, log_level="warning", http=http_protocol(),
+                timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS)
 
 
 def _overrides(pairs: list[str]) -> dict[str, str]:

@@ -35,8 +35,10 @@ from statewright.asl.step import Execution, step
 from statewright.asl.types import (
     CancelTask,
     CancelTimer,
+    Continue,
     ExecutionStart,
     Finished,
+    Proceed,
     RunTask,
     StartTimer,
     StepInput,
@@ -54,7 +56,17 @@ from .activities import ActivityQueues, ActivityTask
 from .clock import Clock
 from .definitions import DefinitionCache
 from .restore import RestoreMixin
-from .runs import EngineFailure, PendingTask, Run, RunOutcome, StartSpec, TaskNotFound
+from .runs import (
+    EngineFailure,
+    PendingTask,
+    Run,
+    RunOutcome,
+    StartSpec,
+    TaskNotFound,
+    answer_same_start,
+    check_input,
+    finished_record,
+)
 from .types import TaskRequest, TaskRunner
 from .workers import WorkerPool
 
@@ -65,6 +77,9 @@ _STOP = object()
 _FATAL = (KeyboardInterrupt, SystemExit, GeneratorExit)
 # How many ended tokens to remember, to answer "timed out" rather than "does not exist".
 ENDED_TOKENS_KEPT = 100_000
+# AWS's longest Express execution: five minutes (service quotas). Standard's year is not
+# enforced: a timer per execution would cost two writes each for a limit no local run reaches.
+EXPRESS_MAX_SECONDS = 5 * 60
 
 
 # Seeds need to differ, not to be secret: one generator seeded from the OS at import is enough,
@@ -110,11 +125,14 @@ class Engine(RestoreMixin):
         self._thread: threading.Thread | None = None
         # Set once recovery has re-registered the tokens of the tasks that were running.
         self._recovered = threading.Event()
+        # Set by close(): the loop stops after the job it is running, whatever is queued.
+        self._closing = threading.Event()
 
     # --- lifecycle ------------------------------------------------------------------------
 
     def start(self) -> None:
         """Start the loop thread; its first job recovers the executions that were running."""
+        self._closing.clear()
         self._post(self._recover)
         self._thread = threading.Thread(target=self._loop, name="statewright-engine", daemon=True)
         self._thread.start()
@@ -123,6 +141,9 @@ class Engine(RestoreMixin):
         self.activities.close()
         self._workers.close()
         if self._thread is not None:
+            # Jobs still queued are dropped: what they would do was never acknowledged, and what
+            # was acknowledged is in the store already (a step is acknowledged once stored).
+            self._closing.set()
             self._inbox.put(_STOP)
             self._thread.join()
             self._thread = None
@@ -135,9 +156,15 @@ class Engine(RestoreMixin):
                         ) -> Future[ExecutionRecord | None]:
         """Start an execution. For Standard, the future resolves once the execution is stored
         (raising store.AlreadyExists when one with this ARN exists); for Express, once it has
-        begun, with None. It raises EngineFailure when the engine could not start it. `on_end` is
-        called with the outcome when the execution ends (see `watch`)."""
+        begun, with None. It raises EngineFailure when the engine could not start it, and
+        asl.limits.TooDeep (a ValueError) for an input nested too deeply. `on_end` is called with
+        the outcome when the execution ends (see `watch`)."""
         answer: Future[ExecutionRecord | None] = Future()
+        try:
+            check_input(spec)
+        except ValueError as refused:
+            answer.set_exception(refused)
+            return answer
         try:
             now = self.clock.now()
             record = None if spec.express else self._new_record(spec, now)
@@ -152,6 +179,11 @@ class Engine(RestoreMixin):
     def run_sync(self, spec: StartSpec) -> Future[RunOutcome]:
         """Run an Express execution and resolve with its outcome (at most once: nothing stored)."""
         outcome: Future[RunOutcome] = Future()
+        try:
+            check_input(spec)
+        except ValueError as refused:
+            outcome.set_exception(refused)
+            return outcome
         now = self.clock.now()
         self._submit(lambda: self._begin(spec, None, now, [outcome]), outcome)
         return outcome
@@ -267,7 +299,7 @@ class Engine(RestoreMixin):
                 job = self._inbox.get(timeout=self._seconds_to_next_timer())
             except queue.Empty:
                 job = None
-            if job is _STOP:
+            if job is _STOP or self._closing.is_set():
                 return
             if job is not None:
                 try:
@@ -302,11 +334,12 @@ class Engine(RestoreMixin):
         ARN is taken). Whatever fails here fails the callers (EngineFailure), never leaves them waiting."""
         if spec.arn in self._runs:
             if started is not None:
-                started.set_exception(AlreadyExists("execution", spec.arn))
+                answer_same_start(self._runs[spec.arn], record, started)
             return
         run = Run(arn=spec.arn, definition=None, execution=Execution(), start_date=now, record=record,
                   waiters=waiters, watchers=list(watchers or []),
-                  unstored_definition=spec.definition_text if started and record else None)
+                  unstored_definition=spec.definition_text if started and record else None,
+                  started=started if record else None)
         self._runs[spec.arn] = run
         try:
             self._begin_run(run, spec, now, started)
@@ -344,7 +377,8 @@ class Engine(RestoreMixin):
                                     spec.version_arn or spec.state_machine_arn)
         context["Region"] = spec.arn.split(":")[3]  # for TaskScheduled events; not part of `$$`
         return ExecutionStart(input=execution_input, context=context, seed=_seed(),
-                              role_arn=spec.role_arn)
+                              role_arn=spec.role_arn,
+                              max_seconds=EXPRESS_MAX_SECONDS if spec.express else None)
 
     def _feed(self, run: Run, event: StepInput, ack: Future[Any] | None, ack_value: Any,
               now: float | None = None) -> None:
@@ -454,7 +488,7 @@ class Engine(RestoreMixin):
                 dropped_tasks.append(command.task_id)
             elif isinstance(command, Finished):
                 finished = command
-        record = self._finished_record(run.record, finished, now) if finished and run.record else None
+        record = finished_record(run.record, finished, now) if finished and run.record else None
 
         def apply(tx: Transaction) -> None:
             if new_record is not None:
@@ -477,15 +511,6 @@ class Engine(RestoreMixin):
 
         return apply
 
-    @staticmethod
-    def _finished_record(record: ExecutionRecord, finished: Finished, now: float) -> ExecutionRecord:
-        body = dict(record.body)
-        body.update(output=dumps(finished.output) if finished.status == "SUCCEEDED" else None,
-                    error=finished.error, cause=finished.cause)
-        return ExecutionRecord(arn=record.arn, state_machine=record.state_machine, name=record.name,
-                               status=finished.status, start_date=record.start_date, stop_date=now,
-                               definition_hash=record.definition_hash, body=body)
-
     # --- acting on commands -------------------------------------------------------------------
 
     def _act(self, run: Run, result: StepResult, tokens: dict[str, str], now: float) -> None:
@@ -502,8 +527,16 @@ class Engine(RestoreMixin):
             elif isinstance(command, CancelTask):
                 if self._untrack(run, command.task_id) is not None:
                     self.tasks.cancel_task(run.arn, command.task_id)
+            elif isinstance(command, Proceed):
+                # At the back of the inbox: every job already queued (other executions, API
+                # calls, timers) runs before this execution takes its next slice.
+                self._post(functools.partial(self._continue, run))
             elif isinstance(command, Finished):
                 self._finish(run, command, now)
+
+    def _continue(self, run: Run) -> None:
+        if self._runs.get(run.arn) is run:
+            self._feed(run, Continue(), None, None)
 
     def _arm(self, run: Run, timer_id: str, fire_at: float) -> None:
         run.timers[timer_id] = fire_at
@@ -580,7 +613,13 @@ class Engine(RestoreMixin):
 
     def _task_answered(self, arn: str, task_id: str, event: StepInput, ack: Future[None] | None) -> None:
         run = self._runs.get(arn)
-        if run is None or self._untrack(run, task_id) is None:
+        # A task the step no longer waits for (its execution was stopped, or it timed out, by a
+        # step whose commit is still on its way) refuses the answer rather than drop it silently.
+        if run is None or task_id not in run.execution.tasks:
+            if ack is not None:
+                ack.set_exception(TaskNotFound(task_id, ended=True))
+            return
+        if self._untrack(run, task_id) is None:
             if ack is not None:
                 ack.set_exception(TaskNotFound(task_id))
             return

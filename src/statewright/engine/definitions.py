@@ -13,7 +13,8 @@ CACHE_SIZE = 256
 
 
 def definition_hash(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
+    # surrogatepass: a definition with a lone surrogate still gets its own hash
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class DefinitionCache:

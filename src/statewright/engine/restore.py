@@ -5,6 +5,7 @@ A mixin of the Engine (core.py); its methods run on the engine's loop thread.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from concurrent.futures import Future
@@ -119,3 +120,5 @@ class RestoreMixin:
             self._dispatch(record.arn, task, stored.body.get("parameters"), stored.body.get("credentials"))
         for timer in timers:
             self._arm(run, timer.timer_id, timer.fire_at)
+        if run.execution.ready:  # it was cut off between two slices of its budget
+            self._post(functools.partial(self._continue, run))

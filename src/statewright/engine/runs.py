@@ -7,9 +7,12 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
+from statewright.asl.history import dumps
+from statewright.asl.limits import MAX_NESTING_DEPTH, load_limited
 from statewright.asl.model import Definition
 from statewright.asl.step import Execution
-from statewright.store import ExecutionRecord
+from statewright.asl.types import Finished
+from statewright.store import AlreadyExists, ExecutionRecord
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,51 @@ class Run:
     # costs one checkpoint, not one each).
     unwritten: list[Any] = field(default_factory=list)
     flush_posted: bool = False
+    # A new Standard execution's StartExecution answer, while its row is being stored: a second
+    # identical StartExecution (an SDK retry racing the first) is answered with the same record.
+    started: Future[Any] | None = None
 
     @property
     def durable(self) -> bool:
         return self.record is not None
+
+
+def check_input(spec: StartSpec) -> None:
+    """Refuse an input nested too deeply before anything is stored (TooDeep). Only text with
+    more opening brackets than the limit can be, so most inputs cost two counts, no parse."""
+    text = spec.input_text
+    if text.count("{") + text.count("[") > MAX_NESTING_DEPTH:
+        load_limited(text, "execution input")
+
+
+def answer_same_start(run: Run, record: ExecutionRecord | None, started: Future[Any]) -> None:
+    """A second StartExecution for an ARN being started: the same name and input while the
+    first is not stored yet is the same request (an SDK retry), answered as the first is;
+    anything else is AlreadyExists (the service then compares with the stored row)."""
+    first = run.started
+    same = (first is not None and record is not None and run.record is not None
+            and run.record.body.get("input") == record.body.get("input"))
+    if first is None or not same:
+        started.set_exception(AlreadyExists("execution", run.arn))
+        return
+
+    def copy(done: Future[Any]) -> None:
+        if started.done():
+            return
+        error = done.exception()
+        if error is not None:
+            started.set_exception(error)
+        else:
+            started.set_result(done.result())
+
+    first.add_done_callback(copy)
+
+
+def finished_record(record: ExecutionRecord, finished: Finished, now: float) -> ExecutionRecord:
+    """The stored row of an execution that ended as `finished` at `now`."""
+    body = dict(record.body)
+    body.update(output=dumps(finished.output) if finished.status == "SUCCEEDED" else None,
+                error=finished.error, cause=finished.cause)
+    return ExecutionRecord(arn=record.arn, state_machine=record.state_machine, name=record.name,
+                           status=finished.status, start_date=record.start_date, stop_date=now,
+                           definition_hash=record.definition_hash, body=body)

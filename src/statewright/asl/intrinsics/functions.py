@@ -282,7 +282,7 @@ def base64_encode(args: list[Any]) -> str:
     name = "States.Base64Encode"
     _count(name, args, 1)
     data = _string(name, args[0], STRING_LIMIT)
-    return base64.b64encode(data.encode("utf-8")).decode("ascii")
+    return base64.b64encode(data.encode("utf-8", "replace")).decode("ascii")
 
 
 _B64_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_")
@@ -313,7 +313,7 @@ def hash_(args: list[Any]) -> str:
     algorithm = args[1]
     if len(data) > STRING_LIMIT or not isinstance(algorithm, str) or algorithm not in HASHES:
         raise invalid(name)
-    return str(HASHES[algorithm](data.encode("utf-8")).hexdigest())
+    return str(HASHES[algorithm](data.encode("utf-8", "replace")).hexdigest())
 
 
 # --- math, strings, identifiers --------------------------------------------------------------

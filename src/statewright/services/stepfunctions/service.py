@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from statewright.asl.limits import TooDeep
 from statewright.engine import Engine, RunOutcome
 from statewright.services.common import AwsError, RequestContext, validation_error
 from statewright.services.common.shapes import ShapeChecker
@@ -64,7 +65,7 @@ class StepFunctionsService:
         _refuse_foreign_arns(ctx.arns, input)
         try:
             return action(ctx, input)
-        except RecursionError:  # a JSON text field nested deeper than the engine can walk
+        except (RecursionError, TooDeep):  # a JSON text field nested deeper than the engine can walk
             raise AwsError("ValidationException", "The request holds JSON nested too deeply") from None
         except InvalidText as error:  # the store cannot hold it (a lone surrogate): the caller's fault
             shown = error.value.encode("utf-8", "backslashreplace").decode("utf-8")

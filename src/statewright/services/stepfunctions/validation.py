@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any
 
+from statewright.asl.limits import TooDeep, load_limited
 from statewright.services.common import AwsError, validation_error
 from statewright.services.common.checks import boolean, one_of, required_str, shorten, string
 from statewright.services.common.pagination import decode_token, encode_token
@@ -48,11 +49,11 @@ def payload(request: dict[str, Any], field: str, code: str, default: str | None 
     if len(text.encode("utf-8", "surrogatepass")) > MAX_PAYLOAD:
         raise validation_error(field, shorten(text), f"Member must have length less than or equal to {MAX_PAYLOAD}")
     try:
-        value = json.loads(text)
+        value = load_limited(text, field)
+    except TooDeep as error:  # the engine walks payloads: deeper than it allows is refused now
+        raise AwsError(code, f"Invalid {field.capitalize()}: '{error}'") from None
     except ValueError as error:
         raise AwsError(code, f"Invalid {field.capitalize()}: '{error}'") from None
-    except RecursionError:
-        raise AwsError(code, f"Invalid {field.capitalize()}: 'JSON nested too deeply'") from None
     if "\\u" in text and not _encodable(value):
         # An escaped lone surrogate ("\\ud800") is valid JSON but no valid text: it could be
         # neither stored nor answered later, so it is refused now.
