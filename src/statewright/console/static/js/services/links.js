@@ -1,0 +1,32 @@
+// Where each kind of resource lives in the console, so any page can link to it.
+
+import { href } from "../router.js";
+
+const PAGES = {
+  "AWS::Lambda::Function": "functions",
+  "AWS::DynamoDB::Table": "tables",
+  "AWS::S3::Bucket": "buckets",
+  "AWS::Logs::LogGroup": "logs",
+  "AWS::StepFunctions::StateMachine": "state-machines",
+  "AWS::ApiGatewayV2::Api": "apis",
+  "AWS::ApiGateway::RestApi": "apis",
+};
+
+export function resourceLink(type, physicalId) {
+  const page = PAGES[type];
+  return page && physicalId ? href([page, physicalId]) : null;
+}
+
+export const functionLink = (name) => href(["functions", name]);
+export const logGroupLink = (group, params = {}) => href(["logs", group], params);
+
+// Lambda's default log group for a function (LoggingConfig.LogGroup when the API says).
+export function functionLogGroup(fn) {
+  return (fn && fn.LoggingConfig && fn.LoggingConfig.LogGroup) || `/aws/lambda/${fn.FunctionName || fn}`;
+}
+
+// A function name from a name, ARN or partial ARN ("arn:aws:lambda:r:a:function:name:alias").
+export function functionName(ref) {
+  const m = /:function:([^:]+)/.exec(String(ref || ""));
+  return m ? m[1] : String(ref || "");
+}
