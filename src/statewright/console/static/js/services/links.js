@@ -30,3 +30,14 @@ export function functionName(ref) {
   const m = /:function:([^:]+)/.exec(String(ref || ""));
   return m ? m[1] : String(ref || "");
 }
+
+// The Lambda function a Task state calls, when the definition names it: a function ARN as the
+// Resource, or FunctionName in the lambda:invoke integration's Parameters/Arguments.
+export function taskFunction(state) {
+  if (!state || state.Type !== "Task" || typeof state.Resource !== "string") return null;
+  if (/^arn:[^:]+:lambda:[^:]*:[^:]*:function:/.test(state.Resource)) return functionName(state.Resource);
+  if (!/^arn:[^:]+:states:::lambda:invoke/.test(state.Resource)) return null;
+  const args = state.Parameters || state.Arguments || {};
+  const ref = args.FunctionName;
+  return typeof ref === "string" && !ref.includes("{%") ? functionName(ref) : null;
+}

@@ -4,6 +4,8 @@
 import { restJson } from "../api.js";
 import { errorNotice, h, notice, replace } from "../dom.js";
 import { href } from "../router.js";
+import { apiFromTemplate } from "../services/api-template.js";
+import { functionLink } from "../services/links.js";
 import { listTable, section, viewHeader } from "../widgets/list-table.js";
 
 // The path-style local URL of an API stage (docs/apigateway.md).
@@ -123,6 +125,19 @@ export async function apiView(root, { segments, params }) {
     replace(root, viewHeader(id, { crumb }), errorNotice(err));
     return;
   }
+  let fromTemplate = null;
+  if (api.integrations.note || api.authorizers.note) {
+    fromTemplate = await apiFromTemplate(id).catch(() => null);
+  }
+  if (fromTemplate) {
+    for (const r of api.routes) {
+      const t = fromTemplate.routes.get(`${r.method} ${r.path}`);
+      if (!t) continue;
+      if (!r.integration) r.integration = t.functionName ? [`${t.integration} → `, h("a", { href: functionLink(t.functionName) }, t.functionName)] : t.integration;
+      if (t.authorizers.length && (!r.auth || r.auth === "NONE")) r.auth = t.authorizers.join(", ");
+    }
+    if (api.authorizers.note) api.authorizers = { items: fromTemplate.authorizers };
+  }
   const panel = requestPanel();
   const stage = api.stages[0] || "$default";
   const base = stageBase(id, stage);
@@ -130,12 +145,13 @@ export async function apiView(root, { segments, params }) {
     const local = `${base}${r.path === "/" ? "/" : r.path}`;
     return h("tr", { dataset: { route: `${r.method} ${r.path}` } },
       h("td", {}, h("code", {}, r.method)), h("td", {}, h("code", {}, r.path)),
-      h("td", { class: "wrap" }, r.integration || h("span", { class: "muted" }, "—")),
+      h("td", { class: "wrap api-integration" }, r.integration && r.integration.length ? r.integration : h("span", { class: "muted" }, "—")),
       h("td", {}, r.auth === "NONE" || !r.auth ? "none" : `${r.auth}${r.authorizerId ? ` (${r.authorizerId})` : ""}`),
       h("td", { class: "wrap" }, h("a", { href: local }, local)),
       h("td", {}, h("button", { type: "button", class: "try", onclick: () => panel.fill(r.method, local) }, "Try")));
   });
-  const notes = [api.integrations.note, api.authorizers.note].filter(Boolean).map((n) => h("p", { class: "meta" }, n));
+  const notes = fromTemplate ? [h("p", { class: "meta" }, "Integrations and authorizers read from the stack's processed template.")]
+    : [api.integrations.note, api.authorizers.note].filter(Boolean).map((n) => h("p", { class: "meta" }, n));
   replace(root, viewHeader(api.name, { crumb, meta: `${api.kind} · ${id} · stages: ${api.stages.join(", ") || "none"}` }),
     section("Routes", listTable("api-routes", "Routes", ["Method", "Path", "Integration", "Authorization", "Local URL", ""], rows), notes),
     api.authorizers.items && api.authorizers.items.length ? section("Authorizers", listTable("api-authorizers", "Authorizers", ["Name", "Type", "ID"], api.authorizers.items)) : null,

@@ -74,7 +74,7 @@ export async function executionView(root, { segments, params }) {
   const headerBox = h("div", {});
   const banner = h("div", {});
   const panel = graphPanel({ withLegend: true, onSelect: (name) => select(name) });
-  const detail = stateDetail({ onCallback: (token) => callback(token) });
+  const detail = stateDetail({ onCallback: (token) => callback(token), states });
   const history = historyTable();
   const tl = timeline({ onSelect: (name) => select(name) });
   const io = h("div", { class: "io" });

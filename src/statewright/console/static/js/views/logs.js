@@ -61,6 +61,12 @@ export async function logGroupView(root, { segments, params }) {
     const body = { logGroupName: group, limit: 1000 };
     if (state.filter) body.filterPattern = state.filter;
     if (state.stream) body.logStreamNames = [state.stream];
+    if (state.start || state.end) {
+      // An exact window, from a link to one execution's or invocation's log lines.
+      if (state.start) body.startTime = Number(state.start);
+      if (state.end) body.endTime = Number(state.end);
+      return body;
+    }
     const span = RANGES[state.range || "all"];
     if (span) body.startTime = Date.now() - span;
     return body;
@@ -90,11 +96,13 @@ export async function logGroupView(root, { segments, params }) {
     seen = new Set(events.map((e) => e.eventId));
     lastTime = events.reduce((t, e) => Math.max(t, e.timestamp), 0);
     box = logLines("log-events", events);
-    replace(eventsEl, h("p", { class: "meta", id: "log-count" }, `${events.length} events${state.stream ? ` in ${state.stream}` : ""}${state.tail ? " · tailing" : ""}`), box);
+    const windowText = state.start || state.end ? ` from ${state.start ? formatDate(new Date(Number(state.start))) : "the start"} to ${state.end ? formatDate(new Date(Number(state.end))) : "now"}` : "";
+    replace(eventsEl, h("p", { class: "meta", id: "log-count" }, `${events.length} events${state.stream ? ` in ${state.stream}` : ""}${windowText}${state.tail ? " · tailing" : ""}`), box);
     box.scrollTop = box.scrollHeight;
     if (state.tail) timer = setTimeout(poll, TAIL_MS);
   };
-  const ui = controls(params, () => { state = { ...state, ...ui.read() }; updateParams(ui.read()); load(); });
+  // Choosing a range replaces an exact window that a link brought.
+  const ui = controls(params, () => { state = { ...state, ...ui.read(), start: "", end: "" }; updateParams({ ...ui.read(), start: "", end: "" }); load(); });
   const streamLink = (name, label) => h("a", {
     href: href(["logs", group], { ...state, stream: name }), "aria-current": (state.stream || "") === (name || "") ? "true" : null,
     onclick: (e) => { e.preventDefault(); state.stream = name; updateParams({ stream: name }); renderStreams(); load(); },
