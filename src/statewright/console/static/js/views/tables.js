@@ -176,7 +176,9 @@ export async function tableView(root, { segments, params }) {
       return;
     }
     const items = page.Items || [];
-    const columns = columnsFor(items, keyNames);
+    // The keys of the index being read first, then the table's, then the other attributes.
+    const index = indexesOf(table).find((i) => i.name === (request.IndexName || ""));
+    const columns = columnsFor(items, [...new Set([...index.schema.map((k) => k.AttributeName), ...keyNames])]);
     const prev = h("button", { type: "button", id: "page-prev", disabled: !pages.length, onclick: () => show(action, request, pages.pop()) }, "Previous page");
     const next = h("button", { type: "button", id: "page-next", disabled: !page.LastEvaluatedKey, onclick: () => { pages.push(start); show(action, request, page.LastEvaluatedKey); } }, "Next page");
     replace(results, h("p", { class: "meta", id: "item-count" }, `${action}: ${items.length} items on this page (${page.ScannedCount ?? items.length} read)`),
