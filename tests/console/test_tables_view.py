@@ -59,6 +59,7 @@ def test_tables_scan_query_and_edit(page: Any, sam_site: Site) -> None:
     item["tags"] = {"SS": ["a", "b"]}
     page.locator("#item-json").fill(json.dumps(item))
     page.locator("#item-save").click()
+    wait_until(page, "() => document.querySelector('#item-json-status').textContent === 'Saved.'")
     wait_until(page, "() => document.querySelector('#items')?.textContent.includes('99')")
     stored = ddb.get_item(TableName=table, Key={"customer": {"S": "bob"}, "orderId": {"S": "o-025"}})["Item"]
     assert stored["total"] == {"N": "99"} and set(stored["tags"]["SS"]) == {"a", "b"}
@@ -71,12 +72,11 @@ def test_tables_scan_query_and_edit(page: Any, sam_site: Site) -> None:
     # New item, then delete it.
     page.locator("#item-new").click()
     page.locator("#item-json").fill(json.dumps({"customer": {"S": "cy"}, "orderId": {"S": "o-new"}}))
+    assert page.locator("#item-delete").is_hidden()
     page.locator("#item-save").click()
-    wait_until(page, "() => !document.querySelector('#item-save').disabled")
+    wait_until(page, "() => document.querySelector('#item-json-status').textContent === 'Saved.'")
     assert "Item" in ddb.get_item(TableName=table, Key={"customer": {"S": "cy"}, "orderId": {"S": "o-new"}})
     page.on("dialog", lambda dialog: dialog.accept())
-    page.locator("#item-json").fill(json.dumps({"customer": {"S": "cy"}, "orderId": {"S": "o-new"}}))
-    page.locator("#item-delete").evaluate("(b) => { b.hidden = false; }")
     page.locator("#item-delete").click()
     wait_until(page, "() => document.querySelector('#item-editor').hidden")
     assert "Item" not in ddb.get_item(TableName=table, Key={"customer": {"S": "cy"}, "orderId": {"S": "o-new"}})

@@ -117,6 +117,10 @@ function itemEditor(table, onSaved) {
     if (!parsed.ok) return;
     try {
       await dynamodb("PutItem", { TableName: table.TableName, Item: parsed.value });
+      // The item exists now: it can be deleted from here.
+      title.textContent = "Item";
+      del.hidden = false;
+      status.textContent = "Saved.";
       toast("Item saved");
       onSaved();
     } catch (err) {
