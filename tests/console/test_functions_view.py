@@ -87,3 +87,13 @@ def test_a_task_state_links_to_its_function_and_log_lines(page: Any, sam_site: S
     page.wait_for_selector("#log-events .log-line")
     assert "machine" in page.locator("#log-events").inner_text()
     page.locator("#log-events").get_by_text("greeting").first.wait_for()
+
+
+def test_a_task_state_on_the_graph_links_to_its_function(page: Any, sam_site: Site) -> None:
+    ids = physical_ids(sam_site.base, SAM_STACK)
+    page.goto(sam_site.url(fragment("state-machines", ids["GreetMachine"], state="Greet")))
+    page.wait_for_selector(".workspace .task-function")
+    assert page.locator(".workspace .task-function").inner_text() == ids["GreetFunction"]
+    page.locator(".workspace .task-logs").click()
+    page.wait_for_selector("#log-count")
+    assert ids["GreetFunction"] in page.locator("h1").inner_text()

@@ -3,6 +3,8 @@
 // the server's API Gateway management API does not report integrations and authorizers.
 
 import { cloudformation, xmlAll, xmlChild } from "../api.js";
+import { h } from "../dom.js";
+import { functionLink } from "./links.js";
 
 const members = (doc, list) => xmlAll(doc, list).flatMap((el) => [...el.children].filter((c) => c.localName === "member"));
 
@@ -49,7 +51,8 @@ export async function apiFromTemplate(apiId) {
   const authorizers = Object.entries(schemes).map(([name, scheme]) => {
     const auth = scheme["x-amazon-apigateway-authorizer"] || {};
     const fn = uriFunction(auth.authorizerUri);
-    return [name, auth.type || scheme.type || "", fn ? found.physical.get(fn) || fn : auth.identitySource || ""];
+    const functionName = fn ? found.physical.get(fn) || fn : null;
+    return [name, auth.type || scheme.type || "", functionName ? h("a", { href: functionLink(functionName) }, functionName) : auth.identitySource || ""];
   });
   return { routes, authorizers };
 }

@@ -41,3 +41,16 @@ export function taskFunction(state) {
   const ref = args.FunctionName;
   return typeof ref === "string" && !ref.includes("{%") ? functionName(ref) : null;
 }
+
+// A state of a definition by name, inside Parallel branches and Map processors too.
+export function findState(machine, name) {
+  for (const [key, state] of Object.entries((machine && machine.States) || {})) {
+    if (!state || typeof state !== "object") continue;
+    if (key === name) return state;
+    for (const inner of [...(state.Branches || []), state.ItemProcessor || state.Iterator]) {
+      const found = inner ? findState(inner, name) : null;
+      if (found) return found;
+    }
+  }
+  return null;
+}

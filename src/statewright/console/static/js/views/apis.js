@@ -134,19 +134,20 @@ export async function apiView(root, { segments, params }) {
       const t = fromTemplate.routes.get(`${r.method} ${r.path}`);
       if (!t) continue;
       if (!r.integration) r.integration = t.functionName ? [`${t.integration} → `, h("a", { href: functionLink(t.functionName) }, t.functionName)] : t.integration;
-      if (t.authorizers.length && (!r.auth || r.auth === "NONE")) r.auth = t.authorizers.join(", ");
+      if (t.authorizers.length) r.auth = `${r.auth && r.auth !== "NONE" ? `${r.auth}: ` : ""}${t.authorizers.join(", ")}`;
     }
     if (api.authorizers.note) api.authorizers = { items: fromTemplate.authorizers };
   }
   const panel = requestPanel();
-  const stage = api.stages[0] || "$default";
+  // SAM also deploys its implicit "Stage" stage beside the one the template names: prefer that one.
+  const stage = api.stages.find((name) => name !== "Stage") || api.stages[0] || "$default";
   const base = stageBase(id, stage);
   const rows = api.routes.map((r) => {
     const local = `${base}${r.path === "/" ? "/" : r.path}`;
     return h("tr", { dataset: { route: `${r.method} ${r.path}` } },
       h("td", {}, h("code", {}, r.method)), h("td", {}, h("code", {}, r.path)),
       h("td", { class: "wrap api-integration" }, r.integration && r.integration.length ? r.integration : h("span", { class: "muted" }, "—")),
-      h("td", {}, r.auth === "NONE" || !r.auth ? "none" : `${r.auth}${r.authorizerId ? ` (${r.authorizerId})` : ""}`),
+      h("td", {}, r.auth === "NONE" || !r.auth ? "none" : `${r.auth}${r.authorizerId && !fromTemplate ? ` (${r.authorizerId})` : ""}`),
       h("td", { class: "wrap" }, h("a", { href: local }, local)),
       h("td", {}, h("button", { type: "button", class: "try", onclick: () => panel.fill(r.method, local) }, "Try")));
   });
@@ -154,7 +155,7 @@ export async function apiView(root, { segments, params }) {
     : [api.integrations.note, api.authorizers.note].filter(Boolean).map((n) => h("p", { class: "meta" }, n));
   replace(root, viewHeader(api.name, { crumb, meta: `${api.kind} · ${id} · stages: ${api.stages.join(", ") || "none"}` }),
     section("Routes", listTable("api-routes", "Routes", ["Method", "Path", "Integration", "Authorization", "Local URL", ""], rows), notes),
-    api.authorizers.items && api.authorizers.items.length ? section("Authorizers", listTable("api-authorizers", "Authorizers", ["Name", "Type", "ID"], api.authorizers.items)) : null,
+    api.authorizers.items && api.authorizers.items.length ? section("Authorizers", listTable("api-authorizers", "Authorizers", ["Name", "Type", fromTemplate ? "Function" : "ID"], api.authorizers.items)) : null,
     section("Send a test request", panel.el));
   if (api.routes.length) panel.fill(api.routes[0].method, `${base}${api.routes[0].path}`);
 }
