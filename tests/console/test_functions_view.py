@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 from .conftest import SAM_STACK, Site
 from .helpers import aws, fragment, physical_ids, wait_status, wait_until
@@ -82,6 +83,9 @@ def test_a_task_state_links_to_its_function_and_log_lines(page: Any, sam_site: S
     assert wait_status(sfn, arn)["status"] == "SUCCEEDED"
     page.goto(sam_site.url(fragment("executions", arn, state="Greet")))
     page.wait_for_selector(".task-function")
+    # The execution links to its state machine's log group, filtered to this execution.
+    logs_link = page.locator("#execution-logs").get_attribute("href")
+    assert logs_link.startswith(f"#/logs/{quote(ids['AuditLogs'], safe='')}?") and quote(arn, safe="") in logs_link
     assert page.locator(".task-function").inner_text() == ids["GreetFunction"]
     page.locator(".task-logs").click()
     page.wait_for_selector("#log-events .log-line")
