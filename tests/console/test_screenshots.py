@@ -180,6 +180,15 @@ def test_screenshots_of_the_service_sections(browser: Any, tmp_path: Path) -> No
             page.screenshot(path=str(out / "console-api-request.png"), full_page=True)
         finally:
             context.close()
-    names = ["console-stack.png", "console-lambda-invocations.png", "console-logs.png", "console-dynamodb.png",
+        phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                    device_scale_factor=2)
+        try:
+            page = phone.new_page()
+            page.goto(site.url(f"#/tables/{table}"))
+            page.wait_for_selector("#items")
+            page.screenshot(path=str(out / "console-phone-dynamodb.png"))
+        finally:
+            phone.close()
+    names = ["console-phone-dynamodb.png", "console-stack.png", "console-lambda-invocations.png", "console-logs.png", "console-dynamodb.png",
              "console-s3.png", "console-api-gateway.png", "console-lambda-test.png", "console-api-request.png"]
     assert all((out / name).stat().st_size > 10_000 for name in names)

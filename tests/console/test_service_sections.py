@@ -99,3 +99,11 @@ def test_text_has_readable_contrast(page: Any, sam_site: Site) -> None:
         wait_until(page, "() => document.querySelector('main .view') && !document.querySelector('main .notice-loading')")
         page.wait_for_timeout(300)
         assert page.evaluate(CONTRAST) == [], fragment
+
+
+def test_a_server_without_the_services_gets_an_error_notice_not_a_broken_page(page: Any, fake_site: Site) -> None:
+    # The fake site speaks Step Functions only: every other section must say what failed.
+    for section in SECTIONS:
+        page.goto(fake_site.url(f"#/{section}"))
+        page.wait_for_selector("main .notice-error")
+        assert page.locator("main .notice-error strong").inner_text().strip() != ""

@@ -41,6 +41,9 @@ function renderNav(current) {
   replace(nav, SECTIONS.map((s) => h("a", {
     href: `#/${s.id}`, "aria-current": s.id === current ? "page" : null,
   }, s.label)));
+  // On a phone the sections scroll sideways: keep the current one in sight.
+  const here = nav.querySelector("[aria-current]");
+  if (here && nav.scrollWidth > nav.clientWidth) nav.scrollLeft = here.offsetLeft - nav.offsetLeft - 8;
 }
 
 async function route() {
