@@ -2,7 +2,9 @@
 
 Two kinds of server: `fake_site` (the console plus a canned Step Functions API, for exact
 histories and drawing) and `real_site` (`statewright serve` on a free port with a temp data
-dir, for end-to-end tests).
+dir, for end-to-end tests); `sam_site` is a real server running the small SAM application in
+`sam_app/` (a function, a table, a bucket, an HTTP API, a state machine, a log group), for the
+service sections.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from statewright.console import routes
 from .fake_api import FakeStepFunctions
 
 REPO = Path(__file__).resolve().parents[2]
+SAM_TEMPLATE = Path(__file__).resolve().parent / "sam_app" / "template.yaml"
+SAM_STACK = "console-app"
 
 
 def free_port() -> int:
@@ -69,8 +73,9 @@ def fake_site() -> Iterator[Site]:
 
 
 @contextlib.contextmanager
-def serve(data_dir: Path) -> Iterator[Site]:
-    """`statewright serve` on a free port, with the tests' task resources loaded."""
+def serve(data_dir: Path, template: Path | None = None) -> Iterator[Site]:
+    """`statewright serve` on a free port, with the tests' task resources loaded (and a SAM
+    template's resources as the stack `SAM_STACK` when `template` is given)."""
     exe = shutil.which("statewright", path=str(Path(sys.executable).parent)) or shutil.which("statewright")
     if exe is None:
         pytest.skip("the statewright command is not installed")
@@ -80,8 +85,11 @@ def serve(data_dir: Path) -> Iterator[Site]:
     port = free_port()
     env = dict(os.environ, STATEWRIGHT_INTEGRATIONS="tests.console.integrations:register",
                PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]))
+    args = [exe, "serve", "--port", str(port), "--data-dir", str(data_dir)]
+    if template is not None:
+        args += ["--template", str(template), "--stack-name", SAM_STACK, "--no-lint"]
     with open(data_dir / "server.log", "wb") as log:
-        proc = subprocess.Popen([exe, "serve", "--port", str(port), "--data-dir", str(data_dir)],
+        proc = subprocess.Popen(args,
                                 stdout=log, stderr=subprocess.STDOUT, cwd=REPO, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -93,7 +101,7 @@ def serve(data_dir: Path) -> Iterator[Site]:
                         break
             except OSError:
                 pass
-            if proc.poll() is not None or time.monotonic() > deadline:
+            if proc.poll() is not None or time.monotonic() > deadline + (30 if template else 0):
                 raise RuntimeError(f"statewright serve did not start: {(data_dir / 'server.log').read_text()}")
             time.sleep(0.1)
         yield Site(base)
@@ -109,6 +117,12 @@ def serve(data_dir: Path) -> Iterator[Site]:
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     with serve(tmp_path_factory.mktemp("console-data")) as site:
+        yield site
+
+
+@pytest.fixture(scope="session")
+def sam_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    with serve(tmp_path_factory.mktemp("console-sam"), SAM_TEMPLATE) as site:
         yield site
 
 

@@ -66,3 +66,22 @@ def wait_state(page: Any, name: str, status: str) -> None:
     """Waits until the graph shows state `name` with `status` (the page polls while running)."""
     wait_until(page, "([name, status]) => [...document.querySelectorAll('.node[data-node-id]')]"
                      ".some((n) => n.dataset.state === name && n.dataset.status === status)", [name, status])
+
+
+def aws(base: str, service: str) -> Any:
+    """A boto3 client for any local service of the server at `base`."""
+    import boto3
+
+    return boto3.client(service, endpoint_url=base, region_name="us-east-1",
+                        aws_access_key_id="test", aws_secret_access_key="test")
+
+
+def physical_ids(base: str, stack: str) -> dict[str, str]:
+    """Logical id -> physical id of a stack's resources, as CloudFormation reports them."""
+    summaries = aws(base, "cloudformation").list_stack_resources(StackName=stack)["StackResourceSummaries"]
+    return {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in summaries}
+
+
+def texts(page: Any, selector: str) -> list[str]:
+    result: list[str] = page.locator(selector).all_inner_texts()
+    return result

@@ -10,6 +10,7 @@ import json
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from .conftest import Site
 from .helpers import client, create, fragment, wait_state, wait_status
@@ -121,3 +122,73 @@ def test_screenshots_of_the_main_views(browser: Any, clean_site: Site, tmp_path:
     assert all((out / name).stat().st_size > 10_000 for name in (
         "console-state-machines.png", "console-definition.png", "console-execution-caught.png",
         "console-callback.png", "console-new-state-machine.png", "console-phone.png"))
+
+
+def test_screenshots_of_the_service_sections(browser: Any, tmp_path: Path) -> None:
+    from .conftest import SAM_STACK, SAM_TEMPLATE, serve
+    from .helpers import aws, physical_ids
+
+    out = out_dir(tmp_path)
+    data = tmp_path / "sam-data"
+    data.mkdir()
+    with serve(data, SAM_TEMPLATE) as site:
+        ids = physical_ids(site.base, SAM_STACK)
+        fn, table, bucket = ids["GreetFunction"], ids["OrdersTable"], ids["FilesBucket"]
+        lam = aws(site.base, "lambda")
+        for name in ("ada", "grace", "linus"):
+            lam.invoke(FunctionName=fn, Payload=json.dumps({"name": name}).encode())
+        lam.invoke(FunctionName=fn, Payload=b'{"fail": true}')
+        ddb = aws(site.base, "dynamodb")
+        for i, (customer, status) in enumerate([("ada", "NEW"), ("ada", "PAID"), ("grace", "NEW"), ("linus", "SHIPPED")]):
+            ddb.put_item(TableName=table, Item={"customer": {"S": customer}, "orderId": {"S": f"o-{1000 + i}"},
+                                                "status": {"S": status}, "total": {"N": str(40 + 15 * i)},
+                                                "items": {"L": [{"S": "book"}, {"S": "pen"}][: 1 + i % 2]}})
+        s3 = aws(site.base, "s3")
+        s3.put_object(Bucket=bucket, Key="receipts/2026/o-1000.pdf", Body=b"%PDF-1.4 receipt", ContentType="application/pdf")
+        s3.put_object(Bucket=bucket, Key="receipts/2026/o-1001.pdf", Body=b"%PDF-1.4 receipt two", ContentType="application/pdf")
+        s3.put_object(Bucket=bucket, Key="exports/orders.csv", Body=b"customer,total\nada,40\n", ContentType="text/csv")
+        s3.put_object(Bucket=bucket, Key="README.txt", Body=b"files of the console's test app")
+
+        context = browser.new_context(viewport={"width": 1440, "height": 900})
+        try:
+            page = context.new_page()
+            shots = [
+                (f"#/stacks/{SAM_STACK}", "#stack-resources", "console-stack.png"),
+                (f"#/functions/{fn}?tab=invocations", "#invocations", "console-lambda-invocations.png"),
+                (f"#/logs/{quote('/aws/lambda/' + fn, safe='')}", "#log-events .log-line", "console-logs.png"),
+                (f"#/tables/{table}", "#items", "console-dynamodb.png"),
+                (f"#/buckets/{bucket}?prefix=receipts%2F2026%2F", "#objects", "console-s3.png"),
+                (f"#/apis/{ids['ServerlessHttpApi']}", "#api-routes", "console-api-gateway.png"),
+            ]
+            for fragment_, selector, name in shots:
+                page.goto(site.url(fragment_))
+                page.wait_for_selector(selector)
+                page.wait_for_timeout(200)
+                page.screenshot(path=str(out / name))
+            page.goto(site.url(f"#/functions/{fn}?tab=test"))
+            page.locator("#test-event").fill('{\n  "name": "console"\n}')
+            page.locator("#event-name").fill("hello console")
+            page.locator("#save-event").click()
+            page.locator("#invoke").click()
+            page.wait_for_selector("#invoke-status")
+            page.screenshot(path=str(out / "console-lambda-test.png"), full_page=True)
+            page.goto(site.url(f"#/apis/{ids['ServerlessHttpApi']}"))
+            page.locator("tr[data-route='GET /hello/{name}']").get_by_role("button", name="Try").click()
+            page.locator("#req-url").fill(page.locator("#req-url").input_value().replace("{name}", "grace"))
+            page.locator("#req-send").click()
+            page.wait_for_selector("#req-status")
+            page.screenshot(path=str(out / "console-api-request.png"), full_page=True)
+        finally:
+            context.close()
+        phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                    device_scale_factor=2)
+        try:
+            page = phone.new_page()
+            page.goto(site.url(f"#/tables/{table}"))
+            page.wait_for_selector("#items")
+            page.screenshot(path=str(out / "console-phone-dynamodb.png"))
+        finally:
+            phone.close()
+    names = ["console-phone-dynamodb.png", "console-stack.png", "console-lambda-invocations.png", "console-logs.png", "console-dynamodb.png",
+             "console-s3.png", "console-api-gateway.png", "console-lambda-test.png", "console-api-request.png"]
+    assert all((out / name).stat().st_size > 10_000 for name in names)

@@ -1,5 +1,5 @@
 // Boots the console: one hash route per view, and a list of sections that later pages
-// (Lambda, logs, tables, buckets) join by adding an entry to SECTIONS.
+// (Lambda, logs, tables, buckets, APIs, the stack) join by adding an entry to SECTIONS.
 
 import { h, errorNotice, replace } from "./dom.js";
 import { parseHash } from "./router.js";
@@ -8,6 +8,12 @@ import { machineView } from "./views/machine.js";
 import { createView } from "./views/create.js";
 import { executionsView } from "./views/executions.js";
 import { executionView } from "./views/execution.js";
+import { stacksView, stackView } from "./views/stack.js";
+import { functionsView, functionView } from "./views/functions.js";
+import { logGroupsView, logGroupView } from "./views/logs.js";
+import { tablesView, tableView } from "./views/tables.js";
+import { bucketsView, bucketView } from "./views/buckets.js";
+import { apisView, apiView } from "./views/apis.js";
 
 const SECTIONS = [
   {
@@ -18,6 +24,12 @@ const SECTIONS = [
     id: "executions", label: "Executions",
     route: ([, arg]) => (arg ? executionView : executionsView),
   },
+  { id: "stacks", label: "Stack", route: ([, arg]) => (arg ? stackView : stacksView) },
+  { id: "functions", label: "Lambda", route: ([, arg]) => (arg ? functionView : functionsView) },
+  { id: "logs", label: "Logs", route: ([, arg]) => (arg ? logGroupView : logGroupsView) },
+  { id: "tables", label: "DynamoDB", route: ([, arg]) => (arg ? tableView : tablesView) },
+  { id: "buckets", label: "S3", route: ([, arg]) => (arg ? bucketView : bucketsView) },
+  { id: "apis", label: "API Gateway", route: ([, arg]) => (arg ? apiView : apisView) },
 ];
 
 const main = document.getElementById("main");
@@ -29,6 +41,9 @@ function renderNav(current) {
   replace(nav, SECTIONS.map((s) => h("a", {
     href: `#/${s.id}`, "aria-current": s.id === current ? "page" : null,
   }, s.label)));
+  // On a phone the sections scroll sideways: keep the current one in sight.
+  const here = nav.querySelector("[aria-current]");
+  if (here && nav.scrollWidth > nav.clientWidth) nav.scrollLeft = here.offsetLeft - nav.offsetLeft - 8;
 }
 
 async function route() {
@@ -53,5 +68,8 @@ async function route() {
   }
 }
 
+// The skip link focuses the content instead of following "#main" (which is not a route); no
+// inline handler in index.html, since the CSP forbids those.
+document.querySelector(".skip")?.addEventListener("click", (event) => { event.preventDefault(); main.focus(); });
 window.addEventListener("hashchange", route);
 route();

@@ -6,6 +6,7 @@ import { arnName, errorNotice, formatDate, formatDuration, h, notice, replace, s
 import { analyzeHistory, asJson } from "../history/analyze.js";
 import { waitingTokens } from "../history/token.js";
 import { href, navigate, updateParams } from "../router.js";
+import { logGroupLink } from "../services/links.js";
 import { openCallbackDialog } from "../widgets/callback-dialog.js";
 import { graphPanel } from "../widgets/graph-panel.js";
 import { historyTable } from "../widgets/history-table.js";
@@ -37,14 +38,29 @@ async function fetchHistory(executionArn, known) {
 }
 const REDRIVABLE = new Set(["FAILED", "TIMED_OUT", "ABORTED"]);
 
+// The definition the execution ran, and the log group its state machine logs to (if any).
 async function loadDefinition(execution) {
+  let d;
   try {
-    const d = await sfn("DescribeStateMachineForExecution", { executionArn: execution.executionArn });
-    return JSON.parse(d.definition);
+    d = await sfn("DescribeStateMachineForExecution", { executionArn: execution.executionArn });
   } catch {
-    const d = await sfn("DescribeStateMachine", { stateMachineArn: execution.stateMachineArn });
-    return JSON.parse(d.definition);
+    d = await sfn("DescribeStateMachine", { stateMachineArn: execution.stateMachineArn });
   }
+  const destinations = (d.loggingConfiguration && d.loggingConfiguration.destinations) || [];
+  const arn = destinations.map((x) => x.cloudWatchLogsLogGroup && x.cloudWatchLogsLogGroup.logGroupArn).find(Boolean);
+  const group = arn ? /:log-group:([^:]+)/.exec(arn) : null;
+  return { definition: JSON.parse(d.definition), logGroup: group ? group[1] : null };
+}
+
+// Execution log events carry the execution's ARN (execution_arn), so a quoted-term filter finds them.
+function executionLogsLink(logGroup, execution) {
+  if (!logGroup) return null;
+  const start = toDate(execution.startDate);
+  const stop = toDate(execution.stopDate);
+  return h("a", { id: "execution-logs", href: logGroupLink(logGroup, {
+    filter: `"${execution.executionArn}"`, start: start ? start.getTime() - 1000 : undefined,
+    end: stop ? stop.getTime() + 1000 : undefined, tail: stop ? undefined : "1",
+  }) }, "execution logs");
 }
 
 // States by name across all nesting levels, for finding a waiting task's Parameters.
@@ -62,7 +78,7 @@ export async function executionView(root, { segments, params }) {
   const arn = segments[1];
   replace(root, notice("loading", "Loading execution…"));
   let execution = await sfn("DescribeExecution", { executionArn: arn });
-  const definition = await loadDefinition(execution);
+  const { definition, logGroup } = await loadDefinition(execution);
   const states = indexStates(definition);
   let selected = params.state || null;
   let analysis = null;
@@ -74,7 +90,7 @@ export async function executionView(root, { segments, params }) {
   const headerBox = h("div", {});
   const banner = h("div", {});
   const panel = graphPanel({ withLegend: true, onSelect: (name) => select(name) });
-  const detail = stateDetail({ onCallback: (token) => callback(token) });
+  const detail = stateDetail({ onCallback: (token) => callback(token), states });
   const history = historyTable();
   const tl = timeline({ onSelect: (name) => select(name) });
   const io = h("div", { class: "io" });
@@ -135,7 +151,8 @@ export async function executionView(root, { segments, params }) {
         h("h1", {}, execution.name, " ", h("span", { id: "execution-status" }, statusBadge(execution.status))),
         h("p", { class: "meta" }, `Started ${formatDate(start)}`, stopped ? ` · ended ${formatDate(stopped)}` : "",
           stopped && start ? ` · took ${formatDuration(stopped - start)}` : "",
-          execution.redriveCount ? ` · redriven ${execution.redriveCount}×` : "")),
+          execution.redriveCount ? ` · redriven ${execution.redriveCount}×` : "",
+          logGroup ? " · " : "", executionLogsLink(logGroup, execution))),
       h("div", { class: "actions" }, actions)));
     replace(banner, execution.error || execution.cause
       ? notice("error", execution.error || "Failed", execution.cause || "") : null);

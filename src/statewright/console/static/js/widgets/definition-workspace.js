@@ -4,6 +4,7 @@
 import { stateForPointer } from "../asl/graph-model.js";
 import { h, replace } from "../dom.js";
 import { updateParams } from "../router.js";
+import { findState, functionLink, logGroupLink, taskFunction } from "../services/links.js";
 import { graphPanel } from "./graph-panel.js";
 import { renderJson, statePointer } from "./json-view.js";
 
@@ -11,10 +12,12 @@ export function definitionWorkspace({ showJson = true } = {}) {
   let graph = null;
   let json = null;
   let selected = null;
+  let current = null;
+  const linkBox = h("p", { class: "task-links", "aria-live": "polite" });
   const panel = graphPanel({ onSelect: (name) => select(name, true) });
   const jsonBox = h("div", { class: "json-box", "aria-label": "Definition" });
   const diagBox = h("div", { class: "diagnostics", "aria-live": "polite" });
-  const el = h("div", { class: showJson ? "workspace" : "workspace no-json" }, h("div", { class: "workspace-graph" }, panel.el, diagBox),
+  const el = h("div", { class: showJson ? "workspace" : "workspace no-json" }, h("div", { class: "workspace-graph" }, panel.el, linkBox, diagBox),
     showJson ? jsonBox : null);
 
   function pointerOf(name) {
@@ -27,9 +30,14 @@ export function definitionWorkspace({ showJson = true } = {}) {
     if (graph) graph.select(name);
     if (json) json.highlight(pointerOf(name));
     if (fromUser) updateParams({ state: name });
+    // A Task that calls a Lambda function links to it and to its logs.
+    const fn = taskFunction(findState(current, name));
+    replace(linkBox, fn ? [`${name} calls Lambda `, h("a", { href: functionLink(fn), class: "task-function" }, fn), " · ",
+      h("a", { href: logGroupLink(`/aws/lambda/${fn}`), class: "task-logs" }, "its logs")] : null);
   }
 
   function show(definition, diagnostics = []) {
+    current = definition;
     graph = panel.draw(definition);
     if (showJson) {
       json = renderJson(definition, {

@@ -3,6 +3,7 @@
 
 import { formatDate, formatDuration, h, replace, statusBadge } from "../dom.js";
 import { asJson } from "../history/analyze.js";
+import { functionLink, logGroupLink, taskFunction } from "../services/links.js";
 
 function jsonBlock(title, value) {
   if (value === undefined) return null;
@@ -16,7 +17,19 @@ function variables(assigned) {
   return Object.fromEntries(Object.entries(assigned).map(([k, v]) => [k, asJson(v)]));
 }
 
-export function stateDetail({ onCallback } = {}) {
+// Links from a Task state to the Lambda function it calls and to that function's log lines
+// around this visit (a second either side of it).
+function lambdaLinks(state, visit) {
+  const fn = taskFunction(state);
+  if (!fn) return null;
+  const start = visit.start ? visit.start.getTime() - 1000 : undefined;
+  const end = visit.end ? visit.end.getTime() + 1000 : undefined;
+  return h("p", { class: "task-links" }, "Lambda ",
+    h("a", { href: functionLink(fn), class: "task-function" }, fn), " · ",
+    h("a", { href: logGroupLink(`/aws/lambda/${fn}`, { start, end }), class: "task-logs" }, "its log lines for this run"));
+}
+
+export function stateDetail({ onCallback, states } = {}) {
   const el = h("aside", { class: "state-detail", "aria-label": "Selected state", "aria-live": "polite" });
   let chosen = new Map();
 
@@ -43,6 +56,7 @@ export function stateDetail({ onCallback } = {}) {
     replace(el,
       h("h2", {}, name),
       h("p", {}, statusBadge(visit.status.toUpperCase()), ` ${visit.type}`, picker ? " · " : "", picker),
+      lambdaLinks(states && states.get(name), visit),
       h("p", { class: "meta" }, `Entered ${formatDate(visit.start)} · ${visit.end ? "took" : "running for"} ${formatDuration(end - visit.start)}`),
       failure ? h("section", { class: "error-box" }, h("h3", {}, "Error"),
         h("p", {}, h("strong", {}, failure.error || failure.type)), failure.cause ? h("pre", { class: "cause" }, String(failure.cause)) : null,
