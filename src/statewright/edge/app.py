@@ -23,6 +23,7 @@ from statewright.runtime import Runtime
 from .apis import ApiUrls
 from .aws import AwsEndpoint
 from .hosts import LocalHostsOnly
+from .reset import reset_route
 from .s3 import S3Dispatch
 
 AWS_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
@@ -61,6 +62,7 @@ def create_app(runtime: Runtime) -> Starlette:
     routes: list[BaseRoute] = [
         apis.host(),
         Route("/health", _health, methods=["GET"]),
+        reset_route(runtime),
         *_console_routes(),
         *apis.routes(),
         Route("/{path:path}", aws.endpoint, methods=list(AWS_METHODS)),

@@ -19,6 +19,7 @@ from statewright.store import AlreadyExists, ExecutionRecord, Resource
 from .arns import parse
 from .context import ActionContext
 from .errors import execution_missing
+from .testcases import bind, split_test_case
 from .validation import (
     MAX_DEFINITION,
     name,
@@ -39,7 +40,7 @@ _PAYLOAD_KEYS = ("input", "output")
 
 def _target(ctx: ActionContext, request: dict[str, Any]) -> tuple[Resource, Resource, Resource | None]:
     """(what to run: machine or version, the machine, the alias used) for a StartExecution ARN."""
-    resource = ctx.machine_or_qualified(request.get("stateMachineArn"))
+    resource = ctx.machine_or_qualified(split_test_case(request.get("stateMachineArn"))[0])
     machine = ctx.machine_of(resource)
     if resource.kind != "alias":
         return resource, machine, None
@@ -53,6 +54,7 @@ def _target(ctx: ActionContext, request: dict[str, Any]) -> tuple[Resource, Reso
 
 def start_spec(ctx: ActionContext, request: dict[str, Any], express_arn: bool) -> StartSpec:
     runnable, machine, alias = _target(ctx, request)
+    _, test_case = split_test_case(request.get("stateMachineArn"))
     execution_name = name(request, required=False) or ctx.new_id()
     input_text = payload(request, "input", "InvalidExecutionInput") or "{}"
     string(request, "traceHeader", 256)
@@ -61,11 +63,25 @@ def start_spec(ctx: ActionContext, request: dict[str, Any], express_arn: bool) -
         arn = ctx.arns.express_execution(machine.name, execution_name, ctx.new_id())
     else:
         arn = ctx.arns.execution(machine.name, execution_name)
+    if test_case is not None:
+        _bind_test_case(ctx, arn, machine.name, test_case)
     return StartSpec(arn=arn, state_machine_arn=machine.arn, state_machine_name=machine.name,
                      name=execution_name, input_text=input_text,
                      definition_text=runnable.body["definition"], role_arn=runnable.body["roleArn"],
                      express=express, version_arn=runnable.arn if runnable.kind == "version" else None,
                      alias_arn=alias.arn if alias else None)
+
+
+def _bind_test_case(ctx: ActionContext, arn: str, machine_name: str, test_case: str) -> None:
+    """An execution of `<machine ARN>#<test case>` (Step Functions Local's mocked test cases)
+    belongs to the machine and runs its tasks against that case's mocks (integrations/mocks.py).
+    The binding is stored before the execution starts, so its first task finds it; an existing
+    execution of that name keeps the binding it has."""
+    if not test_case:
+        raise AwsError("InvalidArn", "Invalid Arn: 'Test case name after # must not be empty'")
+    if ctx.store.get_execution(arn) is None:
+        now = ctx.now()
+        ctx.store.write(lambda tx: bind(tx, arn, machine_name, test_case, now)).result()
 
 
 def start_execution(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
