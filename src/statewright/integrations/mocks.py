@@ -20,7 +20,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from statewright.services.stepfunctions.testcases import binding_arn
 from statewright.store import Store, Transaction
@@ -158,6 +158,41 @@ def _answer(where: _Where, path: str, value: Any) -> MockedAnswer:
 
 
 # --- executions bound to a test case (services/stepfunctions/testcases.py) ------------------
+
+
+class TaskMocks(Protocol):
+    """What `Registry.run_task` asks before it calls an integration."""
+
+    def answer(self, execution_arn: str, state_name: str, task_key: str) -> MockedAnswer | None: ...
+
+
+class MemoryMocks:
+    """Mocks for the in-memory runner: every execution runs `test_case` of `machine`, and the
+    invocation numbers are counted in memory (nothing survives the process, as nothing else does)."""
+
+    def __init__(self, config: MockConfig, machine: str, test_case: str) -> None:
+        self.config, self.machine, self.test_case = config, machine, test_case
+        self._invocations: dict[tuple[str, str], int] = {}
+        self._tasks: dict[str, int] = {}
+
+    def answer(self, execution_arn: str, state_name: str, task_key: str) -> MockedAnswer | None:
+        cases = self.config.test_cases.get(self.machine, {})
+        if self.test_case not in cases:
+            return _missing(f"The mock configuration {self.config.source} has no test case '{self.test_case}' "
+                            f"for the state machine '{self.machine}'.")
+        response = cases[self.test_case].get(state_name)
+        if response is None:
+            return None
+        if task_key not in self._tasks:
+            key = (execution_arn, state_name)
+            self._tasks[task_key] = self._invocations.get(key, 0)
+            self._invocations[key] = self._tasks[task_key] + 1
+        invocation = self._tasks[task_key]
+        found = self.config.response_for(response, invocation)
+        if found is None:
+            return _missing(f"The mocked response '{response}' (test case '{self.test_case}', state "
+                            f"'{state_name}') defines no answer for invocation {invocation}.")
+        return found
 
 
 class MockedTasks:

@@ -15,7 +15,7 @@ from statewright.asl.drive import NO_INTEGRATION
 from statewright.asl.types import StepInput, TaskFailed, TaskSucceeded
 from statewright.engine.types import TaskRequest
 
-from .mocks import MockedTasks
+from .mocks import TaskMocks
 from .resource import read_resource
 from .types import WAIT_FOR_TOKEN, Integration, Pending, TaskContext, TaskError, TaskResource
 
@@ -37,7 +37,7 @@ class Registry:
         self._cancels: dict[tuple[str, str], Callable[[], None]] = {}
         self._lock = threading.Lock()
         # Mocked responses of executions started with a test case (mocks.py); None: no mocks.
-        self.mocks: MockedTasks | None = None
+        self.mocks: TaskMocks | None = None
 
     def register(self, resource: str, integration: Integration) -> None:
         if resource.endswith("*"):

@@ -11,7 +11,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from statewright.integrations.mocks import MockConfig, load_mock_config, parse_mock_config
+from statewright.integrations.mocks import MockConfig, MockedTasks, load_mock_config, parse_mock_config
 from statewright.integrations.registry import Registry
 from statewright.runtime import Runtime, RuntimeConfig
 from statewright.services.common.platform import Settings
@@ -125,7 +125,7 @@ class StatewrightServer:
         config = as_mock_config(mocks)
         self.config.mock_config = config
         registry_mocks = self.config.integrations.mocks
-        if registry_mocks is not None:
+        if isinstance(registry_mocks, MockedTasks):
             registry_mocks.config = config
 
     def set_time_scale(self, scale: float) -> None:
