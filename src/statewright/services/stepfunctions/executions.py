@@ -9,7 +9,10 @@ from typing import Any
 
 from statewright.asl.definition import DefinitionError
 from statewright.asl.history import dumps
+from statewright.asl.model import ABSENT
 from statewright.asl.teststate import test_state as run_test_state
+from statewright.asl.teststate import tested_state
+from statewright.asl.teststate_mocks import TestConfiguration, TestMock
 from statewright.asl.validate import format_invalid_definition
 from statewright.engine import StartSpec
 from statewright.engine.runs import NotRedrivable
@@ -19,6 +22,7 @@ from statewright.store import AlreadyExists, ExecutionRecord, Resource
 from .arns import parse
 from .context import ActionContext
 from .errors import execution_missing
+from .mockshapes import MODES, check_mock_result
 from .testcases import bind, split_test_case
 from .validation import (
     MAX_DEFINITION,
@@ -36,6 +40,9 @@ STATUSES = ("RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_R
 # Express executions run for at most five minutes on AWS.
 SYNC_LIMIT_SECONDS = 300.0
 _PAYLOAD_KEYS = ("input", "output")
+# inspectionData members that are structures or numbers on the wire (the rest are JSON text).
+_INSPECTION_AS_IS = frozenset({"request", "response", "errorDetails", "toleratedFailureCount",
+                               "toleratedFailurePercentage", "maxConcurrency"})
 
 
 def _target(ctx: ActionContext, request: dict[str, Any]) -> tuple[Resource, Resource, Resource | None]:
@@ -254,18 +261,82 @@ def test_state(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
     ctx.check_role(request, required=False)
     input_text = payload(request, "input", "InvalidExecutionInput") or "{}"
     level = one_of(request, "inspectionLevel", ("INFO", "DEBUG", "TRACE"), "INFO") or "INFO"
-    variables_text = payload(request, "variables", "InvalidExecutionInput", None)
-    variables = json.loads(variables_text) if variables_text is not None else None
-    if variables is not None and not isinstance(variables, dict):
-        raise validation_error("variables", variables_text, "Member must be a JSON object")
+    variables = _json_object(request, "variables")
+    context = _json_object(request, "context")
+    mock, mode = _mock(request)
+    configuration = _state_configuration(request)
+    state_name = string(request, "stateName")
     try:
-        answer = run_test_state(definition, json.loads(input_text), state_name=string(request, "stateName"),
-                                inspection_level=level, variables=variables, role_arn=string(request, "roleArn"))
+        if mock is not None and mock.result is not ABSENT:
+            check_mock_result(_resource_of(definition, state_name), mock.result, mode)
+        answer = run_test_state(definition, json.loads(input_text), state_name=state_name,
+                                inspection_level=level, variables=variables, role_arn=string(request, "roleArn"),
+                                context=context, mock=mock, configuration=configuration)
     except DefinitionError as error:
         raise AwsError("InvalidDefinition", format_invalid_definition(error.diagnostics)) from None
     except ValueError as error:
         raise AwsError("ValidationException", str(error)) from None
     return _test_state_wire(answer)
+
+
+def _json_object(request: dict[str, Any], field: str) -> dict[str, Any] | None:
+    text = payload(request, field, "InvalidExecutionInput", None)
+    value = json.loads(text) if text is not None else None
+    if value is not None and not isinstance(value, dict):
+        raise validation_error(field, text, "Member must be a JSON object")
+    return value
+
+
+def _mock(request: dict[str, Any]) -> tuple[TestMock | None, str]:
+    """TestState's `mock`: `result` (JSON text) or `errorOutput`, and `fieldValidationMode`."""
+    mock = request.get("mock")
+    if mock is None:
+        return None, "NONE"
+    if not isinstance(mock, dict):
+        raise validation_error("mock", mock, "Member must be a structure")
+    mode = one_of(mock, "fieldValidationMode", MODES, "STRICT") or "STRICT"
+    result_text = payload(mock, "result", "ValidationException", None)
+    error_output = mock.get("errorOutput")
+    if (result_text is None) == (error_output is None):
+        raise AwsError("ValidationException", "A mock must have exactly one of result and errorOutput")
+    if result_text is not None:
+        return TestMock(result=json.loads(result_text)), mode
+    if not isinstance(error_output, dict):
+        raise validation_error("mock.errorOutput", error_output, "Member must be a structure")
+    error, cause = string(error_output, "error", 256), string(error_output, "cause", 32768)
+    if error is None:
+        raise validation_error("mock.errorOutput.error", None, "Member must not be null")
+    return TestMock(error=error, cause=cause or ""), mode
+
+
+def _state_configuration(request: dict[str, Any]) -> TestConfiguration:
+    raw = request.get("stateConfiguration")
+    if raw is None:
+        return TestConfiguration()
+    if not isinstance(raw, dict):
+        raise validation_error("stateConfiguration", raw, "Member must be a structure")
+    counts = {}
+    for field in ("retrierRetryCount", "mapIterationFailureCount"):
+        value = raw.get(field)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+            raise validation_error(f"stateConfiguration.{field}", value,
+                                   "Member must have value greater than or equal to 0")
+        counts[field] = value
+    caused_by = string(raw, "errorCausedByState", 80)
+    reader_text = payload(raw, "mapItemReaderData", "ValidationException", None)
+    return TestConfiguration(retrier_retry_count=counts["retrierRetryCount"], error_caused_by_state=caused_by,
+                             map_iteration_failure_count=counts["mapIterationFailureCount"],
+                             map_item_reader_data=json.loads(reader_text) if reader_text is not None else ABSENT)
+
+
+def _resource_of(definition: str, state_name: str | None) -> str:
+    """The tested state's Resource ("" when it has none), for the mock's field validation."""
+    try:
+        state = tested_state(definition, state_name)
+    except (DefinitionError, ValueError):
+        return ""  # test_state reports it
+    resource = state.get("Resource") if isinstance(state, dict) else None
+    return resource if isinstance(resource, str) else ""
 
 
 def _test_state_wire(answer: dict[str, Any]) -> dict[str, Any]:
@@ -275,9 +346,8 @@ def _test_state_wire(answer: dict[str, Any]) -> dict[str, Any]:
         wire["output"] = dumps(wire["output"])
     inspection = wire.get("inspectionData")
     if isinstance(inspection, dict):
-        wire["inspectionData"] = {
-            key: value if isinstance(value, dict) and key in ("request", "response") else dumps(value)
-            for key, value in inspection.items()}
+        wire["inspectionData"] = {key: value if key in _INSPECTION_AS_IS else dumps(value)
+                                  for key, value in inspection.items()}
     return wire
 
 
