@@ -157,3 +157,21 @@ def test_a_restarted_server_keeps_the_invocation_numbers(tmp_path):
         assert mocks.answer(arn, "Charge", "task-c").output == {"StatusCode": 200, "Payload": {"charged": 7}}
     finally:
         store.close()
+
+
+def test_a_synchronous_express_execution_runs_a_test_case(sfn):
+    definition = {"StartAt": "Charge", "States": {"Charge": {**DEFINITION["States"]["Charge"], "Next": "Done"},
+                                                  "Declined": {"Type": "Fail", "Error": "Declined"},
+                                                  "Done": {"Type": "Succeed"}}}
+    express = sfn.create_state_machine(name="Orders-express", definition=json.dumps(definition), roleArn=ROLE,
+                                       type="EXPRESS")["stateMachineArn"]
+    assert "Orders-express" not in MOCKS["StateMachines"]  # no test case: the execution fails clearly
+    answer = sfn.start_sync_execution(stateMachineArn=f"{express}#HappyPath", input="{}")
+    assert answer["status"] == "FAILED" and answer["error"] == "States.Runtime"
+    assert "for the state machine 'Orders-express'" in answer["cause"]
+    assert answer["stateMachineArn"] == express
+
+
+def test_an_empty_test_case_name_is_an_invalid_arn(sfn, machine):
+    with pytest.raises(sfn.exceptions.InvalidArn):
+        sfn.start_execution(stateMachineArn=f"{machine}#", input="{}")
