@@ -41,7 +41,7 @@ FUZZ_REQUESTS ?= 20000
 FUZZ_SECONDS ?= 300
 fuzz: $(VENV)/.test-deps
 	STATEWRIGHT_FUZZ_REQUESTS=$(FUZZ_REQUESTS) STATEWRIGHT_FUZZ_SECONDS=$(FUZZ_SECONDS) \
-		$(if $(FUZZ_SEED),STATEWRIGHT_FUZZ_SEED=$(FUZZ_SEED)) $(BIN)/python -m pytest tests/fuzz -s
+		STATEWRIGHT_FUZZ_RANDOM=1 $(if $(FUZZ_SEED),STATEWRIGHT_FUZZ_SEED=$(FUZZ_SEED)) $(BIN)/python -m pytest tests/fuzz -s
 
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check src tests

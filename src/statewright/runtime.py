@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from statewright.engine import Clock, Engine
+from statewright.integrations.mocks import MockConfig, MockedTasks
 from statewright.integrations.registry import Registry
 from statewright.services.common import FunctionInvoker, Service
 from statewright.services.common.platform import Platform, Settings
@@ -63,6 +64,9 @@ class RuntimeConfig:
     emulated_types: Collection[str] | None = None  # None: runtime_stack.default_emulated_types()
     run_lint: bool = True
     on_stack: Callable[[StackReport], None] | None = None
+    # Step Functions Local's mock configuration (integrations/mocks.py): executions started with
+    # `<machine ARN>#<test case>` answer the case's mocked states from it.
+    mock_config: MockConfig | None = None
 
 
 class Runtime:
@@ -97,6 +101,7 @@ class Runtime:
             _call_plugin(spec, registry)
         clock = Clock(settings.time_scale)
         self.store = SqliteStore(settings.data_dir)
+        registry.mocks = MockedTasks(config.mock_config, self.store)
         self.engine = Engine(self.store, registry, clock)
         self.engine.start()
         platform = Platform(settings=settings, store=self.store, engine=self.engine, clock=clock,

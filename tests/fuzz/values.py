@@ -74,7 +74,8 @@ def valid(shape: Shape, rng: random.Random, pools: Pools, member: str = "", dept
     if kind == "string":
         return _string(shape, rng, pools, member)
     if kind in ("integer", "long"):
-        low, high = shape.metadata.get("min", 0), shape.metadata.get("max", 100)
+        low = shape.metadata.get("min", 0)
+        high = shape.metadata.get("max", low + 100)  # a minimum above 100 with no maximum exists
         return rng.randint(int(low), int(min(high, low + 1000)))
     if kind in ("float", "double"):
         low, high = shape.metadata.get("min", 0), shape.metadata.get("max", 100)

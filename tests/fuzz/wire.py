@@ -47,7 +47,8 @@ class WireRequest:
 
     def describe(self) -> str:
         body = self.body[:160]
-        return f"{self.service}.{self.operation} [{self.kind}] {self.method} {self.path[:160]} {body!r}"
+        changed = {k: v[:40] for k, v in self.headers.items() if self.kind == "headers"}
+        return f"{self.service}.{self.operation} [{self.kind}] {self.method} {self.path[:160]} {body!r} {changed or ''}"
 
 
 def build(operation: OperationModel, rng: random.Random, pools: Pools, endpoint: str, kind: str) -> WireRequest:

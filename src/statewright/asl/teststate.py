@@ -11,16 +11,28 @@ import random
 import time
 from typing import Any
 
-from .dataflow import Scope, effective_input, jsonata_value, jsonpath_output, select, states_binding
+from .dataflow import (
+    Scope,
+    effective_input,
+    jsonata_value,
+    jsonpath_output,
+    place_result,
+    render,
+    select,
+    states_binding,
+)
 from .definition import DefinitionError, load_json, parse_definition, too_deep_error
 from .drive import TaskCaller, drive, execution_context, no_tasks
 from .errors import StatesError
 from .limits import TooDeep, too_deep
 from .model import ABSENT, Definition, Machine, State
 from .outcome import Done
-from .paths import PathNotFound
+from .paths import PathError, PathNotFound, compile_path
 from .states import error_matches
 from .step import Execution, Stepper
+from .teststate_mocks import TestConfiguration, TestMock, check_request
+from .teststate_mocks import as_task as _as_task
+from .teststate_mocks import map_failures as _map_failures
 from .types import ExecutionStart, StepInput, StepResult
 
 
@@ -35,6 +47,8 @@ class _OneState(Stepper):
     error_details: dict[str, Any] | None = None
     outcome: str | None = None
     context: dict[str, Any] | None = None  # the tested state's context object, once built
+    given_context: dict[str, Any] | None = None  # the request's `context`, laid over it
+    retry_count: int | None = None  # stateConfiguration.retrierRetryCount
     # AWS's TestState names the tested state "StateName" in the context object, whatever it is
     # called in the definition (an independent implementation validated against AWS notes the same).
     STATE_NAME = "StateName"
@@ -43,6 +57,8 @@ class _OneState(Stepper):
         context: dict[str, Any] = super().context_for(frame, state)
         if frame["parent"] is None:
             context["State"] = {**context["State"], "Name": self.STATE_NAME}
+            if self.given_context:
+                context = _overlay(context, self.given_context)
             type(self).context = context
         return context
 
@@ -59,12 +75,13 @@ class _OneState(Stepper):
             return bool(super().try_retry(frame, state, err))
         for index, retrier in enumerate(state.retry):
             if error_matches(retrier.error_equals, err.error):
-                if frame["attempts"].get(str(index), 0) >= retrier.max_attempts:
+                attempts = self.retry_count if self.retry_count is not None else frame["attempts"].get(str(index), 0)
+                if attempts >= retrier.max_attempts:
                     return False
                 cls = type(self)
                 cls.outcome = "RETRIABLE"
                 cls.error_details = {"error": err.error, "cause": err.cause, "retryIndex": index,
-                                     "retryBackoffIntervalSeconds": int(retrier.interval_seconds)}
+                                     "retryBackoffIntervalSeconds": _backoff(retrier, attempts)}
                 self.ex.status = "FAILED"
                 self.ex.error, self.ex.cause = err.error, err.cause
                 return True
@@ -79,6 +96,23 @@ class _OneState(Stepper):
                     cls.error_details = {"error": err.error, "cause": err.cause, "catchIndex": index}
                     break
         return bool(super().try_catch(frame, state, err))
+
+
+def _overlay(base: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    """The context object with the request's `context` laid over it, object by object."""
+    merged = dict(base)
+    for key, value in given.items():
+        merged[key] = _overlay(merged[key], value) if isinstance(value, dict) and isinstance(merged.get(key), dict) \
+            else value
+    return merged
+
+
+def _backoff(retrier: Any, attempts: int) -> int:
+    """The wait before retry `attempts + 1`: IntervalSeconds × BackoffRate^attempts, capped."""
+    seconds = retrier.interval_seconds * retrier.backoff_rate ** attempts
+    if retrier.max_delay_seconds is not None:
+        seconds = min(seconds, retrier.max_delay_seconds)
+    return int(seconds)
 
 
 def _find_state(raw: dict[str, Any], name: str) -> tuple[dict[str, Any], str] | None:
@@ -112,16 +146,26 @@ def _single_machine(raw: dict[str, Any], state_name: str | None) -> dict[str, An
     return {"StartAt": name, "States": machine["States"], "QueryLanguage": language}
 
 
+def tested_state(definition: str | dict[str, Any], state_name: str | None = None) -> dict[str, Any]:
+    """The raw body of the state a TestState request tests."""
+    raw = _single_machine(load_json(definition), state_name)
+    state: dict[str, Any] = raw["States"][raw["StartAt"]]
+    return state
+
+
 def test_state(definition: str | dict[str, Any], state_input: Any, *, state_name: str | None = None,
                inspection_level: str = "INFO", variables: dict[str, Any] | None = None,
                call_task: TaskCaller = no_tasks, now: float | None = None,
-               role_arn: str | None = None) -> dict[str, Any]:
+               role_arn: str | None = None, context: dict[str, Any] | None = None,
+               mock: TestMock | None = None, configuration: TestConfiguration | None = None) -> dict[str, Any]:
     """Run one state; returns the TestState response body (status, output/error, nextState…).
 
-    A Task state's task runs through `call_task` (see `statewright.integrations.runner.task_caller`).
-    The context object is an execution's, except that `Execution.RoleArn` is the request's
-    `roleArn` (null without one, as AWS leaves it) and `State.Name` is AWS's "StateName".
-    Input or variables nested too deeply raise TooDeep (a ValueError naming the field); a
+    A Task state's task runs through `call_task` (see `statewright.integrations.runner.task_caller`),
+    or answers with `mock`. The context object is an execution's, except that `Execution.RoleArn`
+    is the request's `roleArn` (null without one, as AWS leaves it) and `State.Name` is AWS's
+    "StateName"; `context` is laid over it. A mocked Map or Parallel state is not run: the mock
+    is its result (or error). Raises ValueError for a request AWS refuses (the message says why):
+    input or variables nested too deeply raise TooDeep (a ValueError naming the field); a
     definition nested too deeply, DefinitionError.
     """
     for what, value in (("input", state_input), ("variables", variables)):
@@ -129,15 +173,26 @@ def test_state(definition: str | dict[str, Any], state_input: Any, *, state_name
             raise TooDeep(what)
     try:
         return _test_state(definition, state_input, state_name, inspection_level, variables, call_task,
-                           now, role_arn)
+                           now, role_arn, context, mock, configuration)
     except RecursionError:  # intrinsics nested within intrinsics, deeper than the parser's stack
         raise too_deep_error() from None
 
 
 def _test_state(definition: str | dict[str, Any], state_input: Any, state_name: str | None,
                 inspection_level: str, variables: dict[str, Any] | None, call_task: TaskCaller,
-                now: float | None, role_arn: str | None) -> dict[str, Any]:
+                now: float | None, role_arn: str | None, context: dict[str, Any] | None,
+                mock: TestMock | None, configuration: TestConfiguration | None) -> dict[str, Any]:
+    settings, given_context = configuration or TestConfiguration(), context
     raw = _single_machine(load_json(definition), state_name)
+    tested = raw["States"][raw["StartAt"]]
+    check_request(tested, mock, settings)
+    if mock is not None:
+        call_task = mock.caller()
+        failed = _map_failures(tested, mock, settings)
+        if failed is not None:
+            call_task = failed.caller()
+        if tested.get("Type") in ("Map", "Parallel"):
+            raw = {**raw, "States": {**raw["States"], raw["StartAt"]: _as_task(tested)}}
     parsed = parse_definition(raw, check=False)
     clock = time.time() if now is None else now
     execution = Execution()
@@ -150,6 +205,10 @@ def _test_state(definition: str | dict[str, Any], state_input: Any, state_name: 
         error_details = None
         outcome = None
         context = None
+        given_context: dict[str, Any] | None = None
+        retry_count = settings.retrier_retry_count
+
+    Capture.given_context = given_context
 
     def one_step(d: Definition, ex: Execution, event: StepInput, t: float, record: bool) -> StepResult:
         stepper = Capture(d, ex, t, record)
@@ -163,7 +222,9 @@ def _test_state(definition: str | dict[str, Any], state_input: Any, state_name: 
     drive(parsed, execution, start, clock, call_task, True, step_function=one_step)
     seen = _Seen(Capture.context or context, dict(variables or {}))
     response = _response(parsed.root, execution, Capture.captured, state_input, inspection_level,
-                         Capture.outcome, seen)
+                         Capture.outcome, seen, mock)
+    if inspection_level != "INFO" and tested.get("Type") == "Map":
+        response["inspectionData"].update(_map_inspection(tested, state_input, seen))
     if Capture.error_details is not None:
         if Capture.outcome == "RETRIABLE":
             response.pop("output", None)
@@ -186,7 +247,8 @@ class _Seen:
 
 
 def _response(machine: Machine, execution: Execution, captured: tuple[State, Done] | None,
-              state_input: Any, level: str, outcome: str | None, seen: _Seen) -> dict[str, Any]:
+              state_input: Any, level: str, outcome: str | None, seen: _Seen,
+              mock: TestMock | None = None) -> dict[str, Any]:
     state = machine.states[machine.start_at]
     response: dict[str, Any] = {}
     if outcome == "RETRIABLE":
@@ -206,7 +268,7 @@ def _response(machine: Machine, execution: Execution, captured: tuple[State, Don
     else:
         response["status"] = "RETRIABLE" if execution.status == "RUNNING" else execution.status
     if level in ("DEBUG", "TRACE"):
-        response["inspectionData"] = _inspection(state, state_input, response, seen)
+        response["inspectionData"] = _inspection(state, state_input, response, seen, mock)
         after = {**seen.variables, **(captured[1].assigned if captured is not None else {})}
         if after:
             # The workflow variables after the state: those given, then those it assigned.
@@ -214,7 +276,8 @@ def _response(machine: Machine, execution: Execution, captured: tuple[State, Don
     return response
 
 
-def _inspection(state: State, state_input: Any, response: dict[str, Any], seen: _Seen) -> dict[str, Any]:
+def _inspection(state: State, state_input: Any, response: dict[str, Any], seen: _Seen,
+                mock: TestMock | None = None) -> dict[str, Any]:
     """The data after each processing step, as TestState's DEBUG level shows it. The steps see the
     same variables and context object the state saw, so `$var` and `$$` resolve as in the run."""
     data: dict[str, Any] = {"input": state_input}
@@ -229,8 +292,12 @@ def _inspection(state: State, state_input: Any, response: dict[str, Any], seen: 
                     arguments, scope, states_binding(state_input, seen.context), "Arguments")
             except StatesError:
                 pass
+        if mock is not None and mock.result is not ABSENT:
+            data["result"] = mock.result
         return data
     try:
+        if mock is not None and mock.result is not ABSENT:
+            return _task_inspection(state, state_input, response, scope, data, mock.result)
         if getattr(state, "result", ABSENT) is not ABSENT:
             data["result"] = state.result  # type: ignore[attr-defined]
             data["afterResultSelector"] = state.result  # type: ignore[attr-defined]
@@ -244,4 +311,34 @@ def _inspection(state: State, state_input: Any, response: dict[str, Any], seen: 
             else response.get("output")
     except (StatesError, DefinitionError, PathNotFound):
         pass
+    return data
+
+
+def _task_inspection(state: State, state_input: Any, response: dict[str, Any], scope: Scope,
+                     data: dict[str, Any], result: Any) -> dict[str, Any]:
+    """A mocked task's stages: its parameters, the mocked result, then ResultSelector and ResultPath."""
+    data["afterInputPath"] = select(state.input_path, state_input, scope)
+    data["afterParameters"] = effective_input(state, state_input, scope)
+    data["result"] = result
+    selector = getattr(state, "result_selector", ABSENT)
+    data["afterResultSelector"] = render(selector, result, scope) if selector is not ABSENT else result
+    if response.get("status") == "SUCCEEDED":
+        # Before OutputPath: the result placed into the state's input.
+        data["afterResultPath"] = place_result(state.result_path, state_input, data["afterResultSelector"])
+    return data
+
+
+def _map_inspection(raw: dict[str, Any], state_input: Any, seen: _Seen) -> dict[str, Any]:
+    """A Map state's own stages and settings, as TestState shows them."""
+    data: dict[str, Any] = {}
+    scope = Scope(state_input, seen.context, [seen.variables], random.Random(0))
+    for key, name in (("ToleratedFailureCount", "toleratedFailureCount"), ("MaxConcurrency", "maxConcurrency"),
+                      ("ToleratedFailurePercentage", "toleratedFailurePercentage")):
+        if isinstance(raw.get(key), int | float) and not isinstance(raw.get(key), bool):
+            data[name] = raw[key]
+    if raw.get("QueryLanguage", "JSONPath") == "JSONPath" and isinstance(raw.get("ItemsPath", "$"), str):
+        try:
+            data["afterItemsPath"] = select(compile_path(raw.get("ItemsPath", "$")), state_input, scope)
+        except (StatesError, PathNotFound, PathError):
+            pass
     return data

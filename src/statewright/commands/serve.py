@@ -12,6 +12,7 @@ import click
 from statewright.engine.clock import TIME_SCALE_ENV
 
 if TYPE_CHECKING:
+    from statewright.integrations.mocks import MockConfig
     from statewright.runtime_stack import StackReport
 
 INTEGRATIONS_ENV = "STATEWRIGHT_INTEGRATIONS"
@@ -33,10 +34,12 @@ SHUTDOWN_GRACE_SECONDS = 3
               help=f"Multiply every wait, timeout and backoff by this (tests: 0.001). Env: {TIME_SCALE_ENV}.")
 @click.option("--account-id", default="123456789012", show_default=True, help="Account id in ARNs.")
 @click.option("--region", default="us-east-1", show_default=True, help="Region in ARNs.")
+@click.option("--mock-config", default=None, type=click.Path(dir_okay=False, path_type=Path),
+              help="Step Functions Local mock configuration (docs/testing.md). Env: SFN_MOCK_CONFIG.")
 @click.argument("more_overrides", nargs=-1, metavar="[KEY=VALUE]...")
 def serve(port: int, host: str, data_dir: str, template: Path | None, overrides: tuple[str, ...],
           stack_name: str | None, no_lint: bool, time_scale: float | None, account_id: str, region: str,
-          more_overrides: tuple[str, ...]) -> None:
+          mock_config: Path | None, more_overrides: tuple[str, ...]) -> None:
     """Serve the local AWS services (boto3, AWS CLI) and the console on one port; with --template,
     run a SAM application's functions and state machines."""
     import uvicorn
@@ -53,7 +56,8 @@ def serve(port: int, host: str, data_dir: str, template: Path | None, overrides:
                         region=region, time_scale=scale)
     if more_overrides and template is None:
         raise click.UsageError(f"unexpected arguments {' '.join(more_overrides)} (parameter overrides need --template)")
-    config = RuntimeConfig(settings, integration_modules=modules, template=template,
+    mocks = _mocks(mock_config)
+    config = RuntimeConfig(settings, integration_modules=modules, template=template, mock_config=mocks,
                            parameter_overrides=_overrides([*overrides, *more_overrides]),
                            stack_name=stack_name, run_lint=not no_lint, on_stack=print_stack)
     runtime = Runtime(config)
@@ -71,6 +75,8 @@ def serve(port: int, host: str, data_dir: str, template: Path | None, overrides:
     click.echo(f"  AWS endpoint  {settings.endpoint}  (aws --endpoint-url / boto3 endpoint_url)")
     click.echo(f"  console       {settings.endpoint}/console/")
     click.echo(f"  data          {Path(data_dir).resolve()}")
+    if mocks is not None:
+        click.echo(f"  mocks         {mocks.source}")
     if scale != 1.0:
         click.echo(f"  time scale    {scale} (waits and timeouts run {1 / scale:g}x faster than on AWS)")
     from statewright.edge.framing import http_protocol
@@ -80,6 +86,17 @@ def serve(port: int, host: str, data_dir: str, template: Path | None, overrides:
     # (a GetActivityTask long poll, a StartSyncExecution) are cut; nothing they hold is lost.
     uvicorn.run(create_app(runtime), host=host, port=port, log_level="warning", http=http_protocol(),
                 timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS)
+
+
+def _mocks(path: Path | None) -> MockConfig | None:
+    """The mock configuration of --mock-config, else of SFN_MOCK_CONFIG; a bad one stops start-up."""
+    from statewright.integrations.mocks import MockConfigError, load_mock_config, mock_config_from_env
+
+    try:
+        return load_mock_config(path) if path is not None else mock_config_from_env()
+    except MockConfigError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
 
 
 def _overrides(pairs: list[str]) -> dict[str, str]:

@@ -57,7 +57,9 @@ class AwsEndpoint:
     async def endpoint(self, request: Request) -> Response:
         request_id = str(uuid.uuid4())
         body = await _read_body(request)
-        http = HttpRequest(request.method, request.url.path, request.url.query,
+        # The raw path: percent-encoded slashes in a label (`/v2/tags/arn%3A…%2Ffuzz`) stay one segment.
+        raw_path = (request.scope.get("raw_path") or request.url.path.encode()).decode("latin-1").split("?", 1)[0]
+        http = HttpRequest(request.method, raw_path, request.url.query,
                            {name.lower(): value for name, value in request.headers.items()}, body or b"")
         services = self._services()
         route = identify(http, self._models, set(services), self._settings.region)

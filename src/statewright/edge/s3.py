@@ -54,9 +54,19 @@ class S3Dispatch:
         for name, value in scope.get("headers") or []:
             headers[name.decode("latin-1").lower()] = value.decode("latin-1")
         method = scope["method"].upper()
+        names_bucket = self._names_bucket(scope, service)
         if is_s3_request(method, scope.get("query_string", b"").decode("latin-1"), headers):
+            authorization = headers.get("authorization")
+            if authorization is not None and "/s3/aws4_request" not in authorization \
+                    and not authorization.startswith("AWS "):
+                # An Authorization that is not S3's (garbled, or another service's): only an
+                # S3 host name or an existing bucket's path still makes it S3's.
+                return names_bucket or ".s3." in headers.get("host", "")
             return True
         if "authorization" in headers or "x-amz-target" in headers:
             return False  # another service's request
+        return names_bucket
+
+    def _names_bucket(self, scope: Scope, service: Any) -> bool:
         bucket = unquote(scope["path"].lstrip("/").split("/", 1)[0])
         return bool(bucket) and bucket not in self.reserved and service.catalog.bucket(bucket) is not None

@@ -15,6 +15,7 @@ from statewright.asl.drive import NO_INTEGRATION
 from statewright.asl.types import StepInput, TaskFailed, TaskSucceeded
 from statewright.engine.types import TaskRequest
 
+from .mocks import TaskMocks
 from .resource import read_resource
 from .types import WAIT_FOR_TOKEN, Integration, Pending, TaskContext, TaskError, TaskResource
 
@@ -35,6 +36,8 @@ class Registry:
         # How to stop the work of tasks whose integration returned Pending, until they answer.
         self._cancels: dict[tuple[str, str], Callable[[], None]] = {}
         self._lock = threading.Lock()
+        # Mocked responses of executions started with a test case (mocks.py); None: no mocks.
+        self.mocks: TaskMocks | None = None
 
     def register(self, resource: str, integration: Integration) -> None:
         if resource.endswith("*"):
@@ -57,6 +60,13 @@ class Registry:
 
     def run_task(self, request: TaskRequest, deliver: Callable[[StepInput], None]) -> StepInput | None:
         """Call the task's integration; see engine.types.TaskRunner."""
+        if self.mocks is not None:
+            mocked = self.mocks.answer(request.execution_arn, request.state_name, request.token)
+            if mocked is not None:
+                # A mocked task answers at once, whatever its pattern (.sync, .waitForTaskToken).
+                if mocked.error is not None:
+                    return TaskFailed(request.task_id, mocked.error, mocked.cause or "")
+                return TaskSucceeded(request.task_id, mocked.output)
         resource = read_resource(request.resource)
         integration = self.resolve(resource)
         if integration is None:

@@ -152,7 +152,7 @@ def unroutable(request: HttpRequest, models: ServiceModels, request_id: str) -> 
     suggest (so the client still reads an AWS error): `UnknownOperationException` for JSON and
     CBOR, `InvalidAction` for a Query form, a 404 restJson error otherwise."""
     target = request.headers.get("x-amz-target")
-    protocol = marked_protocol(request)
+    protocol = _signed_protocol(request, models) or marked_protocol(request)
     if protocol == CBOR:
         error = ProtocolError("UnknownOperationException",
                               f"Statewright does not implement the operation '{request.path}'", 404)
@@ -166,6 +166,19 @@ def unroutable(request: HttpRequest, models: ServiceModels, request_id: str) -> 
         error = ProtocolError("UnknownOperationException",
                               f"Statewright serves no operation at {request.method} {request.path}", 404)
     return models.wire(protocol).serialize_error(None, None, error, request_id)
+
+
+def _signed_protocol(request: HttpRequest, models: ServiceModels) -> str | None:
+    """The protocol of the service a request is signed for, when its signing name is a model's
+    name (`apigateway`, `lambda`, `s3`): its client reads only that shape, whatever other
+    markers the request carries."""
+    scope = credential_scope(request)
+    if scope is None:
+        return None
+    try:
+        return models.client_protocol(scope.service)
+    except Exception:  # noqa: BLE001 - not a model's name (`states` is stepfunctions'): use the markers
+        return None
 
 
 def marked_protocol(request: HttpRequest) -> str:

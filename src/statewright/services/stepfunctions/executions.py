@@ -10,7 +10,10 @@ from typing import Any
 
 from statewright.asl.definition import DefinitionError
 from statewright.asl.history import dumps
+from statewright.asl.model import ABSENT
 from statewright.asl.teststate import test_state as run_test_state
+from statewright.asl.teststate import tested_state
+from statewright.asl.teststate_mocks import TestConfiguration, TestMock
 from statewright.asl.validate import format_invalid_definition
 from statewright.engine import StartSpec
 from statewright.engine.runs import NotRedrivable
@@ -20,6 +23,8 @@ from statewright.store import AlreadyExists, ExecutionRecord, Resource
 from .arns import parse
 from .context import ActionContext
 from .errors import execution_missing
+from .mockshapes import MODES, check_mock_result
+from .testcases import bind, split_test_case
 from .validation import (
     MAX_DEFINITION,
     name,
@@ -38,11 +43,14 @@ SYNC_LIMIT_SECONDS = 300.0
 _PAYLOAD_KEYS = ("input", "output")
 # How long a StartExecution that lost a race waits for the winner's execution to be stored.
 STORED_WAIT_SECONDS = 5.0
+# inspectionData members that are structures or numbers on the wire (the rest are JSON text).
+_INSPECTION_AS_IS = frozenset({"request", "response", "errorDetails", "toleratedFailureCount",
+                               "toleratedFailurePercentage", "maxConcurrency"})
 
 
 def _target(ctx: ActionContext, request: dict[str, Any]) -> tuple[Resource, Resource, Resource | None]:
     """(what to run: machine or version, the machine, the alias used) for a StartExecution ARN."""
-    resource = ctx.machine_or_qualified(request.get("stateMachineArn"))
+    resource = ctx.machine_or_qualified(split_test_case(request.get("stateMachineArn"))[0])
     machine = ctx.machine_of(resource)
     if resource.kind != "alias":
         return resource, machine, None
@@ -56,6 +64,7 @@ def _target(ctx: ActionContext, request: dict[str, Any]) -> tuple[Resource, Reso
 
 def start_spec(ctx: ActionContext, request: dict[str, Any], express_arn: bool) -> StartSpec:
     runnable, machine, alias = _target(ctx, request)
+    _, test_case = split_test_case(request.get("stateMachineArn"))
     execution_name = name(request, required=False) or ctx.new_id()
     input_text = payload(request, "input", "InvalidExecutionInput") or "{}"
     string(request, "traceHeader", 256)
@@ -64,11 +73,25 @@ def start_spec(ctx: ActionContext, request: dict[str, Any], express_arn: bool) -
         arn = ctx.arns.express_execution(machine.name, execution_name, ctx.new_id())
     else:
         arn = ctx.arns.execution(machine.name, execution_name)
+    if test_case is not None:
+        _bind_test_case(ctx, arn, machine.name, test_case)
     return StartSpec(arn=arn, state_machine_arn=machine.arn, state_machine_name=machine.name,
                      name=execution_name, input_text=input_text,
                      definition_text=runnable.body["definition"], role_arn=runnable.body["roleArn"],
                      express=express, version_arn=runnable.arn if runnable.kind == "version" else None,
                      alias_arn=alias.arn if alias else None)
+
+
+def _bind_test_case(ctx: ActionContext, arn: str, machine_name: str, test_case: str) -> None:
+    """An execution of `<machine ARN>#<test case>` (Step Functions Local's mocked test cases)
+    belongs to the machine and runs its tasks against that case's mocks (integrations/mocks.py).
+    The binding is stored before the execution starts, so its first task finds it; an existing
+    execution of that name keeps the binding it has."""
+    if not test_case:
+        raise AwsError("InvalidArn", "Invalid Arn: 'Test case name after # must not be empty'")
+    if ctx.store.get_execution(arn) is None:
+        now = ctx.now()
+        ctx.store.write(lambda tx: bind(tx, arn, machine_name, test_case, now)).result()
 
 
 def start_execution(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
@@ -257,18 +280,82 @@ def test_state(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
     ctx.check_role(request, required=False)
     input_text = payload(request, "input", "InvalidExecutionInput") or "{}"
     level = one_of(request, "inspectionLevel", ("INFO", "DEBUG", "TRACE"), "INFO") or "INFO"
-    variables_text = payload(request, "variables", "InvalidExecutionInput", None)
-    variables = json.loads(variables_text) if variables_text is not None else None
-    if variables is not None and not isinstance(variables, dict):
-        raise validation_error("variables", variables_text, "Member must be a JSON object")
+    variables = _json_object(request, "variables")
+    context = _json_object(request, "context")
+    mock, mode = _mock(request)
+    configuration = _state_configuration(request)
+    state_name = string(request, "stateName")
     try:
-        answer = run_test_state(definition, json.loads(input_text), state_name=string(request, "stateName"),
-                                inspection_level=level, variables=variables, role_arn=string(request, "roleArn"))
+        if mock is not None and mock.result is not ABSENT:
+            check_mock_result(_resource_of(definition, state_name), mock.result, mode)
+        answer = run_test_state(definition, json.loads(input_text), state_name=state_name,
+                                inspection_level=level, variables=variables, role_arn=string(request, "roleArn"),
+                                context=context, mock=mock, configuration=configuration)
     except DefinitionError as error:
         raise AwsError("InvalidDefinition", format_invalid_definition(error.diagnostics)) from None
     except ValueError as error:
         raise AwsError("ValidationException", str(error)) from None
     return _test_state_wire(answer)
+
+
+def _json_object(request: dict[str, Any], field: str) -> dict[str, Any] | None:
+    text = payload(request, field, "InvalidExecutionInput", None)
+    value = json.loads(text) if text is not None else None
+    if value is not None and not isinstance(value, dict):
+        raise validation_error(field, text, "Member must be a JSON object")
+    return value
+
+
+def _mock(request: dict[str, Any]) -> tuple[TestMock | None, str]:
+    """TestState's `mock`: `result` (JSON text) or `errorOutput`, and `fieldValidationMode`."""
+    mock = request.get("mock")
+    if mock is None:
+        return None, "NONE"
+    if not isinstance(mock, dict):
+        raise validation_error("mock", mock, "Member must be a structure")
+    mode = one_of(mock, "fieldValidationMode", MODES, "STRICT") or "STRICT"
+    result_text = payload(mock, "result", "ValidationException", None)
+    error_output = mock.get("errorOutput")
+    if (result_text is None) == (error_output is None):
+        raise AwsError("ValidationException", "A mock must have exactly one of result and errorOutput")
+    if result_text is not None:
+        return TestMock(result=json.loads(result_text)), mode
+    if not isinstance(error_output, dict):
+        raise validation_error("mock.errorOutput", error_output, "Member must be a structure")
+    error, cause = string(error_output, "error", 256), string(error_output, "cause", 32768)
+    if error is None:
+        raise validation_error("mock.errorOutput.error", None, "Member must not be null")
+    return TestMock(error=error, cause=cause or ""), mode
+
+
+def _state_configuration(request: dict[str, Any]) -> TestConfiguration:
+    raw = request.get("stateConfiguration")
+    if raw is None:
+        return TestConfiguration()
+    if not isinstance(raw, dict):
+        raise validation_error("stateConfiguration", raw, "Member must be a structure")
+    counts = {}
+    for field in ("retrierRetryCount", "mapIterationFailureCount"):
+        value = raw.get(field)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+            raise validation_error(f"stateConfiguration.{field}", value,
+                                   "Member must have value greater than or equal to 0")
+        counts[field] = value
+    caused_by = string(raw, "errorCausedByState", 80)
+    reader_text = payload(raw, "mapItemReaderData", "ValidationException", None)
+    return TestConfiguration(retrier_retry_count=counts["retrierRetryCount"], error_caused_by_state=caused_by,
+                             map_iteration_failure_count=counts["mapIterationFailureCount"],
+                             map_item_reader_data=json.loads(reader_text) if reader_text is not None else ABSENT)
+
+
+def _resource_of(definition: str, state_name: str | None) -> str:
+    """The tested state's Resource ("" when it has none), for the mock's field validation."""
+    try:
+        state = tested_state(definition, state_name)
+    except (DefinitionError, ValueError):
+        return ""  # test_state reports it
+    resource = state.get("Resource") if isinstance(state, dict) else None
+    return resource if isinstance(resource, str) else ""
 
 
 def _test_state_wire(answer: dict[str, Any]) -> dict[str, Any]:
@@ -278,9 +365,8 @@ def _test_state_wire(answer: dict[str, Any]) -> dict[str, Any]:
         wire["output"] = dumps(wire["output"])
     inspection = wire.get("inspectionData")
     if isinstance(inspection, dict):
-        wire["inspectionData"] = {
-            key: value if isinstance(value, dict) and key in ("request", "response") else dumps(value)
-            for key, value in inspection.items()}
+        wire["inspectionData"] = {key: value if key in _INSPECTION_AS_IS else dumps(value)
+                                  for key, value in inspection.items()}
     return wire
 
 
