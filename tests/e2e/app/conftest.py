@@ -3,8 +3,8 @@ in a child process, called over HTTP through the template's `ApiUrl` output.
 
 One server for the whole package (its data directory too: the first cold start of a python3.12
 function installs awslambdaric there once). The restart test kills and restarts this same server.
-Time runs 100x faster in the engine, so the approval timeout of 1500 s lasts 15 s: long enough to
-approve in, short enough for the expiry test to wait for.
+Time runs 100x faster in the engine, so the approval timeout of 2500 s lasts 25 s: long enough to
+approve in (also across the restart test), short enough for the expiry test to wait for.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 from ..server import REPO, ProcessServer, client, free_port
 from .client import AppApi
 
-APPROVAL_TIMEOUT_SECONDS = 1500
+APPROVAL_TIMEOUT_SECONDS = 2500
 TIME_SCALE = 0.01
 # 13.13 (the default) declines a purchase; 613.13 declines a refund that needs approval first.
 DECLINED_PURCHASE, DECLINED_REFUND = "13.13", "613.13"

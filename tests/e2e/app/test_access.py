@@ -11,7 +11,6 @@ import time
 import urllib.request
 
 import pytest
-
 from taskapp import tokens
 
 ROLES = ("requester", "approver", "admin")

@@ -7,7 +7,7 @@ import threading
 import time
 from decimal import Decimal
 
-from .conftest import APPROVAL_TIMEOUT_SECONDS, DECLINED_PURCHASE, DECLINED_REFUND
+from .conftest import APPROVAL_TIMEOUT_SECONDS, DECLINED_PURCHASE, DECLINED_REFUND, TIME_SCALE
 
 
 def _transitions(task: dict) -> list[tuple[str | None, str]]:
@@ -128,7 +128,7 @@ def test_a_refund_declined_after_approval_fails_and_gives_the_amount_back(api):
 def test_an_unanswered_approval_expires_as_rejected(api):
     alice = api.user("requester")
     purchase, refund = _awaiting_refund(api, alice)
-    expired = api.wait_for(alice, refund["taskId"], "REJECTED", timeout=APPROVAL_TIMEOUT_SECONDS * 0.01 + 30)
+    expired = api.wait_for(alice, refund["taskId"], "REJECTED", timeout=APPROVAL_TIMEOUT_SECONDS * TIME_SCALE + 30)
     assert expired["failureReason"] == f"approval expired after {APPROVAL_TIMEOUT_SECONDS} seconds"
     assert "ExpireApproval" in _states(expired)
     assert any(e.get("error") == "States.Timeout" for e in expired["timeline"])
