@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from taskapp import tokens
 
+EXECUTION_ENDS = {"ExecutionSucceeded", "ExecutionFailed", "ExecutionAborted", "ExecutionTimedOut"}
 TERMINAL = {"COMPLETED", "REJECTED", "FAILED", "CANCELLED", "PARTIALLY_REFUNDED", "REFUNDED"}
 
 
@@ -97,6 +98,15 @@ class AppApi:
                 break  # a final status that is not the one awaited: no point waiting longer
             time.sleep(0.05)
         raise AssertionError(f"task {task_id} is {task.get('status')}, expected {sorted(wanted)}: {task}")
+
+    def ended(self, user: User, task_id: str, timeout: float = 30.0) -> dict:
+        """The task once its workflow execution has ended (the timeline's last event says how): a step
+        records the status before the execution takes its last transitions."""
+        deadline = time.monotonic() + timeout
+        while (task := self.get(user, task_id))["timeline"][-1]["type"] not in EXECUTION_ENDS:
+            assert time.monotonic() < deadline, f"the execution of {task_id} did not end: {task['timeline'][-1]}"
+            time.sleep(0.05)
+        return task
 
     def completed_purchase(self, user: User, amount: str = "100.00") -> dict:
         task = self.create(user, amount=amount)

@@ -4,7 +4,6 @@ cancellation, idempotency and racing refunds, each checked over HTTP and in the 
 from __future__ import annotations
 
 import threading
-import time
 from decimal import Decimal
 
 from .conftest import APPROVAL_TIMEOUT_SECONDS, DECLINED_PURCHASE, DECLINED_REFUND, TIME_SCALE
@@ -18,18 +17,6 @@ def _states(task: dict) -> list[str]:
     return [event["state"] for event in task["timeline"] if event["type"].endswith("StateEntered")]
 
 
-def _ended(api, user, task_id: str, timeout: float = 20.0) -> dict:
-    """The task once its workflow execution has ended (the timeline's last event says how)."""
-    deadline = time.monotonic() + timeout
-    while (task := api.get(user, task_id))["timeline"][-1]["type"] not in _EXECUTION_ENDS:
-        assert time.monotonic() < deadline, f"the execution of {task_id} did not end: {task['timeline'][-1]}"
-        time.sleep(0.1)
-    return task
-
-
-_EXECUTION_ENDS = {"ExecutionSucceeded", "ExecutionFailed", "ExecutionAborted", "ExecutionTimedOut"}
-
-
 def _awaiting_refund(api, owner, amount: str = "600.00") -> tuple[dict, dict]:
     purchase = api.completed_purchase(owner, "1000.00")
     refund = api.create(owner, "REFUND", amount, purchase_id=purchase["taskId"])
@@ -41,7 +28,8 @@ def test_a_purchase_completes_through_the_workflow(api):
     created = api.create(alice, amount="1000.00")
     assert created["status"] == "SUBMITTED" and created["refundedAmount"] == "0.00"
     assert created["executionArn"].endswith(":" + created["taskId"])
-    done = api.wait_for(alice, created["taskId"], "COMPLETED")
+    api.wait_for(alice, created["taskId"], "COMPLETED")
+    done = api.ended(alice, created["taskId"])
     assert _transitions(done) == [(None, "SUBMITTED"), ("SUBMITTED", "PROCESSING"), ("PROCESSING", "COMPLETED")]
     assert done["paymentId"].startswith("pay_")
     # The timeline is the execution's history, read from Step Functions.
@@ -54,7 +42,8 @@ def test_a_purchase_completes_through_the_workflow(api):
 def test_a_declined_purchase_fails_with_the_reason(api):
     alice = api.user("requester")
     created = api.create(alice, amount=DECLINED_PURCHASE)
-    failed = api.wait_for(alice, created["taskId"], "FAILED")
+    api.wait_for(alice, created["taskId"], "FAILED")
+    failed = api.ended(alice, created["taskId"])
     assert "PaymentDeclined" in failed["failureReason"] and DECLINED_PURCHASE in failed["failureReason"]
     assert _transitions(failed)[-1] == ("PROCESSING", "FAILED")
     assert "RecordFailure" in _states(failed)
@@ -87,7 +76,8 @@ def test_a_refund_above_the_threshold_waits_and_an_approver_approves_it(api):
     assert listed.status == 200 and refund["taskId"] in [t["taskId"] for t in listed.body["items"]]
     approved = api.call("POST", f"tasks/{refund['taskId']}/approve", carol, {"comment": "receipt checked"})
     assert approved.status == 200 and approved.body["approvedBy"] == carol.name
-    done = api.wait_for(alice, refund["taskId"], "COMPLETED")
+    api.wait_for(alice, refund["taskId"], "COMPLETED")
+    done = api.ended(alice, refund["taskId"])
     assert _transitions(done)[-2:] == [("PROCESSING", "AWAITING_APPROVAL"), ("AWAITING_APPROVAL", "COMPLETED")]
     assert any(e["action"] == "approved" and e["actor"] == carol.name and e.get("reason") == "receipt checked"
                for e in done["audit"])
@@ -107,7 +97,7 @@ def test_a_rejected_refund_gives_its_amount_back(api):
     final = api.wait_for(alice, refund["taskId"], "REJECTED")
     assert final["rejectedBy"] == dave.name
     # The workflow's callback was failed with TaskRejected and it closed; the amount is refundable again.
-    ended = _ended(api, alice, refund["taskId"])
+    ended = api.ended(alice, refund["taskId"])
     assert any(e.get("error") == "TaskRejected" for e in ended["timeline"]) and "Closed" in _states(ended)
     assert ended["status"] == "REJECTED"
     again = api.create(alice, "REFUND", "400.00", purchase_id=purchase["taskId"])
@@ -128,7 +118,8 @@ def test_a_refund_declined_after_approval_fails_and_gives_the_amount_back(api):
 def test_an_unanswered_approval_expires_as_rejected(api):
     alice = api.user("requester")
     purchase, refund = _awaiting_refund(api, alice)
-    expired = api.wait_for(alice, refund["taskId"], "REJECTED", timeout=APPROVAL_TIMEOUT_SECONDS * TIME_SCALE + 30)
+    api.wait_for(alice, refund["taskId"], "REJECTED", timeout=APPROVAL_TIMEOUT_SECONDS * TIME_SCALE + 30)
+    expired = api.ended(alice, refund["taskId"])
     assert expired["failureReason"] == f"approval expired after {APPROVAL_TIMEOUT_SECONDS} seconds"
     assert "ExpireApproval" in _states(expired)
     assert any(e.get("error") == "States.Timeout" for e in expired["timeline"])
@@ -153,7 +144,7 @@ def test_the_owner_cancels_a_refund_awaiting_approval(api):
     purchase, refund = _awaiting_refund(api, alice)
     cancelled = api.call("POST", f"tasks/{refund['taskId']}/cancel", alice)
     assert cancelled.status == 200 and cancelled.body["status"] == "CANCELLED"
-    task = _ended(api, alice, refund["taskId"])
+    task = api.ended(alice, refund["taskId"])
     assert task["status"] == "CANCELLED" and "Closed" in _states(task)
     assert any(e.get("error") == "TaskCancelled" for e in task["timeline"])
     assert api.call("POST", f"tasks/{refund['taskId']}/approve", api.user("approver")).status == 409
@@ -173,7 +164,7 @@ def test_the_owner_cancels_a_submitted_purchase(api):
     else:
         raise AssertionError("no cancel arrived while the purchase was SUBMITTED in 20 tries")
     assert answer.body["status"] == "CANCELLED"
-    task = _ended(api, alice, created["taskId"])
+    task = api.ended(alice, created["taskId"])
     assert task["timeline"][-1]["type"] == "ExecutionAborted"
     assert task["status"] == "CANCELLED" and "paymentId" not in task
     assert _transitions(task) == [(None, "SUBMITTED"), ("SUBMITTED", "CANCELLED")]

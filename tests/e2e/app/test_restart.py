@@ -28,7 +28,8 @@ def test_a_refund_awaiting_approval_survives_a_restart(app_server, api, outputs)
 
     approved = api.call("POST", f"tasks/{refund['taskId']}/approve", carol)
     assert approved.status == 200, approved
-    done = api.wait_for(alice, refund["taskId"], "COMPLETED")
+    api.wait_for(alice, refund["taskId"], "COMPLETED")
+    done = api.ended(alice, refund["taskId"])
     assert done["approvedBy"] == carol.name and done["timeline"][-1]["type"] == "ExecutionSucceeded"
     after = api.get(alice, purchase["taskId"])
     assert (after["status"], after["refundedAmount"]) == ("PARTIALLY_REFUNDED", "1500.00")
