@@ -103,7 +103,6 @@ class Runtime:
         self.store = SqliteStore(settings.data_dir)
         registry.mocks = MockedTasks(config.mock_config, self.store)
         self.engine = Engine(self.store, registry, clock)
-        self.engine.start()
         platform = Platform(settings=settings, store=self.store, engine=self.engine, clock=clock,
                             integrations=registry, random=random.Random(config.seed), services=self.services)
         for name, package in config.services.items():
@@ -113,6 +112,9 @@ class Runtime:
         _connect_apis(self.services)
         _connect_logs(self.services)
         self._apply_stack(clock)
+        # Last: starting recovers the executions that were running and re-dispatches their tasks,
+        # which need the integrations connected above and the stack's functions defined.
+        self.engine.start()
 
     def _apply_stack(self, clock: Clock) -> None:
         """Create the template's resources in the services (runtime_stack.py)."""

@@ -107,3 +107,28 @@ def test_steps_refuse_what_the_lifecycle_forbids(context):
 ])
 def test_failure_reasons(error, reason):
     assert workflow.failure_reason(error) == reason
+
+
+def test_redelivered_steps_carry_on_instead_of_closing_the_workflow(context):
+    """Step Functions dispatches a task at least once (again after a restart): a step that finds its
+    own work done returns as if it had just done it."""
+    purchase = completed_purchase(context, "1000.00")
+    pending = awaiting_refund(context, purchase["taskId"], "800.00")
+    task_id, version = pending["taskId"], pending["version"]
+    answer = workflow.await_approval(context, {"taskId": task_id, "taskToken": f"token-{task_id}"})
+    assert answer == {"taskId": task_id, "status": "AWAITING_APPROVAL"}
+    assert context.store.get(task_id)["version"] == version  # the same token: nothing to change
+    workflow.await_approval(context, {"taskId": task_id, "taskToken": "token-new"})
+    renewed = context.store.get(task_id)
+    assert (renewed["status"], renewed["taskToken"], renewed["audit"][-1]["action"]) == (
+        "AWAITING_APPROVAL", "token-new", "approval-token-renewed")
+    requested = [line for line in logged(context) if line.get("ApprovalsRequested")]
+    assert len(requested) == 1
+
+
+def test_a_redelivered_start_of_a_processing_purchase_carries_on(context):
+    task = create(context, amount="250.00")[1]
+    first = workflow.start(context, {"taskId": task["taskId"]})
+    version = context.store.get(task["taskId"])["version"]
+    assert workflow.start(context, {"taskId": task["taskId"]}) == first
+    assert context.store.get(task["taskId"])["version"] == version

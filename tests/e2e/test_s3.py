@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 
 import boto3
@@ -75,3 +76,32 @@ def test_a_task_state_writes_and_reads_s3(server, sfn):
     output = json.loads(described["output"])
     assert json.loads(output["body"]) == {"id": 7}
     assert output["caught"]["Error"] == "S3.NoSuchKeyException"
+
+
+def test_urls_presigned_by_a_lambda_function_are_verified(server):
+    """Handlers sign with the local Lambda credentials; the server knows that secret, so a presigned
+    PUT with Content-Type and Content-Length signed in refuses another type or size, as S3 does."""
+    from statewright.services.awslambda import LOCAL_CREDENTIALS
+
+    s3_client(server).create_bucket(Bucket="e2e-lambda-presigned")
+    as_lambda = boto3.client("s3", endpoint_url=server.endpoint, region_name="us-east-1",
+                             aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                             aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+                             aws_session_token=LOCAL_CREDENTIALS["AWS_SESSION_TOKEN"],
+                             config=Config(signature_version="s3v4", retries={"max_attempts": 0}))
+    url = as_lambda.generate_presigned_url("put_object", ExpiresIn=60, Params={
+        "Bucket": "e2e-lambda-presigned", "Key": "receipt.png", "ContentType": "image/png", "ContentLength": 4})
+
+    def put(body: bytes, content_type: str) -> int:
+        request = urllib.request.Request(url, data=body, method="PUT", headers={"Content-Type": content_type})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                return answer.status
+        except urllib.error.HTTPError as error:
+            with error:
+                assert b"SignatureDoesNotMatch" in error.read()
+                return error.code
+
+    assert put(b"\x89PNG", "text/html") == 403
+    assert put(b"\x89PNG and more", "image/png") == 403
+    assert put(b"\x89PNG", "image/png") == 200

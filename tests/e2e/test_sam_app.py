@@ -383,3 +383,41 @@ def test_run_template_runs_the_machine_with_real_handlers(example_data):
     result = json.loads(done.stdout)
     assert result["status"] == "SUCCEEDED"
     assert "inside the ProcessRefund function" in result["output"]["Message"]
+
+
+def test_a_lambda_task_in_flight_when_the_server_dies_runs_again_after_restart(tmp_path):
+    """Recovery re-dispatches the in-flight task; it must find the Lambda integration and the
+    template's functions, which exist only once the stack is applied (the engine starts after)."""
+    (tmp_path / "data").mkdir()
+    server = ProcessServer(tmp_path / "data", free_port(), time_scale=1.0,
+                           extra_args=("--template", str(APP / "template.yaml"), "--no-lint"))
+    server.start()
+    try:
+        cfn, sfn = client(server.endpoint, "cloudformation"), client(server.endpoint)
+        stack = cfn.describe_stacks()["Stacks"][0]["StackName"]
+        slow = next(r["PhysicalResourceId"] for r in cfn.list_stack_resources(StackName=stack)
+                    ["StackResourceSummaries"] if r["LogicalResourceId"] == "SlowFunction")
+        definition = {"StartAt": "Slow", "States": {"Slow": {
+            "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "OutputPath": "$.Payload",
+            "Parameters": {"FunctionName": slow, "Payload": {"seconds": 0.8}}, "End": True}}}
+        machine = sfn.create_state_machine(name="recover-lambda", definition=json.dumps(definition),
+                                           roleArn="arn:aws:iam::123456789012:role/r")["stateMachineArn"]
+        arn = sfn.start_execution(stateMachineArn=machine, input="{}")["executionArn"]
+        deadline = time.monotonic() + 30
+        while "TaskStarted" not in [e["type"] for e in sfn.get_execution_history(executionArn=arn)["events"]]:
+            assert time.monotonic() < deadline, "the task never started"
+            time.sleep(0.05)
+        for made in (cfn, sfn):
+            made.close()
+        server.kill()
+        server.start()
+        sfn = client(server.endpoint)
+        deadline = time.monotonic() + 60
+        while (described := sfn.describe_execution(executionArn=arn))["status"] == "RUNNING":
+            assert time.monotonic() < deadline, "the execution did not resume"
+            time.sleep(0.1)
+        assert described["status"] == "SUCCEEDED", described.get("cause")
+        assert json.loads(described["output"]) == {"slept": 0.8}
+        sfn.close()
+    finally:
+        server.stop()

@@ -20,6 +20,18 @@ from statewright.services.common import Service
 from statewright.services.common.platform import Settings
 
 
+def known_secrets(access_key: str) -> str | None:
+    """The secrets presigned URLs are verified with: the local convention (`test`/`test`) and the
+    credentials local Lambda functions sign with, so a URL a handler presigns with a Content-Type
+    or Content-Length signed in is refused for another type or size, as on AWS."""
+    from statewright.services.awslambda import LOCAL_CREDENTIALS
+    from statewright.services.s3.wire import default_secrets
+
+    if access_key == LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"]:
+        return LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"]
+    return default_secrets(access_key)
+
+
 class S3Dispatch:
     """ASGI middleware: S3's requests to the S3 front, everything else to `app`."""
 
@@ -36,7 +48,8 @@ class S3Dispatch:
         if self._front_of is not service:  # a new runtime (tests reopen apps): a new front
             from statewright.services.s3.wire import s3_asgi
 
-            self._front = s3_asgi(service, region=self.settings.region, account=self.settings.account_id)
+            self._front = s3_asgi(service, region=self.settings.region, account=self.settings.account_id,
+                                  secrets=known_secrets)
             self._front_of = service
         return self._front
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from statewright.services.common.platform import Platform
 
+from .invoker import LOCAL_CREDENTIALS
 from .service import LambdaService
 from .types import FunctionConfig, LogSink
 
@@ -21,4 +22,4 @@ def create(platform: Platform) -> LambdaService:
                          settings.account_id, time_scale=settings.time_scale, new_id=platform.new_id)
 
 
-__all__ = ["FunctionConfig", "LambdaService", "LogSink", "create"]
+__all__ = ["LOCAL_CREDENTIALS", "FunctionConfig", "LambdaService", "LogSink", "create"]

@@ -36,12 +36,14 @@ def start(context: Context, event: dict) -> dict:
     task_id = event["taskId"]
 
     def plan(current: dict) -> list[dict]:
+        if current["status"] == lifecycle.PROCESSING:
+            raise _AlreadyDone()  # a redelivered step (after a restart): carry on from PROCESSING
         if current["status"] != lifecycle.SUBMITTED:
             raise TaskNotActive(f"task {task_id} is {current['status']}, not SUBMITTED")
         return [context.store.transition(current, lifecycle.PROCESSING, ACTOR, "processing-started")]
 
     _task(context, task_id)
-    task = context.store.change(task_id, plan)
+    task = _run(context, task_id, plan)
     summary = {"taskId": task_id, "type": task["type"], "owner": task["owner"],
                "amount": money.text(task["amount"]), "currency": task["currency"],
                "requiresApproval": bool(task.get("requiresApproval")),
@@ -56,14 +58,25 @@ def start(context: Context, event: dict) -> dict:
 def await_approval(context: Context, event: dict) -> dict:
     """PROCESSING -> AWAITING_APPROVAL, keeping the callback token an approver's answer will use."""
     task_id = event["taskId"]
+    seen: dict = {}
 
     def plan(current: dict) -> list[dict]:
+        seen["status"] = current["status"]
+        if current["status"] == lifecycle.AWAITING_APPROVAL:
+            # Redelivered (Step Functions dispatches at least once, e.g. again after a restart): keep
+            # waiting. A new token replaces the old; none left means an approval is being delivered.
+            if current.get("taskToken") in (None, event["taskToken"]):
+                raise _AlreadyDone()
+            return [context.store.annotate(current, ACTOR, "approval-token-renewed",
+                                           fields={"taskToken": event["taskToken"]})]
         if current["status"] != lifecycle.PROCESSING:
             raise TaskNotActive(f"task {task_id} is {current['status']}, not PROCESSING")
         return [context.store.transition(current, lifecycle.AWAITING_APPROVAL, ACTOR, "approval-requested",
                                          fields={"taskToken": event["taskToken"]})]
 
-    context.store.change(task_id, plan)
+    _run(context, task_id, plan)
+    if seen["status"] != lifecycle.PROCESSING:  # counted when first requested
+        return {"taskId": task_id, "status": lifecycle.AWAITING_APPROVAL}
     context.telemetry.log("ApprovalRequested", taskId=task_id, executionArn=event.get("executionArn"))
     context.telemetry.metric("ApprovalsRequested", 1, per_service=False)
     return {"taskId": task_id, "status": lifecycle.AWAITING_APPROVAL}

@@ -2,5 +2,6 @@
 
 from .app import S3Front, s3_asgi
 from .detect import is_s3_request
+from .sigv4 import default_secrets
 
-__all__ = ["S3Front", "is_s3_request", "s3_asgi"]
+__all__ = ["S3Front", "default_secrets", "is_s3_request", "s3_asgi"]
