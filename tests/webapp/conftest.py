@@ -1,0 +1,150 @@
+"""Browser tests of the task web app (app/web/): the app's own stack served by `statewright serve
+--template app/template.yaml`, the static files deployed into its WebBucket by
+app/scripts/deploy_web.py (as `make run` does), driven in Debian's Chromium by Python Playwright."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+REPO = Path(__file__).resolve().parents[2]
+DESKTOP = {"width": 1280, "height": 860}
+PHONE = {"width": 390, "height": 844}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class WebApp:
+    """The served stack: the web app's URL, the API's, and the demo users' tokens."""
+
+    endpoint: str
+    web_url: str
+    api_url: str
+    tokens: dict[str, str]
+    data_dir: Path
+
+    def api(self, user: str, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        """A direct API call as `user` (for checks behind the browser's back)."""
+        request = urllib.request.Request(self.api_url + path.lstrip("/"), method=method,
+                                         data=None if body is None else json.dumps(body).encode(),
+                                         headers={"Authorization": f"Bearer {self.tokens[user]}",
+                                                  "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                return answer.status, json.loads(answer.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+
+def _wait_up(endpoint: str, proc: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            with urllib.request.urlopen(f"{endpoint}/health", timeout=1) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"statewright serve did not start: {log.read_text()[-4000:]}")
+        time.sleep(0.2)
+
+
+@pytest.fixture(scope="session")
+def webapp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebApp]:
+    exe = shutil.which("statewright", path=str(Path(sys.executable).parent))
+    if exe is None:
+        pytest.skip("the statewright command is not installed")
+    data = tmp_path_factory.mktemp("webapp-data")
+    python = sys.executable
+    token_script = str(REPO / "app" / "scripts" / "token.py")
+    demo = subprocess.run([python, token_script, "--demo", "--data-dir", str(data)], check=True,
+                          capture_output=True, text=True).stdout
+    (data / "demo-users.txt").write_text(demo)
+    tokens = {line.split()[0]: line.split()[2] for line in demo.splitlines() if len(line.split()) == 3}
+    secret = subprocess.run([python, token_script, "--print-secret", "--data-dir", str(data)], check=True,
+                            capture_output=True, text=True).stdout.strip()
+    port = free_port()
+    endpoint = f"http://127.0.0.1:{port}"
+    log = data / "server.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([exe, "serve", "--template", "app/template.yaml", "--port", str(port),
+                                 "--data-dir", str(data), "--parameter-overrides", f"JwtSecret={secret}"],
+                                stdout=out, stderr=subprocess.STDOUT, cwd=REPO)
+    try:
+        _wait_up(endpoint, proc, log)
+        deployed = subprocess.run([python, str(REPO / "app" / "scripts" / "deploy_web.py"), "--endpoint", endpoint,
+                                   "--demo-users", str(data / "demo-users.txt")],
+                                  capture_output=True, text=True, cwd=REPO)
+        assert deployed.returncode == 0, deployed.stderr
+        web_url = deployed.stdout.strip().removeprefix("Web app: ")
+        with urllib.request.urlopen(web_url.rsplit("/", 1)[0] + "/config.json", timeout=5) as answer:
+            api_url = json.loads(answer.read())["apiUrl"]
+        yield WebApp(endpoint, web_url, api_url, tokens, data)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian chromium is not installed (run scripts/install-browser.sh)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def open_page(browser: Any, webapp: WebApp) -> Iterator[Callable[..., Any]]:
+    """`open_page(viewport=...)`: a fresh browser context (its own session storage, so its own
+    signed-in user) on the web app. Each page must raise no JavaScript error and request nothing
+    off this machine."""
+    contexts: list[Any] = []
+    problems: list[str] = []
+
+    def make(viewport: dict[str, int] | None = None) -> Any:
+        context = browser.new_context(viewport=viewport or DESKTOP)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        page.on("pageerror", lambda exc: problems.append(f"JavaScript error: {exc}"))
+        page.on("request", lambda req: problems.append(f"off-machine request: {req.url}")
+                if not req.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
+        page.goto(webapp.web_url)
+        return page
+
+    try:
+        yield make
+        assert problems == []
+    finally:
+        for context in contexts:
+            context.close()
