@@ -56,6 +56,18 @@ class WebApp:
             return error.code, json.loads(error.read() or b"null")
 
 
+    def create(self, user: str, body: dict[str, Any], until: str | None = None) -> dict[str, Any]:
+        """A task made through the API, optionally waited for until it reaches status `until`."""
+        status, task = self.api(user, "POST", "tasks", body)
+        assert status == 201, task
+        deadline = time.monotonic() + 30
+        while until and task["status"] != until:
+            assert time.monotonic() < deadline, f"task stayed {task['status']}, expected {until}"
+            time.sleep(0.2)
+            task = self.api(user, "GET", f"tasks/{task['taskId']}")[1]
+        return task
+
+
 def _wait_up(endpoint: str, proc: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 90
     while True:
