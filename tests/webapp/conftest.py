@@ -94,6 +94,9 @@ def webapp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebApp]:
                           capture_output=True, text=True).stdout
     (data / "demo-users.txt").write_text(demo)
     tokens = {line.split()[0]: line.split()[2] for line in demo.splitlines() if len(line.split()) == 3}
+    # A requester who is not on the demo list (signs in by pasting the token; has no tasks).
+    tokens["erin"] = subprocess.run([python, token_script, "--user", "erin", "--role", "requester", "--data-dir", str(data)],
+                                    check=True, capture_output=True, text=True).stdout.strip()
     secret = subprocess.run([python, token_script, "--print-secret", "--data-dir", str(data)], check=True,
                             capture_output=True, text=True).stdout.strip()
     port = free_port()

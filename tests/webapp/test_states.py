@@ -14,9 +14,10 @@ def test_sign_in_with_a_pasted_token_and_refuse_garbage(open_page, webapp):
     page.get_by_label("Bearer token").fill("not-a-token")
     page.get_by_role("button", name="Sign in", exact=True).click()
     assert "InvalidToken" in page.get_by_role("alert").inner_text()
-    page.get_by_label("Bearer token").fill(webapp.tokens["bob"])
+    page.get_by_label("Bearer token").fill(webapp.tokens["erin"])
     page.get_by_role("button", name="Sign in", exact=True).click()
-    page.wait_for_selector("[data-user='bob'][data-role='requester']")
+    page.wait_for_selector("[data-user='erin'][data-role='requester']")
+    wait_until(page, "() => document.querySelector('.empty')?.textContent.includes('No tasks yet')")
     page.get_by_role("button", name="Sign out").click()
     page.get_by_role("heading", name="Sign in").wait_for()
 
@@ -26,7 +27,7 @@ def test_a_deep_link_survives_sign_in_and_lists_update_live(open_page, webapp):
                          until="COMPLETED")
     page = open_page()
     page.goto(f"{webapp.web_url}#/tasks/{task['taskId']}")
-    wait_until(page, "() => location.hash.startsWith('#/signin?next=')")
+    wait_until(page, "(id) => location.hash === `#/signin?next=%23%2Ftasks%2F${id}`", task["taskId"])
     sign_in(page, "alice")
     wait_status(page, "COMPLETED")
     # The workflow's steps, with their times.

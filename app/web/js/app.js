@@ -11,6 +11,7 @@ import { tasksView } from "./views/tasks.js";
 
 const main = document.getElementById("main");
 let active = null; // the current view's cleanup (stops its polling)
+let generation = 0; // a render that awaited while the URL changed again gives way to the newer one
 
 function menu(who) {
   const nav = document.getElementById("nav");
@@ -35,22 +36,25 @@ function menu(who) {
 async function render() {
   if (active) active();
   active = null;
+  const mine = ++generation;
+  const hash = location.hash;
   const route = current();
   const who = session();
   menu(who);
   try {
     await loadConfig();
   } catch (error) {
-    replace(main, errorBox(error, render));
+    if (mine === generation) replace(main, errorBox(error, render));
     return;
   }
+  if (mine !== generation) return;
   const [first, second] = route.parts;
   if (!who && first !== "signin") {
-    go(["signin"], { next: location.hash });
+    go(["signin"], { next: hash });
     return;
   }
   const ctx = { main, who, params: route.params };
-  if (first === "signin") active = await signInView(ctx);
+  if (first === "signin") signInView(ctx);
   else if (first === "new") active = newTaskView(ctx);
   else if (first === "approvals") active = approvalsView(ctx);
   else if (first === "tasks" && second) active = taskView({ ...ctx, taskId: second });

@@ -19,7 +19,8 @@ export function approvalsView({ main, who }) {
     body));
   const poller = new Poller(async () => {
     const [items, config] = await Promise.all([tasks.approvals(), loadConfig()]);
-    return { items, timeout: Number(config.approvalTimeoutSeconds) || null };
+    // The minute is part of the answer so ages are redrawn as they grow.
+    return { items, timeout: Number(config.approvalTimeoutSeconds) || null, minute: Math.floor(Date.now() / 60000) };
   }, (data, error) => {
     if (error) {
       replace(body, errorBox(error, () => { replace(body, loading()); poller.refresh(); }));

@@ -23,7 +23,8 @@ export function newTaskView({ main, params }) {
   const type = params.get("type") === "REFUND" ? "REFUND" : "PURCHASE";
   const amount = h("input", { name: "amount", inputmode: "decimal", required: true, pattern: "^[0-9]+(\\.[0-9]{1,2})?$",
     autocomplete: "off", placeholder: "0.00" });
-  const currency = h("select", { name: "currency" }, CURRENCIES.map((c) => h("option", { value: c }, c)));
+  // A refund is in its purchase's currency: the purchase chosen sets it.
+  const currency = h("select", { name: "currency", disabled: type === "REFUND" }, CURRENCIES.map((c) => h("option", { value: c }, c)));
   const description = h("textarea", { name: "description", rows: 3, maxlength: 1000 });
   const purchase = h("select", { name: "purchaseId", required: true }, h("option", { value: "" }, "Loading your purchases…"));
   const typeRadio = (value, label) => h("label", { class: "radio" },
@@ -59,7 +60,12 @@ export function newTaskView({ main, params }) {
           `${p.description || p.taskId} — ${p.amount} ${p.currency}, ${fromCents(p.left)} refundable`))]
         : h("option", { value: "" }, "You have no completed purchase to refund"));
       const chosen = () => purchases.find((p) => p.taskId === purchase.value);
-      purchase.onchange = () => { const p = chosen(); if (p) { currency.value = p.currency; amount.max = fromCents(p.left); } };
+      purchase.onchange = () => {
+        const p = chosen();
+        if (!p) return;
+        if (![...currency.options].some((o) => o.value === p.currency)) currency.append(h("option", { value: p.currency }, p.currency));
+        currency.value = p.currency;
+      };
       purchase.onchange();
     }, (error) => replace(status, errorBox(error)));
   }

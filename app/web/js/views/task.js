@@ -27,13 +27,47 @@ function facts(task) {
   return h("dl", { class: "facts" }, rows.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
 }
 
+// The execution's history condensed into steps: each state from entered to exited (or still
+// running), the execution's start and end, and the error of a step that failed.
+export function steps(history) {
+  const out = [];
+  const open = new Map();
+  for (const event of history || []) {
+    const type = String(event.type || "");
+    if (type.endsWith("StateEntered")) {
+      const step = { state: event.state, kind: type.replace("StateEntered", ""), start: event.timestamp, end: null, error: null };
+      open.set(event.state, step);
+      out.push(step);
+    } else if (type.endsWith("StateExited")) {
+      const step = open.get(event.state);
+      if (step) step.end = event.timestamp;
+      open.delete(event.state);
+    } else if (type.startsWith("Execution")) {
+      out.push({ state: null, kind: type.replace("Execution", "Execution "), start: event.timestamp, end: event.timestamp, error: event.error || null });
+    } else if (event.error && out.length) {
+      out[out.length - 1].error = event.error;
+    }
+  }
+  return out;
+}
+
+function duration(start, end) {
+  const ms = Date.parse(end) - Date.parse(start);
+  if (Number.isNaN(ms)) return "";
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
 function timeline(task) {
-  const steps = task.timeline || [];
-  if (!steps.length) return empty(task.executionArn ? "The workflow has not recorded a step yet." : "No workflow execution yet.");
-  return h("ol", { class: "timeline" }, steps.map((step) => h("li", { class: step.error ? "failed" : "", dataset: { type: step.type, state: step.state || "" } },
-    h("time", { datetime: step.timestamp }, when(step.timestamp)), " ",
-    h("span", { class: "event" }, step.type), step.state ? [" ", h("strong", {}, step.state)] : null,
-    step.error ? [" ", h("span", { class: "err" }, step.error)] : null)));
+  const list = steps(task.timeline);
+  if (!list.length) return empty(task.executionArn ? "The workflow has not recorded a step yet." : "No workflow execution yet.");
+  return h("ol", { class: "timeline" }, list.map((step) => h("li", {
+    class: [step.error ? "failed" : "", step.state && !step.end ? "running" : ""].join(" ").trim(),
+    dataset: { state: step.state || "", kind: step.kind } },
+  h("time", { datetime: step.start }, when(step.start)), " ",
+  step.state ? [h("strong", {}, step.state), " ", h("span", { class: "event" }, step.kind),
+    " ", h("span", { class: "hint" }, step.end ? duration(step.start, step.end) : "in progress")]
+    : h("span", { class: "event" }, step.kind),
+  step.error ? [" ", h("span", { class: "err" }, step.error)] : null)));
 }
 
 function audit(task) {
@@ -144,8 +178,8 @@ export function taskView({ main, who, taskId }) {
       replace(body, h("div", { class: "grid" },
         h("div", {}, h("div", { class: "card", id: "facts" }), actions,
           h("div", { class: "card" }, h("h2", {}, "Attachments"), files, zone, uploads)),
-        h("div", {}, h("div", { class: "card" }, h("h2", {}, "Workflow"), flow),
-          h("div", { class: "card" }, h("h2", {}, "History"), trail))));
+        h("div", {}, h("div", { class: "card" }, h("h2", {}, "Workflow"), flow))),
+      h("div", { class: "card" }, h("h2", {}, "History"), trail));
     }
     replace(body.querySelector("#facts"), facts(task));
     drawActions(task);
