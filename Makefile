@@ -50,9 +50,9 @@ bench: $(BIN)/statewright bench/install_peers.sh
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info
 
-# Regenerates the console screenshots in docs/images/.
+# Regenerates the console and web app screenshots in docs/images/.
 screenshots: $(VENV)/.test-deps $(VENV)/.browser
-	STATEWRIGHT_SCREENSHOTS=1 $(BIN)/python -m pytest tests/console/test_screenshots.py
+	STATEWRIGHT_SCREENSHOTS=1 $(BIN)/python -m pytest tests/console/test_screenshots.py tests/webapp/test_screenshots.py
 
 # A bearer token for the task-management app served from DATA_DIR (the signing secret is created
 # there once, as DATA_DIR/app-secret; see docs/app.md). Usage: make token USER=alice ROLE=requester
