@@ -24,6 +24,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 
 import boto3  # noqa: E402
 from botocore.config import Config  # noqa: E402
+from botocore.exceptions import BotoCoreError, ClientError  # noqa: E402
 
 WEB_DIR = Path(__file__).resolve().parents[1] / "web"
 TYPES = {".js": "text/javascript", ".css": "text/css", ".html": "text/html", ".json": "application/json",
@@ -110,7 +111,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.wait and args.endpoint:
         wait_for(args.endpoint, args.wait)
     cfn, s3 = clients(args.endpoint, args.region)
-    url = deploy(cfn, s3, args.stack_name, args.demo_users)
+    try:
+        url = deploy(cfn, s3, args.stack_name, args.demo_users)
+    except (BotoCoreError, ClientError) as error:
+        raise SystemExit(f"deploy_web: {error}") from None
     print(f"Web app: {url}", flush=True)
     return 0
 
