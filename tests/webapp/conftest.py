@@ -4,6 +4,7 @@ app/scripts/deploy_web.py (as `make run` does), driven in Debian's Chromium by P
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -60,7 +61,8 @@ class WebApp:
         """A task made through the API, optionally waited for until it reaches status `until`."""
         status, task = self.api(user, "POST", "tasks", body)
         assert status == 201, task
-        deadline = time.monotonic() + 30
+        # Generous: the machine is shared, and a cold Lambda worker can take seconds to start.
+        deadline = time.monotonic() + 60
         while until and task["status"] != until:
             assert time.monotonic() < deadline, f"task stayed {task['status']}, expected {until}"
             time.sleep(0.2)
@@ -82,12 +84,13 @@ def _wait_up(endpoint: str, proc: subprocess.Popen[bytes], log: Path) -> None:
         time.sleep(0.2)
 
 
-@pytest.fixture(scope="session")
-def webapp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebApp]:
+@contextlib.contextmanager
+def serve_app(data: Path) -> Iterator[WebApp]:
+    """`statewright serve --template app/template.yaml` on a free port with data in `data`, the web
+    app deployed by deploy_web.py with the demo users' tokens, as `make run` does."""
     exe = shutil.which("statewright", path=str(Path(sys.executable).parent))
     if exe is None:
         pytest.skip("the statewright command is not installed")
-    data = tmp_path_factory.mktemp("webapp-data")
     python = sys.executable
     token_script = str(REPO / "app" / "scripts" / "token.py")
     demo = subprocess.run([python, token_script, "--demo", "--data-dir", str(data)], check=True,
@@ -126,6 +129,22 @@ def webapp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebApp]:
 
 
 @pytest.fixture(scope="session")
+def webapp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebApp]:
+    """One stack shared by the tests (each makes its own tasks)."""
+    with serve_app(tmp_path_factory.mktemp("webapp-data")) as app:
+        yield app
+
+
+@pytest.fixture
+def clean_webapp(tmp_path: Path) -> Iterator[WebApp]:
+    """A stack of its own with no tasks yet (for screenshots)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    with serve_app(data) as app:
+        yield app
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not os.path.exists(CHROMIUM):
         pytest.skip("Debian chromium is not installed (run scripts/install-browser.sh)")
@@ -139,22 +158,23 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def open_page(browser: Any, webapp: WebApp) -> Iterator[Callable[..., Any]]:
-    """`open_page(viewport=...)`: a fresh browser context (its own session storage, so its own
-    signed-in user) on the web app. Each page must raise no JavaScript error and request nothing
-    off this machine."""
+def open_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Callable[..., Any]]:
+    """`open_page(viewport=..., app=...)`: a fresh browser context (its own session storage, so its
+    own signed-in user) on the web app (`app`, default the shared `webapp`). Each page must raise
+    no JavaScript error and request nothing off this machine."""
     contexts: list[Any] = []
     problems: list[str] = []
 
-    def make(viewport: dict[str, int] | None = None) -> Any:
+    def make(viewport: dict[str, int] | None = None, app: WebApp | None = None) -> Any:
+        app = app or request.getfixturevalue("webapp")
         context = browser.new_context(viewport=viewport or DESKTOP)
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(20_000)
+        page.set_default_timeout(45_000)
         page.on("pageerror", lambda exc: problems.append(f"JavaScript error: {exc}"))
         page.on("request", lambda req: problems.append(f"off-machine request: {req.url}")
                 if not req.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
-        page.goto(webapp.web_url)
+        page.goto(app.web_url)
         return page
 
     try:

@@ -11,7 +11,7 @@ PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
 
 
-def wait_until(page: Any, function: str, arg: Any = None, timeout: float = 30.0) -> Any:
+def wait_until(page: Any, function: str, arg: Any = None, timeout: float = 60.0) -> Any:
     """Polls `function` (JavaScript, `(arg) => value`) in the page until it is truthy. Not
     Playwright's `wait_for_function`, which needs 'unsafe-eval' and the page's policy forbids it."""
     deadline = time.monotonic() + timeout
@@ -20,7 +20,8 @@ def wait_until(page: Any, function: str, arg: Any = None, timeout: float = 30.0)
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {function} (last value {value!r})")
+            where = page.evaluate("() => [location.hash, document.querySelector('main')?.innerText.slice(0, 300)]")
+            raise AssertionError(f"timed out waiting for {function} (last value {value!r}); page: {where}")
         time.sleep(0.1)
 
 
@@ -33,7 +34,7 @@ def shown_status(page: Any) -> str:
     return str(page.evaluate("() => document.querySelector('.heading .badge')?.dataset.status || ''"))
 
 
-def wait_status(page: Any, status: str, timeout: float = 30.0) -> None:
+def wait_status(page: Any, status: str, timeout: float = 60.0) -> None:
     wait_until(page, "(s) => document.querySelector('.heading .badge')?.dataset.status === s", status, timeout)
 
 

@@ -19,7 +19,8 @@ def _target(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_screenshots_of_the_main_views(open_page, webapp, tmp_path):
+def test_screenshots_of_the_main_views(open_page, clean_webapp, tmp_path):
+    webapp = clean_webapp
     out = _target(tmp_path)
     shots: list[Path] = []
 
@@ -35,10 +36,12 @@ def test_screenshots_of_the_main_views(open_page, webapp, tmp_path):
                   until="COMPLETED")
     desk = webapp.create("bob", {"type": "PURCHASE", "amount": "1250.00", "currency": "USD", "description": "Standing desks"},
                          until="COMPLETED")
+    webapp.create("bob", {"type": "PURCHASE", "amount": "13.13", "currency": "USD", "description": "Conference tickets"},
+                  until="FAILED")
     webapp.create("bob", {"type": "REFUND", "amount": "700.00", "currency": "USD", "purchaseId": desk["taskId"],
                           "description": "One desk returned"}, until="AWAITING_APPROVAL")
 
-    alice = open_page()
+    alice = open_page(app=webapp)
     shoot(alice, "sign-in")
     sign_in(alice, "alice")
     alice.goto(f"{webapp.web_url}#/new?type=REFUND&purchaseId={laptop['taskId']}")
@@ -51,7 +54,7 @@ def test_screenshots_of_the_main_views(open_page, webapp, tmp_path):
     wait_status(alice, "AWAITING_APPROVAL")
     refund = alice.evaluate("() => location.hash.split('/')[2]")
 
-    carol = open_page()
+    carol = open_page(app=webapp)
     sign_in(carol, "carol")
     carol.get_by_role("link", name="Approvals").click()
     carol.locator(f"tr[data-task-id='{refund}']").wait_for()
@@ -69,13 +72,13 @@ def test_screenshots_of_the_main_views(open_page, webapp, tmp_path):
     alice.locator("tr[data-task-id]").first.wait_for()
     shoot(alice, "my-tasks")
 
-    dave = open_page()
+    dave = open_page(app=webapp)
     sign_in(dave, "dave")
-    dave.goto(f"{webapp.web_url}#/tasks?type=PURCHASE")
+    dave.goto(f"{webapp.web_url}#/tasks")
     dave.locator("tr[data-task-id]").first.wait_for()
     shoot(dave, "admin")
 
-    phone = open_page(viewport=PHONE)
+    phone = open_page(viewport=PHONE, app=webapp)
     sign_in(phone, "alice")
     phone.locator("tr[data-task-id]").first.wait_for()
     shoot(phone, "phone")

@@ -99,6 +99,12 @@ export async function request(method, path, { body, query, headers } = {}) {
   } catch {
     data = null;
   }
+  if (response.status === 401 && current) {
+    // The token was refused (expired, or signed with another secret): sign in again, then come back.
+    signOut();
+    const back = location.hash.startsWith("#/signin") ? "" : `?next=${encodeURIComponent(location.hash)}`;
+    location.hash = `#/signin${back}`;
+  }
   if (!response.ok) {
     const e = (data && data.error) || {};
     const message = e.message || (data && data.message) || `HTTP ${response.status}`;
