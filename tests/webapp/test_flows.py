@@ -60,3 +60,30 @@ def test_purchase_refund_with_receipt_approved_and_completed(open_page, webapp):
     status, body = webapp.api("alice", "GET", f"tasks/{refund}")
     assert status == 200 and body["status"] == "COMPLETED" and body["approvedBy"] == "carol"
     assert any(entry.get("reason") == "Receipt checked" and entry["actor"] == "carol" for entry in body["audit"])
+
+
+def test_an_approver_rejects_with_a_note_the_requester_reads(open_page, webapp):
+    purchase = webapp.create("bob", {"type": "PURCHASE", "amount": "3000.00", "currency": "EUR", "description": "Projector"},
+                             until="COMPLETED")
+    refund = webapp.create("bob", {"type": "REFUND", "amount": "2999.99", "currency": "EUR",
+                                   "purchaseId": purchase["taskId"]}, until="AWAITING_APPROVAL")
+    bob = open_page()
+    sign_in(bob, "bob")
+    bob.goto(f"{webapp.web_url}#/tasks/{refund['taskId']}")
+    wait_status(bob, "AWAITING_APPROVAL")
+    assert bob.get_by_role("button", name="Approve").count() == 0  # a requester never reviews
+
+    carol = open_page()
+    sign_in(carol, "carol")
+    carol.goto(f"{webapp.web_url}#/tasks/{refund['taskId']}")
+    wait_status(carol, "AWAITING_APPROVAL")
+    carol.get_by_label("Note to the requester (optional)").fill("No receipt attached")
+    carol.get_by_role("button", name="Reject").click()
+    wait_status(carol, "REJECTED")
+
+    wait_status(bob, "REJECTED")
+    wait_until(bob, "() => document.querySelector('table.audit')?.innerText.includes('No receipt attached')")
+    # The amount went back to the purchase: nothing refunded, all of it refundable again.
+    bob.goto(f"{webapp.web_url}#/tasks/{purchase['taskId']}")
+    wait_status(bob, "COMPLETED")
+    assert fact(bob, "refunded") == "0.00 EUR" and fact(bob, "remaining") == "3000.00 EUR"

@@ -63,6 +63,11 @@ async function render() {
   document.title = `${main.querySelector("h1")?.textContent || "Tasks"} · Tasks`;
 }
 
+// The skip link must not change the fragment (that is the router's): it only moves the focus.
+document.querySelector(".skip").addEventListener("click", (event) => {
+  event.preventDefault();
+  main.focus();
+});
 window.addEventListener("hashchange", () => {
   render();
   main.focus({ preventScroll: true });
