@@ -140,7 +140,7 @@ export function taskView({ main, who, taskId }) {
     const parts = [];
     if (reviewer && own) parts.push(h("p", { class: "hint", dataset: { own: "true" } }, "This is your own request: another approver must decide it."));
     else if (reviewer) {
-      parts.push(h("div", { class: "review" }, reviewField, h("div", { class: "actions" },
+      parts.push(h("div", { class: "card review" }, h("h2", {}, "Your decision"), reviewField, h("div", { class: "actions" },
         act("Approve", () => tasks.approve(task.taskId, note.value.trim())),
         act("Reject", () => tasks.reject(task.taskId, note.value.trim()), "danger"))));
     }
