@@ -159,13 +159,13 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def open_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Callable[..., Any]]:
-    """`open_page(viewport=..., app=...)`: a fresh browser context (its own session storage, so its
+    """`open_page(viewport=..., app=..., fragment=...)`: a fresh browser context (its own session storage, so its
     own signed-in user) on the web app (`app`, default the shared `webapp`). Each page must raise
     no JavaScript error and request nothing off this machine."""
     contexts: list[Any] = []
     problems: list[str] = []
 
-    def make(viewport: dict[str, int] | None = None, app: WebApp | None = None) -> Any:
+    def make(viewport: dict[str, int] | None = None, app: WebApp | None = None, fragment: str = "") -> Any:
         app = app or request.getfixturevalue("webapp")
         context = browser.new_context(viewport=viewport or DESKTOP)
         contexts.append(context)
@@ -174,7 +174,7 @@ def open_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Callable
         page.on("pageerror", lambda exc: problems.append(f"JavaScript error: {exc}"))
         page.on("request", lambda req: problems.append(f"off-machine request: {req.url}")
                 if not req.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
-        page.goto(app.web_url)
+        page.goto(app.web_url + fragment)
         return page
 
     try:

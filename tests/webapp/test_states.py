@@ -25,8 +25,7 @@ def test_sign_in_with_a_pasted_token_and_refuse_garbage(open_page, webapp):
 def test_a_deep_link_survives_sign_in_and_lists_update_live(open_page, webapp):
     task = webapp.create("alice", {"type": "PURCHASE", "amount": "25.00", "currency": "GBP", "description": "cables"},
                          until="COMPLETED")
-    page = open_page()
-    page.goto(f"{webapp.web_url}#/tasks/{task['taskId']}")
+    page = open_page(fragment=f"#/tasks/{task['taskId']}")  # a link opened in a new tab
     wait_until(page, "(id) => location.hash === `#/signin?next=%23%2Ftasks%2F${id}`", task["taskId"])
     sign_in(page, "alice")
     wait_status(page, "COMPLETED")
