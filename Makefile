@@ -18,11 +18,16 @@ $(VENV)/.test-deps: $(BIN)/statewright
 	touch $@
 
 # The task-management app (app/template.yaml) on the local runtime. Its token-signing secret is
-# made once in DATA_DIR/app-secret (docs/app.md); the demo users' tokens are printed first.
+# made once in DATA_DIR/app-secret (docs/app.md); the demo users' tokens are printed first. Once the
+# server answers, app/scripts/deploy_web.py puts the web app (app/web/) into the stack's WebBucket
+# and prints its URL, the WebUrl output (docs/webapp.md).
 run: $(BIN)/statewright
 	@mkdir -p $(DATA_DIR)
 	@echo "Demo users of the task app (send 'Authorization: Bearer <token>'; more: make token USER=<name> ROLE=<role>):"
-	@$(BIN)/python app/scripts/token.py --demo --data-dir $(DATA_DIR) | sed 's/^/  /'
+	@$(BIN)/python app/scripts/token.py --demo --data-dir $(DATA_DIR) > $(DATA_DIR)/demo-users.txt
+	@sed 's/^/  /' $(DATA_DIR)/demo-users.txt
+	@$(BIN)/python app/scripts/deploy_web.py --endpoint http://127.0.0.1:$(PORT) --wait 120 \
+		--demo-users $(DATA_DIR)/demo-users.txt & \
 	$(BIN)/statewright serve --template app/template.yaml --port $(PORT) --data-dir $(DATA_DIR) \
 		--parameter-overrides JwtSecret=$$($(BIN)/python app/scripts/token.py --print-secret --data-dir $(DATA_DIR))
 
@@ -57,9 +62,9 @@ chaos: $(VENV)/.test-deps
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info
 
-# Regenerates the console screenshots in docs/images/.
+# Regenerates the console and web app screenshots in docs/images/.
 screenshots: $(VENV)/.test-deps $(VENV)/.browser
-	STATEWRIGHT_SCREENSHOTS=1 $(BIN)/python -m pytest tests/console/test_screenshots.py
+	STATEWRIGHT_SCREENSHOTS=1 $(BIN)/python -m pytest tests/console/test_screenshots.py tests/webapp/test_screenshots.py
 
 # A bearer token for the task-management app served from DATA_DIR (the signing secret is created
 # there once, as DATA_DIR/app-secret; see docs/app.md). Usage: make token USER=alice ROLE=requester

@@ -27,8 +27,11 @@ def test_the_template_reader_resolves_the_outputs():
                                        "--parameter-overrides", "JwtSecret=" + "x" * 32, "ApprovalTimeoutSeconds=5"])
     assert result.exit_code == 0, result.output
     outputs = {o["OutputKey"]: o["OutputValue"] for o in json.loads(result.stdout)["Outputs"]}
-    assert set(outputs) == {"ApiUrl", "TasksTableName", "AttachmentsBucketName", "TransactionsStateMachineArn"}
+    assert set(outputs) == {"ApiUrl", "TasksTableName", "AttachmentsBucketName", "TransactionsStateMachineArn",
+                            "WebUrl", "WebBucketName"}
     assert outputs["ApiUrl"].startswith("http://127.0.0.1:4590/")
+    # The web bucket's website URL, served locally path-style by the local S3 (docs/webapp.md).
+    assert outputs["WebUrl"] == f"http://127.0.0.1:4590/{outputs['WebBucketName']}/index.html"
     assert ":stateMachine:TransactionsStateMachine-" in outputs["TransactionsStateMachineArn"]
 
 

@@ -25,6 +25,8 @@ LOCAL = "http://127.0.0.1:4590"
     ("see https://abc.execute-api.us-east-1.amazonaws.com/Prod/a and https://def.execute-api.us-east-1.amazonaws.com/Dev/b",
      None, f"see {LOCAL}/restapis/abc/Prod/_user_request_/a and {LOCAL}/restapis/def/Dev/_user_request_/b"),
     ("https://xyz789.lambda-url.us-east-1.on.aws/", None, f"{LOCAL}/lambda-url/xyz789/"),
+    ("http://app-web-1.s3-website-us-east-1.amazonaws.com/index.html", None, f"{LOCAL}/app-web-1/index.html"),
+    ("http://my.site.s3-website.eu-central-1.amazonaws.com", None, f"{LOCAL}/my.site/"),
     ("arn:aws:lambda:us-east-1:123456789012:function:f", None, "arn:aws:lambda:us-east-1:123456789012:function:f"),
     ("https://example.com/Prod", None, "https://example.com/Prod"),
 ])
