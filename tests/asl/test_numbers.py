@@ -19,13 +19,13 @@ from statewright.asl.numbers import (
     parse_java_int,
 )
 
-# value -> Java's Math.round(value): halves toward positive infinity, the rest to the nearest
-# integer. Java's documented results, not recordings.
+# value -> the nearest integer, halves away from zero (Java's BigDecimal HALF_UP). Java's
+# documented results, not recordings.
 JAVA_ROUND = [
     (0.0, 0), (-0.0, 0), (0.49, 0), (0.5, 1), (0.51, 1), (1.49, 1), (1.5, 2), (2.5, 3), (3.5, 4),
-    (-0.49, 0), (-0.5, 0), (-0.51, -1), (-1.49, -1), (-1.5, -1), (-1.51, -2), (-2.5, -2), (-3.5, -3),
+    (-0.49, 0), (-0.5, -1), (-0.51, -1), (-1.49, -1), (-1.5, -2), (-1.51, -2), (-2.5, -3), (-3.5, -4),
     (0.49999999999999994, 0), (-0.49999999999999994, 0), (4503599627370497.0, 4503599627370497),
-    (1e15 + 0.5, 1_000_000_000_000_001), (-1e15 - 0.5, -1_000_000_000_000_000), (2147483647.5, 2147483648),
+    (1e15 + 0.5, 1_000_000_000_000_001), (-1e15 - 0.5, -1_000_000_000_000_001), (2147483647.5, 2147483648),
     (1e20, 100_000_000_000_000_000_000),
 ]
 
@@ -36,10 +36,11 @@ def test_java_round(value: float, expected: int) -> None:
 
 
 @pytest.mark.parametrize("k", range(-50, 50))
-def test_java_round_is_floor_of_x_plus_half_on_exact_halves_and_quarters(k: int) -> None:
+def test_java_round_is_half_up_on_exact_halves_and_quarters(k: int) -> None:
     for fraction in (0.0, 0.25, 0.5, 0.75):
-        value = k + fraction  # exact in binary, so floor(x + 0.5) is Java's own definition
-        assert java_round(value) == math.floor(value + 0.5)
+        value = k + fraction  # exact in binary: HALF_UP is floor(|x| + 0.5) with the sign put back
+        expected = math.floor(abs(value) + 0.5)
+        assert java_round(value) == (-expected if value < 0 else expected)
 
 
 @pytest.mark.parametrize(("value", "expected"), [

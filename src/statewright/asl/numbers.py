@@ -32,10 +32,15 @@ def is_number(value: Any) -> bool:
 
 
 def java_round(value: float) -> int:
-    """Java's Math.round: the nearest integer, halves toward positive infinity (2.5 -> 3,
-    -2.5 -> -2). Computed from the exact fraction, so 0.49999999999999994 stays 0 as in Java 7+."""
-    whole = math.floor(value)
-    return int(whole) + (1 if value - whole >= 0.5 else 0)
+    """The nearest integer, halves away from zero (2.5 -> 3, -2.5 -> -3): Java's
+    `BigDecimal.setScale(0, RoundingMode.HALF_UP)`. Not `Math.round` (which sends -2.5 to -2):
+    AWS's `States.MathAdd(-2.5, 0)` differs from -2 (issue 10's recorded run), and HALF_UP is the
+    one Java rounding that agrees with every observation (see docs/conformance.md). Computed from
+    the exact binary fraction, so 0.49999999999999994 stays 0."""
+    magnitude = abs(value)
+    whole = math.floor(magnitude)
+    rounded = int(whole) + (1 if magnitude - whole >= 0.5 else 0)
+    return -rounded if value < 0 else rounded
 
 
 def parse_java_int(text: str, low: int = INT_MIN, high: int = INT_MAX) -> int | None:

@@ -4,7 +4,7 @@ Semantics follow what real AWS does rather than a literal reading of the docs, w
 differ: States.Hash accepts non-string data, and States.Base64Decode is a lenient decoder. Every
 number that enters an integer-valued argument (MathAdd, MathRandom, ArrayRange, ArrayPartition,
 ArrayGetItem) goes through one rule, `numbers.java_round`: the docs say "rounds it off to the nearest
-integer", and AWS, running on Java, does it the way Java's Math.round does (halves go up).
+integer", and AWS, running on Java, rounds halves away from zero (BigDecimal HALF_UP; docs/conformance.md).
 Bad arguments fail the state with AWS's cause "Invalid arguments in States.X".
 """
 
