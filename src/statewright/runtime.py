@@ -159,6 +159,10 @@ def _connect_integrations(registry: Registry, services: Mapping[str, Service]) -
         registry.register_service("lambda", LambdaIntegration(cast(FunctionInvoker, services["lambda"])))
     if "stepfunctions" in services:
         registry.register_service("states", StepFunctionsIntegration(ServiceExecutions(services["stepfunctions"])))
+    if "dynamodb" in services:
+        from statewright.integrations.dynamodb import DynamoDbIntegration
+
+        registry.register_service("dynamodb", DynamoDbIntegration(services["dynamodb"]))
     if "s3" in services:
         from statewright.integrations.s3 import S3Integration
 
