@@ -25,10 +25,11 @@ LAYER = "AWS::Lambda::LayerVersion"
 STATE_MACHINE = "AWS::StepFunctions::StateMachine"
 TABLE = "AWS::DynamoDB::Table"
 LOG_GROUP = "AWS::Logs::LogGroup"
+EVENT_SOURCE_MAPPING = "AWS::Lambda::EventSourceMapping"
 BUCKET = "AWS::S3::Bucket"
 # Types created by a service of their own beyond what the template reader runs (tables, buckets,
 # APIs); with template.LOCALLY_RUN_TYPES they are what `serve --template` emulates.
-SERVICE_TYPES = frozenset({TABLE, BUCKET})
+SERVICE_TYPES = frozenset({TABLE, BUCKET, EVENT_SOURCE_MAPPING})
 
 
 DEFAULT_ROLE = "arn:{partition}:iam::{account}:role/statewright-local"
@@ -117,6 +118,8 @@ def _apply_one(resource: StackResource, stack: Stack, services: Mapping[str, Ser
         services["logs"].put_group(str(resource.physical_id),  # type: ignore[attr-defined]
                                    retention_days=int(retention) if retention is not None else None, scope=context)
         return _entry(resource, "running", f"log group {resource.physical_id}")
+    if resource.type == EVENT_SOURCE_MAPPING:
+        return _apply_event_source(resource, services, context)
     if resource.type == TABLE and "dynamodb" in services:
         properties = {**resource.properties, "TableName": str(resource.physical_id)}
         services["dynamodb"].create_table_from_template(properties, context, resource.logical_id)  # type: ignore[attr-defined]
@@ -130,6 +133,32 @@ def _apply_one(resource: StackResource, stack: Stack, services: Mapping[str, Ser
     # IAM roles, permissions, log groups and any type a caller added to the emulated set
     # (its own service creates it) are recorded as the stack's.
     return _entry(resource, "kept", "")
+
+
+def _apply_event_source(resource: StackResource, services: Mapping[str, Service],
+                        context: RequestContext) -> AppliedResource:
+    """A DynamoDB stream → Lambda mapping (a function's `Type: DynamoDB` event): the table's stream
+    ARN is looked up by its table (the template's StreamArn names a stream label the local table
+    did not choose), and the DynamoDB service delivers batches to the function."""
+    props = resource.properties
+    source = str(props.get("EventSourceArn", ""))
+    if ":dynamodb:" not in source or "/stream/" not in source:
+        return _entry(resource, "not emulated", "only DynamoDB stream event sources are delivered locally")
+    dynamodb, functions = services.get("dynamodb"), services.get("lambda")
+    if dynamodb is None or functions is None:
+        return _entry(resource, "not emulated", "the DynamoDB or the Lambda service is not running")
+    table = source.split(":table/", 1)[1].split("/stream/", 1)[0]
+    described = dynamodb.handle("DescribeTable", {"TableName": table}, context)["Table"]
+    stream_arn = described.get("LatestStreamArn")
+    if not stream_arn:
+        return _entry(resource, "failed", f"the table {table} has no stream (StreamSpecification)")
+    delivery = dynamodb.deliver_streams(functions)  # type: ignore[attr-defined]
+    delivery.add_mapping(str(resource.physical_id), stream_arn, str(props["FunctionName"]), context,
+                         starting_position=str(props.get("StartingPosition", "LATEST")),
+                         batch_size=int(props.get("BatchSize", 100)),
+                         maximum_retry_attempts=int(props.get("MaximumRetryAttempts", -1)),
+                         report_batch_item_failures="ReportBatchItemFailures" in (props.get("FunctionResponseTypes") or []))
+    return _entry(resource, "running", f"{table} stream → {props['FunctionName']}")
 
 
 def _apply_apis(stack: Stack, services: Mapping[str, Service], applied: list[AppliedResource],

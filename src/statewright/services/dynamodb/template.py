@@ -46,6 +46,10 @@ def create_table_request(properties: dict[str, Any], logical_id: str = "") -> di
         request["SSESpecification"] = {"Enabled": bool(sse.get("SSEEnabled")),
                                        **({"SSEType": sse["SSEType"]} if sse.get("SSEType") else {}),
                                        **({"KMSMasterKeyId": sse["KMSMasterKeyId"]} if sse.get("KMSMasterKeyId") else {})}
+    stream = request.get("StreamSpecification")
+    if isinstance(stream, dict) and "StreamEnabled" not in stream:
+        # CloudFormation's StreamSpecification has only StreamViewType: declaring it enables the stream.
+        request["StreamSpecification"] = {"StreamEnabled": True, **stream}
     if "BillingMode" not in request and "ProvisionedThroughput" not in request:
         request["BillingMode"] = "PAY_PER_REQUEST"
     return request
