@@ -24,7 +24,7 @@ from statewright.services.common.platform import Platform, Settings
 from statewright.store import SqliteStore
 
 if TYPE_CHECKING:
-    from statewright.runtime_stack import StackReport
+    from statewright.runtime_stack import DebugFunction, StackReport
     from statewright.template import Stack
 
 log = logging.getLogger(__name__)
@@ -67,6 +67,8 @@ class RuntimeConfig:
     # Step Functions Local's mock configuration (integrations/mocks.py): executions started with
     # `<machine ARN>#<test case>` answer the case's mocked states from it.
     mock_config: MockConfig | None = None
+    # `serve --debug-function`: a template function whose worker waits for a debugger (debugpy).
+    debug_function: DebugFunction | None = None
 
 
 class Runtime:
@@ -122,7 +124,8 @@ class Runtime:
             return
         from statewright.runtime_stack import apply_stack
 
-        self.stack_report = apply_stack(self.stack, self.services, self.store, clock.now(), self.settings.endpoint)
+        self.stack_report = apply_stack(self.stack, self.services, self.store, clock.now(), self.settings.endpoint,
+                                        self.config.debug_function)
         if self.config.on_stack is not None:
             self.config.on_stack(self.stack_report)
 

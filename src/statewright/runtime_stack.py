@@ -5,6 +5,7 @@ and by `statewright run --template`; see docs/sam.md."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -48,6 +49,15 @@ class AppliedResource:
 
 
 @dataclass(frozen=True)
+class DebugFunction:
+    """`serve --debug-function NAME [--debug-port P]`: the function (logical id or name) whose
+    worker runs under debugpy on the loopback port."""
+
+    name: str
+    port: int = 5678
+
+
+@dataclass(frozen=True)
 class StackReport:
     """The outcome of applying a stack, for the start-up listing and for tests."""
 
@@ -60,7 +70,7 @@ class StackReport:
 
 
 def apply_stack(stack: Stack, services: Mapping[str, Service], store: Any, now: float,
-                endpoint: str = "") -> StackReport:
+                endpoint: str = "", debug: DebugFunction | None = None) -> StackReport:
     """Reconcile the services with the stack and record it; service errors become a resource's
     `failed` status and a warning (a template the loader accepted must not stop the server)."""
     context = RequestContext(region=stack.region, account=stack.account, partition=stack.partition)
@@ -69,7 +79,7 @@ def apply_stack(stack: Stack, services: Mapping[str, Service], store: Any, now: 
     applied: list[AppliedResource] = []
     for resource in stack.resources:
         try:
-            applied.append(_apply_one(resource, stack, services, context, layers, warnings))
+            applied.append(_apply_one(resource, stack, services, context, layers, warnings, debug))
         except AwsError as error:
             warnings.append(f"{resource.logical_id} ({resource.type}): {error.code}: {error.message}")
             applied.append(_entry(resource, "failed", f"{error.code}: {error.message}"))
@@ -93,7 +103,7 @@ def _api_urls(services: Mapping[str, Service], endpoint: str) -> tuple[str, ...]
 
 
 def _apply_one(resource: StackResource, stack: Stack, services: Mapping[str, Service], context: RequestContext,
-               layers: Mapping[str, str], warnings: list[str]) -> AppliedResource:
+               layers: Mapping[str, str], warnings: list[str], debug: DebugFunction | None = None) -> AppliedResource:
     if not resource.emulated:
         return _entry(resource, "not emulated", not_emulated_reason(resource.type))
     if resource.type == FUNCTION:
@@ -103,6 +113,10 @@ def _apply_one(resource: StackResource, stack: Stack, services: Mapping[str, Ser
             reason = "the Lambda service is not running" if lambda_service is None else "its code is not local"
             return _entry(resource, "not emulated", reason)
         config = function_config(resource, layers, warnings)
+        if debug is not None and debug.name in (resource.logical_id, str(resource.physical_id)):
+            # One worker, listening for a debugger; Lambda's longest timeout, so a paused
+            # breakpoint does not end the invocation.
+            config = dataclasses.replace(config, debug_port=debug.port, timeout=900, reserved_concurrency=1)
         lambda_service.put_function(config)  # type: ignore[attr-defined]
         return _entry(resource, "running", f"{config.runtime} {config.handler} in {config.code_dir}")
     if resource.type == STATE_MACHINE:

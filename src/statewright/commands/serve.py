@@ -37,9 +37,13 @@ SHUTDOWN_GRACE_SECONDS = 3
 @click.option("--mock-config", default=None, type=click.Path(dir_okay=False, path_type=Path),
               help="Step Functions Local mock configuration (docs/testing.md). Env: SFN_MOCK_CONFIG.")
 @click.argument("more_overrides", nargs=-1, metavar="[KEY=VALUE]...")
+@click.option("--debug-function", default=None, metavar="NAME",
+              help="Run this template function's worker under debugpy, for a debugger to attach (docs/lambda.md).")
+@click.option("--debug-port", default=5678, show_default=True, help="The loopback port debugpy listens on.")
 def serve(port: int, host: str, data_dir: str, template: Path | None, overrides: tuple[str, ...],
           stack_name: str | None, no_lint: bool, time_scale: float | None, account_id: str, region: str,
-          mock_config: Path | None, more_overrides: tuple[str, ...]) -> None:
+          mock_config: Path | None, more_overrides: tuple[str, ...], debug_function: str | None,
+          debug_port: int) -> None:
     """Serve the local AWS services (boto3, AWS CLI) and the console on one port; with --template,
     run a SAM application's functions and state machines."""
     import uvicorn
@@ -57,9 +61,12 @@ def serve(port: int, host: str, data_dir: str, template: Path | None, overrides:
     if more_overrides and template is None:
         raise click.UsageError(f"unexpected arguments {' '.join(more_overrides)} (parameter overrides need --template)")
     mocks = _mocks(mock_config)
+    from statewright.runtime_stack import DebugFunction
+
     config = RuntimeConfig(settings, integration_modules=modules, template=template, mock_config=mocks,
                            parameter_overrides=_overrides([*overrides, *more_overrides]),
-                           stack_name=stack_name, run_lint=not no_lint, on_stack=print_stack)
+                           stack_name=stack_name, run_lint=not no_lint, on_stack=print_stack,
+                           debug_function=DebugFunction(debug_function, debug_port) if debug_function else None)
     runtime = Runtime(config)
     if template is not None:
         from statewright.template import TemplateError

@@ -80,8 +80,12 @@ class Runtimes:
                     interpreter = sys.executable
                 else:
                     paths.append(client)
-        return Launch((interpreter, "-m", "awslambdaric", config.handler), tuple(paths), "PYTHONPATH",
-                      f"AWS_Lambda_python{version[0]}.{version[1]}")
+        command: tuple[str, ...] = (interpreter, "-m", "awslambdaric", config.handler)
+        if config.debug_port is not None:
+            # debugpy (installed where the interpreter finds it) runs the runtime client, so a
+            # debugger attached to the port stops at breakpoints and `breakpoint()` in handlers.
+            command = (interpreter, "-m", "debugpy", "--listen", f"127.0.0.1:{config.debug_port}", *command[1:])
+        return Launch(command, tuple(paths), "PYTHONPATH", f"AWS_Lambda_python{version[0]}.{version[1]}")
 
     def interpreter(self, version: tuple[int, int]) -> str:
         """The local interpreter for `pythonX.Y`: this one, one on PATH, or one pyenv installed;

@@ -40,6 +40,9 @@ class FunctionConfig:
     description: str = ""
     # Lambda retries a failed asynchronous (Event) invocation twice unless configured otherwise.
     maximum_retry_attempts: int = 2
+    # `serve --debug-function`: the worker runs under debugpy, listening on this loopback port
+    # for a debugger to attach (local only; not kept with the function's definition).
+    debug_port: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
