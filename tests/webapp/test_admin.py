@@ -24,8 +24,10 @@ def test_admin_filters_every_task_and_exports_csv(open_page, webapp):
     dave.get_by_label("Status").select_option("FAILED")
     dave.get_by_role("button", name="Apply").click()
     wait_until(dave, "() => location.hash.includes('owner=bob') && location.hash.includes('status=FAILED')")
-    dave.locator(f"tr[data-task-id='{b['taskId']}']").wait_for()
-    rows = dave.evaluate("() => [...document.querySelectorAll('tr[data-task-id]')].map((r) => [r.dataset.taskId, r.dataset.status, r.children[3].textContent])")
+    # The list re-renders on every live refresh: read it once it shows the filtered rows.
+    rows = wait_until(dave, "(id) => { const rows = [...document.querySelectorAll('tr[data-task-id]')]"
+                            ".map((r) => [r.dataset.taskId, r.dataset.status, r.children[3].textContent]);"
+                            " return rows.some((r) => r[0] === id) ? rows : null; }", b["taskId"])
     assert rows and all(status == "FAILED" and owner == "bob" for _, status, owner in rows)
     assert a["taskId"] not in [r[0] for r in rows]
 
