@@ -11,8 +11,9 @@ def test_a_requester_cannot_see_another_requesters_tasks(open_page, webapp):
     theirs = webapp.create("bob", {"type": "PURCHASE", "amount": "17.50", "currency": "EUR", "description": "bob's lamp"})
     bob = open_page()
     sign_in(bob, "bob")
-    bob.locator(f"tr[data-task-id='{theirs['taskId']}']").wait_for()
-    listed = bob.evaluate("() => [...document.querySelectorAll('tr[data-task-id]')].map((r) => r.dataset.taskId)")
+    # Read the list once a render shows bob's task (live refreshes redraw it).
+    listed = wait_until(bob, "(id) => { const ids = [...document.querySelectorAll('tr[data-task-id]')]"
+                             ".map((r) => r.dataset.taskId); return ids.includes(id) ? ids : null; }", theirs["taskId"])
     assert mine["taskId"] not in listed
     assert "alice's chair" not in bob.locator("main").inner_text()
     # Typing the URL of alice's task shows the API's refusal, not the task.

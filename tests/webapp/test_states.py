@@ -30,7 +30,9 @@ def test_a_deep_link_survives_sign_in_and_lists_update_live(open_page, webapp):
     sign_in(page, "alice")
     wait_status(page, "COMPLETED")
     # The workflow's steps, with their times.
-    steps = page.evaluate("() => [...document.querySelectorAll('.timeline li')].map((li) => [li.dataset.state, li.querySelector('time').textContent])")
+    steps = wait_until(page, "() => { const steps = [...document.querySelectorAll('.timeline li')]"
+                             ".map((li) => [li.dataset.state, li.querySelector('time')?.textContent || '']);"
+                             " return steps.some((s) => s[0] === 'CompletePurchase') ? steps : null; }")
     states = [state for state, _ in steps]
     assert "ProcessPurchase" in states and "ChargePayment" in states and "CompletePurchase" in states
     assert all(stamp.strip() for _, stamp in steps)
