@@ -20,7 +20,7 @@ import uuid
 from email.utils import formatdate
 from typing import Any
 
-from statewright.services.common import AwsError, FunctionInvoker, InvokeResult, RequestContext
+from statewright.services.common import AwsError, FunctionInvoker, InvokeResult
 
 from .types import FUNCTION, SDK, TaskContext, TaskError
 
@@ -57,8 +57,7 @@ class LambdaIntegration:
 
     def _invoke(self, context: TaskContext, function: str, payload: Any, qualifier: Any, invocation_type: str,
                 log_tail: bool, *, sdk: bool) -> InvokeResult:
-        request = RequestContext(region=context.region, account=context.account, partition=context.partition,
-                                 request_id=str(uuid.uuid4()))
+        request = context.request_context(str(uuid.uuid4()))
         service_name = "Lambda" if sdk else "AWSLambda"
         body = payload.encode() if isinstance(payload, str) else json.dumps(payload).encode()
         try:

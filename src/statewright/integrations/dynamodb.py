@@ -15,8 +15,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from statewright.services.common import AwsError, RequestContext
-from statewright.services.common.arns import parse_arn, partition_of
+from statewright.services.common import AwsError
 
 from .types import SDK, SERVICE, TaskContext, TaskError
 
@@ -56,7 +55,7 @@ class DynamoDbIntegration:
             raise TaskError(error_name("ValidationException", sdk), "The task's parameters must be a JSON object")
         request_id = str(uuid.uuid4())
         try:
-            output = self.service.handle(operation, dict(parameters), _context(task, request_id))
+            output = self.service.handle(operation, dict(parameters), task.request_context(request_id))
         except AwsError as error:
             status = error.status or 400
             raise TaskError(error_name(error.code, sdk), f"{error.message} (Service: DynamoDb, Status Code: "
@@ -69,10 +68,3 @@ class DynamoDbIntegration:
                                     "HttpHeaders": headers, "HttpStatusCode": 200},
                 "SdkResponseMetadata": {"RequestId": request_id}}
 
-
-def _context(task: TaskContext, request_id: str) -> RequestContext:
-    arn = parse_arn(task.execution_arn)
-    if arn is None:
-        return RequestContext(request_id=request_id)
-    return RequestContext(region=arn.region, account=arn.account, partition=partition_of(arn.region),
-                          request_id=request_id)

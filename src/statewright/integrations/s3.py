@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Any
 
 from statewright.services.common import AwsError, RequestContext
-from statewright.services.common.arns import parse_arn, partition_of
 from statewright.services.s3.service import ACTIONS, S3Service
 
 from .types import SDK, TaskContext, TaskError
@@ -42,13 +41,6 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, bytes):
         return base64.b64encode(value).decode()
     return value
-
-
-def _context(task: TaskContext | None) -> RequestContext:
-    arn = parse_arn(task.execution_arn) if task is not None else None
-    if arn is None:
-        return RequestContext()
-    return RequestContext(region=arn.region, account=arn.account, partition=partition_of(arn.region))
 
 
 def call(service: S3Service, operation: str, parameters: Any, context: RequestContext) -> dict[str, Any]:
@@ -89,4 +81,4 @@ class S3Integration:
         if operation is None:
             raise TaskError("States.Runtime", f"Statewright's S3 integration does not support the resource "
                                               f"{resource.text}")
-        return call(self.service, operation, parameters, _context(task))
+        return call(self.service, operation, parameters, task.request_context())

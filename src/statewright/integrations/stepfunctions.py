@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from statewright.services.common import AwsError, RequestContext
+from statewright.services.common import AwsError
 
 from .types import (
     REQUEST_RESPONSE,
@@ -119,7 +119,7 @@ class ServiceExecutions:
 
     def start(self, request: dict[str, Any], parent: TaskContext,
               on_end: Callable[[ExecutionEnd], None] | None) -> ExecutionStarted:
-        context = RequestContext(region=parent.region, account=parent.account, partition=parent.partition)
+        context = parent.request_context()
 
         def ended(started: Any, outcome: Any) -> None:
             if on_end is not None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from statewright.asl.tasks import WAIT_FOR_TOKEN as WAIT_FOR_TOKEN_SUFFIX
+from statewright.services.common.types import RequestContext
 
 # How the state waits for the integration (AWS's "service integration patterns").
 REQUEST_RESPONSE = "REQUEST_RESPONSE"
@@ -83,6 +84,12 @@ class TaskContext:
     @property
     def account(self) -> str:
         return _arn_part(self.execution_arn, 4) or "123456789012"
+
+    def request_context(self, request_id: str = "") -> RequestContext:
+        """The context a local service's `handle` gets for this task: the execution's account,
+        region and partition (a task reaches the services of its own region, as on AWS)."""
+        return RequestContext(region=self.region, account=self.account, partition=self.partition,
+                              request_id=request_id)
 
 
 def _arn_part(arn: str, index: int) -> str:
