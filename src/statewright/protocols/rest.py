@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote
 
 from .errors import ProtocolError
-from .types import HttpRequest
+from .types import HttpRequest, ParsedRequest
 from .values import format_text, parse_text
 
 # SDKs add `x-id=<Operation>` to some URIs (S3's GetObject) so that a server can tell operations
@@ -278,3 +278,53 @@ def decode_aws_chunked(request: HttpRequest) -> HttpRequest:
     if kept:
         headers["content-encoding"] = ", ".join(kept)
     return HttpRequest(request.method, request.path, request.query, headers, b"".join(parts))
+
+
+class RestRequestReader:
+    """How restJson1 and restXml read a request: the operation from the method and the
+    `requestUri`, the bound members, then a `payload` member (raw bytes or text for blobs and
+    strings, else a decoded body) or the body's members. Subclasses say only how their body reads
+    (`has_body`, `read_body`, `merge_body`) and which code an unknown operation gets."""
+
+    code = "SerializationException"
+
+    def __init__(self) -> None:
+        self.bindings = RestBindings(self.code)
+
+    def match_score(self, service: Any, request: HttpRequest) -> int | None:
+        return self.bindings.match_score(service, request)
+
+    def parse(self, service: Any, request: HttpRequest) -> ParsedRequest:
+        if is_aws_chunked(request):
+            request = decode_aws_chunked(request)
+        found = self.bindings.match(service, request)
+        if found is None:
+            raise unknown_operation(request, self.unknown_code(service))
+        template, labels = found
+        shape = service.operation_model(template.operation).input_shape
+        if shape is None:
+            return ParsedRequest(template.operation, {})
+        data = self.bindings.read(shape, request, labels, {k for k, _ in template.query})
+        payload = shape.serialization.get("payload")
+        if payload is not None:
+            member = shape.members[payload]
+            if member.type_name in ("blob", "string"):
+                if request.body:
+                    data[payload] = raw_payload_input(member, request.body, self.code)
+            elif self.has_body(request.body):
+                data[payload] = self.read_body(member, request.body, payload)
+        elif self.has_body(request.body):
+            self.merge_body(data, self.read_body(shape, request.body, ""))
+        return ParsedRequest(template.operation, data)
+
+    def unknown_code(self, service: Any) -> str:
+        return "UnknownOperationException"
+
+    def has_body(self, body: bytes) -> bool:
+        return bool(body)
+
+    def read_body(self, shape: Any, body: bytes, path: str) -> Any:
+        raise NotImplementedError
+
+    def merge_body(self, data: dict[str, Any], body: dict[str, Any]) -> None:
+        data.update(body)

@@ -10,51 +10,22 @@ from typing import Any
 
 from . import jsoncodec
 from .errors import ProtocolError, error_shape, error_status
-from .rest import (
-    RestBindings,
-    decode_aws_chunked,
-    is_aws_chunked,
-    raw_payload_input,
-    unknown_operation,
-    write_bindings,
-)
-from .types import ErrorLike, HttpRequest, HttpResponse, ParsedRequest
+from .rest import RestRequestReader, write_bindings
+from .types import ErrorLike, HttpResponse
 
 CODE = "SerializationException"
 
 
-class RestJsonProtocol:
+class RestJsonProtocol(RestRequestReader):
     name = "rest-json"
+    code = CODE
 
-    def __init__(self) -> None:
-        self.bindings = RestBindings(CODE)
+    def read_body(self, shape: Any, body: bytes, path: str) -> Any:
+        return jsoncodec.decode(shape, _json_body(body), path)
 
-    def match_score(self, service: Any, request: HttpRequest) -> int | None:
-        return self.bindings.match_score(service, request)
-
-    def parse(self, service: Any, request: HttpRequest) -> ParsedRequest:
-        if is_aws_chunked(request):
-            request = decode_aws_chunked(request)
-        found = self.bindings.match(service, request)
-        if found is None:
-            raise unknown_operation(request, "UnknownOperationException")
-        template, labels = found
-        shape = service.operation_model(template.operation).input_shape
-        if shape is None:
-            return ParsedRequest(template.operation, {})
-        data = self.bindings.read(shape, request, labels, {k for k, _ in template.query})
-        payload = shape.serialization.get("payload")
-        if payload is not None:
-            member = shape.members[payload]
-            if member.type_name in ("blob", "string"):
-                if request.body:
-                    data[payload] = raw_payload_input(member, request.body, CODE)
-            elif request.body:
-                data[payload] = jsoncodec.decode(member, _json_body(request.body), payload)
-        elif request.body:
-            body = jsoncodec.decode(shape, _json_body(request.body), "")
-            data.update({k: v for k, v in body.items() if k not in data})
-        return ParsedRequest(template.operation, data)
+    def merge_body(self, data: dict[str, Any], body: dict[str, Any]) -> None:
+        # Members bound to the URI, query or headers win over the same names in the body.
+        data.update({k: v for k, v in body.items() if k not in data})
 
     def serialize(self, operation: Any, output: dict[str, Any], request_id: str) -> HttpResponse:
         shape = operation.output_shape

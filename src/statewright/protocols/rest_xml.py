@@ -12,16 +12,9 @@ from typing import Any
 from xml.etree.ElementTree import Element, ParseError, SubElement, fromstring
 
 from .errors import ProtocolError, error_shape, error_status
-from .rest import (
-    RestBindings,
-    decode_aws_chunked,
-    is_aws_chunked,
-    raw_payload_input,
-    unknown_operation,
-    write_bindings,
-)
+from .rest import RestRequestReader, write_bindings
 from .rest_json import raw_payload
-from .types import ErrorLike, HttpRequest, HttpResponse, ParsedRequest
+from .types import ErrorLike, HttpRequest, HttpResponse
 from .xmlcodec import add_namespace, read_members, to_bytes, write_members
 
 CODE = "MalformedXML"
@@ -51,38 +44,22 @@ def with_bucket(request: HttpRequest, bucket: str) -> HttpRequest:
     return HttpRequest(request.method, f"/{bucket}{request.path}", request.query, request.headers, request.body)
 
 
-class RestXmlProtocol:
+class RestXmlProtocol(RestRequestReader):
     name = "rest-xml"
+    code = CODE
 
     def __init__(self) -> None:
-        self.bindings = RestBindings(CODE)
+        super().__init__()
         self._namespaces: dict[str, str | None] = {}
 
-    def match_score(self, service: Any, request: HttpRequest) -> int | None:
-        return self.bindings.match_score(service, request)
+    def unknown_code(self, service: Any) -> str:
+        return "MethodNotAllowed" if service.service_name == "s3" else "UnknownOperation"
 
-    def parse(self, service: Any, request: HttpRequest) -> ParsedRequest:
-        if is_aws_chunked(request):
-            request = decode_aws_chunked(request)
-        found = self.bindings.match(service, request)
-        if found is None:
-            raise unknown_operation(request, "MethodNotAllowed" if service.service_name == "s3" else "UnknownOperation")
-        template, labels = found
-        shape = service.operation_model(template.operation).input_shape
-        if shape is None:
-            return ParsedRequest(template.operation, {})
-        data = self.bindings.read(shape, request, labels, {k for k, _ in template.query})
-        payload = shape.serialization.get("payload")
-        if payload is not None:
-            member = shape.members[payload]
-            if member.type_name in ("blob", "string"):
-                if request.body:
-                    data[payload] = raw_payload_input(member, request.body, CODE)
-            elif request.body.strip():
-                data[payload] = read_members(member, _xml_body(request.body), payload, CODE)
-        elif request.body.strip():
-            data.update(read_members(shape, _xml_body(request.body), "", CODE))
-        return ParsedRequest(template.operation, data)
+    def has_body(self, body: bytes) -> bool:
+        return bool(body.strip())
+
+    def read_body(self, shape: Any, body: bytes, path: str) -> Any:
+        return read_members(shape, _xml_body(body), path, CODE)
 
     def serialize(self, operation: Any, output: dict[str, Any], request_id: str) -> HttpResponse:
         service = operation.service_model
