@@ -29,8 +29,8 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def client(endpoint: str, service: str = "stepfunctions"):
-    return boto3.client(service, endpoint_url=endpoint, region_name="us-east-1",
+def client(endpoint: str, service: str = "stepfunctions", region: str = "us-east-1"):
+    return boto3.client(service, endpoint_url=endpoint, region_name=region,
                         aws_access_key_id="test", aws_secret_access_key="test",
                         config=Config(inject_host_prefix=False, retries={"max_attempts": 0},
                                       read_timeout=120))

@@ -3,16 +3,12 @@ ARNs, listings and lookups are per region, as on AWS."""
 
 from __future__ import annotations
 
-import boto3
-from botocore.config import Config
-
 from .conftest import PASS, make_machine
+from .server import client
 
 
 def regional(server, region: str):
-    return boto3.client("stepfunctions", endpoint_url=server.endpoint, region_name=region,
-                        aws_access_key_id="test", aws_secret_access_key="test",
-                        config=Config(inject_host_prefix=False, retries={"max_attempts": 0}))
+    return client(server.endpoint, "stepfunctions", region)
 
 
 def test_arns_carry_the_region_of_the_request(server):
