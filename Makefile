@@ -24,12 +24,12 @@ $(VENV)/.test-deps: $(BIN)/statewright
 run: $(BIN)/statewright
 	@mkdir -p $(DATA_DIR)
 	@echo "Demo users of the task app (send 'Authorization: Bearer <token>'; more: make token USER=<name> ROLE=<role>):"
-	@$(BIN)/python app/scripts/token.py --demo --data-dir $(DATA_DIR) > $(DATA_DIR)/demo-users.txt
+	@$(BIN)/python app/scripts/sign_token.py --demo --data-dir $(DATA_DIR) > $(DATA_DIR)/demo-users.txt
 	@sed 's/^/  /' $(DATA_DIR)/demo-users.txt
 	@$(BIN)/python app/scripts/deploy_web.py --endpoint http://127.0.0.1:$(PORT) --wait 120 \
 		--demo-users $(DATA_DIR)/demo-users.txt & \
 	$(BIN)/statewright serve --template app/template.yaml --port $(PORT) --data-dir $(DATA_DIR) \
-		--parameter-overrides JwtSecret=$$($(BIN)/python app/scripts/token.py --print-secret --data-dir $(DATA_DIR))
+		--parameter-overrides JwtSecret=$$($(BIN)/python app/scripts/sign_token.py --print-secret --data-dir $(DATA_DIR))
 
 $(VENV)/.browser: $(VENV)/.test-deps scripts/install-browser.sh
 	bash scripts/install-browser.sh $(BIN)
@@ -70,4 +70,4 @@ screenshots: $(VENV)/.test-deps $(VENV)/.browser
 # there once, as DATA_DIR/app-secret; see docs/app.md). Usage: make token USER=alice ROLE=requester
 token:
 	@test -n "$(USER)" -a -n "$(ROLE)" || { echo "usage: make token USER=<name> ROLE=requester|approver|admin [DATA_DIR=<dir>]" >&2; exit 2; }
-	@$(PYTHON) app/scripts/token.py --user "$(USER)" --role "$(ROLE)" --data-dir "$(DATA_DIR)"
+	@$(PYTHON) app/scripts/sign_token.py --user "$(USER)" --role "$(ROLE)" --data-dir "$(DATA_DIR)"

@@ -3,7 +3,7 @@ and `config.json` (the API's URL and the approval settings) from the stack's out
 
 Works against AWS or a local `statewright serve --template app/template.yaml` (`--endpoint`);
 `make run` runs it once the server answers. `--demo-users FILE` (local only) also publishes the
-`user role token` lines of `token.py --demo` as `demo-users.json`, for the sign-in page's picker —
+`user role token` lines of `sign_token.py --demo` as `demo-users.json`, for the sign-in page's picker —
 never use it against a bucket the public can read. boto3 and the standard library only, like the app.
 """
 
@@ -18,13 +18,9 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-# This folder holds token.py, which would shadow the standard library's `token` (imported by
-# logging, hence boto3) when the script runs as `python app/scripts/deploy_web.py`.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-
-import boto3  # noqa: E402
-from botocore.config import Config  # noqa: E402
-from botocore.exceptions import BotoCoreError, ClientError  # noqa: E402
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
 
 WEB_DIR = Path(__file__).resolve().parents[1] / "web"
 TYPES = {".js": "text/javascript", ".css": "text/css", ".html": "text/html", ".json": "application/json",

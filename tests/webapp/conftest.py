@@ -88,7 +88,7 @@ def serve_app(data: Path) -> Iterator[WebApp]:
     if exe is None:
         pytest.skip("the statewright command is not installed")
     python = sys.executable
-    token_script = str(REPO / "app" / "scripts" / "token.py")
+    token_script = str(REPO / "app" / "scripts" / "sign_token.py")
     demo = subprocess.run([python, token_script, "--demo", "--data-dir", str(data)], check=True,
                           capture_output=True, text=True).stdout
     (data / "demo-users.txt").write_text(demo)

@@ -1,4 +1,4 @@
-"""app/scripts/token.py (`make token`): the data directory's secret and tokens the authorizer accepts."""
+"""app/scripts/sign_token.py (`make token`): the data directory's secret and tokens the authorizer accepts."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from taskapp import tokens
 
 from .conftest import APP
 
-SCRIPT = APP / "scripts" / "token.py"
+SCRIPT = APP / "scripts" / "sign_token.py"
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
