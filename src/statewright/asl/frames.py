@@ -3,12 +3,17 @@
 Contracts only. These are TypedDicts, not classes, because the execution state is plain JSON:
 `step.Execution.to_json()` is the checkpoint, and a dict costs nothing to write or read back.
 The types let mypy check every key the step reads or writes; at run time they are plain dicts.
-A key added to a frame or a wait must be added here too.
+A key added to a frame or a wait must be added here too (tests/asl/test_frames.py compares
+the states a real run produces with these declarations).
+
+Keys a dict may lack sit in a `total=False` base class rather than under `NotRequired[...]`:
+with postponed annotations Python 3.11 cannot see `NotRequired` and would report such keys
+as required in `__required_keys__`, which the tests read.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal, NotRequired, TypedDict
+from typing import Any, Literal, TypedDict
 
 from .types import Status
 
@@ -98,10 +103,13 @@ class TimerEntry(TypedDict):
     kind: TimerKind
 
 
-class TaskEntry(TypedDict):
+class TaskEntryOptional(TypedDict, total=False):
+    started: bool  # an activity a worker took
+
+
+class TaskEntry(TaskEntryOptional):
     frame: str  # the frame waiting for it
     resource: str
-    started: NotRequired[bool]  # an activity a worker took
 
 
 class RedrivePoint(TypedDict):
