@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     import random
     from collections import deque
     from collections.abc import Callable
+    from typing import ParamSpec
 
     from .dataflow import Scope
     from .errors import StatesError
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
     # What a frame that waited runs to finish its state: the Done, or None to keep waiting.
     Produce = Callable[[Frame, State], Done | None]
+    P = ParamSpec("P")  # a history builder's parameters (see emit)
 
 
 class StepHost:
@@ -45,8 +47,8 @@ class StepHost:
         # --- step.py ---
 
         @abstractmethod
-        def emit(self, frame: Frame | None, build: Callable[..., tuple[str, dict[str, Any]]],
-                 *args: Any, **kwargs: Any) -> int: ...
+        def emit(self, frame: Frame | None, build: Callable[P, tuple[str, dict[str, Any]]],
+                 *args: P.args, **kwargs: P.kwargs) -> int: ...
 
         @abstractmethod
         def next_id(self, prefix: str) -> str: ...

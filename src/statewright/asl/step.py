@@ -46,7 +46,11 @@ from .types import (
 )
 
 if TYPE_CHECKING:
+    from typing import ParamSpec
+
     from .host import Produce
+
+    P = ParamSpec("P")  # a history builder's parameters: emit() checks its arguments against them
 
 # AWS's hard quota on a Standard execution's history: event 25,000 is its last. When it is not
 # ExecutionSucceeded, the execution fails there (docs: "Avoid reaching the history quota").
@@ -122,8 +126,8 @@ class Stepper(StateHandlers):
 
     # --- plumbing ------------------------------------------------------------------------
 
-    def emit(self, frame: Frame | None, build: Callable[..., tuple[str, dict[str, Any]]],
-             *args: Any, **kwargs: Any) -> int:
+    def emit(self, frame: Frame | None, build: Callable[P, tuple[str, dict[str, Any]]],
+             *args: P.args, **kwargs: P.kwargs) -> int:
         """Append the history event `build(*args)`; returns its id (0 when not recorded).
 
         The builder is only called when history is kept: Express runs skip the JSON encoding.
