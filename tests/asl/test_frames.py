@@ -82,8 +82,8 @@ def _allowed_literals(hint: Any) -> set[Any] | None:
 def _check(typed: type, value: Any, where: str) -> None:
     """`value` has the shape the TypedDict `typed` declares (keys and Literal values)."""
     assert isinstance(value, dict), f"{where}: {value!r} is not a dict"
-    required = typed.__required_keys__  # type: ignore[attr-defined]
-    optional = typed.__optional_keys__  # type: ignore[attr-defined]
+    required = typed.__required_keys__
+    optional = typed.__optional_keys__
     assert required <= value.keys(), f"{where} lacks {sorted(required - value.keys())}"
     assert value.keys() <= required | optional, f"{where} has undeclared {sorted(value.keys() - required - optional)}"
     for key, hint in _hints(typed).items():

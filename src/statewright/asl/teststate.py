@@ -299,9 +299,10 @@ def _inspection(state: State, state_input: Any, response: dict[str, Any], seen: 
     try:
         if mock is not None and mock.result is not ABSENT:
             return _task_inspection(state, state_input, response, scope, data, mock.result)
-        if getattr(state, "result", ABSENT) is not ABSENT:
-            data["result"] = state.result  # type: ignore[attr-defined]
-            data["afterResultSelector"] = state.result  # type: ignore[attr-defined]
+        pass_result = getattr(state, "result", ABSENT)  # a Pass state's Result
+        if pass_result is not ABSENT:
+            data["result"] = pass_result
+            data["afterResultSelector"] = pass_result
             data["afterResultPath"] = response.get("output")
             return data
         data["afterInputPath"] = select(state.input_path, state_input, scope)
