@@ -7,30 +7,32 @@ how many iterations are started at once; the rest start as earlier ones finish.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from . import history, jsonata, mapsettings
 from .dataflow import effective_input, jsonata_eval, jsonata_value, render, select, states_binding
 from .errors import EXCEED_TOLERATED_FAILURE_THRESHOLD, QUERY_EVALUATION_ERROR, RUNTIME, StatesError
 from .history import dumps
-from .model import ABSENT, MapState, ParallelState
+from .host import StepHost
+from .model import ABSENT, MapState, ParallelState, State
 from .paths import Path, PathError, PathNotFound, compile_path
 from .types import CancelTask
 
 if TYPE_CHECKING:
-    pass
+    from .dataflow import Scope
+    from .frames import Frame, Wait
 
 
 # Marks a queue entry (a frame id after it) as "launch more iterations of this Map".
 RELAUNCH = "+"
 
 
-class FanoutHandlers:
-    """Parallel and Map behaviour; `self` is a step.Stepper."""
+class FanoutHandlers(StepHost):
+    """Parallel and Map behaviour; `self` is a step.Stepper (see host.py)."""
 
     # --- Parallel ------------------------------------------------------------------------
 
-    def enter_parallel(self: Any, frame: dict[str, Any], state: ParallelState) -> None:
+    def enter_parallel(self, frame: Frame, state: ParallelState) -> None:
         raw = frame["input"]
         sc = self.scope(frame, state, raw)
         if state.jsonata:
@@ -55,15 +57,17 @@ class FanoutHandlers:
             self._parallel_done(frame, state)
         return None
 
-    def _parallel_done(self: Any, frame: dict[str, Any], state: ParallelState) -> None:
-        results = frame["wait"]["results"]
+    def _parallel_done(self, frame: Frame, state: State) -> None:
+        wait = frame["wait"]
+        assert wait is not None  # the Parallel is waiting on its branches
+        results = wait["results"]
         frame["wait"] = None
         self.emit(frame, history.bare, "ParallelStateSucceeded")
         self.resume(frame, lambda f, s: self.conclude(f, s, results, True))
 
     # --- Map -----------------------------------------------------------------------------
 
-    def enter_map(self: Any, frame: dict[str, Any], state: MapState) -> None:
+    def enter_map(self, frame: Frame, state: MapState) -> None:
         raw = frame["input"]
         sc = self.scope(frame, state, raw)
         bindings = states_binding(raw, sc.context)
@@ -104,7 +108,7 @@ class FanoutHandlers:
         self._launch(frame, state)
         return None
 
-    def _check_items(self: Any, state: MapState, items: Any) -> None:
+    def _check_items(self, state: MapState, items: Any) -> None:
         if isinstance(items, list):
             return
         if state.items is ABSENT:
@@ -118,7 +122,7 @@ class FanoutHandlers:
             err.location = "Items"
             raise
 
-    def _map_number(self: Any, state: MapState, sc: Any, bindings: dict[str, Any], field: str,
+    def _map_number(self, state: MapState, sc: Scope, bindings: dict[str, Any], field: str,
                     value: Any, path: Any) -> Any:
         """A numeric Map setting from its literal, its `…Path` or its JSONata expression."""
         if isinstance(path, str):
@@ -139,7 +143,7 @@ class FanoutHandlers:
             return None
         return mapsettings.check_range(field, value)
 
-    def _item_input(self: Any, frame: dict[str, Any], state: MapState, sc: Any, value: Any,
+    def _item_input(self, frame: Frame, state: MapState, sc: Scope, value: Any,
                     index: int, item: Any) -> Any:
         if state.item_selector is ABSENT:
             return item
@@ -151,7 +155,7 @@ class FanoutHandlers:
                                  "ItemSelector")
         return render(state.item_selector, value, inner)
 
-    def _batch(self: Any, state: MapState, inputs: list[Any], sc: Any, bindings: dict[str, Any]) -> list[Any]:
+    def _batch(self, state: MapState, inputs: list[Any], sc: Scope, bindings: dict[str, Any]) -> list[Any]:
         batcher = state.item_batcher
         if not isinstance(batcher, dict):
             return inputs
@@ -160,10 +164,11 @@ class FanoutHandlers:
                   for field in ("MaxItemsPerBatch", "MaxInputBytesPerBatch")]
         return mapsettings.batch(inputs, limits[0], limits[1], batcher.get("BatchInput"), "BatchInput" in batcher)
 
-    def _launch(self: Any, frame: dict[str, Any], state: MapState, refill: bool = False) -> None:
+    def _launch(self, frame: Frame, state: MapState, refill: bool = False) -> None:
         """Start iterations up to MaxConcurrency. `refill`: an iteration ended; without a
         concurrency limit that frees nothing (what is not launched waits for its RELAUNCH)."""
         wait = frame["wait"]
+        assert wait is not None  # the Map is waiting on its iterations
         processor = state.processor
         if processor is None:
             raise StatesError(RUNTIME, "The Map state has no ItemProcessor")
@@ -190,15 +195,16 @@ class FanoutHandlers:
         if wait["finished"] == len(wait["inputs"]):
             self._map_done(frame, state)
 
-    def relaunch(self: Any, frame_id: str) -> None:
+    def relaunch(self, frame_id: str) -> None:
         """Launch more iterations of a Map whose launching a step's budget cut short."""
         frame = self.ex.frames.get(frame_id)
         wait = frame.get("wait") if frame is not None else None
-        if wait and wait.get("kind") == "children" and wait.get("type") == "map":
-            self._launch(frame, self.machine(frame).states[frame["state"]])
+        if frame is not None and wait and wait.get("kind") == "children" and wait.get("type") == "map":
+            self._launch(frame, cast(MapState, self.machine(frame).states[frame["state"]]))
 
-    def _map_done(self: Any, frame: dict[str, Any], state: MapState) -> None:
+    def _map_done(self, frame: Frame, state: MapState) -> None:
         wait = frame["wait"]
+        assert wait is not None  # the Map is waiting on its iterations
         results = wait["results"]
         frame["wait"] = None
         if wait["distributed"]:
@@ -208,7 +214,7 @@ class FanoutHandlers:
 
     # --- children ------------------------------------------------------------------------
 
-    def child_finished(self: Any, parent: dict[str, Any], child: dict[str, Any], output: Any,
+    def child_finished(self, parent: Frame, child: Frame, output: Any,
                        err: StatesError | None) -> None:
         wait = parent.get("wait")
         if not wait or wait.get("kind") != "children" or child["id"] not in wait["running"]:
@@ -226,11 +232,14 @@ class FanoutHandlers:
             if wait["remaining"] == 0:
                 self._parallel_done(parent, state)
             return
-        self._map_child_finished(parent, state, child, output, err)
+        # A "map" wait belongs to a Map state. Said to mypy with an ignore, not cast(): this
+        # runs once per iteration, and cast() is a function call.
+        self._map_child_finished(parent, state, child, output, err)  # type: ignore[arg-type]
 
-    def _map_child_finished(self: Any, parent: dict[str, Any], state: MapState, child: dict[str, Any],
+    def _map_child_finished(self, parent: Frame, state: MapState, child: Frame,
                             output: Any, err: StatesError | None) -> None:
         wait = parent["wait"]
+        assert wait is not None  # checked by child_finished
         index = child["index"]
         del wait["running"][child["id"]]
         wait["finished"] += 1
@@ -262,7 +271,7 @@ class FanoutHandlers:
             return
         self._launch(parent, state, refill=True)
 
-    def abort_children(self: Any, frame: dict[str, Any]) -> None:
+    def abort_children(self, frame: Frame) -> None:
         """Stop every child still running under `frame` (a branch failed, or the state is retried)."""
         wait = frame.get("wait")
         if not wait or wait.get("kind") != "children":
@@ -277,17 +286,17 @@ class FanoutHandlers:
             self._drop_frame(child_id)
         frame["wait"] = None
 
-    def _drop_frame(self: Any, frame_id: str) -> None:
+    def _drop_frame(self, frame_id: str) -> None:
         frame = self.ex.frames.pop(frame_id, None)
         if frame is None:
             return
-        wait = frame.get("wait") or {}
+        wait: Wait = frame.get("wait") or {}
         if wait.get("kind") == "children":
             for child_id in wait["running"]:
                 self._drop_frame(child_id)
         task_id = wait.get("task")
         if task_id and self.ex.tasks.pop(task_id, None) is not None:
             self.result.commands.append(CancelTask(task_id))
-        for key in ("timer", "heartbeat"):
-            self.cancel_timer(wait.get(key))
+        self.cancel_timer(wait.get("timer"))
+        self.cancel_timer(wait.get("heartbeat"))
 

@@ -8,9 +8,12 @@ templates, JSONata expressions, Choice rules) is stored compiled, so the step ne
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .paths import Path
+
+if TYPE_CHECKING:
+    from .fastpath import FastState
 
 JSONPATH = "JSONPath"
 JSONATA = "JSONata"
@@ -146,7 +149,7 @@ class Machine:
     # transitions were skipped). Used when no history is kept.
     jumps: dict[str, tuple[str | None, int]] = field(default_factory=dict, compare=False)
     # Fused closures (fastpath.py) for states that read only their input, by state name.
-    fast: dict[str, Any] = field(default_factory=dict, compare=False)
+    fast: dict[str, FastState] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ A mixin of the Stepper in `step.py`: methods named `enter_<type>` run a state an
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import choice, intrinsics, jsonata, payload
 from .dataflow import (
@@ -24,11 +24,15 @@ from .dataflow import (
 )
 from .errors import ALL, RUNTIME, TASK_FAILED, TIMEOUT, UNCATCHABLE, StatesError
 from .fanout import FanoutHandlers
-from .model import ABSENT, ChoiceState, FailState, State, WaitState
+from .model import ABSENT, ChoiceState, FailState, PassState, State, WaitState
 from .numbers import LONG_MAX, LONG_MIN, java_text
 from .outcome import Done
 from .paths import Path, PathNotFound, compile_path
 from .tasks import TaskHandlers
+
+if TYPE_CHECKING:
+    from .frames import Frame
+    from .host import Produce
 
 MAX_WAIT_SECONDS = 2**31 - 1
 
@@ -48,13 +52,13 @@ def _done(output: Any, state: State, assigned: dict[str, Any], next_name: str | 
 
 
 class StateHandlers(TaskHandlers, FanoutHandlers):
-    """State behaviours; `self` is a step.Stepper."""
+    """State behaviours; `self` is a step.Stepper (see host.py)."""
 
-    def scope(self: Any, frame: dict[str, Any], state: State, data: Any) -> Scope:
+    def scope(self, frame: Frame, state: State, data: Any) -> Scope:
         return Scope(data, lambda: self.context_for(frame, state), lambda: self.variable_scopes(frame),
                      self.rng)
 
-    def conclude(self: Any, frame: dict[str, Any], state: State, result: Any, has_result: bool,
+    def conclude(self, frame: Frame, state: State, result: Any, has_result: bool,
                  next_name: str | None = None, sc: Scope | None = None) -> Done:
         """Turn a state's result into its output and assignments, in either query language."""
         raw = frame["input"]
@@ -75,7 +79,7 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
 
     # --- simple states -------------------------------------------------------------------
 
-    def enter_pass(self: Any, frame: dict[str, Any], state: Any) -> Done:
+    def enter_pass(self, frame: Frame, state: PassState) -> Done:
         done: Done
         if state.jsonata:
             done = self.conclude(frame, state, None, False)
@@ -86,7 +90,7 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
         done = self.conclude(frame, state, pass_result, True, sc=sc)
         return done
 
-    def enter_succeed(self: Any, frame: dict[str, Any], state: State) -> Done:
+    def enter_succeed(self, frame: Frame, state: State) -> Done:
         if state.jsonata:
             result: Done = self.conclude(frame, state, None, False)
             return result
@@ -94,7 +98,7 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
         value = select(state.input_path, frame["input"], sc)
         return _done(select(state.output_path, value, sc), state, {})
 
-    def enter_fail(self: Any, frame: dict[str, Any], state: FailState) -> None:
+    def enter_fail(self, frame: Frame, state: FailState) -> None:
         raw = frame["input"]
         sc = self.scope(frame, state, raw)
         if state.jsonata:
@@ -111,7 +115,7 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
         self.frame_failed(frame, err)
         return None
 
-    def _fail_field(self: Any, literal: Any, path_text: Any, sc: Scope, field: str) -> Any:
+    def _fail_field(self, literal: Any, path_text: Any, sc: Scope, field: str) -> Any:
         """A Fail state's Error or Cause: the literal, or the string its `…Path` gives. The path
         (a reference path or a string-valued intrinsic) is evaluated as a payload template's
         `key.$` value is, so a path that names nothing fails with the same cause, naming the field."""
@@ -135,7 +139,7 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
                                        f"valid string: {path_text}")
         return value
 
-    def enter_choice(self: Any, frame: dict[str, Any], state: ChoiceState) -> Done:
+    def enter_choice(self, frame: Frame, state: ChoiceState) -> Done:
         raw = frame["input"]
         sc = self.scope(frame, state, raw)
         if state.jsonata:
@@ -153,7 +157,7 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
         assigned = assign_variables(state.assign, False, inner, data, {})
         return _done(select(state.output_path, data, sc), state, assigned, state.default)
 
-    def _choice_jsonata(self: Any, frame: dict[str, Any], state: ChoiceState, sc: Scope) -> Done:
+    def _choice_jsonata(self, frame: Frame, state: ChoiceState, sc: Scope) -> Done:
         raw = frame["input"]
         bindings = states_binding(raw, sc.context)
         for rule in state.choices:
@@ -170,15 +174,15 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
         assigned = assign_variables(state.assign, True, sc, None, bindings)
         return _done(output, state, assigned, state.default)
 
-    def enter_wait(self: Any, frame: dict[str, Any], state: WaitState) -> None:
+    def enter_wait(self, frame: Frame, state: WaitState) -> None:
         seconds = self._wait_seconds(frame, state)
         if seconds > MAX_WAIT_SECONDS:
             raise StatesError(RUNTIME, "Wait state delay is too long.")
         frame["wait"] = {"kind": "timer", "timer": self.start_timer(frame, "wait", seconds)}
         return None
 
-    def wait_over(self: Any, frame: dict[str, Any]) -> Any:
-        def produce(frame: dict[str, Any], state: State) -> Done:
+    def wait_over(self, frame: Frame) -> Produce:
+        def produce(frame: Frame, state: State) -> Done:
             if state.jsonata:
                 result: Done = self.conclude(frame, state, None, False)
                 return result
@@ -188,7 +192,7 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
                          assign_variables(state.assign, False, sc, value, {}))
         return produce
 
-    def _wait_seconds(self: Any, frame: dict[str, Any], state: WaitState) -> float:
+    def _wait_seconds(self, frame: Frame, state: WaitState) -> float:
         raw = frame["input"]
         sc = self.scope(frame, state, raw)
         if state.jsonata:
@@ -218,7 +222,7 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
         result: float = self._timestamp_from_path(state.timestamp_path, sc.with_data(data))
         return result
 
-    def _seconds_from_path(self: Any, path: Path, sc: Scope) -> float:
+    def _seconds_from_path(self, path: Path, sc: Scope) -> float:
         try:
             value = sc.resolve(path)
         except PathNotFound:
@@ -226,7 +230,7 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
                               f"{path.text}") from None
         return float(seconds_path_value(path.text, value))
 
-    def _timestamp_from_path(self: Any, path: Path, sc: Scope) -> float:
+    def _timestamp_from_path(self, path: Path, sc: Scope) -> float:
         try:
             value = sc.resolve(path)
         except PathNotFound:
@@ -240,7 +244,7 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
 
     # --- Retry and Catch -----------------------------------------------------------------
 
-    def try_retry(self: Any, frame: dict[str, Any], state: State, err: StatesError) -> bool:
+    def try_retry(self, frame: Frame, state: State, err: StatesError) -> bool:
         for index, retrier in enumerate(state.retry):
             if not error_matches(retrier.error_equals, err.error):
                 continue
@@ -258,7 +262,7 @@ class StateHandlers(TaskHandlers, FanoutHandlers):
             return True
         return False
 
-    def try_catch(self: Any, frame: dict[str, Any], state: State, err: StatesError) -> bool:
+    def try_catch(self, frame: Frame, state: State, err: StatesError) -> bool:
         for catcher in state.catch:
             if not error_matches(catcher.error_equals, err.error):
                 continue

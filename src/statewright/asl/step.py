@@ -13,12 +13,13 @@ import random
 from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import history
 from .errors import DATA_LIMIT_EXCEEDED, RUNTIME, StatesError, state_failure_cause
 from .fanout import RELAUNCH
 from .fastpath import Fallback
+from .frames import ExecutionState, Frame, FrameExtra, RedrivePoint, TaskEntry, TimerEntry, TimerKind, Wait
 from .limits import MAX_PAYLOAD_BYTES, check_result, nesting_failure, payload_size
 from .model import Definition, Machine, State
 from .outcome import Done
@@ -33,6 +34,7 @@ from .types import (
     Proceed,
     Redrive,
     StartTimer,
+    Status,
     StepInput,
     StepResult,
     StopRequested,
@@ -42,6 +44,13 @@ from .types import (
     TaskSucceeded,
     TimerFired,
 )
+
+if TYPE_CHECKING:
+    from typing import ParamSpec
+
+    from .host import Produce
+
+    P = ParamSpec("P")  # a history builder's parameters: emit() checks its arguments against them
 
 # AWS's hard quota on a Standard execution's history: event 25,000 is its last. When it is not
 # ExecutionSucceeded, the execution fails there (docs: "Avoid reaching the history quota").
@@ -67,18 +76,18 @@ class Execution:
     """The whole state of one execution; plain JSON inside, so it can be checkpointed."""
 
     def __init__(self) -> None:
-        self.status = "RUNNING"
-        self.frames: dict[str, dict[str, Any]] = {}
+        self.status: Status = "RUNNING"
+        self.frames: dict[str, Frame] = {}
         self.last_event_id = 0
         self.seq = 0
         self.seed = 0
         self.draws = 0
         self.context: dict[str, Any] = {}
-        self.timers: dict[str, dict[str, Any]] = {}
-        self.tasks: dict[str, dict[str, Any]] = {}
+        self.timers: dict[str, TimerEntry] = {}
+        self.tasks: dict[str, TaskEntry] = {}
         self.output: Any = None
         self.region = "us-east-1"
-        self.redrive_point: dict[str, Any] | None = None
+        self.redrive_point: RedrivePoint | None = None
         self.redrive_count = 0
         self.error: str | None = None
         self.cause: str | None = None
@@ -89,13 +98,13 @@ class Execution:
         """The whole state as JSON text: what a durable engine checkpoints."""
         return json.dumps(vars(self), separators=(",", ":"), ensure_ascii=False)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> ExecutionState:
         """A snapshot as plain JSON data, unaffected by later steps."""
-        snapshot: dict[str, Any] = json.loads(self.to_json())
+        snapshot: ExecutionState = json.loads(self.to_json())
         return snapshot
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Execution:
+    def from_dict(cls, data: ExecutionState) -> Execution:
         execution = cls()
         for key, value in data.items():
             setattr(execution, key, value)
@@ -117,8 +126,8 @@ class Stepper(StateHandlers):
 
     # --- plumbing ------------------------------------------------------------------------
 
-    def emit(self, frame: dict[str, Any] | None, build: Callable[..., tuple[str, dict[str, Any]]],
-             *args: Any, **kwargs: Any) -> int:
+    def emit(self, frame: Frame | None, build: Callable[P, tuple[str, dict[str, Any]]],
+             *args: P.args, **kwargs: P.kwargs) -> int:
         """Append the history event `build(*args)`; returns its id (0 when not recorded).
 
         The builder is only called when history is kept: Express runs skip the JSON encoding.
@@ -154,12 +163,12 @@ class Stepper(StateHandlers):
         self.ex.draws += 1
         return random.Random(self.ex.seed * 1_000_003 + self.ex.draws)
 
-    def machine(self, frame: dict[str, Any]) -> Machine:
+    def machine(self, frame: Frame) -> Machine:
         return self.definition.machines[frame["machine"]]
 
-    def variable_scopes(self, frame: dict[str, Any]) -> list[dict[str, Any]]:
+    def variable_scopes(self, frame: Frame) -> list[dict[str, Any]]:
         scopes = []
-        current: dict[str, Any] | None = frame
+        current: Frame | None = frame
         while current is not None:
             scopes.append(current["vars"])
             if current.get("isolated"):
@@ -168,7 +177,7 @@ class Stepper(StateHandlers):
             current = self.ex.frames.get(parent) if parent else None
         return scopes
 
-    def context_for(self, frame: dict[str, Any], state: State) -> dict[str, Any]:
+    def context_for(self, frame: Frame, state: State) -> dict[str, Any]:
         context = dict(self.ex.context)
         # AWS documents State.RetryCount, but recorded executions show it only while retrying.
         context["State"] = {"EnteredTime": iso_time(frame.get("entered_at", self.now)),
@@ -180,7 +189,7 @@ class Stepper(StateHandlers):
             context["Task"] = {"Token": frame["token"]}
         return context
 
-    def start_timer(self, frame: dict[str, Any], kind: str, seconds: float) -> str:
+    def start_timer(self, frame: Frame, kind: TimerKind, seconds: float) -> str:
         timer_id = self.next_id("t")
         self.ex.timers[timer_id] = {"frame": frame["id"], "kind": kind}
         self.result.commands.append(StartTimer(timer_id, self.now + max(0.0, seconds)))
@@ -209,11 +218,11 @@ class Stepper(StateHandlers):
             self.start_timer(root, "execution-timeout", timeout)
         self.queue.append(root["id"])
 
-    def new_frame(self, parent: dict[str, Any] | None, machine_key: str, state_input: Any,
-                  extra: dict[str, Any]) -> dict[str, Any]:
+    def new_frame(self, parent: Frame | None, machine_key: str, state_input: Any,
+                  extra: FrameExtra) -> Frame:
         frame_id = self.next_id("f") if parent is not None else "root"
         machine = self.definition.machines[machine_key]
-        frame = {"id": frame_id, "parent": parent["id"] if parent else None, "machine": machine_key,
+        frame: Frame = {"id": frame_id, "parent": parent["id"] if parent else None, "machine": machine_key,
                  "state": machine.start_at, "input": state_input, "vars": {}, "attempts": {},
                  "phase": "enter", "wait": None, "prev": parent["prev"] if parent else 0,
                  # an upper bound of the input's JSON size, for the fast paths' 256 KiB check
@@ -258,8 +267,8 @@ class Stepper(StateHandlers):
         self.emit(None, history.execution_redriven, ex.redrive_count)
         root = self.new_frame(None, "", point["input"], {})
         root["state"], root["vars"], root["prev"] = point["state"], point["vars"], ex.last_event_id
-        if point.get("kept"):
-            root["resume_children"] = point["kept"]
+        if kept := point.get("kept"):
+            root["resume_children"] = kept
         self.queue.append(root["id"])
 
     def timer_fired(self, timer_id: str) -> None:
@@ -305,7 +314,7 @@ class Stepper(StateHandlers):
         self.queue.clear()
         self.result.commands.append(Proceed())
 
-    def run(self, frame: dict[str, Any]) -> None:
+    def run(self, frame: Frame) -> None:
         """Run states of `frame` until it waits, ends or the step's budget runs out."""
         while self.ex.status == "RUNNING" and frame["id"] in self.ex.frames:
             if self.budget <= 0:
@@ -346,7 +355,7 @@ class Stepper(StateHandlers):
             if not self.finish_state(frame, state, done):
                 return
 
-    def execute(self, frame: dict[str, Any], state: State) -> Done | None:
+    def execute(self, frame: Frame, state: State) -> Done | None:
         retrying = frame["phase"] == "retry"
         frame["phase"] = "run"
         if not retrying:
@@ -365,14 +374,14 @@ class Stepper(StateHandlers):
             raise self.with_prefix(frame, state, StatesError(
                 RUNTIME, f"Invalid path '{exc.path}': the path references no value")) from None
 
-    def with_prefix(self, frame: dict[str, Any], state: State, err: StatesError) -> StatesError:
+    def with_prefix(self, frame: Frame, state: State, err: StatesError) -> StatesError:
         """Runtime errors carry AWS's "An error occurred while executing the state…" prefix."""
         if err.prefixed or err.error not in _PREFIXED:
             return err
         return StatesError(err.error, state_failure_cause(state.name, frame.get("entered_id", 0), err.cause or ""),
                            location=err.location, prefixed=True)
 
-    def resume(self, frame: dict[str, Any], produce: Any) -> None:
+    def resume(self, frame: Frame, produce: Produce | Done | None) -> None:
         """Continue a frame after it waited: `produce` computes the state's Done."""
         state = self.machine(frame).states[frame["state"]]
         try:
@@ -383,7 +392,7 @@ class Stepper(StateHandlers):
         if done is not None and self.finish_state(frame, state, done):
             self.queue.append(frame["id"])
 
-    def finish_state(self, frame: dict[str, Any], state: State, done: Done) -> bool:
+    def finish_state(self, frame: Frame, state: State, done: Done) -> bool:
         """Exit a state; True when the frame should keep running."""
         # An output that is the input object itself was measured when it was produced.
         try:
@@ -410,7 +419,7 @@ class Stepper(StateHandlers):
         frame["phase"] = "enter"
         return True
 
-    def frame_succeeded(self, frame: dict[str, Any], output: Any) -> None:
+    def frame_succeeded(self, frame: Frame, output: Any) -> None:
         parent_id = frame["parent"]
         if parent_id is None:
             self.end_execution("SUCCEEDED", output, None, None)
@@ -420,7 +429,7 @@ class Stepper(StateHandlers):
         if parent is not None:
             self.child_finished(parent, frame, output, None)
 
-    def frame_failed(self, frame: dict[str, Any], err: StatesError) -> None:
+    def frame_failed(self, frame: Frame, err: StatesError) -> None:
         parent_id = frame["parent"]
         if parent_id is None:
             self.end_execution("FAILED", None, err.error, err.cause)
@@ -430,7 +439,7 @@ class Stepper(StateHandlers):
         if parent is not None:
             self.child_finished(parent, frame, None, err)
 
-    def end_execution(self, status: str, output: Any, error: str | None, cause: str | None) -> None:
+    def end_execution(self, status: Status, output: Any, error: str | None, cause: str | None) -> None:
         ex = self.ex
         if ex.status != "RUNNING":
             return
@@ -454,11 +463,11 @@ class Stepper(StateHandlers):
         ex.timers.clear()
         ex.frames.clear()
         ex.ready = []
-        self.result.commands.append(Finished(status, output, error, cause))  # type: ignore[arg-type]
+        self.result.commands.append(Finished(status, output, error, cause))
 
     # --- errors --------------------------------------------------------------------------
 
-    def state_failed(self, frame: dict[str, Any], state: State, err: StatesError) -> None:
+    def state_failed(self, frame: Frame, state: State, err: StatesError) -> None:
         """A state raised `err`: Retry, else Catch, else the frame fails."""
         if err.error in (RUNTIME, DATA_LIMIT_EXCEEDED):
             self.end_execution("FAILED", None, err.error, err.cause)
@@ -478,7 +487,7 @@ class Stepper(StateHandlers):
         self.frame_failed(frame, err)
 
 
-def succeeded_children(wait: dict[str, Any] | None) -> dict[str, Any] | None:
+def succeeded_children(wait: Wait | None) -> dict[str, Any] | None:
     """{index: output} of the iterations or branches of a Map/Parallel that succeeded."""
     if not wait or wait.get("kind") != "children":
         return None

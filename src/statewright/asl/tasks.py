@@ -7,7 +7,7 @@ HeartbeatSeconds) and later receives TaskSucceeded/TaskFailed/TaskHeartbeat or a
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from . import history, jsonata
 from .dataflow import effective_input, jsonata_value, render, select, states_binding
@@ -17,22 +17,25 @@ from .errors import (
     TIMEOUT,
     StatesError,
 )
+from .host import StepHost
 from .limits import check_result
-from .model import ABSENT, TaskState
+from .model import ABSENT, State, TaskState
 from .paths import Path, PathNotFound
 from .types import CancelTask, RunTask, TaskFailed, TaskSucceeded
 
 if TYPE_CHECKING:
+    from .dataflow import Scope
+    from .frames import Frame, Wait
     from .outcome import Done
 
 DEFAULT_TASK_TIMEOUT = 99999999
 WAIT_FOR_TOKEN = ".waitForTaskToken"
 
 
-class TaskHandlers:
-    """Task behaviour; `self` is a step.Stepper."""
+class TaskHandlers(StepHost):
+    """Task behaviour; `self` is a step.Stepper (see host.py)."""
 
-    def enter_task(self: Any, frame: dict[str, Any], state: TaskState) -> None:
+    def enter_task(self, frame: Frame, state: TaskState) -> None:
         raw = frame["input"]
         if state.resource.endswith(WAIT_FOR_TOKEN):
             frame["token"] = str(uuid.UUID(int=self.rng().getrandbits(128), version=4))
@@ -54,7 +57,7 @@ class TaskHandlers:
             # An activity starts when a worker takes it (TaskStarted input); others start now.
             self.emit(frame, history.task_started, state.resource)
         self.ex.tasks[task_id] = {"frame": frame["id"], "resource": state.resource}
-        wait: dict[str, Any] = {"kind": "task", "task": task_id, "heartbeat_seconds": heartbeat}
+        wait: Wait = {"kind": "task", "task": task_id, "heartbeat_seconds": heartbeat}
         # AWS's default TimeoutSeconds (99999999 s) outlives any Standard execution (one year at
         # most), so no timer is armed for it: a callback nobody answers just keeps waiting.
         if timeout is not None and timeout < DEFAULT_TASK_TIMEOUT:
@@ -68,7 +71,7 @@ class TaskHandlers:
             credentials=credentials))
         return None
 
-    def _credentials(self: Any, state: TaskState, sc: Any, raw: Any) -> Any:
+    def _credentials(self, state: TaskState, sc: Scope, raw: Any) -> Any:
         """`Credentials` is evaluated like Parameters (JSONPath) or Arguments (JSONata)."""
         if state.credentials is ABSENT:
             return None
@@ -76,7 +79,7 @@ class TaskHandlers:
             return jsonata_value(state.credentials, sc, states_binding(raw, sc.context), "Credentials")
         return render(state.credentials, select(state.input_path, raw, sc), sc)
 
-    def _seconds_field(self: Any, value: Any, sc: Any, field: str) -> float | None:
+    def _seconds_field(self, value: Any, sc: Scope, field: str) -> float | None:
         if value is ABSENT:
             return DEFAULT_TASK_TIMEOUT if field == "TimeoutSeconds" else None
         if isinstance(value, Path):
@@ -102,12 +105,12 @@ class TaskHandlers:
             return float(number)
         return float(value)
 
-    def _task_frame(self: Any, task_id: str) -> tuple[dict[str, Any], Any] | None:
+    def _task_frame(self, task_id: str) -> tuple[Frame, str] | None:
         task = self.ex.tasks.pop(task_id, None)
         if task is None:
             return None  # already answered, timed out, or cancelled: the first answer won
         frame = self.ex.frames.get(task["frame"])
-        if frame is None or not frame.get("wait") or frame["wait"].get("task") != task_id:
+        if frame is None or not frame["wait"] or frame["wait"].get("task") != task_id:
             return None
         wait = frame["wait"]
         self.cancel_timer(wait.get("timer"))
@@ -115,7 +118,7 @@ class TaskHandlers:
         frame["wait"] = None
         return frame, task["resource"]
 
-    def task_answered(self: Any, event: TaskSucceeded | TaskFailed) -> None:
+    def task_answered(self, event: TaskSucceeded | TaskFailed) -> None:
         found = self._task_frame(event.task_id)
         if found is None:
             return
@@ -129,7 +132,7 @@ class TaskHandlers:
                 self.state_failed(frame, state, err)
                 return
 
-            def produce(frame: dict[str, Any], state: Any) -> Done:
+            def produce(frame: Frame, state: State) -> Done:
                 done: Done = self.conclude(frame, state, event.output, True)
                 return done
             self.resume(frame, produce)
@@ -137,7 +140,7 @@ class TaskHandlers:
         self.emit(frame, history.task_failed, resource, event.error, event.cause)
         self.state_failed(frame, state, StatesError(event.error, event.cause))
 
-    def task_started(self: Any, task_id: str, worker_name: str) -> None:
+    def task_started(self, task_id: str, worker_name: str) -> None:
         task = self.ex.tasks.get(task_id)
         frame = self.ex.frames.get(task["frame"]) if task else None
         if frame is None or task is None or task.get("started"):
@@ -145,16 +148,17 @@ class TaskHandlers:
         task["started"] = True
         self.emit(frame, history.task_started, task["resource"], worker_name)
 
-    def task_heartbeat(self: Any, task_id: str) -> None:
+    def task_heartbeat(self, task_id: str) -> None:
         task = self.ex.tasks.get(task_id)
         frame = self.ex.frames.get(task["frame"]) if task else None
-        if frame is None or not frame.get("wait") or not frame["wait"].get("heartbeat"):
+        if frame is None or not frame["wait"] or not frame["wait"].get("heartbeat"):
             return
         self.cancel_timer(frame["wait"]["heartbeat"])
+        # A heartbeat timer is only armed when the Task has HeartbeatSeconds.
         frame["wait"]["heartbeat"] = self.start_timer(frame, "heartbeat",
-                                                      frame["wait"]["heartbeat_seconds"])
+                                                      cast(float, frame["wait"]["heartbeat_seconds"]))
 
-    def task_timed_out(self: Any, frame: dict[str, Any], heartbeat: bool) -> None:
+    def task_timed_out(self, frame: Frame, heartbeat: bool) -> None:
         wait = frame.get("wait") or {}
         task_id = wait.get("task")
         if not task_id:
@@ -169,7 +173,7 @@ class TaskHandlers:
         state = self.machine(frame).states[frame["state"]]
         self.state_failed(frame, state, StatesError(error, None))
 
-    def cancel_frame_task(self: Any, frame: dict[str, Any]) -> None:
+    def cancel_frame_task(self, frame: Frame) -> None:
         wait = frame.get("wait") or {}
         task_id = wait.get("task")
         if task_id and self.ex.tasks.pop(task_id, None) is not None:

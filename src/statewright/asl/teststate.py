@@ -24,6 +24,7 @@ from .dataflow import (
 from .definition import DefinitionError, load_json, parse_definition, too_deep_error
 from .drive import TaskCaller, drive, execution_context, no_tasks
 from .errors import StatesError
+from .frames import Frame
 from .limits import TooDeep, too_deep
 from .model import ABSENT, Definition, Machine, State
 from .outcome import Done
@@ -53,7 +54,7 @@ class _OneState(Stepper):
     # called in the definition (an independent implementation validated against AWS notes the same).
     STATE_NAME = "StateName"
 
-    def context_for(self, frame: dict[str, Any], state: State) -> dict[str, Any]:
+    def context_for(self, frame: Frame, state: State) -> dict[str, Any]:
         context: dict[str, Any] = super().context_for(frame, state)
         if frame["parent"] is None:
             context["State"] = {**context["State"], "Name": self.STATE_NAME}
@@ -62,7 +63,7 @@ class _OneState(Stepper):
             type(self).context = context
         return context
 
-    def finish_state(self, frame: dict[str, Any], state: State, done: Done) -> bool:
+    def finish_state(self, frame: Frame, state: State, done: Done) -> bool:
         if frame["parent"] is not None:
             return super().finish_state(frame, state, done)
         type(self).captured = (state, done)
@@ -70,7 +71,7 @@ class _OneState(Stepper):
         self.ex.output = done.output
         return False
 
-    def try_retry(self, frame: dict[str, Any], state: State, err: StatesError) -> bool:
+    def try_retry(self, frame: Frame, state: State, err: StatesError) -> bool:
         if frame["parent"] is not None:
             return bool(super().try_retry(frame, state, err))
         for index, retrier in enumerate(state.retry):
@@ -87,7 +88,7 @@ class _OneState(Stepper):
                 return True
         return False
 
-    def try_catch(self, frame: dict[str, Any], state: State, err: StatesError) -> bool:
+    def try_catch(self, frame: Frame, state: State, err: StatesError) -> bool:
         if frame["parent"] is None:
             for index, catcher in enumerate(state.catch):
                 if error_matches(catcher.error_equals, err.error):
@@ -298,9 +299,10 @@ def _inspection(state: State, state_input: Any, response: dict[str, Any], seen: 
     try:
         if mock is not None and mock.result is not ABSENT:
             return _task_inspection(state, state_input, response, scope, data, mock.result)
-        if getattr(state, "result", ABSENT) is not ABSENT:
-            data["result"] = state.result  # type: ignore[attr-defined]
-            data["afterResultSelector"] = state.result  # type: ignore[attr-defined]
+        pass_result = getattr(state, "result", ABSENT)  # a Pass state's Result
+        if pass_result is not ABSENT:
+            data["result"] = pass_result
+            data["afterResultSelector"] = pass_result
             data["afterResultPath"] = response.get("output")
             return data
         data["afterInputPath"] = select(state.input_path, state_input, scope)

@@ -8,8 +8,9 @@ from __future__ import annotations
 import functools
 import json
 import logging
+from abc import abstractmethod
 from concurrent.futures import Future
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from statewright.asl.step import Execution
 from statewright.asl.types import Redrive
@@ -17,6 +18,16 @@ from statewright.store import CHECKPOINT_FORMAT, Checkpoint, ExecutionRecord, Ta
 
 from .definitions import definition_hash
 from .runs import EngineFailure, NotRedrivable, PendingTask, Run, StartSpec
+
+if TYPE_CHECKING:
+    import threading
+    from collections.abc import Callable
+
+    from statewright.asl.types import StepInput
+    from statewright.store import Store
+
+    from .clock import Clock
+    from .definitions import DefinitionCache
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +40,38 @@ def unreadable_checkpoint(checkpoint: Checkpoint) -> str:
 class RestoreMixin:
     """Recovery and redrive; `self` is an engine.core.Engine."""
 
-    def _redrive(self: Any, arn: str, answer: Future[ExecutionRecord]) -> None:
+    # What this mixin uses of the Engine, for the type checker only (nothing at run time):
+    # mypy checks core.py's definitions against these and refuses an Engine that lacks one.
+    if TYPE_CHECKING:
+        store: Store
+        clock: Clock
+        definitions: DefinitionCache
+        _runs: dict[str, Run]
+        _recovered: threading.Event
+
+        @abstractmethod
+        def _post(self, job: Callable[[], None]) -> None: ...
+
+        @abstractmethod
+        def _feed(self, run: Run, event: StepInput, ack: Future[Any] | None, ack_value: Any,
+                  now: float | None = None) -> None: ...
+
+        @abstractmethod
+        def _abandon(self, run: Run, failure: EngineFailure, *answers: Future[Any] | None) -> None: ...
+
+        @abstractmethod
+        def _continue(self, run: Run) -> None: ...
+
+        @abstractmethod
+        def _arm(self, run: Run, timer_id: str, fire_at: float) -> None: ...
+
+        @abstractmethod
+        def _track(self, run: Run, task: PendingTask) -> None: ...
+
+        @abstractmethod
+        def _dispatch(self, arn: str, task: PendingTask, parameters: Any, credentials: Any = None) -> None: ...
+
+    def _redrive(self, arn: str, answer: Future[ExecutionRecord]) -> None:
         """Reopen and step the execution; whatever fails fails the caller, never leaves it waiting."""
         run = None
         try:
@@ -48,7 +90,7 @@ class RestoreMixin:
             elif not answer.done():
                 answer.set_exception(failure)
 
-    def _reopen(self: Any, arn: str) -> Run:
+    def _reopen(self, arn: str) -> Run:
         if arn in self._runs:
             raise NotRedrivable("Execution is RUNNING and cannot be redriven")
         record = self.store.get_execution(arn)
@@ -79,14 +121,14 @@ class RestoreMixin:
 
     # --- recovery -----------------------------------------------------------------------------
 
-    def _new_record(self: Any, spec: StartSpec, now: float) -> ExecutionRecord:
+    def _new_record(self, spec: StartSpec, now: float) -> ExecutionRecord:
         body = {"input": spec.input_text, "roleArn": spec.role_arn, "stateMachineName": spec.state_machine_name,
                 "versionArn": spec.version_arn, "aliasArn": spec.alias_arn}
         return ExecutionRecord(arn=spec.arn, state_machine=spec.state_machine_arn, name=spec.name,
                                status="RUNNING", start_date=now,
                                definition_hash=definition_hash(spec.definition_text), body=body)
 
-    def _recover(self: Any) -> None:
+    def _recover(self) -> None:
         try:
             state = self.store.recovery()
             texts: dict[str, str] = {}
@@ -101,7 +143,7 @@ class RestoreMixin:
         finally:
             self._recovered.set()
 
-    def _recover_one(self: Any, record: ExecutionRecord, text: str, checkpoint: Checkpoint | None,
+    def _recover_one(self, record: ExecutionRecord, text: str, checkpoint: Checkpoint | None,
                      tasks: list[TaskRecord], timers: list[TimerRecord]) -> None:
         if checkpoint is None:  # cannot happen: a row is only ever stored with its first step
             log.error("%s is RUNNING but has no checkpoint; it cannot be resumed", record.arn)
