@@ -1,7 +1,7 @@
 """Step Functions execution logging through a real server: state machines with a
 loggingConfiguration write their events to their log group (read back with boto3's logs
 client and `statewright logs`), at their level, with or without execution data; Standard,
-Express sync and async."""
+Express sync and async; from the API and from a SAM template."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ import pytest
 from click.testing import CliRunner
 
 from statewright.cli import main
+from statewright.runtime import RuntimeConfig
+from statewright.services.common.platform import Settings
 
 from .conftest import PASS, ROLE, make_machine, unique, wait_done
-from .server import client
+from .server import ThreadServer, client, free_port
 
 FAIL = {"StartAt": "Work", "States": {
     "Work": {"Type": "Pass", "Result": {"step": 1}, "Next": "Boom"},
@@ -158,3 +160,49 @@ def test_statewright_logs_prints_them(server, sfn, logs, group):
     assert len(lines) == 2
     assert '"type":"FailStateEntered"' in lines[0] and '"type":"ExecutionFailed"' in lines[1]
     assert all(execution in line for line in lines)
+
+
+SAM_TEMPLATE = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  OrdersLogs:
+    Type: AWS::Logs::LogGroup
+    Properties:
+      LogGroupName: /aws/vendedlogs/states/orders-sam
+  Orders:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Name: orders-sam
+      Type: EXPRESS
+      Definition:
+        StartAt: Check
+        States:
+          Check: {Type: Pass, Next: Reject}
+          Reject: {Type: Fail, Error: Orders.Rejected, Cause: no stock}
+      Logging:
+        Level: ERROR
+        IncludeExecutionData: false
+        Destinations:
+          - CloudWatchLogsLogGroup:
+              LogGroupArn: !GetAtt OrdersLogs.Arn
+"""
+
+
+def test_a_sam_state_machines_logging_applies(tmp_path):
+    template = tmp_path / "template.yaml"
+    template.write_text(SAM_TEMPLATE)
+    settings = Settings(data_dir=tmp_path / "data", port=free_port(), time_scale=0.001)
+    with ThreadServer(RuntimeConfig(settings, template=template, run_lint=False)) as running:
+        sfn, logs = client(running.endpoint), client(running.endpoint, "logs")
+        try:
+            machine = next(m["stateMachineArn"] for m in sfn.list_state_machines()["stateMachines"]
+                           if m["name"] == "orders-sam")
+            described = sfn.describe_state_machine(stateMachineArn=machine)["loggingConfiguration"]
+            assert described["level"] == "ERROR"
+            answer = sfn.start_sync_execution(stateMachineArn=machine, input="{}")
+            logged = records(logs, "/aws/vendedlogs/states/orders-sam", answer["executionArn"], 2)
+            assert [r["type"] for r in logged] == ["FailStateEntered", "ExecutionFailed"]
+            assert logged[0]["details"] == {"name": "Reject"}
+        finally:
+            sfn.close()
+            logs.close()
