@@ -23,10 +23,19 @@ class Sink:
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict, list[dict], int]] = []
         self.threads: set[str] = set()
+        self.changed = threading.Condition()
 
     def __call__(self, arn, logging_configuration, events, redrive_count=0) -> None:
-        self.threads.add(threading.current_thread().name)
-        self.calls.append((arn, logging_configuration, list(events), redrive_count))
+        with self.changed:
+            self.threads.add(threading.current_thread().name)
+            self.calls.append((arn, logging_configuration, list(events), redrive_count))
+            self.changed.notify_all()
+
+    def wait_for(self, arn: str, event_type: str, count: int = 1) -> None:
+        """Until the engine has handed over `count` events of that type (it does so after the
+        store has them, so a test that saw the stored status may be a moment early)."""
+        with self.changed:
+            assert self.changed.wait_for(lambda: self.types(arn).count(event_type) >= count, 10)
 
     def types(self, arn: str) -> list[str]:
         return [event["type"] for call_arn, _, events, _ in self.calls if call_arn == arn for event in events]
@@ -55,6 +64,7 @@ def test_a_standard_execution_hands_over_its_stored_history(harness):
     run = spec("std", PASS)
     harness.engine.start_execution(run).result(5)
     harness.wait(run.arn)
+    sink.wait_for(run.arn, "ExecutionSucceeded")
     stored = harness.store.history(run.arn)
     assert sink.types(run.arn) == [event["type"] for event in stored]
     handed = [event for call in sink.calls for event in call[2]]
@@ -88,7 +98,10 @@ def test_executions_that_do_not_log_hand_nothing_over(harness):
     harness.wait(quiet.arn)
     fast = spec("fast", PASS, express=True, logging=None)
     assert harness.engine.run_sync(fast).result(5).status == "SUCCEEDED"
-    assert sink.calls == []
+    marker = spec("marker", PASS)  # one that logs, started last: once it is handed over, so were they
+    harness.engine.start_execution(marker).result(5)
+    sink.wait_for(marker.arn, "ExecutionSucceeded")
+    assert {call[0] for call in sink.calls} == {marker.arn}
 
 
 def test_without_a_sink_logging_executions_run_as_usual(harness):
@@ -107,5 +120,35 @@ def test_a_recovered_execution_logs_on(harness):
     harness.scale = 1e-6  # the hour passes at once after the restart
     sink = with_sink(harness)
     harness.wait(run.arn)
+    sink.wait_for(run.arn, "ExecutionSucceeded")
     assert sink.types(run.arn) == ["WaitStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]
     assert sink.calls[0][1] == LOGGING
+
+
+def test_a_redriven_execution_logs_with_its_redrive_count(harness):
+    from statewright.integrations.types import TaskError
+
+    attempts = []
+
+    def flaky(params, context):
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise TaskError("Flaky.Error", "first time")
+        return {"ok": True}
+
+    harness.integrations.register("arn:test:flaky", flaky)
+    sink = with_sink(harness)
+    run = spec("redriven", {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:test:flaky",
+                                                              "End": True}}})
+    harness.engine.start_execution(run).result(5)
+    assert harness.wait(run.arn).status == "FAILED"
+    sink.wait_for(run.arn, "ExecutionFailed")
+    first = len(sink.calls)
+    assert {call[3] for call in sink.calls} == {0}
+    harness.engine.redrive_execution(run.arn).result(5)
+    assert harness.wait(run.arn).status == "SUCCEEDED"
+    sink.wait_for(run.arn, "ExecutionSucceeded")
+    after = sink.calls[first:]
+    assert [event["type"] for call in after for event in call[2]][0] == "ExecutionRedriven"
+    assert {call[3] for call in after} == {1}
+    assert sink.types(run.arn)[-1] == "ExecutionSucceeded"
