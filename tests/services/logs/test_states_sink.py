@@ -112,6 +112,7 @@ def test_after_close_calls_are_ignored(service):
     sink(ARN, configuration(), history()[:1])
     sink.close()  # writes what it holds first
     sink(ARN, configuration(), history()[1:])
+    assert sink.flush().result(1) is None
     assert [record["type"] for record in messages(service)] == ["ExecutionStarted"]
 
 

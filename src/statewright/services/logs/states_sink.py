@@ -62,7 +62,8 @@ class StatesLogSink:
     def flush(self) -> Future[None]:
         """Resolves once every batch queued before it is stored (or dropped by the log service)."""
         done: Future[None] = Future()
-        if self._thread is None:
+        thread = self._thread
+        if thread is None or not thread.is_alive():  # nothing queued, or closed (and written)
             done.set_result(None)
         else:
             self._queue.put(done)
