@@ -112,7 +112,7 @@ class Runtime:
         _connect_integrations(registry, self.services)
         _connect_services(self.services)
         _connect_apis(self.services)
-        _connect_logs(self.services)
+        _connect_logs(self.services, self.engine)
         self._apply_stack(clock)
         # Last: starting recovers the executions that were running and re-dispatches their tasks,
         # which need the integrations connected above and the stack's functions defined.
@@ -201,12 +201,17 @@ def _connect_apis(services: Mapping[str, Service]) -> None:
         v2.attach(gateway)
 
 
-def _connect_logs(services: Mapping[str, Service]) -> None:
-    """Lambda's invocation logs go to CloudWatch Logs (`/aws/lambda/<function>`)."""
-    if "lambda" in services and "logs" in services:
-        logs: Any = services["logs"]
+def _connect_logs(services: Mapping[str, Service], engine: Engine | None = None) -> None:
+    """Lambda's invocation logs go to CloudWatch Logs (`/aws/lambda/<function>`), and so do the
+    execution events of state machines with a loggingConfiguration (their log group)."""
+    if "logs" not in services:
+        return
+    logs: Any = services["logs"]
+    if "lambda" in services:
         lambda_service: Any = services["lambda"]
         lambda_service.set_log_sink(logs.lambda_sink)
+    if engine is not None:
+        engine.event_sink = logs.states_sink
 
 
 def _call_plugin(spec: str, registry: Registry) -> None:

@@ -34,6 +34,14 @@ def test_parse_since_rejects_other_text():
         parse_since("yesterday", NOW)
 
 
+def test_step_functions_error_records_are_red_and_others_plain():
+    failed = '{"id":"3","type":"ExecutionFailed","details":{"error":"E","cause":"c"}}'
+    entered = '{"id":"2","type":"PassStateEntered","details":{"name":"P"}}'
+    assert format_event({"timestamp": 0, "logStreamName": "s", "message": failed}).endswith(
+        click.style(failed, fg="red"))
+    assert format_event({"timestamp": 0, "logStreamName": "s", "message": entered}).endswith(" " + entered)
+
+
 def test_format_event_colours_errors_and_strips_nothing_else():
     line = format_event({"timestamp": 1_796_000_000_123, "logStreamName": "s", "message": "ERROR bad\n"})
     assert click.unstyle(line) == "2026-11-30T00:53:20.123Z s ERROR bad"

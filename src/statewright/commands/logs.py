@@ -33,9 +33,15 @@ def parse_since(text: str, now_ms: int) -> int:
     return int(moment.timestamp() * 1000)
 
 
+# A Step Functions execution log record of an error event (its "type" comes second in the record).
+_STATES_ERROR = re.compile(r'^\{"id":"\d+","type":"\w*(?:Failed|TimedOut|Aborted)"')
+
+
 def _level_colour(message: str) -> str | None:
     if message.startswith(("START RequestId:", "END RequestId:", "REPORT RequestId:", "INIT_START")):
         return "bright_black"
+    if _STATES_ERROR.match(message):
+        return "red"
     head = message[:200]
     if any(word in head for word in ("ERROR", "Error", "Exception", "Traceback", "FATAL", '"level":"error"')):
         return "red"

@@ -67,7 +67,7 @@ from .runs import (
     check_input,
     finished_record,
 )
-from .types import TaskRequest, TaskRunner
+from .types import ExecutionEventSink, TaskRequest, TaskRunner
 from .workers import WorkerPool
 
 log = logging.getLogger(__name__)
@@ -127,6 +127,8 @@ class Engine(RestoreMixin):
         self._recovered = threading.Event()
         # Set by close(): the loop stops after the job it is running, whatever is queued.
         self._closing = threading.Event()
+        # Where the events of executions whose state machine logs them go (runtime._connect_logs).
+        self.event_sink: ExecutionEventSink | None = None
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -339,6 +341,7 @@ class Engine(RestoreMixin):
         run = Run(arn=spec.arn, definition=None, execution=Execution(), start_date=now, record=record,
                   waiters=waiters, watchers=list(watchers or []),
                   unstored_definition=spec.definition_text if started and record else None,
+                  log=self._event_log(spec.arn, spec.logging),
                   started=started if record else None)
         self._runs[spec.arn] = run
         try:
@@ -387,7 +390,7 @@ class Engine(RestoreMixin):
         if run.definition is None:
             return  # failed when it began; nothing more can happen to it
         try:
-            result = step(run.definition, run.execution, event, now, record=run.durable)
+            result = step(run.definition, run.execution, event, now, record=run.keeps_history)
         except _FATAL:
             raise
         except BaseException as error:  # noqa: BLE001 - a bug in the step: fail this execution only
@@ -442,7 +445,7 @@ class Engine(RestoreMixin):
         run.execution.last_event_id += 1
         commands: list[Any] = [CancelTask(task) for task in run.pending]
         commands.append(Finished("FAILED", None, "States.Runtime", cause))
-        return StepResult(events=[event] if run.durable else [], commands=commands)
+        return StepResult(events=[event] if run.keeps_history else [], commands=commands)
 
     def _after_commit(self, run: Run, write: Future[None], result: StepResult, tokens: dict[str, str],
                       now: float, ack: Future[Any] | None, ack_value: Any) -> None:
@@ -514,6 +517,8 @@ class Engine(RestoreMixin):
     # --- acting on commands -------------------------------------------------------------------
 
     def _act(self, run: Run, result: StepResult, tokens: dict[str, str], now: float) -> None:
+        if run.log is not None:  # the one cost of execution logging to executions that do not log
+            run.log(result.events)
         for command in result.commands:
             if isinstance(command, RunTask):
                 task = PendingTask(command.task_id, tokens[command.task_id], command.resource,
@@ -533,6 +538,13 @@ class Engine(RestoreMixin):
                 self._post(functools.partial(self._continue, run))
             elif isinstance(command, Finished):
                 self._finish(run, command, now)
+
+    def _event_log(self, arn: str, logging: Any, redrive_count: int = 0) -> Callable[[list[Any]], None] | None:
+        """`Run.log` for an execution, chosen once when it begins: None unless its state machine logs."""
+        sink = self.event_sink
+        if sink is None or not logging:
+            return None
+        return functools.partial(sink, arn, logging, redrive_count=redrive_count)
 
     def _continue(self, run: Run) -> None:
         if self._runs.get(run.arn) is run:

@@ -71,6 +71,10 @@ class RestoreMixin:
         @abstractmethod
         def _dispatch(self, arn: str, task: PendingTask, parameters: Any, credentials: Any = None) -> None: ...
 
+        @abstractmethod
+        def _event_log(self, arn: str, logging: Any, redrive_count: int = 0
+                       ) -> Callable[[list[Any]], None] | None: ...
+
     def _redrive(self, arn: str, answer: Future[ExecutionRecord]) -> None:
         """Reopen and step the execution; whatever fails fails the caller, never leaves it waiting."""
         run = None
@@ -115,15 +119,18 @@ class RestoreMixin:
                                    status="RUNNING", start_date=record.start_date, stop_date=None,
                                    definition_hash=record.definition_hash, body=body)
         run = Run(arn=arn, definition=definition, execution=execution, start_date=record.start_date,
-                  record=reopened, checkpoint=sequence, reopened=reopened)
+                  record=reopened, checkpoint=sequence, reopened=reopened,
+                  log=self._event_log(arn, body.get("logging"), body["redriveCount"]))
         self._runs[arn] = run
         return run
 
     # --- recovery -----------------------------------------------------------------------------
 
     def _new_record(self, spec: StartSpec, now: float) -> ExecutionRecord:
-        body = {"input": spec.input_text, "roleArn": spec.role_arn, "stateMachineName": spec.state_machine_name,
+        body: dict[str, Any] = {"input": spec.input_text, "roleArn": spec.role_arn, "stateMachineName": spec.state_machine_name,
                 "versionArn": spec.version_arn, "aliasArn": spec.alias_arn}
+        if spec.logging is not None:  # so that a recovered or redriven execution logs on
+            body["logging"] = dict(spec.logging)
         return ExecutionRecord(arn=spec.arn, state_machine=spec.state_machine_arn, name=spec.name,
                                status="RUNNING", start_date=now,
                                definition_hash=definition_hash(spec.definition_text), body=body)
@@ -154,7 +161,8 @@ class RestoreMixin:
         definition = self.definitions.parse(text, record.definition_hash)
         run = Run(arn=record.arn, definition=definition,
                   execution=Execution.from_dict(json.loads(checkpoint.state)),
-                  start_date=record.start_date, record=record, checkpoint=checkpoint.sequence)
+                  start_date=record.start_date, record=record, checkpoint=checkpoint.sequence,
+                  log=self._event_log(record.arn, record.body.get("logging"), int(record.body.get("redriveCount", 0))))
         self._runs[record.arn] = run
         for stored in tasks:
             task = PendingTask(stored.task_id, stored.token, stored.resource, stored.body.get("state", ""))

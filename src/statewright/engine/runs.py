@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +29,9 @@ class StartSpec:
     express: bool = False
     version_arn: str | None = None
     alias_arn: str | None = None
+    # The state machine's loggingConfiguration when it logs (level not OFF), else None: its
+    # execution's events then go to the engine's event sink (Engine.event_sink).
+    logging: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -96,10 +99,18 @@ class Run:
     # A new Standard execution's StartExecution answer, while its row is being stored: a second
     # identical StartExecution (an SDK retry racing the first) is answered with the same record.
     started: Future[Any] | None = None
+    # Called with each step's events once they are stored (Express: once made), when the
+    # execution's state machine logs them (Engine.event_sink); None otherwise, the common case.
+    log: Callable[[list[dict[str, Any]]], None] | None = None
 
     @property
     def durable(self) -> bool:
         return self.record is not None
+
+    @property
+    def keeps_history(self) -> bool:
+        """Whether its steps make history events: stored (Standard) or logged (Express too)."""
+        return self.record is not None or self.log is not None
 
 
 def check_input(spec: StartSpec) -> None:

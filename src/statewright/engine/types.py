@@ -7,7 +7,7 @@ to run it. The runner answers with TaskSucceeded/TaskFailed at once, or later th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -43,4 +43,14 @@ class TaskRunner(Protocol):
     def cancel_task(self, execution_arn: str, task_id: str) -> None:
         """The task is no longer wanted (timed out, its execution ended): stop its work if it
         still runs. Must not block: the engine calls it on its loop thread."""
+        ...
+
+
+class ExecutionEventSink(Protocol):
+    """Where the history events of executions whose state machine logs them go (CloudWatch
+    Logs' `StatesLogSink`). Called on the engine's loop thread after each step (a Standard step
+    once stored), with that step's events in order: it must only queue them, never block."""
+
+    def __call__(self, execution_arn: str, logging_configuration: Mapping[str, Any],
+                 events: list[dict[str, Any]], redrive_count: int = 0) -> None:
         ...

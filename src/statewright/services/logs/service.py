@@ -1,5 +1,5 @@
 """The local CloudWatch Logs service: the Logs API (awsJson 1.1) over `logs.db`, and the Python
-API the other services write through (`write_events`, `lambda_sink`)."""
+API the other services write through (`write_events`, `lambda_sink`, `states_sink`)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from . import events, groups, tags
 from .appender import Append, Appender
 from .database import LogDatabase
 from .retention import SWEEP_SECONDS, Sweeper, sweep
+from .states_sink import StatesLogSink
 from .types import NewEvent, Scope
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,8 @@ class LogsService:
         self.now = now
         self.sweeper = Sweeper(self.db, now, sweep_seconds)
         self.appender = Appender(self.db)
+        # The engine's event sink (runtime._connect_logs): execution events into log groups.
+        self.states_sink = StatesLogSink(self.write_events)
         self._operations: Mapping[str, Callable[[Scope, dict[str, Any]], dict[str, Any]]] = {
             "CreateLogGroup": lambda s, r: _done(groups.create_group, self.db, s, r, self.now()),
             "DeleteLogGroup": lambda s, r: _done(groups.delete_group, self.db, s, r),
@@ -78,6 +81,7 @@ class LogsService:
         return False
 
     def close(self) -> None:
+        self.states_sink.close()  # first: what it still holds goes through the appender
         self.appender.close()
         self.sweeper.close()
         self.db.close()

@@ -79,7 +79,16 @@ def start_spec(ctx: ActionContext, request: dict[str, Any], express_arn: bool) -
                      name=execution_name, input_text=input_text,
                      definition_text=runnable.body["definition"], role_arn=runnable.body["roleArn"],
                      express=express, version_arn=runnable.arn if runnable.kind == "version" else None,
-                     alias_arn=alias.arn if alias else None)
+                     alias_arn=alias.arn if alias else None, logging=_logging(machine))
+
+
+def _logging(machine: Resource) -> dict[str, Any] | None:
+    """The machine's loggingConfiguration as it is now (an update applies to the executions
+    started after it, whichever version they run), or None when it logs nothing."""
+    logging = machine.body.get("loggingConfiguration") or {}
+    if logging.get("level", "OFF") == "OFF" or not logging.get("destinations"):
+        return None
+    return dict(logging)
 
 
 def _bind_test_case(ctx: ActionContext, arn: str, machine_name: str, test_case: str) -> None:

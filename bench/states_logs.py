@@ -1,0 +1,93 @@
+"""Step Functions execution logging: what logging costs an Express execution in the engine, and
+how long its sink takes to store the records after the executions are done.
+
+    .venv/bin/python bench/states_logs.py [--executions 2000] [--states 10]
+
+Runs the same Express machine (a chain of Pass states, each setting `$.n`) through the engine
+with no loggingConfiguration, then at ERROR (events made, none written), then ALL without and
+with execution data. Prints numbers; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+
+from statewright.engine import Clock, Engine, StartSpec
+from statewright.integrations.registry import Registry
+from statewright.services.logs import LogsService
+from statewright.store import SqliteStore
+
+MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:bench"
+GROUP = "/aws/vendedlogs/states/bench"
+
+
+def chain(states: int) -> str:
+    names = [f"S{i}" for i in range(states)]
+    body = {name: {"Type": "Pass", "Result": i, "ResultPath": "$.n", **({"Next": names[i + 1]} if i + 1 < states
+                                                                         else {"End": True})}
+            for i, name in enumerate(names)}
+    return json.dumps({"StartAt": names[0], "States": body})
+
+
+def run(engine: Engine, definition: str, executions: int, logging: dict | None, label: str) -> float:
+    started = time.perf_counter()
+    for index in range(executions):
+        spec = StartSpec(arn=f"arn:aws:states:us-east-1:123456789012:express:bench:{label}-{index}:0",
+                         state_machine_arn=MACHINE, state_machine_name="bench", name=f"{label}-{index}",
+                         input_text='{"order": 1}', definition_text=definition,
+                         role_arn="arn:aws:iam::123456789012:role/r", express=True, logging=logging)
+        engine.run_sync(spec).result(30)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--executions", type=int, default=2000)
+    parser.add_argument("--states", type=int, default=10)
+    args = parser.parse_args()
+    definition = chain(args.states)
+    with tempfile.TemporaryDirectory() as directory:
+        store = SqliteStore(Path(directory) / "data")
+        logs = LogsService(Path(directory) / "data")
+        engine = Engine(store, Registry(), Clock())
+        engine.event_sink = logs.states_sink
+        engine.start()
+        try:
+            logs.handle("CreateLogGroup", {"logGroupName": GROUP}, _context())
+            group = f"arn:aws:logs:us-east-1:123456789012:log-group:{GROUP}:*"
+            cases = [("no logging", None),
+                     ("ERROR (nothing to write)", {"level": "ERROR", "includeExecutionData": False,
+                                                   "destinations": [{"cloudWatchLogsLogGroup": {"logGroupArn": group}}]}),
+                     ("ALL, no execution data", {"level": "ALL", "includeExecutionData": False,
+                                                 "destinations": [{"cloudWatchLogsLogGroup": {"logGroupArn": group}}]}),
+                     ("ALL, with execution data", {"level": "ALL", "includeExecutionData": True,
+                                                   "destinations": [{"cloudWatchLogsLogGroup": {"logGroupArn": group}}]})]
+            run(engine, definition, 200, None, "warm")
+            for index, (label, logging) in enumerate(cases):
+                seconds = run(engine, definition, args.executions, logging, f"c{index}")
+                finished = time.perf_counter()
+                logs.states_sink.flush().result(300)
+                behind = time.perf_counter() - finished
+                print(f"{label:<28} {args.executions / seconds:8.0f} executions/s "
+                      f"({seconds / args.executions * 1e6:7.1f} µs each, {args.states} states); "
+                      f"logs stored {behind * 1000:7.1f} ms after the last one ended")
+            stored = logs.handle("DescribeLogGroups", {"logGroupNamePrefix": GROUP}, _context())["logGroups"][0]
+            print(f"records stored: {stored['storedBytes']} bytes; dropped batches: {logs.states_sink.dropped}")
+        finally:
+            engine.close()
+            logs.close()
+            store.close()
+
+
+def _context():
+    from statewright.services.common import RequestContext
+
+    return RequestContext()
+
+
+if __name__ == "__main__":
+    main()
