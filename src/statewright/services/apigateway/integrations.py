@@ -15,7 +15,7 @@ from typing import Any
 
 from statewright.services.common import AwsError, InvokeResult, RequestContext
 
-from . import vtl
+from . import origins, vtl
 from .authorizers import function_of
 from .events import Call, http_event, http_headers, multi_query, rest_event
 from .proxy import MalformedResponse, gateway_error, http_response, internal_error, rest_response
@@ -210,7 +210,8 @@ def _error_message(payload: bytes) -> str:
 
 def _states_action(integration: Integration, call: Call, backends: Backends, operation: str, region: str,
                    rendered: str) -> ApiResponse:
-    context = RequestContext(region=region, account=call.account, request_id=call.request_id)
+    context = RequestContext(region=region, account=call.account, request_id=call.request_id,
+                             extra={origins.CONTEXT_KEY: origins.request_of(call)})
     try:
         request = json.loads(rendered) if rendered.strip() else {}
         if not isinstance(request, dict):
@@ -241,7 +242,8 @@ def _states_subtype(integration: Integration, call: Call, backends: Backends) ->
     for key, source in integration.request_parameters.items():
         request[key[0].lower() + key[1:]] = _v2_parameter(str(source), call)
     region = str(request.pop("region", "") or call.region)
-    context = RequestContext(region=region, account=call.account, request_id=call.request_id)
+    context = RequestContext(region=region, account=call.account, request_id=call.request_id,
+                             extra={origins.CONTEXT_KEY: origins.request_of(call)})
     try:
         output = backends.call_states(operation, request, context)
     except AwsError as error:

@@ -16,6 +16,7 @@ from . import management
 from .authorizers import Authorizers
 from .gateway import Gateway
 from .integrations import Backends, IntegrationTimeout
+from .origins import CONTEXT_KEY, ExecutionOrigins
 from .stacks import api_keys_from_stack, apis_from_stack
 from .types import HTTP, Api, ApiKey, ApiRequest, ApiResponse
 
@@ -35,10 +36,12 @@ class ApiGatewayService:
     name = "apigateway"
 
     def __init__(self, account: str = "123456789012", region: str = "us-east-1", *,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, origins: ExecutionOrigins | None = None) -> None:
         self.account = account
         self.region = region
         self._clock = clock
+        # Which request started which execution (origins.py); None: not recorded (no store).
+        self.origins = origins
         self._apis: dict[str, Api] = {}
         self._api_keys: dict[str, ApiKey] = {}
         self._template_apis: set[str] = set()
@@ -143,7 +146,17 @@ class ApiGatewayService:
     def _call_states(self, operation: str, request: dict[str, Any], context: RequestContext) -> dict[str, Any]:
         if self._states is None:
             raise AwsError("ServiceException", "no Step Functions service is connected to API Gateway", 500)
-        return self._states.handle(operation, request, context)
+        output = self._states.handle(operation, request, context)
+        started = output.get("executionArn")
+        request_info = context.extra.get(CONTEXT_KEY)
+        if self.origins is not None and isinstance(started, str) and isinstance(request_info, dict):
+            api = self.api(str(request_info.get("apiId")))
+            self.origins.record(started, request_info, api.name if api else "", api.protocol if api else "")
+        return output
+
+    def execution_origin(self, execution_arn: str) -> dict[str, Any] | None:
+        """The API request that started `execution_arn` through a direct integration, or None."""
+        return self.origins.get(execution_arn) if self.origins is not None else None
 
     # --- management API -----------------------------------------------------------------------------
     def handle(self, operation: str, input: dict[str, Any], context: RequestContext) -> dict[str, Any]:

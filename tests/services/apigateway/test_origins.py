@@ -1,0 +1,75 @@
+"""Direct Step Functions integrations record the API request that started each execution, and
+`GET /_statewright/execution-origin` answers it (services/apigateway/origins.py, edge/origins.py)."""
+
+from __future__ import annotations
+
+import time
+import urllib.parse
+from typing import Any
+
+import boto3
+
+from statewright.services.apigateway.origins import ORIGIN_KIND
+
+from .conftest import send
+from .test_service import http, rest
+
+
+def origin(server: Any, execution_arn: str) -> Any:
+    """The recorded origin (the record is committed just after the API answers: poll briefly)."""
+    url = f"{server.endpoint}/_statewright/execution-origin?executionArn={urllib.parse.quote(execution_arn, safe='')}"
+    deadline = time.monotonic() + 5
+    while True:
+        answer = send(url)
+        assert answer.status == 200
+        found = answer.json()["origin"]
+        if found is not None or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
+
+
+def test_rest_start_execution_records_its_request(server, rest_id):
+    answer = send(rest(server, rest_id, "/orders"), "POST", b'{"id": "o-9"}', {"Content-Type": "application/json"})
+    assert answer.status == 200
+    arn = answer.json()["executionArn"]
+    found = origin(server, arn)
+    assert found is not None
+    assert found["apiId"] == rest_id and found["protocol"] == "REST" and found["stage"] == "dev"
+    assert found["routeKey"] == "POST /orders" and found["httpMethod"] == "POST" and found["path"] == "/orders"
+    assert found["requestId"] == answer.headers["x-amzn-RequestId"]
+    assert found["executionArn"] == arn
+    assert abs(found["requestTimeEpoch"] / 1000 - time.time()) < 60
+    assert found["apiName"]
+
+
+def test_http_api_subtype_records_its_request(server, http_id):
+    answer = send(http(server, http_id, "/workflow"), "POST", b'{"order": 7}', {"Content-Type": "application/json"})
+    assert answer.status == 200
+    found = origin(server, answer.json()["executionArn"])
+    assert found is not None
+    assert (found["apiId"], found["protocol"], found["stage"]) == (http_id, "HTTP", "$default")
+    assert found["routeKey"] == "POST /workflow"
+    assert found["requestId"] == answer.headers["apigw-requestid"]
+
+
+def test_the_record_is_a_stored_resource_under_the_execution(server, rest_id):
+    answer = send(rest(server, rest_id, "/orders"), "POST", b'{"id": "o-10"}', {"Content-Type": "application/json"})
+    arn = answer.json()["executionArn"]
+    assert origin(server, arn) is not None
+    stored = server.runtime.store.list_resources(ORIGIN_KIND, arn, service="apigateway")
+    assert len(stored) == 1 and stored[0].arn.startswith(f"arn:aws:apigateway:us-east-1::/restapis/{rest_id}/")
+
+
+def test_an_execution_started_through_step_functions_has_no_origin(server, rest_id):
+    sfn = boto3.client("stepfunctions", endpoint_url=server.endpoint, region_name="us-east-1",
+                       aws_access_key_id="test", aws_secret_access_key="test")
+    machine = next(m for m in sfn.list_state_machines()["stateMachines"] if m["name"].startswith("OrdersStateMachine"))
+    arn = sfn.start_execution(stateMachineArn=machine["stateMachineArn"], input="{}")["executionArn"]
+    url = f"{server.endpoint}/_statewright/execution-origin?executionArn={urllib.parse.quote(arn, safe='')}"
+    assert send(url).json() == {"origin": None}
+
+
+def test_a_missing_arn_is_a_validation_error(server):
+    answer = send(f"{server.endpoint}/_statewright/execution-origin?executionArn=nope")
+    assert answer.status == 400
+    assert answer.json()["__type"] == "ValidationException" and "executionArn" in answer.json()["message"]
