@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import urllib.request
 from typing import Any
+from urllib.parse import quote
 
 from .conftest import SAM_STACK, Site
 from .helpers import aws, fragment, physical_ids, wait_status, wait_until
@@ -60,6 +61,12 @@ def test_an_execution_links_to_the_api_request_that_started_it(page: Any, sam_si
     notice = page.locator("#api-request-notice").inner_text()
     assert request_id in notice and "POST /greetings" in notice and "Prod" in notice
     assert page.locator("#req-url").input_value().endswith(f"/restapis/{api_id}/Prod/_user_request_/greetings")
+    # The route names the action and links to the state machine it starts.
+    integration = page.locator("#api-routes tr.selected .api-integration")
+    assert "StartExecution" in integration.inner_text()
+    machine = ids["GreetMachine"]
+    assert integration.get_by_role("link").inner_text() == machine.split(":")[-1]
+    assert quote(machine, safe="") in (integration.get_by_role("link").get_attribute("href") or "")
     page.locator("#api-request-notice a").click()
     wait_until(page, "(arn) => location.hash.includes(encodeURIComponent(arn))", execution_arn)
     page.locator("#execution-origin a").wait_for()

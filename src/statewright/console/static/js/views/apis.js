@@ -133,7 +133,7 @@ export async function apiView(root, { segments, params }) {
     for (const r of api.routes) {
       const t = fromTemplate.routes.get(`${r.method} ${r.path}`);
       if (!t) continue;
-      if (!r.integration) r.integration = t.functionName ? [`${t.integration} → `, h("a", { href: functionLink(t.functionName) }, t.functionName)] : t.integration;
+      if (!r.integration) r.integration = integrationCell(t);
       if (t.authorizers.length) r.auth = `${r.auth && r.auth !== "NONE" ? `${r.auth}: ` : ""}${t.authorizers.join(", ")}`;
     }
     if (api.authorizers.note) api.authorizers = { items: fromTemplate.authorizers };
@@ -165,6 +165,15 @@ export async function apiView(root, { segments, params }) {
   if (chosen) panel.fill(chosen.method, `${base}${chosen.path}`);
   const row = params.route ? root.querySelector("tr.selected") : null;
   if (row) row.scrollIntoView({ block: "nearest" });
+}
+
+// What a route calls, from the template: a link to the function or state machine it reaches.
+function integrationCell(t) {
+  if (t.functionName) return [`${t.integration} → `, h("a", { href: functionLink(t.functionName) }, t.functionName)];
+  if (t.stateMachineArn && t.stateMachineArn.startsWith("arn:")) {
+    return [`${t.integration} → `, h("a", { href: href(["state-machines", t.stateMachineArn], { tab: "executions" }) }, arnName(t.stateMachineArn))];
+  }
+  return t.integration;
 }
 
 // Arriving from an execution's "started by" link: which request of which route started it.
