@@ -73,3 +73,26 @@ def test_a_missing_arn_is_a_validation_error(server):
     answer = send(f"{server.endpoint}/_statewright/execution-origin?executionArn=nope")
     assert answer.status == 400
     assert answer.json()["__type"] == "ValidationException" and "executionArn" in answer.json()["message"]
+
+
+def test_origins_are_kept_in_the_store_and_go_with_a_step_functions_reset(tmp_path):
+    from statewright.edge.reset import reset_stepfunctions
+    from statewright.runtime import Runtime, RuntimeConfig
+    from statewright.services.common.platform import Settings
+
+    runtime = Runtime(RuntimeConfig(Settings(data_dir=tmp_path / "data")))
+    runtime.open()
+    try:
+        origins = runtime.services["apigateway"].origins
+        arn = "arn:aws:states:eu-west-1:123456789012:execution:m:e-1"
+        request = {"apiId": "a1", "stage": "dev", "routeKey": "POST /x", "requestId": "r-1", "requestTimeEpoch": 5}
+        origins.record(arn, request, "orders", "REST").result(10)
+        found = origins.get(arn)
+        assert found == {**request, "apiName": "orders", "protocol": "REST", "executionArn": arn}
+        assert origins.get(arn.replace("e-1", "e-2")) is None
+        stored = runtime.store.list_resources(ORIGIN_KIND, arn, service="apigateway")
+        assert stored[0].arn == "arn:aws:apigateway:eu-west-1::/restapis/a1/stages/dev/requests/r-1"
+        reset_stepfunctions(runtime)
+        assert origins.get(arn) is None
+    finally:
+        runtime.close()

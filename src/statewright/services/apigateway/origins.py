@@ -73,6 +73,8 @@ def _arn_prefix(execution_arn: str) -> str:
 
 
 def _log_failure(future: Future[Any]) -> None:
+    if future.cancelled():  # the store closed first (the server is stopping)
+        return
     error = future.exception()
     if error is not None:
         log.warning("could not record the API request that started an execution: %s", error)
