@@ -82,6 +82,8 @@ class RestoreMixin:
     def _new_record(self: Any, spec: StartSpec, now: float) -> ExecutionRecord:
         body = {"input": spec.input_text, "roleArn": spec.role_arn, "stateMachineName": spec.state_machine_name,
                 "versionArn": spec.version_arn, "aliasArn": spec.alias_arn}
+        if spec.trace_header:
+            body["traceHeader"] = spec.trace_header
         return ExecutionRecord(arn=spec.arn, state_machine=spec.state_machine_arn, name=spec.name,
                                status="RUNNING", start_date=now,
                                definition_hash=definition_hash(spec.definition_text), body=body)

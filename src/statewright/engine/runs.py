@@ -29,6 +29,7 @@ class StartSpec:
     express: bool = False
     version_arn: str | None = None
     alias_arn: str | None = None
+    trace_header: str | None = None  # X-Ray's, as StartExecution got it (DescribeExecution answers it)
 
 
 @dataclass(frozen=True)

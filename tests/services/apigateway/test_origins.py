@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import time
 import urllib.parse
+from pathlib import Path
 from typing import Any
 
 import boto3
+import pytest
+from tests.e2e.server import ThreadServer, free_port
 
-from statewright.services.apigateway.origins import ORIGIN_KIND
+from statewright.runtime import RuntimeConfig
+from statewright.services.apigateway.origins import ORIGIN_KIND, function_name, trace_header, trace_root
+from statewright.services.common.platform import Settings
 
 from .conftest import send
 from .test_service import http, rest
@@ -77,8 +82,7 @@ def test_a_missing_arn_is_a_validation_error(server):
 
 def test_origins_are_kept_in_the_store_and_go_with_a_step_functions_reset(tmp_path):
     from statewright.edge.reset import reset_stepfunctions
-    from statewright.runtime import Runtime, RuntimeConfig
-    from statewright.services.common.platform import Settings
+    from statewright.runtime import Runtime
 
     runtime = Runtime(RuntimeConfig(Settings(data_dir=tmp_path / "data")))
     runtime.open()
@@ -96,3 +100,48 @@ def test_origins_are_kept_in_the_store_and_go_with_a_step_functions_reset(tmp_pa
         assert origins.get(arn) is None
     finally:
         runtime.close()
+
+
+# --- a Lambda function the request invoked starts the execution -----------------------------------------------
+LAMBDA_START = Path(__file__).parent / "lambda_start" / "template.yaml"
+
+
+@pytest.fixture(scope="module")
+def lambda_start(tmp_path_factory):
+    settings = Settings(data_dir=tmp_path_factory.mktemp("lambda-start"), port=free_port())
+    config = RuntimeConfig(settings, template=LAMBDA_START, stack_name="lambda-start", run_lint=False)
+    with ThreadServer(config) as running:
+        yield running
+
+
+@pytest.mark.parametrize(("logical", "stage", "protocol", "header"), [
+    ("ServerlessHttpApi", "$default", "HTTP", "apigw-requestid"),
+    ("ServerlessRestApi", "Prod", "REST", "x-amzn-RequestId"),
+])
+def test_an_execution_a_function_started_traces_back_to_the_request(lambda_start, logical, stage, protocol, header):
+    ids = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in boto3.client(
+        "cloudformation", endpoint_url=lambda_start.endpoint, region_name="us-east-1", aws_access_key_id="test",
+        aws_secret_access_key="test").list_stack_resources(StackName="lambda-start")["StackResourceSummaries"]}
+    url = f"{lambda_start.endpoint}/restapis/{ids[logical]}/{stage}/_user_request_/start"
+    answer = send(url, "POST", b'{"n": 1}', {"Content-Type": "application/json"})
+    assert answer.status == 200, answer.body
+    arn = answer.json()["executionArn"]
+    # The function's SDK sent API Gateway's trace on: Step Functions kept it.
+    sfn = boto3.client("stepfunctions", endpoint_url=lambda_start.endpoint, region_name="us-east-1",
+                       aws_access_key_id="test", aws_secret_access_key="test")
+    request_id = answer.headers[header]
+    assert request_id.replace("-", "")[:24] in sfn.describe_execution(executionArn=arn)["traceHeader"]
+    found = origin(lambda_start, arn)
+    assert found is not None
+    assert (found["apiId"], found["stage"], found["protocol"]) == (ids[logical], stage, protocol)
+    assert found["routeKey"] == "POST /start" and found["requestId"] == request_id
+    assert found["functionName"] == ids["StartFunction"] and found["executionArn"] == arn
+
+
+def test_trace_headers_name_their_request():
+    header = trace_header({"requestId": "c6af9ac6-7b61-11e6-9a41-93e8deadbeef", "requestTimeEpoch": 1_700_000_000_123})
+    assert header == f"Root=1-{1_700_000_000:08x}-c6af9ac67b6111e69a4193e8;Sampled=0"
+    assert trace_root(header + ";Parent=abc") == f"1-{1_700_000_000:08x}-c6af9ac67b6111e69a4193e8"
+    assert trace_root("Sampled=1") is None
+    assert function_name("arn:aws:lambda:us-east-1:123456789012:function:f:live") == "f"
+    assert function_name("plain") == "plain"
