@@ -86,3 +86,28 @@ def test_an_execution_started_through_step_functions_shows_no_origin(page: Any, 
 def api_id_name(site: Site, api_id: str) -> str:
     name: str = aws(site.base, "apigateway").get_rest_api(restApiId=api_id)["name"]
     return name
+
+
+def test_an_execution_a_function_started_links_to_the_request_and_the_function(page: Any, sam_site: Site) -> None:
+    ids = physical_ids(sam_site.base, SAM_STACK)
+    api_id, function = ids["ServerlessHttpApi"], ids["GreetFunction"]
+    request = urllib.request.Request(f"{sam_site.base}/restapis/{api_id}/$default/_user_request_/start",
+                                     data=json.dumps({"name": "via-lambda"}).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        request_id = answer.headers["apigw-requestid"]
+        execution_arn = json.loads(answer.read())["executionArn"]
+
+    page.goto(sam_site.url(fragment("executions", execution_arn)))
+    page.locator("#execution-origin a").first.wait_for()
+    assert page.locator("#execution-origin").inner_text().startswith("started by POST /start on ")
+    assert request_id in (page.locator("#execution-origin a").first.get_attribute("title") or "")
+    assert page.locator("#execution-origin-function").inner_text() == function
+
+    page.locator("#execution-origin a").first.click()
+    page.wait_for_selector("#api-routes tr.selected")
+    assert page.locator("#api-routes tr.selected").get_attribute("data-route") == "POST /start"
+    notice = page.locator("#api-request-notice")
+    assert request_id in notice.inner_text() and function in notice.inner_text()
+    notice.get_by_role("link", name=function).click()
+    page.wait_for_selector("#function-config")

@@ -60,6 +60,6 @@ export function findState(machine, name) {
 export function apiRequestLink(origin) {
   return href(["apis", origin.apiId], {
     type: origin.protocol === "HTTP" ? "http" : "rest", stage: origin.stage, route: origin.routeKey,
-    request: origin.requestId, execution: origin.executionArn,
+    request: origin.requestId, execution: origin.executionArn, function: origin.functionName,
   });
 }

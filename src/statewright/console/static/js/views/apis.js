@@ -182,5 +182,6 @@ function requestNotice(params) {
   return h("div", { class: "notice notice-info", id: "api-request-notice", role: "status" },
     h("strong", {}, `Request ${params.request}`),
     h("p", {}, `${params.route} on stage ${params.stage || "—"}`,
+      params.function ? [" invoked ", h("a", { href: functionLink(params.function) }, params.function), ", which"] : null,
       params.execution ? [" started execution ", h("a", { href: href(["executions", params.execution]) }, arnName(params.execution))] : null));
 }

@@ -6,7 +6,7 @@ import { arnName, errorNotice, formatDate, formatDuration, h, notice, replace, s
 import { analyzeHistory, asJson } from "../history/analyze.js";
 import { waitingTokens } from "../history/token.js";
 import { href, navigate, updateParams } from "../router.js";
-import { apiRequestLink, logGroupLink } from "../services/links.js";
+import { apiRequestLink, functionLink, logGroupLink } from "../services/links.js";
 import { openCallbackDialog } from "../widgets/callback-dialog.js";
 import { graphPanel } from "../widgets/graph-panel.js";
 import { historyTable } from "../widgets/history-table.js";
@@ -63,14 +63,16 @@ function executionLogsLink(logGroup, execution) {
   }) }, "execution logs");
 }
 
-// The API request that started the execution through a direct integration (Statewright records
-// it: AWS shows the link only through X-Ray), as a link to the API's route.
+// The API request that started the execution, directly or through the Lambda function it
+// invoked (AWS shows this only through X-Ray; the server traces it), as links to the API's route
+// and to the function.
 function originLink(origin) {
   if (!origin) return null;
   const at = origin.requestTimeEpoch ? formatDate(new Date(origin.requestTimeEpoch)) : "";
   return h("span", { id: "execution-origin" }, "started by ",
     h("a", { href: apiRequestLink(origin), title: `Request ${origin.requestId}${at ? ` at ${at}` : ""}` },
-      `${origin.routeKey} on ${origin.apiName || origin.apiId} (${origin.stage})`));
+      `${origin.routeKey} on ${origin.apiName || origin.apiId} (${origin.stage})`),
+    origin.functionName ? [" via ", h("a", { id: "execution-origin-function", href: functionLink(origin.functionName) }, origin.functionName)] : null);
 }
 
 // States by name across all nesting levels, for finding a waiting task's Parameters.
