@@ -179,14 +179,15 @@ def test_screenshots_of_the_service_sections(browser: Any, tmp_path: Path) -> No
             page.locator("#req-send").click()
             page.wait_for_selector("#req-status")
             page.screenshot(path=str(out / "console-api-request.png"), full_page=True)
-            # An execution started by the REST API's POST /greetings, followed to that request.
-            started = urllib.request.Request(f"{site.base}/restapis/{ids['ServerlessRestApi']}/Prod/_user_request_/greetings",
+            # An execution that the function behind the HTTP API's POST /start started, followed to
+            # that request.
+            started = urllib.request.Request(f"{site.base}/restapis/{ids['ServerlessHttpApi']}/$default/_user_request_/start",
                                              data=b'{"name": "ada"}', method="POST", headers={"Content-Type": "application/json"})
             with urllib.request.urlopen(started, timeout=30) as answer:
                 execution = json.loads(answer.read())["executionArn"]
             wait_status(aws(site.base, "stepfunctions"), execution)
             page.goto(site.url(fragment("executions", execution, state="Greet")))
-            page.locator("#execution-origin a").click()
+            page.locator("#execution-origin a").first.click()
             page.wait_for_selector("#api-request-notice")
             page.screenshot(path=str(out / "console-execution-origin.png"))
         finally:
