@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import urllib.request
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -178,6 +179,17 @@ def test_screenshots_of_the_service_sections(browser: Any, tmp_path: Path) -> No
             page.locator("#req-send").click()
             page.wait_for_selector("#req-status")
             page.screenshot(path=str(out / "console-api-request.png"), full_page=True)
+            # An execution that the function behind the HTTP API's POST /start started, followed to
+            # that request.
+            started = urllib.request.Request(f"{site.base}/restapis/{ids['ServerlessHttpApi']}/$default/_user_request_/start",
+                                             data=b'{"name": "ada"}', method="POST", headers={"Content-Type": "application/json"})
+            with urllib.request.urlopen(started, timeout=30) as answer:
+                execution = json.loads(answer.read())["executionArn"]
+            wait_status(aws(site.base, "stepfunctions"), execution)
+            page.goto(site.url(fragment("executions", execution, state="Greet")))
+            page.locator("#execution-origin a").first.click()
+            page.wait_for_selector("#api-request-notice")
+            page.screenshot(path=str(out / "console-execution-origin.png"))
         finally:
             context.close()
         phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
@@ -190,5 +202,6 @@ def test_screenshots_of_the_service_sections(browser: Any, tmp_path: Path) -> No
         finally:
             phone.close()
     names = ["console-phone-dynamodb.png", "console-stack.png", "console-lambda-invocations.png", "console-logs.png", "console-dynamodb.png",
-             "console-s3.png", "console-api-gateway.png", "console-lambda-test.png", "console-api-request.png"]
+             "console-s3.png", "console-api-gateway.png", "console-lambda-test.png", "console-api-request.png",
+             "console-execution-origin.png"]
     assert all((out / name).stat().st_size > 10_000 for name in names)

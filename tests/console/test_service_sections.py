@@ -18,7 +18,11 @@ def detail_pages(site: Site) -> list[str]:
     ids = physical_ids(site.base, SAM_STACK)
     return [f"#/stacks/{SAM_STACK}", f"#/functions/{ids['GreetFunction']}",
             f"#/logs/{quote('/aws/lambda/' + ids['GreetFunction'], safe='')}", f"#/tables/{ids['OrdersTable']}",
-            f"#/buckets/{ids['FilesBucket']}", f"#/apis/{ids['ServerlessHttpApi']}"]
+            f"#/buckets/{ids['FilesBucket']}", f"#/apis/{ids['ServerlessHttpApi']}",
+            # A REST API's page as an execution's "started by" link opens it (route and request shown).
+            f"#/apis/{ids['ServerlessRestApi']}?type=rest&stage=Prod&route={quote('POST /greetings')}"
+            f"&request=0b9c6c7e-5d3e-4a8e-9a51-2f0c4f3f9d21&execution="
+            f"{quote(ids['GreetMachine'].replace(':stateMachine:', ':execution:') + ':a-long-execution-name', safe='')}"]
 
 
 def test_every_section_is_in_the_navigation_and_reachable_by_keyboard(page: Any, sam_site: Site) -> None:

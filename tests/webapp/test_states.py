@@ -4,6 +4,7 @@ phone width with the keyboard only."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from .conftest import PHONE
 from .helpers import sign_in, wait_status, wait_until
@@ -99,3 +100,14 @@ def test_phone_width_and_keyboard_only(open_page, webapp):
     page.goto(f"{webapp.web_url}#/tasks")
     page.locator("tr[data-task-id]").first.wait_for()
     assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+
+def test_views_build_dom_nodes_not_html_strings():
+    # Data only ever becomes text nodes or attributes (docs/webapp.md): no HTML strings anywhere.
+    web = Path(__file__).resolve().parents[2] / "app" / "web"
+    scripts = list(web.rglob("*.js"))
+    assert scripts
+    for path in scripts + [web / "index.html"]:
+        text = path.read_text()
+        for banned in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write"):
+            assert banned not in text, f"{path.name} uses {banned}"

@@ -24,6 +24,7 @@ from .apis import ApiUrls
 from .aws import AwsEndpoint
 from .errors import exception_handlers
 from .hosts import LocalHostsOnly
+from .origins import origin_route
 from .reset import reset_route
 from .s3 import S3Dispatch
 
@@ -64,6 +65,7 @@ def create_app(runtime: Runtime) -> Starlette:
         apis.host(),
         Route("/health", _health, methods=["GET"]),
         reset_route(runtime),
+        origin_route(runtime),
         *_console_routes(),
         *apis.routes(),
         Route("/{path:path}", aws.endpoint, methods=list(AWS_METHODS)),

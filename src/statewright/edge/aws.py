@@ -77,9 +77,13 @@ class AwsEndpoint:
         try:
             parsed = _parse(route, model, http)
             operation = model.operation_model(parsed.operation)
+            extra: dict[str, Any] = {"endpoint": self._settings.endpoint}
+            trace = http.headers.get("x-amzn-trace-id")
+            if trace:  # X-Ray's header: Step Functions and Lambda pass it on (what AWS services do)
+                extra["traceHeader"] = trace
             context = RequestContext(region=route.region or self._settings.region, account=self._settings.account_id,
                                      partition=route.partition, request_id=request_id, access_key=route.access_key,
-                                     extra={"endpoint": self._settings.endpoint})
+                                     extra=extra)
             output = await self._call(service, parsed.operation, parsed.input, context)
             return route.protocol.serialize(operation, output, request_id)
         except (AwsError, ProtocolError) as error:

@@ -54,6 +54,8 @@ def reset_stepfunctions(runtime: Runtime) -> None:
             tx.execute(f"DELETE FROM {table}")  # noqa: S608 - table names from the constant above
         tx.execute("DELETE FROM tags WHERE arn IN (SELECT arn FROM resources WHERE service = 'states')")
         tx.execute("DELETE FROM resources WHERE service = 'states'")
+        # The API requests that started the executions (services/apigateway/origins.py) go with them.
+        tx.execute("DELETE FROM resources WHERE service = 'apigateway' AND kind = 'executionOrigin'")
 
     store.write(wipe).result(STOP_SECONDS)
 

@@ -131,6 +131,8 @@ class RestoreMixin:
                 "versionArn": spec.version_arn, "aliasArn": spec.alias_arn}
         if spec.logging is not None:  # so that a recovered or redriven execution logs on
             body["logging"] = dict(spec.logging)
+        if spec.trace_header:
+            body["traceHeader"] = spec.trace_header
         return ExecutionRecord(arn=spec.arn, state_machine=spec.state_machine_arn, name=spec.name,
                                status="RUNNING", start_date=now,
                                definition_hash=definition_hash(spec.definition_text), body=body)

@@ -32,6 +32,7 @@ class StartSpec:
     # The state machine's loggingConfiguration when it logs (level not OFF), else None: its
     # execution's events then go to the engine's event sink (Engine.event_sink).
     logging: Mapping[str, Any] | None = None
+    trace_header: str | None = None  # X-Ray's, as StartExecution got it (DescribeExecution answers it)
 
 
 @dataclass(frozen=True)

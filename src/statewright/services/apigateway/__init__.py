@@ -5,8 +5,11 @@ Lambda and Step Functions; `v2.create` builds the `apigatewayv2` view. See docs/
 
 from __future__ import annotations
 
+import time
+
 from statewright.services.common.platform import Platform
 
+from .origins import ExecutionOrigins
 from .service import ApiGatewayService, ApiGatewayV2Service, ApiUrl
 from .stacks import API_TYPES, apis_from_stack
 from .types import Api, ApiRequest, ApiResponse
@@ -14,8 +17,9 @@ from .types import Api, ApiRequest, ApiResponse
 
 def create(platform: Platform) -> ApiGatewayService:
     settings = platform.settings
-    return ApiGatewayService(settings.account_id, settings.region)
+    origins = ExecutionOrigins(platform.store, time.time) if platform.store is not None else None
+    return ApiGatewayService(settings.account_id, settings.region, origins=origins)
 
 
 __all__ = ["API_TYPES", "Api", "ApiGatewayService", "ApiGatewayV2Service", "ApiRequest", "ApiResponse", "ApiUrl",
-           "apis_from_stack", "create"]
+           "ExecutionOrigins", "apis_from_stack", "create"]

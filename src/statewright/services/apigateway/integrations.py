@@ -15,7 +15,7 @@ from typing import Any
 
 from statewright.services.common import AwsError, InvokeResult, RequestContext
 
-from . import vtl
+from . import origins, vtl
 from .authorizers import function_of
 from .events import Call, http_event, http_headers, multi_query, rest_event
 from .proxy import MalformedResponse, gateway_error, http_response, internal_error, rest_response
@@ -33,10 +33,11 @@ class IntegrationTimeout(Exception):
 
 @dataclass
 class Backends:
-    """The local services an integration reaches: `call_lambda(function, payload, timeout)` and
+    """The local services an integration reaches: `call_lambda(function, payload, timeout, request)`
+    (`request`: origins.request_of the call, which names the invocation's X-Ray trace) and
     `call_states(operation, input, context)` (the Step Functions service's `handle`)."""
 
-    call_lambda: Callable[[str, bytes, float], InvokeResult]
+    call_lambda: Callable[[str, bytes, float, dict[str, Any] | None], InvokeResult]
     call_states: Callable[[str, dict[str, Any], RequestContext], dict[str, Any]]
 
 
@@ -73,7 +74,7 @@ def _lambda_proxy(api: Api, integration: Integration, call: Call, backends: Back
         event = {"version": "1.0", **event}  # HTTP APIs mark their 1.0 events
     try:
         result = backends.call_lambda(function_of(integration.uri), json.dumps(event).encode(),
-                                      integration.timeout_seconds)
+                                      integration.timeout_seconds, origins.request_of(call))
     except AwsError as error:
         log.warning("Lambda integration of %s failed: %s", api.id, error)
         if error.code == "TooManyRequestsException":
@@ -192,7 +193,8 @@ def _aws(integration: Integration, call: Call, backends: Backends) -> ApiRespons
     if action is not None:
         return _states_action(integration, call, backends, action.group(2), action.group(1) or call.region, rendered)
     if ":lambda:path/" in integration.uri:
-        result = backends.call_lambda(function_of(integration.uri), rendered.encode(), integration.timeout_seconds)
+        result = backends.call_lambda(function_of(integration.uri), rendered.encode(), integration.timeout_seconds,
+                                      origins.request_of(call))
         if result.function_error:
             # Non-proxy Lambda errors are matched by their errorMessage (selectionPattern).
             return _integration_response(integration, call, _error_message(result.payload), result.payload.decode())
@@ -210,7 +212,8 @@ def _error_message(payload: bytes) -> str:
 
 def _states_action(integration: Integration, call: Call, backends: Backends, operation: str, region: str,
                    rendered: str) -> ApiResponse:
-    context = RequestContext(region=region, account=call.account, request_id=call.request_id)
+    context = RequestContext(region=region, account=call.account, request_id=call.request_id,
+                             extra={origins.CONTEXT_KEY: origins.request_of(call)})
     try:
         request = json.loads(rendered) if rendered.strip() else {}
         if not isinstance(request, dict):
@@ -241,7 +244,8 @@ def _states_subtype(integration: Integration, call: Call, backends: Backends) ->
     for key, source in integration.request_parameters.items():
         request[key[0].lower() + key[1:]] = _v2_parameter(str(source), call)
     region = str(request.pop("region", "") or call.region)
-    context = RequestContext(region=region, account=call.account, request_id=call.request_id)
+    context = RequestContext(region=region, account=call.account, request_id=call.request_id,
+                             extra={origins.CONTEXT_KEY: origins.request_of(call)})
     try:
         output = backends.call_states(operation, request, context)
     except AwsError as error:

@@ -16,6 +16,7 @@ from . import management
 from .authorizers import Authorizers
 from .gateway import Gateway
 from .integrations import Backends, IntegrationTimeout
+from .origins import CONTEXT_KEY, ExecutionOrigins, function_name, trace_header
 from .stacks import api_keys_from_stack, apis_from_stack
 from .types import HTTP, Api, ApiKey, ApiRequest, ApiResponse
 
@@ -35,10 +36,12 @@ class ApiGatewayService:
     name = "apigateway"
 
     def __init__(self, account: str = "123456789012", region: str = "us-east-1", *,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, origins: ExecutionOrigins | None = None) -> None:
         self.account = account
         self.region = region
         self._clock = clock
+        # Which request started which execution (origins.py); None: not recorded (no store).
+        self.origins = origins
         self._apis: dict[str, Api] = {}
         self._api_keys: dict[str, ApiKey] = {}
         self._template_apis: set[str] = set()
@@ -46,7 +49,7 @@ class ApiGatewayService:
         self._invoker: FunctionInvoker | None = None
         self._states: Service | None = None
         self._pool = concurrent.futures.ThreadPoolExecutor(INTEGRATION_THREADS, thread_name_prefix="apigw")
-        self.authorizers = Authorizers(lambda fn, payload: self._call_lambda(fn, payload, 29.0))
+        self.authorizers = Authorizers(lambda fn, payload: self._call_lambda(fn, payload, 29.0, None))
         self.gateway = Gateway(self.api, Backends(self._call_lambda, self._call_states), self.authorizers,
                                account, region, self._known_key)
 
@@ -129,11 +132,19 @@ class ApiGatewayService:
                                     f"{scheme}://{api.id}.execute-api.localhost:{port}/{prefix}"))
         return found
 
-    def _call_lambda(self, function: str, payload: bytes, timeout: float) -> InvokeResult:
+    def _call_lambda(self, function: str, payload: bytes, timeout: float,
+                     request: dict[str, Any] | None) -> InvokeResult:
+        """Invoke `function` for an integration (`request`: origins.request_of its call, which
+        names the invocation's X-Ray trace) or an authorizer (None)."""
         if self._invoker is None:
             raise AwsError("ServiceException", "no Lambda service is connected to API Gateway", 500)
         invoker = self._invoker
-        context = RequestContext(region=self.region, account=self.account)
+        extra: dict[str, Any] = {}
+        if request is not None:
+            api = self.api(str(request.get("apiId")))
+            extra["traceHeader"] = trace_header(request) if self.origins is None else self.origins.invoked(
+                request, api.name if api else "", api.protocol if api else "", function_name(function))
+        context = RequestContext(region=self.region, account=self.account, extra=extra)
         future = self._pool.submit(invoker.invoke, function, payload, context)
         try:
             return future.result(timeout)
@@ -143,7 +154,32 @@ class ApiGatewayService:
     def _call_states(self, operation: str, request: dict[str, Any], context: RequestContext) -> dict[str, Any]:
         if self._states is None:
             raise AwsError("ServiceException", "no Step Functions service is connected to API Gateway", 500)
-        return self._states.handle(operation, request, context)
+        output = self._states.handle(operation, request, context)
+        started = output.get("executionArn")
+        request_info = context.extra.get(CONTEXT_KEY)
+        if self.origins is not None and isinstance(started, str) and isinstance(request_info, dict):
+            api = self.api(str(request_info.get("apiId")))
+            self.origins.record(started, request_info, api.name if api else "", api.protocol if api else "")
+        return output
+
+    def execution_origin(self, execution_arn: str) -> dict[str, Any] | None:
+        """The API request that started `execution_arn` (through a direct integration, or a
+        Lambda function it invoked), or None."""
+        if self.origins is None:
+            return None
+        return self.origins.get(execution_arn, self._trace_of(execution_arn))
+
+    def _trace_of(self, execution_arn: str) -> str | None:
+        """The execution's X-Ray traceHeader, as DescribeExecution answers it."""
+        parts = execution_arn.split(":")
+        if self._states is None or len(parts) < 5:
+            return None
+        context = RequestContext(partition=parts[1], region=parts[3], account=parts[4])
+        try:
+            trace = self._states.handle("DescribeExecution", {"executionArn": execution_arn}, context).get("traceHeader")
+        except AwsError:
+            return None
+        return trace if isinstance(trace, str) else None
 
     # --- management API -----------------------------------------------------------------------------
     def handle(self, operation: str, input: dict[str, Any], context: RequestContext) -> dict[str, Any]:

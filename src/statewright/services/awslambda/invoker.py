@@ -112,8 +112,10 @@ class Invoker:
         return env
 
     def run(self, function: Function, payload: bytes, *, log_tail: bool = False,
-            client_context: str | None = None, request_id: str | None = None) -> InvokeResult:
-        """One synchronous invocation (RequestResponse)."""
+            client_context: str | None = None, request_id: str | None = None,
+            trace_header: str | None = None) -> InvokeResult:
+        """One synchronous invocation (RequestResponse). `trace_header` is the caller's X-Ray header,
+        which the function sees as `_X_AMZN_TRACE_ID` (and its AWS SDK sends on), as on Lambda."""
         config = function.config
         if function.watch.changed():
             function.pool.recycle()
@@ -124,8 +126,8 @@ class Invoker:
                            fields={"Type": "User", "Reason": "ReservedFunctionConcurrentInvocationLimitExceeded"}
                            ) from e
         request_id = request_id or self.new_id()
-        invocation = Invocation(request_id, payload, function.arn, client_context,
-                                f"Root=1-{int(time.time()):08x}-{request_id.replace('-', '')[:24]};Sampled=0")
+        trace = trace_header or f"Root=1-{int(time.time()):08x}-{request_id.replace('-', '')[:24]};Sampled=0"
+        invocation = Invocation(request_id, payload, function.arn, client_context, trace)
         healthy = False
         try:
             outcome = worker.invoke(invocation, float(config.timeout))

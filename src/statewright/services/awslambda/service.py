@@ -158,6 +158,8 @@ class LambdaService:
                                          ref.partition))
         if invocation_type == "DryRun":
             return InvokeResult(204, b"")
+        trace = context.extra.get("traceHeader")
+        trace_header = trace if isinstance(trace, str) and trace else None
         if invocation_type == "Event":
             request_id = self.invoker.new_id()  # retries keep it, as on Lambda
 
@@ -167,7 +169,7 @@ class LambdaService:
                 if current is None:
                     return SUCCEEDED  # deleted meanwhile: nothing left to run
                 try:
-                    result = self.invoker.run(current, payload, request_id=request_id)
+                    result = self.invoker.run(current, payload, request_id=request_id, trace_header=trace_header)
                 except AwsError as e:
                     return THROTTLED if e.code == "TooManyRequestsException" else FAILED
                 return FAILED if result.function_error else SUCCEEDED
@@ -178,7 +180,8 @@ class LambdaService:
                            f"1 validation error detected: Value '{invocation_type}' at 'invocationType' failed "
                            "to satisfy constraint: Member must satisfy enum value set: "
                            "[Event, RequestResponse, DryRun]", 400)
-        return self.invoker.run(target, payload, log_tail=log_tail, client_context=client_context)
+        return self.invoker.run(target, payload, log_tail=log_tail, client_context=client_context,
+                                trace_header=trace_header)
 
     # --- the Service contract ----------------------------------------------------------------------
 

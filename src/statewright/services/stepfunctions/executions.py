@@ -67,7 +67,7 @@ def start_spec(ctx: ActionContext, request: dict[str, Any], express_arn: bool) -
     _, test_case = split_test_case(request.get("stateMachineArn"))
     execution_name = name(request, required=False) or ctx.new_id()
     input_text = payload(request, "input", "InvalidExecutionInput") or "{}"
-    string(request, "traceHeader", 256)
+    trace_header = string(request, "traceHeader", 256)
     express = machine.body["type"] == "EXPRESS"
     if express_arn or express:
         arn = ctx.arns.express_execution(machine.name, execution_name, ctx.new_id())
@@ -79,7 +79,8 @@ def start_spec(ctx: ActionContext, request: dict[str, Any], express_arn: bool) -
                      name=execution_name, input_text=input_text,
                      definition_text=runnable.body["definition"], role_arn=runnable.body["roleArn"],
                      express=express, version_arn=runnable.arn if runnable.kind == "version" else None,
-                     alias_arn=alias.arn if alias else None, logging=_logging(machine))
+                     alias_arn=alias.arn if alias else None, logging=_logging(machine),
+                     trace_header=trace_header or None)
 
 
 def _logging(machine: Resource) -> dict[str, Any] | None:
@@ -148,6 +149,8 @@ def start_sync_execution(ctx: ActionContext, request: dict[str, Any]) -> dict[st
         "billingDetails": {"billedMemoryUsedInMB": 64,
                            "billedDurationInMilliseconds": _billed_ms(outcome.stop_date - outcome.start_date)},
     }
+    if spec.trace_header:
+        answer["traceHeader"] = spec.trace_header
     if outcome.output is not None:
         answer.update(output=outcome.output, outputDetails={"included": True})
     if outcome.error is not None:
@@ -210,6 +213,8 @@ def describe_execution(ctx: ActionContext, request: dict[str, Any]) -> dict[str,
         answer["stateMachineVersionArn"] = body["versionArn"]
     if body.get("aliasArn"):
         answer["stateMachineAliasArn"] = body["aliasArn"]
+    if body.get("traceHeader"):
+        answer["traceHeader"] = body["traceHeader"]
     return answer
 
 

@@ -28,6 +28,9 @@ ACTIONS: dict[str, Action] = {
 _STATES_ARN = re.compile(r"^arn:[^:]*:states:")
 # Actions that may block a thread for a long time (long polls, synchronous executions).
 LONG_ACTIONS = frozenset({"GetActivityTask", "StartSyncExecution"})
+# Actions that take X-Ray's X-Amzn-Trace-Id header as their traceHeader (at most 256 characters).
+TRACED_ACTIONS = frozenset({"StartExecution", "StartSyncExecution"})
+MAX_TRACE_HEADER = 256
 
 
 class StepFunctionsService:
@@ -60,6 +63,9 @@ class StepFunctionsService:
         if action is None:
             raise AwsError("UnknownOperationException",
                            f"Statewright does not implement the Step Functions action '{operation}'")
+        trace = context.extra.get("traceHeader")
+        if operation in TRACED_ACTIONS and isinstance(trace, str) and 0 < len(trace) <= MAX_TRACE_HEADER:
+            input = {**input, "traceHeader": trace}
         self.shapes.check(operation, input)
         ctx = self.context(context)
         _refuse_foreign_arns(ctx.arns, input)

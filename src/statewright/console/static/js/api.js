@@ -3,6 +3,7 @@
 // JSON with a target prefix (Step Functions, DynamoDB, Logs), rest-json paths (Lambda, API
 // Gateway), rest-xml (S3, read with DOMParser) and query form posts with XML answers
 // (CloudFormation). Requests are unsigned: the server routes them by these protocol markers.
+// `statewright()` reads the server's own console endpoints (not AWS).
 
 export class ApiError extends Error {
   constructor(type, message, status) {
@@ -77,6 +78,18 @@ export async function restJson(method, path, { query, body, headers = {}, raw = 
     throw new ApiError(errorName(type, response.status), data.message || data.Message || `${method} ${path} failed`, response.status);
   }
   return data;
+}
+
+// Statewright's own read-only endpoints under /_statewright/ (not AWS APIs: links AWS keeps
+// only in X-Ray, such as the API request that started an execution). Another server has none,
+// so a failure answers null and the page simply shows no link.
+export async function statewright(path, query) {
+  try {
+    const response = await fetch(withQuery(`/_statewright/${path}`, query));
+    return response.ok ? await response.json() : null;
+  } catch {
+    return null;
+  }
 }
 
 // Follows a JSON API's page token until `limit` items are read.

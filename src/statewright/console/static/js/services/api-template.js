@@ -16,6 +16,18 @@ function uriFunction(uri) {
   return m ? m[1] : null;
 }
 
+const flatText = (value) => (typeof value === "string" ? value : JSON.stringify(value || ""));
+
+// A Step Functions direct integration ("...:states:action/StartExecution") and the state machine
+// its request template names (`"stateMachineArn": "${GreetMachine}"`, as SAM's Api events write it).
+function statesTarget(integration) {
+  const action = /:states:action\/(\w+)/.exec(flatText(integration.uri));
+  if (!action) return null;
+  const templates = Object.values(integration.requestTemplates || {}).map(flatText).join(" ");
+  const machine = /stateMachineArn\W+\$\{([A-Za-z0-9]+)\}/.exec(templates) || /(arn:[^:"\\]+:states:[^"\\]+:stateMachine:[^"\\]+)/.exec(templates);
+  return { action: action[1], machine: machine ? machine[1] : null };
+}
+
 async function findApi(apiId) {
   const stacks = members(await cloudformation("DescribeStacks"), "Stacks").map((s) => xmlChild(s, "StackName"));
   for (const stack of stacks) {
@@ -27,7 +39,7 @@ async function findApi(apiId) {
   return null;
 }
 
-// Map of "METHOD /path" -> {integration, functionName, authorizers: [names]}, and the
+// Map of "METHOD /path" -> {integration, functionName, stateMachineArn, authorizers: [names]}, and the
 // authorizers: [[name, type, detail]]; null when no stack defines this API.
 export async function apiFromTemplate(apiId) {
   const found = await findApi(apiId);
@@ -41,8 +53,12 @@ export async function apiFromTemplate(apiId) {
       const integration = (op || {})["x-amazon-apigateway-integration"] || {};
       const logical = uriFunction(integration.uri);
       const verb = method === "x-amazon-apigateway-any-method" ? "ANY" : method.toUpperCase();
+      const states = statesTarget(integration);
       routes.set(`${verb} ${path}`, {
-        integration: integration.type || "", functionName: logical ? found.physical.get(logical) || logical : null,
+        integration: states ? `${integration.type || "aws"} ${states.action}` : integration.type || "",
+        functionName: logical ? found.physical.get(logical) || logical : null,
+        // A state machine's physical id is its ARN (what the state machine page is keyed by).
+        stateMachineArn: states && states.machine ? found.physical.get(states.machine) || states.machine : null,
         authorizers: (op.security || []).flatMap((s) => Object.keys(s)),
       });
     }

@@ -54,3 +54,12 @@ export function findState(machine, name) {
   }
   return null;
 }
+
+// The console page of the API route that served a request (an execution's origin, as
+// GET /_statewright/execution-origin answers it), with the request and execution to show there.
+export function apiRequestLink(origin) {
+  return href(["apis", origin.apiId], {
+    type: origin.protocol === "HTTP" ? "http" : "rest", stage: origin.stage, route: origin.routeKey,
+    request: origin.requestId, execution: origin.executionArn, function: origin.functionName,
+  });
+}

@@ -2,7 +2,7 @@
 // each route's local URL, and a request panel that sends a test request on this origin.
 
 import { restJson } from "../api.js";
-import { errorNotice, h, notice, replace } from "../dom.js";
+import { arnName, errorNotice, h, notice, replace } from "../dom.js";
 import { href } from "../router.js";
 import { apiFromTemplate } from "../services/api-template.js";
 import { functionLink } from "../services/links.js";
@@ -133,18 +133,21 @@ export async function apiView(root, { segments, params }) {
     for (const r of api.routes) {
       const t = fromTemplate.routes.get(`${r.method} ${r.path}`);
       if (!t) continue;
-      if (!r.integration) r.integration = t.functionName ? [`${t.integration} → `, h("a", { href: functionLink(t.functionName) }, t.functionName)] : t.integration;
+      if (!r.integration) r.integration = integrationCell(t);
       if (t.authorizers.length) r.auth = `${r.auth && r.auth !== "NONE" ? `${r.auth}: ` : ""}${t.authorizers.join(", ")}`;
     }
     if (api.authorizers.note) api.authorizers = { items: fromTemplate.authorizers };
   }
   const panel = requestPanel();
-  // SAM also deploys its implicit "Stage" stage beside the one the template names: prefer that one.
-  const stage = api.stages.find((name) => name !== "Stage") || api.stages[0] || "$default";
+  // SAM also deploys its implicit "Stage" stage beside the one the template names: prefer that
+  // one, unless the link names the stage (a request that started an execution).
+  const stage = (params.stage && api.stages.includes(params.stage) && params.stage)
+    || api.stages.find((name) => name !== "Stage") || api.stages[0] || "$default";
   const base = stageBase(id, stage);
   const rows = api.routes.map((r) => {
     const local = `${base}${r.path === "/" ? "/" : r.path}`;
-    return h("tr", { dataset: { route: `${r.method} ${r.path}` } },
+    const key = `${r.method} ${r.path}`;
+    return h("tr", { dataset: { route: key }, class: key === params.route ? "selected" : null, "aria-current": key === params.route ? "true" : null },
       h("td", {}, h("code", {}, r.method)), h("td", {}, h("code", {}, r.path)),
       h("td", { class: "wrap api-integration" }, r.integration && r.integration.length ? r.integration : h("span", { class: "muted" }, "—")),
       h("td", {}, r.auth === "NONE" || !r.auth ? "none" : `${r.auth}${r.authorizerId && !fromTemplate ? ` (${r.authorizerId})` : ""}`),
@@ -154,8 +157,31 @@ export async function apiView(root, { segments, params }) {
   const notes = fromTemplate ? [h("p", { class: "meta" }, "Integrations and authorizers read from the stack's processed template.")]
     : [api.integrations.note, api.authorizers.note].filter(Boolean).map((n) => h("p", { class: "meta" }, n));
   replace(root, viewHeader(api.name, { crumb, meta: `${api.kind} · ${id} · stages: ${api.stages.join(", ") || "none"}` }),
+    requestNotice(params),
     section("Routes", listTable("api-routes", "Routes", ["Method", "Path", "Integration", "Authorization", "Local URL", ""], rows), notes),
     api.authorizers.items && api.authorizers.items.length ? section("Authorizers", listTable("api-authorizers", "Authorizers", ["Name", "Type", fromTemplate ? "Function" : "ID"], api.authorizers.items)) : null,
     section("Send a test request", panel.el));
-  if (api.routes.length) panel.fill(api.routes[0].method, `${base}${api.routes[0].path}`);
+  const chosen = api.routes.find((r) => `${r.method} ${r.path}` === params.route) || api.routes[0];
+  if (chosen) panel.fill(chosen.method, `${base}${chosen.path}`);
+  const row = params.route ? root.querySelector("tr.selected") : null;
+  if (row) row.scrollIntoView({ block: "nearest" });
+}
+
+// What a route calls, from the template: a link to the function or state machine it reaches.
+function integrationCell(t) {
+  if (t.functionName) return [`${t.integration} → `, h("a", { href: functionLink(t.functionName) }, t.functionName)];
+  if (t.stateMachineArn && t.stateMachineArn.startsWith("arn:")) {
+    return [`${t.integration} → `, h("a", { href: href(["state-machines", t.stateMachineArn], { tab: "executions" }) }, arnName(t.stateMachineArn))];
+  }
+  return t.integration;
+}
+
+// Arriving from an execution's "started by" link: which request of which route started it.
+function requestNotice(params) {
+  if (!params.request || !params.route) return null;
+  return h("div", { class: "notice notice-info", id: "api-request-notice", role: "status" },
+    h("strong", {}, `Request ${params.request}`),
+    h("p", {}, `${params.route} on stage ${params.stage || "—"}`,
+      params.function ? [" invoked ", h("a", { href: functionLink(params.function) }, params.function), ", which"] : null,
+      params.execution ? [" started execution ", h("a", { href: href(["executions", params.execution]) }, arnName(params.execution))] : null));
 }

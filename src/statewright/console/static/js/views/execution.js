@@ -1,12 +1,12 @@
 // One execution: its graph coloured from the event history (polled while it runs), the
 // selected state's data, the history table, the timeline, and stop / redrive / callback.
 
-import { sfn, sfnAll, toDate } from "../api.js";
+import { sfn, sfnAll, statewright, toDate } from "../api.js";
 import { arnName, errorNotice, formatDate, formatDuration, h, notice, replace, statusBadge, toast } from "../dom.js";
 import { analyzeHistory, asJson } from "../history/analyze.js";
 import { waitingTokens } from "../history/token.js";
 import { href, navigate, updateParams } from "../router.js";
-import { logGroupLink } from "../services/links.js";
+import { apiRequestLink, functionLink, logGroupLink } from "../services/links.js";
 import { openCallbackDialog } from "../widgets/callback-dialog.js";
 import { graphPanel } from "../widgets/graph-panel.js";
 import { historyTable } from "../widgets/history-table.js";
@@ -63,6 +63,18 @@ function executionLogsLink(logGroup, execution) {
   }) }, "execution logs");
 }
 
+// The API request that started the execution, directly or through the Lambda function it
+// invoked (AWS shows this only through X-Ray; the server traces it), as links to the API's route
+// and to the function.
+function originLink(origin) {
+  if (!origin) return null;
+  const at = origin.requestTimeEpoch ? formatDate(new Date(origin.requestTimeEpoch)) : "";
+  return h("span", { id: "execution-origin" }, "started by ",
+    h("a", { href: apiRequestLink(origin), title: `Request ${origin.requestId}${at ? ` at ${at}` : ""}` },
+      `${origin.routeKey} on ${origin.apiName || origin.apiId} (${origin.stage})`),
+    origin.functionName ? [" via ", h("a", { id: "execution-origin-function", href: functionLink(origin.functionName) }, origin.functionName)] : null);
+}
+
 // States by name across all nesting levels, for finding a waiting task's Parameters.
 function indexStates(machine, found = new Map()) {
   for (const [name, state] of Object.entries((machine && machine.States) || {})) {
@@ -78,7 +90,9 @@ export async function executionView(root, { segments, params }) {
   const arn = segments[1];
   replace(root, notice("loading", "Loading execution…"));
   let execution = await sfn("DescribeExecution", { executionArn: arn });
-  const { definition, logGroup } = await loadDefinition(execution);
+  const [{ definition, logGroup }, originAnswer] = await Promise.all([
+    loadDefinition(execution), statewright("execution-origin", { executionArn: arn })]);
+  const origin = originAnswer && originAnswer.origin;
   const states = indexStates(definition);
   let selected = params.state || null;
   let analysis = null;
@@ -152,7 +166,8 @@ export async function executionView(root, { segments, params }) {
         h("p", { class: "meta" }, `Started ${formatDate(start)}`, stopped ? ` · ended ${formatDate(stopped)}` : "",
           stopped && start ? ` · took ${formatDuration(stopped - start)}` : "",
           execution.redriveCount ? ` · redriven ${execution.redriveCount}×` : "",
-          logGroup ? " · " : "", executionLogsLink(logGroup, execution))),
+          logGroup ? " · " : "", executionLogsLink(logGroup, execution),
+          origin ? " · " : "", originLink(origin))),
       h("div", { class: "actions" }, actions)));
     replace(banner, execution.error || execution.cause
       ? notice("error", execution.error || "Failed", execution.cause || "") : null);

@@ -1,0 +1,132 @@
+"""Which API request started which execution.
+
+- API Gateway's direct Step Functions integrations (REST `states:action/StartExecution|
+  StartSyncExecution`, HTTP API `StepFunctions-StartExecution|StartSyncExecution`) record the
+  request — API, stage, route, method and path, request id, time — against the execution it
+  started. The records live in the store as resources of kind `executionOrigin` whose parent is
+  the execution's ARN, so the link lasts exactly as long as the execution does.
+- A Lambda function that an API request invoked and that starts an execution is traced the way
+  X-Ray traces it: API Gateway hands the function an `X-Amzn-Trace-Id` whose root names the
+  request (`trace_header`), the function's AWS SDK sends it on with StartExecution, and Step
+  Functions keeps it as the execution's `traceHeader`. The requests that invoked functions are
+  remembered by that root, in memory (the latest `RECENT_REQUESTS`): such a link lasts while the
+  server runs.
+
+AWS shows these links only through X-Ray; the console reads them from
+`GET /_statewright/execution-origin` (edge/origins.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any
+
+from statewright.store import Resource
+
+from .events import Call
+
+log = logging.getLogger(__name__)
+
+ORIGIN_KIND = "executionOrigin"
+# The key in `RequestContext.extra` under which a direct integration hands its request to the
+# Step Functions call (ApiGatewayService._call_states records it once the execution exists).
+CONTEXT_KEY = "apigatewayRequest"
+# How many requests that invoked a Lambda function are remembered by their trace root.
+RECENT_REQUESTS = 10_000
+
+
+def request_of(call: Call) -> dict[str, Any]:
+    """The request a direct integration passes along with its Step Functions call."""
+    return {"apiId": call.api_id, "stage": call.stage, "routeKey": call.route_key,
+            "resourcePath": call.resource_path, "httpMethod": call.request.method, "path": call.request.path,
+            "requestId": call.request_id, "requestTimeEpoch": call.epoch_ms}
+
+
+def trace_header(request: dict[str, Any]) -> str:
+    """The X-Ray header API Gateway hands the Lambda function a request invokes (X-Ray's root
+    format: `1-<epoch seconds, 8 hex>-<24 hex>`, here the request id's first 24 hex digits)."""
+    digits = str(request["requestId"]).replace("-", "")[:24].ljust(24, "0")
+    return f"Root=1-{int(request['requestTimeEpoch']) // 1000:08x}-{digits};Sampled=0"
+
+
+def function_name(ref: str) -> str:
+    """A function's name from its name or (qualified) ARN."""
+    parts = ref.split(":")
+    return parts[6] if len(parts) >= 7 and parts[5] == "function" else ref
+
+
+def trace_root(header: str) -> str | None:
+    """The `Root=` of an X-Ray header (`Root=1-…;Parent=…;Sampled=0`), or None."""
+    for part in header.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == "Root" and value:
+            return value
+    return None
+
+
+class ExecutionOrigins:
+    """The origins: `record` after a direct integration started an execution, `invoked` when a
+    request invoked a Lambda function, `get` for the console. `store` is the runtime's store
+    (statewright.store.Store)."""
+
+    def __init__(self, store: Any, clock: Callable[[], float], recent: int = RECENT_REQUESTS) -> None:
+        self._store = store
+        self._clock = clock
+        self._recent: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._recent_size = recent
+        self._lock = threading.Lock()
+
+    def record(self, execution_arn: str, request: dict[str, Any], api_name: str, protocol: str) -> Future[Any]:
+        """Store `request` (from `request_of`) as the origin of `execution_arn`. The API request
+        does not wait for the commit; a failure is logged (the execution itself already ran)."""
+        body = {**request, "apiName": api_name, "protocol": protocol, "executionArn": execution_arn}
+        collection = "apis" if protocol == "HTTP" else "restapis"
+        arn = f"{_arn_prefix(execution_arn)}::/{collection}/{request['apiId']}/stages/{request['stage']}" \
+              f"/requests/{request['requestId']}"
+        resource = Resource(arn=arn, kind=ORIGIN_KIND, name=str(request["requestId"]), created=self._clock(),
+                            parent=execution_arn, body=body, service="apigateway")
+        future: Future[Any] = self._store.write(lambda tx: tx.put_resource(resource))
+        future.add_done_callback(_log_failure)
+        return future
+
+    def invoked(self, request: dict[str, Any], api_name: str, protocol: str, function: str) -> str:
+        """Remember that `request` invoked `function`; answers the trace header to hand it."""
+        header = trace_header(request)
+        root = trace_root(header) or header
+        with self._lock:
+            self._recent[root] = {**request, "apiName": api_name, "protocol": protocol, "functionName": function}
+            self._recent.move_to_end(root)
+            while len(self._recent) > self._recent_size:
+                self._recent.popitem(last=False)
+        return header
+
+    def get(self, execution_arn: str, trace: str | None = None) -> dict[str, Any] | None:
+        """The request that started `execution_arn`: recorded by a direct integration, or the
+        request whose function started it (`trace`: the execution's traceHeader); else None."""
+        found = self._store.list_resources(ORIGIN_KIND, execution_arn, service="apigateway", limit=1)
+        if found:
+            return dict(found[0].body)
+        root = trace_root(trace) if trace else None
+        with self._lock:
+            request = self._recent.get(root) if root else None
+        return {**request, "executionArn": execution_arn} if request is not None else None
+
+
+def _arn_prefix(execution_arn: str) -> str:
+    """`arn:<partition>:apigateway:<region>` for the execution's partition and region."""
+    parts = execution_arn.split(":")
+    partition = parts[1] if len(parts) > 3 else "aws"
+    region = parts[3] if len(parts) > 3 else ""
+    return f"arn:{partition}:apigateway:{region}"
+
+
+def _log_failure(future: Future[Any]) -> None:
+    if future.cancelled():  # the store closed first (the server is stopping)
+        return
+    error = future.exception()
+    if error is not None:
+        log.warning("could not record the API request that started an execution: %s", error)
