@@ -1,10 +1,11 @@
 """TransactWriteItems and TransactGetItems.
 
-A write transaction is one change on the writer: every condition is checked against the items
-as they are, then (if all hold) every write is made, inside one SQLite savepoint, so it is all
-or nothing, also across tables and also when the process dies halfway. Because the writer runs
-changes one at a time, two transactions never interleave; AWS's TransactionConflictException,
-which reports such an overlap, therefore never arises here.
+A write transaction has two steps, as on AWS. Prepare: every action is validated and its items
+are claimed (`in_flight.InFlight`), so while it is under way other requests on those items get
+AWS's conflict answers. Commit: one change on the writer checks every condition against the items
+as they are and (if all hold) makes every write, inside one SQLite savepoint, so it is all or
+nothing, also across tables and also when the process dies halfway; the claims are given back
+once that commit is durable.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from . import params, storage
 from . import values as wire
 from .catalog import Catalog
 from .expressions import project
+from .in_flight import ItemId, conflict_reason
 from .items import ItemOperations, WritePlan, parse_key, projection_of
 from .schema import constraint, invalid
 
@@ -64,6 +66,10 @@ class TransactionOperations:
         self._catalog = catalog
         self._items = items
         self._clock = clock
+        self._in_flight = items.in_flight
+        # A test seam: called with the request between prepare (items claimed) and commit, so a
+        # test can hold a transaction under way while other clients run into it.
+        self.before_commit: Callable[[dict[str, Any]], None] | None = None
 
     def _plan(self, entry: dict[str, Any], context: RequestContext) -> WritePlan:
         actions = [name for name in _ACTIONS if entry.get(name) is not None]
@@ -112,7 +118,7 @@ class TransactionOperations:
         token = request.get("ClientRequestToken")
         fingerprint = hashlib.sha256(json.dumps(entries, sort_keys=True).encode()).hexdigest()
         ready = [plan for plan in plans if plan is not None]
-        sizes = self._store.write(lambda db: self._apply(db, ready, token, fingerprint))
+        sizes = self._commit(request, ready, token if isinstance(token, str) else None, fingerprint)
         result: dict[str, Any] = {}
         if mode != "NONE":
             totals: dict[str, tuple[Any, float]] = {}
@@ -121,6 +127,21 @@ class TransactionOperations:
                 totals[plan.table.name] = (table, spent + 2 * params.write_units(size))
             result["ConsumedCapacity"] = [params.capacity(mode, table, spent) for table, spent in totals.values()]
         return result
+
+    def _commit(self, request: dict[str, Any], plans: list[WritePlan], token: str | None,
+                fingerprint: str) -> list[int]:
+        """Claims the items (cancelled with `TransactionConflict` where another transaction holds
+        one), commits on the writer, then gives the claims back."""
+        claimed: list[ItemId] = [plan.item_id for plan in plans]
+        held = self._in_flight.claim(claimed, token)
+        if held is not None:
+            raise cancelled([conflict_reason() if busy else {"Code": "None"} for busy in held])
+        try:
+            if self.before_commit is not None:
+                self.before_commit(request)
+            return self._store.write(lambda db: self._apply(db, plans, token, fingerprint))
+        finally:
+            self._in_flight.release(claimed, token)
 
     def _apply(self, db: Any, plans: list[WritePlan], token: object, fingerprint: str) -> list[int]:
         now = self._clock()
@@ -170,6 +191,11 @@ class TransactionOperations:
             table = self._catalog.get(context, body.get("TableName"))
             _, hk, rk = parse_key(table, body.get("Key"))
             gets.append((table, hk, rk, projection))
+        held = self._in_flight.held([(table.id, hk, rk) for table, hk, rk, _ in gets])
+        if any(held):
+            # "An item within a TransactGetItems request is part of an ongoing TransactWriteItems"
+            # cancels it (AWS developer guide, "Transaction conflict handling in DynamoDB").
+            raise cancelled([conflict_reason() if busy else {"Code": "None"} for busy in held])
         responses: list[dict[str, Any]] = []
         totals: dict[str, tuple[Any, float]] = {}
         with self._store.reader() as db:
