@@ -64,10 +64,29 @@ class JsonProtocol:
         return [("content-type", kind), ("x-amzn-requestid", request_id)]
 
 
+# Services (by `serviceId`) whose `__type` names the namespace of what raised the error, as
+# recorded from DynamoDB: its own errors `com.amazonaws.dynamodb.v20120810#ResourceNotFoundException`,
+# request validation `com.amazon.coral.validate#ValidationException`, the framework's own (bad
+# JSON, unknown operation, signatures, internal failure) `com.amazon.coral.service#…`
+# (pynamodb/PynamoDB#1144, HENNGE/aiodynamo#2, dynalite's recorded answers). DynamoDB Streams
+# answers from the same namespace (`…v20120810#ExpiredIteratorException`). SDKs keep what
+# follows the '#'.
+NAMESPACED_ERRORS = {"DynamoDB": "com.amazonaws.dynamodb.v20120810#",
+                     "DynamoDB Streams": "com.amazonaws.dynamodb.v20120810#"}
+CORAL_VALIDATE = "com.amazon.coral.validate#"
+CORAL_SERVICE = "com.amazon.coral.service#"
+
+
 def error_type(service: Any, error: ErrorLike) -> str:
     """The `__type` of an error: the model's wire code for it; for services that moved from
-    awsQuery (`awsQueryCompatible`) the shape's name, the query code going in a header."""
+    awsQuery (`awsQueryCompatible`) the shape's name, the query code going in a header; for
+    services that namespace their errors (NAMESPACED_ERRORS), the code under its namespace."""
     shape = error_shape(service, error.code) if service is not None else None
+    namespace = NAMESPACED_ERRORS.get(service.metadata.get("serviceId", "")) if service is not None else None
+    if namespace is not None:
+        if shape is not None:
+            return namespace + str(shape.error_code)
+        return (CORAL_VALIDATE if error.code == "ValidationException" else CORAL_SERVICE) + error.code
     if shape is None:
         return error.code
     return str(shape.name if "awsQueryCompatible" in service.metadata else shape.error_code)

@@ -1,0 +1,50 @@
+"""The DynamoDB service as the server answers it on the wire: error `__type`s as DynamoDB sends
+them, which boto3 still reads as the short code."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+
+
+def post(endpoint: str, operation: str, body: bytes) -> tuple[int, dict]:
+    request = urllib.request.Request(endpoint + "/", data=body, method="POST", headers={
+        "X-Amz-Target": f"DynamoDB_20120810.{operation}", "Content-Type": "application/x-amz-json-1.0"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, json.loads(error.read())
+
+
+def test_error_types_are_namespaced_as_dynamodb_sends_them(endpoint, ddb, hash_table):
+    ddb.put_item(TableName=hash_table, Item={"pk": {"S": "there"}})
+    conditional = json.dumps({"TableName": hash_table, "Item": {"pk": {"S": "there"}},
+                              "ConditionExpression": "attribute_not_exists(pk)"}).encode()
+    # Recorded: '{"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",
+    # "message":"The conditional request failed"}' (pynamodb/PynamoDB#1144).
+    assert post(endpoint, "PutItem", conditional) == (400, {
+        "__type": "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",
+        "message": "The conditional request failed"})
+    status, body = post(endpoint, "DescribeTable", b'{"TableName": "no-such-table"}')
+    assert (status, body["__type"]) == (400, "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException")
+    status, body = post(endpoint, "GetItem", json.dumps({"TableName": hash_table, "Key": {"pk": {"N": "1"}}}).encode())
+    assert (status, body["__type"]) == (400, "com.amazon.coral.validate#ValidationException")
+    # The framework's own answers (dynalite's recordings of DynamoDB).
+    status, body = post(endpoint, "ListTables", b"{not json")
+    assert (status, body["__type"]) == (400, "com.amazon.coral.service#SerializationException")
+    status, body = post(endpoint, "NoSuchOperation", b"{}")
+    assert (status, body["__type"]) == (400, "com.amazon.coral.service#UnknownOperationException")
+
+
+def test_boto3_reads_the_short_codes(ddb, hash_table):
+    with pytest.raises(ddb.exceptions.ResourceNotFoundException) as raised:
+        ddb.describe_table(TableName="no-such-table")
+    assert raised.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    with pytest.raises(ddb.exceptions.ClientError) as raised:
+        ddb.get_item(TableName=hash_table, Key={"pk": {"N": "1"}})
+    assert raised.value.response["Error"]["Code"] == "ValidationException"
