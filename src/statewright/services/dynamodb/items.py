@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..common import AwsError, RequestContext
-from . import legacy, params, storage
+from . import capacity, legacy, params, storage
 from . import values as wire
 from .catalog import Catalog
 from .expressions import RequestExpressions, apply, matches, project
@@ -175,12 +175,12 @@ class ItemOperations:
         returns = params.return_values(request, ("NONE", "ALL_OLD"))
         mode = params.consumed_capacity_mode(request)
         plan = self.plan_put(request, context)
-        old, _, size = self._write_one(plan)
+        old, new, size = self._write_one(plan)
         result: dict[str, Any] = {}
         if returns == "ALL_OLD" and old is not None:
             result["Attributes"] = old
         self._with_metrics(result, request, plan)
-        return self._with_capacity(result, mode, plan.table, params.write_units(size, _size(old)))
+        return self._with_capacity(result, mode, plan.table, capacity.of_write(plan.table, old, new, size))
 
     def update_item(self, request: dict[str, Any], context: RequestContext, *,
                     measure_written: bool = True) -> dict[str, Any]:
@@ -194,7 +194,7 @@ class ItemOperations:
         if attributes:
             result["Attributes"] = attributes
         self._with_metrics(result, request, plan)
-        return self._with_capacity(result, mode, plan.table, params.write_units(size, _size(old)))
+        return self._with_capacity(result, mode, plan.table, capacity.of_write(plan.table, old, new, size))
 
     def delete_item(self, request: dict[str, Any], context: RequestContext) -> dict[str, Any]:
         returns = params.return_values(request, ("NONE", "ALL_OLD"))
@@ -204,7 +204,7 @@ class ItemOperations:
         result: dict[str, Any] = {}
         if returns == "ALL_OLD" and old is not None:
             result["Attributes"] = old
-        return self._with_capacity(result, mode, plan.table, params.write_units(_size(old)))
+        return self._with_capacity(result, mode, plan.table, capacity.of_write(plan.table, old, None, 0))
 
     def get_item(self, request: dict[str, Any], context: RequestContext) -> dict[str, Any]:
         mode = params.consumed_capacity_mode(request)
@@ -216,8 +216,8 @@ class ItemOperations:
         result: dict[str, Any] = {}
         if item is not None:
             result["Item"] = project(item, projection) if projection is not None else item
-        units = params.read_units(_size(item), bool(request.get("ConsistentRead")))
-        return self._with_capacity(result, mode, table, units)
+        units = capacity.read_units(_size(item), bool(request.get("ConsistentRead")))
+        return self._with_capacity(result, mode, table, capacity.Consumed(units))
 
     @staticmethod
     def _with_metrics(result: dict[str, Any], request: dict[str, Any], plan: WritePlan) -> dict[str, Any]:
@@ -231,10 +231,10 @@ class ItemOperations:
         return result
 
     @staticmethod
-    def _with_capacity(result: dict[str, Any], mode: str, table: Table, units: float) -> dict[str, Any]:
-        consumed = params.capacity(mode, table, units)
-        if consumed is not None:
-            result["ConsumedCapacity"] = consumed
+    def _with_capacity(result: dict[str, Any], mode: str, table: Table, consumed: capacity.Consumed) -> dict[str, Any]:
+        reported = capacity.report(mode, table, consumed)
+        if reported is not None:
+            result["ConsumedCapacity"] = reported
         return result
 
 

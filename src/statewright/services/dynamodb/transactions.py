@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..common import AwsError, RequestContext
-from . import params, storage
+from . import capacity, params, storage
 from . import values as wire
 from .catalog import Catalog
 from .expressions import project
@@ -30,6 +30,7 @@ MAX_ACTIONS = 100  # AWS API reference, TransactWriteItems: "up to 100 action re
 MAX_TRANSACTION_BYTES = 4 * 1024 * 1024
 TOKEN_SECONDS = 600  # "A client request token is valid for 10 minutes after the first request"
 _ACTIONS = ("ConditionCheck", "Put", "Delete", "Update")
+Written = tuple[wire.Item | None, wire.Item | None, int]  # (old item, new item, new size)
 
 
 def _reason(error: AwsError, old: wire.Item | None, plan: WritePlan | None) -> dict[str, Any]:
@@ -118,18 +119,21 @@ class TransactionOperations:
         token = request.get("ClientRequestToken")
         fingerprint = hashlib.sha256(json.dumps(entries, sort_keys=True).encode()).hexdigest()
         ready = [plan for plan in plans if plan is not None]
-        sizes = self._commit(request, ready, token if isinstance(token, str) else None, fingerprint)
+        outcomes = self._commit(request, ready, token if isinstance(token, str) else None, fingerprint)
         result: dict[str, Any] = {}
         if mode != "NONE":
-            totals: dict[str, tuple[Any, float]] = {}
-            for plan, size in zip(ready, sizes, strict=True):
-                table, spent = totals.get(plan.table.name, (plan.table, 0.0))
-                totals[plan.table.name] = (table, spent + 2 * params.write_units(size))
-            result["ConsumedCapacity"] = [params.capacity(mode, table, spent) for table, spent in totals.values()]
+            spent: dict[str, tuple[Any, capacity.Consumed]] = {}
+            for plan, (old, new, size) in zip(ready, outcomes, strict=True):
+                table, consumed = spent.setdefault(plan.table.name, (plan.table, capacity.Consumed()))
+                # Two units per KB of the item: "one to prepare the transaction and one to commit
+                # the transaction" (AWS developer guide, "Capacity management for transactions").
+                # Index writes follow the commit, once (not recorded against AWS).
+                consumed.add(capacity.Consumed(2 * capacity.write_units(size), capacity.index_writes(table, old, new)))
+            result["ConsumedCapacity"] = [capacity.report(mode, table, consumed) for table, consumed in spent.values()]
         return result
 
     def _commit(self, request: dict[str, Any], plans: list[WritePlan], token: str | None,
-                fingerprint: str) -> list[int]:
+                fingerprint: str) -> list[Written]:
         """Claims the items (cancelled with `TransactionConflict` where another transaction holds
         one), commits on the writer, then gives the claims back."""
         claimed: list[ItemId] = [plan.item_id for plan in plans]
@@ -143,7 +147,7 @@ class TransactionOperations:
         finally:
             self._in_flight.release(claimed, token)
 
-    def _apply(self, db: Any, plans: list[WritePlan], token: object, fingerprint: str) -> list[int]:
+    def _apply(self, db: Any, plans: list[WritePlan], token: object, fingerprint: str) -> list[Written]:
         now = self._clock()
         if isinstance(token, str):
             row = db.execute("SELECT fingerprint, created FROM client_tokens WHERE token = ?", (token,)).fetchone()
@@ -152,7 +156,7 @@ class TransactionOperations:
                     raise AwsError("IdempotentParameterMismatchException",
                                    "Specified idempotency token was used with different request parameters "
                                    "within the last 10 minutes")
-                return [0 for _ in plans]  # the same request again: already done, nothing more to do
+                return [(None, None, 0) for _ in plans]  # the same request again: already done, nothing more to do
         olds = []
         reasons = []
         failed = False
@@ -173,11 +177,11 @@ class TransactionOperations:
                 reasons.append(_reason(error, old, plan))
         if failed:
             raise cancelled(reasons)
-        sizes = [plan.write(db, table, old)[2] for plan, (table, old) in zip(plans, olds, strict=True)]
+        written = [plan.write(db, table, old) for plan, (table, old) in zip(plans, olds, strict=True)]
         if isinstance(token, str):
             db.execute("INSERT OR REPLACE INTO client_tokens VALUES (?, ?, ?)", (token, fingerprint, now))
             db.execute("DELETE FROM client_tokens WHERE created < ?", (now - TOKEN_SECONDS,))
-        return sizes
+        return written
 
     def transact_get_items(self, request: dict[str, Any], context: RequestContext) -> dict[str, Any]:
         entries = _check_count(request.get("TransactItems"), "transactItems")
@@ -197,7 +201,7 @@ class TransactionOperations:
             # cancels it (AWS developer guide, "Transaction conflict handling in DynamoDB").
             raise cancelled([conflict_reason() if busy else {"Code": "None"} for busy in held])
         responses: list[dict[str, Any]] = []
-        totals: dict[str, tuple[Any, float]] = {}
+        totals: dict[str, tuple[Any, capacity.Consumed]] = {}
         with self._store.reader() as db:
             # One read transaction: every item as of the same moment.
             db.execute("BEGIN")
@@ -205,8 +209,8 @@ class TransactionOperations:
                 for table, hk, rk, projection in gets:
                     item = storage.get_item(db, table, hk, rk)
                     size = wire.item_size(item) if item is not None else 0
-                    owner, spent = totals.get(table.name, (table, 0.0))
-                    totals[table.name] = (owner, spent + 2 * params.read_units(size, True))
+                    _, consumed = totals.setdefault(table.name, (table, capacity.Consumed()))
+                    consumed.table += 2 * capacity.read_units(size, True)
                     if item is None:
                         responses.append({})
                     else:
@@ -215,5 +219,5 @@ class TransactionOperations:
                 db.execute("COMMIT")
         result: dict[str, Any] = {"Responses": responses}
         if mode != "NONE":
-            result["ConsumedCapacity"] = [params.capacity(mode, table, spent) for table, spent in totals.values()]
+            result["ConsumedCapacity"] = [capacity.report(mode, table, consumed) for table, consumed in totals.values()]
         return result
