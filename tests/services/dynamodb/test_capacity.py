@@ -120,3 +120,61 @@ def test_a_query_on_an_index_is_charged_to_the_index(ddb, indexed):
     read = consumed["GlobalSecondaryIndexes"]["gsi-inc"]["CapacityUnits"]
     assert answer["Count"] == 1 and read > 0
     assert consumed["CapacityUnits"] == consumed["Table"]["CapacityUnits"] + read
+
+
+# Transactions: AWS reports the read/write split only for transactional operations (measured:
+# nubo-db/dynamodb-conformance tests/tier2/transactions/transactWrite.test.ts, transactGet.test.ts,
+# tests/tier2/partiql/executeTransaction.test.ts; single-item operations report CapacityUnits alone:
+# tests/tier1/getItem/consumedCapacity.test.ts).
+
+def test_single_item_operations_report_no_split(ddb, hash_table):
+    put = ddb.put_item(TableName=hash_table, Item={"pk": {"S": "no-split"}}, ReturnConsumedCapacity="INDEXES")
+    assert put["ConsumedCapacity"] == {"TableName": hash_table, "CapacityUnits": 1.0, "Table": {"CapacityUnits": 1.0}}
+    got = ddb.get_item(TableName=hash_table, Key={"pk": {"S": "no-split"}}, ReturnConsumedCapacity="TOTAL")
+    assert got["ConsumedCapacity"] == {"TableName": hash_table, "CapacityUnits": 0.5}
+
+
+def test_transactional_writes_report_write_units(ddb, hash_table, composite_table):
+    ddb.put_item(TableName=composite_table, Item={"pk": {"S": "present"}, "sk": {"N": "1"}})
+    answer = ddb.transact_write_items(ReturnConsumedCapacity="INDEXES", TransactItems=[
+        {"Put": {"TableName": hash_table, "Item": {"pk": {"S": "tx-cap"}}, "ConditionExpression": "attribute_not_exists(pk)"}},
+        {"ConditionCheck": {"TableName": composite_table, "Key": {"pk": {"S": "present"}, "sk": {"N": "1"}},
+                            "ConditionExpression": "attribute_exists(pk)"}}])
+    by_table = {entry["TableName"]: entry for entry in answer["ConsumedCapacity"]}
+    # A passing conditional write costs 2 units per KB; a ConditionCheck 2 write units too.
+    assert by_table[hash_table]["CapacityUnits"] == by_table[hash_table]["WriteCapacityUnits"] == 2
+    assert by_table[composite_table]["CapacityUnits"] == by_table[composite_table]["WriteCapacityUnits"] == 2
+    assert "ReadCapacityUnits" not in by_table[hash_table]
+
+
+def test_a_replay_reports_a_transactional_read_of_the_items(ddb, hash_table):
+    """A ~1.5 KB item: written for 2 x 2 write units, re-read on replay for 2 x 1 read units."""
+    request = dict(ClientRequestToken="cap-replay", ReturnConsumedCapacity="INDEXES", TransactItems=[
+        {"Put": {"TableName": hash_table, "Item": {"pk": {"S": "tx-replay"}, "big": {"S": "x" * 1536}}}}])
+    [first] = ddb.transact_write_items(**request)["ConsumedCapacity"]
+    [replay] = ddb.transact_write_items(**request)["ConsumedCapacity"]
+    assert (first["WriteCapacityUnits"], "ReadCapacityUnits" in first) == (4, False)
+    assert (replay["ReadCapacityUnits"], "WriteCapacityUnits" in replay) == (2, False)
+
+
+def test_transactional_reads_report_read_units(ddb, hash_table):
+    ddb.put_item(TableName=hash_table, Item={"pk": {"S": "tg-present"}})
+    answer = ddb.transact_get_items(ReturnConsumedCapacity="TOTAL", TransactItems=[
+        {"Get": {"TableName": hash_table, "Key": {"pk": {"S": name}}}} for name in ("tg-present", "tg-missing")])
+    assert sum(entry["CapacityUnits"] for entry in answer["ConsumedCapacity"]) == 4  # a missing item is charged too
+    answer = ddb.transact_get_items(ReturnConsumedCapacity="INDEXES", TransactItems=[
+        {"Get": {"TableName": hash_table, "Key": {"pk": {"S": "tg-present"}}}}])
+    assert answer["ConsumedCapacity"][0]["Table"]["ReadCapacityUnits"] > 0
+
+
+def test_execute_transaction_reports_capacity(ddb, hash_table):
+    statements = [{"Statement": f"UPDATE \"{hash_table}\" SET n = 1 WHERE pk = 'et-cap'"}]
+    ddb.put_item(TableName=hash_table, Item={"pk": {"S": "et-cap"}})
+    first = ddb.execute_transaction(ClientRequestToken="et-cap", ReturnConsumedCapacity="INDEXES",
+                                    TransactStatements=statements)
+    replay = ddb.execute_transaction(ClientRequestToken="et-cap", ReturnConsumedCapacity="INDEXES",
+                                     TransactStatements=statements)
+    assert (first["ConsumedCapacity"][0]["WriteCapacityUnits"], "ReadCapacityUnits" in first["ConsumedCapacity"][0]) \
+        == (2, False)
+    assert (replay["ConsumedCapacity"][0]["ReadCapacityUnits"], "WriteCapacityUnits" in replay["ConsumedCapacity"][0]) \
+        == (2, False)

@@ -83,14 +83,21 @@ def of_write(table: Table, old: wire.Item | None, new: wire.Item | None, size: i
     return Consumed(table_factor * write_units(size, old_size), index_writes(table, old, new))
 
 
-def report(mode: str, table: Table, consumed: Consumed) -> dict[str, Any] | None:
-    """The `ConsumedCapacity` entry for one table, or None for `NONE`."""
+def report(mode: str, table: Table, consumed: Consumed, split: str | None = None) -> dict[str, Any] | None:
+    """The `ConsumedCapacity` entry for one table, or None for `NONE`. `split`
+    (`ReadCapacityUnits` or `WriteCapacityUnits`) repeats the units under that name, which AWS
+    does only for transactions (single-item and batch operations report `CapacityUnits` alone:
+    nubo-db/dynamodb-conformance tests/tier1/getItem/consumedCapacity.test.ts)."""
     if mode == "NONE":
         return None
-    result: dict[str, Any] = {"TableName": table.name,
-                              "CapacityUnits": consumed.table + sum(consumed.indexes.values())}
+    total = consumed.table + sum(consumed.indexes.values())
+    result: dict[str, Any] = {"TableName": table.name, "CapacityUnits": total}
+    if split is not None:
+        result[split] = total
     if mode == "INDEXES":
         result["Table"] = {"CapacityUnits": consumed.table}
+        if split is not None:
+            result["Table"][split] = consumed.table
         for kind, member in (("GSI", "GlobalSecondaryIndexes"), ("LSI", "LocalSecondaryIndexes")):
             arm = {name: {"CapacityUnits": units} for name, units in consumed.indexes.items()
                    if name in table.indexes and table.indexes[name].kind == kind}

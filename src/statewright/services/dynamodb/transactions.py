@@ -60,6 +60,24 @@ def _check_count(entries: object, where: str) -> list[dict[str, Any]]:
     return entries
 
 
+def _write_capacity(mode: str, plans: list[WritePlan], outcomes: list[Written], replayed: bool) -> list[Any]:
+    """ConsumedCapacity of a TransactWriteItems, one entry per table, with the read/write split
+    AWS reports only for transactions. Measured against AWS (nubo-db/dynamodb-conformance
+    tests/tier2/transactions/transactWrite.test.ts): 2 write units per KB of each item, also for
+    a ConditionCheck; a replay of the same ClientRequestToken is a transactional read of the
+    items as they are (2 read units per 4 KB), reported as ReadCapacityUnits."""
+    spent: dict[str, tuple[Any, capacity.Consumed]] = {}
+    for plan, (old, new, size) in zip(plans, outcomes, strict=True):
+        table, consumed = spent.setdefault(plan.table.name, (plan.table, capacity.Consumed()))
+        if replayed:
+            consumed.table += 2 * capacity.read_units(size, True)
+        else:
+            # Index writes follow the commit, once (not measured against AWS).
+            consumed.add(capacity.Consumed(2 * capacity.write_units(size), capacity.index_writes(table, old, new)))
+    split = "ReadCapacityUnits" if replayed else "WriteCapacityUnits"
+    return [capacity.report(mode, table, consumed, split) for table, consumed in spent.values()]
+
+
 class TransactionOperations:
     def __init__(self, store: storage.Storage, catalog: Catalog, items: ItemOperations,
                  clock: Callable[[], float] = time.time) -> None:
@@ -119,21 +137,14 @@ class TransactionOperations:
         token = request.get("ClientRequestToken")
         fingerprint = hashlib.sha256(json.dumps(entries, sort_keys=True).encode()).hexdigest()
         ready = [plan for plan in plans if plan is not None]
-        outcomes = self._commit(request, ready, token if isinstance(token, str) else None, fingerprint)
+        replayed, outcomes = self._commit(request, ready, token if isinstance(token, str) else None, fingerprint)
         result: dict[str, Any] = {}
         if mode != "NONE":
-            spent: dict[str, tuple[Any, capacity.Consumed]] = {}
-            for plan, (old, new, size) in zip(ready, outcomes, strict=True):
-                table, consumed = spent.setdefault(plan.table.name, (plan.table, capacity.Consumed()))
-                # Two units per KB of the item: "one to prepare the transaction and one to commit
-                # the transaction" (AWS developer guide, "Capacity management for transactions").
-                # Index writes follow the commit, once (not recorded against AWS).
-                consumed.add(capacity.Consumed(2 * capacity.write_units(size), capacity.index_writes(table, old, new)))
-            result["ConsumedCapacity"] = [capacity.report(mode, table, consumed) for table, consumed in spent.values()]
+            result["ConsumedCapacity"] = _write_capacity(mode, ready, outcomes, replayed)
         return result
 
     def _commit(self, request: dict[str, Any], plans: list[WritePlan], token: str | None,
-                fingerprint: str) -> list[Written]:
+                fingerprint: str) -> tuple[bool, list[Written]]:
         """Claims the items (cancelled with `TransactionConflict` where another transaction holds
         one), commits on the writer, then gives the claims back."""
         claimed: list[ItemId] = [plan.item_id for plan in plans]
@@ -147,7 +158,9 @@ class TransactionOperations:
         finally:
             self._in_flight.release(claimed, token)
 
-    def _apply(self, db: Any, plans: list[WritePlan], token: object, fingerprint: str) -> list[Written]:
+    def _apply(self, db: Any, plans: list[WritePlan], token: object, fingerprint: str) -> tuple[bool, list[Written]]:
+        """(whether this was a replay of a request already done, what each action wrote); for a
+        replay, what each item is now."""
         now = self._clock()
         if isinstance(token, str):
             row = db.execute("SELECT fingerprint, created FROM client_tokens WHERE token = ?", (token,)).fetchone()
@@ -156,7 +169,10 @@ class TransactionOperations:
                     raise AwsError("IdempotentParameterMismatchException",
                                    "Specified idempotency token was used with different request parameters "
                                    "within the last 10 minutes")
-                return [(None, None, 0) for _ in plans]  # the same request again: already done, nothing more to do
+                # The same request again: already done, nothing more to do.
+                now_items = [storage.get_item(db, self._catalog.current(plan.table), plan.hk, plan.rk)
+                             for plan in plans]
+                return True, [(item, item, wire.item_size(item) if item is not None else 0) for item in now_items]
         olds = []
         reasons = []
         failed = False
@@ -181,20 +197,42 @@ class TransactionOperations:
         if isinstance(token, str):
             db.execute("INSERT OR REPLACE INTO client_tokens VALUES (?, ?, ?)", (token, fingerprint, now))
             db.execute("DELETE FROM client_tokens WHERE created < ?", (now - TOKEN_SECONDS,))
-        return written
+        return False, written
 
-    def transact_get_items(self, request: dict[str, Any], context: RequestContext) -> dict[str, Any]:
-        entries = _check_count(request.get("TransactItems"), "transactItems")
-        mode = params.consumed_capacity_mode(request)
-        gets = []
+    def _plan_gets(self, entries: list[dict[str, Any]], context: RequestContext) -> list[Any]:
+        """(table, hash key, range key, projection) of each Get. A key that does not fit its
+        table cancels the transaction with a `ValidationError` reason at its position; a bad
+        projection or a missing table is a plain error (recorded: nubo-db/dynamodb-conformance
+        tests/tier3/error-messages/transactGetItems.test.ts)."""
+        gets: list[Any] = []
+        reasons: list[dict[str, Any]] = []
         for entry in entries:
             body = entry.get("Get")
             if not isinstance(body, dict):
                 raise constraint(None, "transactItems.member.get", "Member must not be null")
             projection = projection_of(body)
             table = self._catalog.get(context, body.get("TableName"))
-            _, hk, rk = parse_key(table, body.get("Key"))
+            try:
+                _, hk, rk = parse_key(table, body.get("Key"))
+            except AwsError as error:
+                if error.code != "ValidationException":
+                    raise
+                reasons.append(_reason(error, None, None))
+                continue
+            reasons.append({"Code": "None"})
             gets.append((table, hk, rk, projection))
+        if len(gets) < len(entries):
+            raise cancelled(reasons)
+        if len({(table.id, hk, rk) for table, hk, rk, _ in gets}) < len(gets):
+            # A ValidationException (recorded: tests/tier2/transactions/transactGet.test.ts);
+            # worded as TransactWriteItems words it.
+            raise invalid("Transaction request cannot include multiple operations on one item")
+        return gets
+
+    def transact_get_items(self, request: dict[str, Any], context: RequestContext) -> dict[str, Any]:
+        entries = _check_count(request.get("TransactItems"), "transactItems")
+        mode = params.consumed_capacity_mode(request)
+        gets = self._plan_gets(entries, context)
         held = self._in_flight.held([(table.id, hk, rk) for table, hk, rk, _ in gets])
         if any(held):
             # "An item within a TransactGetItems request is part of an ongoing TransactWriteItems"
@@ -219,5 +257,8 @@ class TransactionOperations:
                 db.execute("COMMIT")
         result: dict[str, Any] = {"Responses": responses}
         if mode != "NONE":
-            result["ConsumedCapacity"] = [capacity.report(mode, table, consumed) for table, consumed in totals.values()]
+            # Reported with the read split, also on the Table entry (recorded: nubo-db/dynamodb-
+            # conformance tests/tier2/transactions/transactGet.test.ts).
+            result["ConsumedCapacity"] = [capacity.report(mode, table, consumed, "ReadCapacityUnits")
+                                          for table, consumed in totals.values()]
         return result
