@@ -16,16 +16,16 @@ from .conftest import unique
 AWS = Path(sys.executable).with_name("aws")
 
 
-def run(endpoint: str, *arguments: str) -> subprocess.CompletedProcess:
+def run(endpoint: str, *arguments: str, service: str = "dynamodb") -> subprocess.CompletedProcess:
     environment = {**os.environ, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
                    "AWS_DEFAULT_REGION": "us-east-1", "AWS_PAGER": "", "AWS_CONFIG_FILE": os.devnull,
                    "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
-    command = [str(AWS), "dynamodb", *arguments, "--endpoint-url", endpoint, "--output", "json"]
+    command = [str(AWS), service, *arguments, "--endpoint-url", endpoint, "--output", "json"]
     return subprocess.run(command, capture_output=True, text=True, env=environment, timeout=120)
 
 
-def aws(endpoint: str, *arguments: str) -> dict:
-    done = run(endpoint, *arguments)
+def aws(endpoint: str, *arguments: str, service: str = "dynamodb") -> dict:
+    done = run(endpoint, *arguments, service=service)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout) if done.stdout.strip() else {}
 
@@ -129,3 +129,35 @@ def test_transactions(endpoint, tmp_path):
     aws(endpoint, "delete-table", "--table-name", name)
     error = refused(endpoint, "describe-table", "--table-name", name)
     assert "(ResourceNotFoundException) when calling the DescribeTable operation" in error
+
+
+def test_batches_statements_paging_ttl_and_streams(endpoint):
+    name = unique("cli")
+    created = aws(endpoint, "create-table", "--table-name", name, "--billing-mode", "PAY_PER_REQUEST",
+                  "--attribute-definitions", "AttributeName=pk,AttributeType=S",
+                  "--key-schema", "AttributeName=pk,KeyType=HASH",
+                  "--stream-specification", "StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES")
+    stream_arn = created["TableDescription"]["LatestStreamArn"]
+    writes = {name: [{"PutRequest": {"Item": {"pk": {"S": f"k{n}"}, "n": {"N": str(n)}}}} for n in range(5)]}
+    assert aws(endpoint, "batch-write-item", "--request-items", json.dumps(writes))["UnprocessedItems"] == {}
+    got = aws(endpoint, "batch-get-item", "--request-items",
+              json.dumps({name: {"Keys": [{"pk": {"S": "k1"}}, {"pk": {"S": "k4"}}]}}))
+    assert sorted(entry["n"]["N"] for entry in got["Responses"][name]) == ["1", "4"]
+    # The CLI follows LastEvaluatedKey itself: one item per page, every item once.
+    paged = aws(endpoint, "scan", "--table-name", name, "--page-size", "1")
+    assert sorted(entry["pk"]["S"] for entry in paged["Items"]) == [f"k{n}" for n in range(5)]
+    selected = aws(endpoint, "execute-statement", "--statement", f'SELECT n FROM "{name}" WHERE pk = ?',
+                   "--parameters", json.dumps([{"S": "k3"}]))
+    assert selected["Items"] == [{"n": {"N": "3"}}]
+    aws(endpoint, "update-time-to-live", "--table-name", name,
+        "--time-to-live-specification", "Enabled=true,AttributeName=expires")
+    assert aws(endpoint, "describe-time-to-live", "--table-name", name)["TimeToLiveDescription"] == {
+        "TimeToLiveStatus": "ENABLED", "AttributeName": "expires"}
+    # DynamoDB Streams through its own CLI command (`aws dynamodbstreams`): five INSERT records.
+    shards = aws(endpoint, "describe-stream", "--stream-arn", stream_arn,
+                 service="dynamodbstreams")["StreamDescription"]["Shards"]
+    iterator = aws(endpoint, "get-shard-iterator", "--stream-arn", stream_arn, "--shard-id", shards[0]["ShardId"],
+                   "--shard-iterator-type", "TRIM_HORIZON", service="dynamodbstreams")["ShardIterator"]
+    records = aws(endpoint, "get-records", "--shard-iterator", iterator, service="dynamodbstreams")["Records"]
+    assert [record["eventName"] for record in records] == ["INSERT"] * 5
+    assert records[0]["dynamodb"]["NewImage"] == {"pk": {"S": "k0"}, "n": {"N": "0"}}
