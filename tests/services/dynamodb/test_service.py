@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+import zlib
 
 import pytest
 
@@ -15,10 +16,18 @@ def post(endpoint: str, operation: str, body: bytes) -> tuple[int, dict]:
         "X-Amz-Target": f"DynamoDB_20120810.{operation}", "Content-Type": "application/x-amz-json-1.0"})
     try:
         with urllib.request.urlopen(request, timeout=30) as answer:
-            return answer.status, json.loads(answer.read())
+            return answer.status, _checked(answer.headers, answer.read())
     except urllib.error.HTTPError as error:
         with error:
-            return error.code, json.loads(error.read())
+            return error.code, _checked(error.headers, error.read())
+
+
+def _checked(headers, raw: bytes) -> dict:
+    """The body, after checking the CRC32 DynamoDB puts in `x-amz-crc32` ("DynamoDB responses can
+    include a X-Amz-Crc32 header with the CRC32 checksum value of the response body", AWS SDK for
+    Go v2 documentation, DynamoDB customizations)."""
+    assert headers["x-amz-crc32"] == str(zlib.crc32(raw))
+    return json.loads(raw)
 
 
 def test_error_types_are_namespaced_as_dynamodb_sends_them(endpoint, ddb, hash_table):
@@ -39,6 +48,11 @@ def test_error_types_are_namespaced_as_dynamodb_sends_them(endpoint, ddb, hash_t
     assert (status, body["__type"]) == (400, "com.amazon.coral.service#SerializationException")
     status, body = post(endpoint, "NoSuchOperation", b"{}")
     assert (status, body["__type"]) == (400, "com.amazon.coral.service#UnknownOperationException")
+
+
+def test_successful_answers_carry_the_checksum_too(endpoint, hash_table):
+    status, body = post(endpoint, "DescribeTable", json.dumps({"TableName": hash_table}).encode())
+    assert status == 200 and body["Table"]["TableName"] == hash_table
 
 
 def test_boto3_reads_the_short_codes(ddb, hash_table):
