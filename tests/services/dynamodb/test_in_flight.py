@@ -76,6 +76,13 @@ def test_writes_to_an_item_in_a_transaction_conflict(service, ddb, hash_table):
             with pytest.raises(ddb.exceptions.TransactionConflictException) as raised:
                 attempt()
             assert raised.value.response["Error"]["Message"] == CONFLICT["Message"]
+        # PartiQL writes are the same requests (ExecuteStatement lists TransactionConflictException;
+        # BatchExecuteStatement reports the code per statement, BatchStatementError.Code).
+        with pytest.raises(ddb.exceptions.TransactionConflictException):
+            ddb.execute_statement(Statement=f"UPDATE \"{hash_table}\" SET n = 9 WHERE pk = 'held'")
+        batch = ddb.batch_execute_statement(Statements=[
+            {"Statement": f"DELETE FROM \"{hash_table}\" WHERE pk = 'also-held'"}])
+        assert batch["Responses"][0]["Error"]["Code"] == "TransactionConflict"
         # Other items are not held: the writer is not blocked by the transaction under way.
         ddb.put_item(TableName=hash_table, Item={**key("free"), "v": {"S": "written"}})
         # Reads are not conflicts ("If an ongoing TransactWriteItems ... conflicts with a
