@@ -5,8 +5,11 @@ usage: .venv/bin/python bench/dynamodb.py [--ops N] [--threads T]
 
 Each server runs in its own process (so its interpreter does not share a GIL with this client)
 on a free loopback port. Prints ops/s, p50 and p99 per operation, and the cold start (process
-start to the first answered request). Statewright's server here is the test app of
-tests/services/dynamodb/server.py until the service is wired into `statewright serve`.
+start to the first answered request). Statewright's server is `statewright serve` (the whole
+runtime: every service on one port), so its cold start is the product's.
+
+The TransactWriteItems workload touches different items in every transaction: transactions on
+the same item at the same time are refused (TransactionConflict), as on AWS.
 """
 
 from __future__ import annotations
@@ -27,16 +30,6 @@ import boto3
 from botocore.config import Config
 
 REPO = Path(__file__).resolve().parents[1]
-
-_STATEWRIGHT = """
-import sys, uvicorn
-sys.path.insert(0, {repo!r})
-from statewright.services.dynamodb import DynamoDbService
-from tests.services.dynamodb.server import make_app
-service = DynamoDbService({data!r})
-uvicorn.run(make_app(service), host="127.0.0.1", port={port}, log_level="warning", loop="uvloop", http="httptools")
-"""
-
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -123,7 +116,7 @@ def workload(endpoint: str, ops: int, threads: int) -> dict[str, dict[str, float
     results["TransactWrite2"] = measure("TransactWriteItems", lambda n: ddb.transact_write_items(TransactItems=[
         {"Put": {"TableName": table, "Item": {"pk": {"S": f"tx{n}"}, "sk": {"N": "1"}, **payload},
                  "ConditionExpression": "attribute_not_exists(pk)"}},
-        {"Update": {"TableName": table, "Key": {"pk": {"S": "counter"}, "sk": {"N": "0"}},
+        {"Update": {"TableName": table, "Key": {"pk": {"S": f"counter{n}"}, "sk": {"N": "0"}},
                     "UpdateExpression": "ADD n :one", "ExpressionAttributeValues": {":one": {"N": "1"}}}}]),
         max(ops // 2, 20), threads)
     return results
@@ -185,7 +178,8 @@ def main() -> None:
     data = tempfile.mkdtemp(prefix="bench-dynamodb-")
     servers: dict[str, list[str]] = {}
     port = free_port()
-    servers["statewright"] = [sys.executable, "-c", _STATEWRIGHT.format(repo=str(REPO), data=data, port=port)]
+    servers["statewright"] = [sys.executable, "-c", "from statewright.cli import main; main()", "serve",
+                              "--port", str(port), "--data-dir", data]
     ports = {"statewright": port}
     moto_port = free_port()
     command = moto_command(moto_port)

@@ -84,6 +84,25 @@ def test_status_comes_from_the_error_then_the_fault():
     assert body == {"__type": "X", "message": "m"}
 
 
+@pytest.mark.parametrize(("name", "code", "wire"), [
+    # Recorded from DynamoDB (pynamodb/PynamoDB#1144, HENNGE/aiodynamo#2; dynalite's recordings
+    # for the framework's errors).
+    ("dynamodb", "ConditionalCheckFailedException", "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException"),
+    ("dynamodb", "ResourceNotFoundException", "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException"),
+    ("dynamodb", "ValidationException", "com.amazon.coral.validate#ValidationException"),
+    ("dynamodb", "SerializationException", "com.amazon.coral.service#SerializationException"),
+    ("dynamodb", "UnknownOperationException", "com.amazon.coral.service#UnknownOperationException"),
+    ("dynamodbstreams", "ExpiredIteratorException", "com.amazonaws.dynamodb.v20120810#ExpiredIteratorException"),
+    ("stepfunctions", "ExecutionDoesNotExist", "ExecutionDoesNotExist"),
+])
+def test_namespaced_error_types_read_back_as_the_code(name, code, wire):
+    service = MODELS.get(name)
+    operation = operations(name)[0]
+    response = PROTOCOL.serialize_error(service, operation, AwsError(code, "m"), "r")
+    assert json.loads(response.body)["__type"] == wire
+    assert client_parse("json", operation, response)["Error"]["Code"] == code
+
+
 def request(target: str, body: bytes) -> HttpRequest:
     return HttpRequest("POST", "/", "", {"x-amz-target": target}, body)
 

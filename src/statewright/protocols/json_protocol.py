@@ -8,6 +8,7 @@ speak this protocol validate their input themselves, with AWS's exact messages."
 from __future__ import annotations
 
 import json
+import zlib
 from typing import Any
 
 from . import jsoncodec
@@ -48,26 +49,52 @@ class JsonProtocol:
         return ParsedRequest(operation, payload)
 
     def serialize(self, operation: Any, output: dict[str, Any], request_id: str) -> HttpResponse:
-        return HttpResponse(200, self._headers(operation.service_model, request_id), jsoncodec.dumps(output))
+        body = jsoncodec.dumps(output)
+        return HttpResponse(200, self._headers(operation.service_model, request_id, body), body)
 
     def serialize_error(self, service: Any, operation: Any | None, error: ErrorLike,
                         request_id: str) -> HttpResponse:
-        code, headers = error_type(service, error), self._headers(service, request_id)
+        body = jsoncodec.dumps({"__type": error_type(service, error), "message": error.message, **error.fields})
+        headers = self._headers(service, request_id, body)
         if service is not None and "awsQueryCompatible" in service.metadata:
             headers.append(("x-amzn-query-error", query_error(service, error)))
-        body = {"__type": code, "message": error.message, **error.fields}
-        return HttpResponse(error_status(service, error), headers, jsoncodec.dumps(body))
+        return HttpResponse(error_status(service, error), headers, body)
 
     @staticmethod
-    def _headers(service: Any, request_id: str) -> list[tuple[str, str]]:
+    def _headers(service: Any, request_id: str, body: bytes) -> list[tuple[str, str]]:
         kind = content_type(service) if service is not None else "application/x-amz-json-1.0"
-        return [("content-type", kind), ("x-amzn-requestid", request_id)]
+        headers = [("content-type", kind), ("x-amzn-requestid", request_id)]
+        if service is not None and service.metadata.get("serviceId") in CRC32_SERVICES:
+            headers.append(("x-amz-crc32", str(zlib.crc32(body))))
+        return headers
+
+
+# Services (by `serviceId`) whose `__type` names the namespace of what raised the error, as
+# recorded from DynamoDB: its own errors `com.amazonaws.dynamodb.v20120810#ResourceNotFoundException`,
+# request validation `com.amazon.coral.validate#ValidationException`, the framework's own (bad
+# JSON, unknown operation, signatures, internal failure) `com.amazon.coral.service#…`
+# (pynamodb/PynamoDB#1144, HENNGE/aiodynamo#2, dynalite's recorded answers). DynamoDB Streams
+# answers from the same namespace (`…v20120810#ExpiredIteratorException`). SDKs keep what
+# follows the '#'.
+NAMESPACED_ERRORS = {"DynamoDB": "com.amazonaws.dynamodb.v20120810#",
+                     "DynamoDB Streams": "com.amazonaws.dynamodb.v20120810#"}
+CORAL_VALIDATE = "com.amazon.coral.validate#"
+# "DynamoDB responses can include a X-Amz-Crc32 header with the CRC32 checksum value of the
+# response body" (AWS SDK for Go v2, DynamoDB customizations), which SDKs check when present.
+CRC32_SERVICES = {"DynamoDB"}
+CORAL_SERVICE = "com.amazon.coral.service#"
 
 
 def error_type(service: Any, error: ErrorLike) -> str:
     """The `__type` of an error: the model's wire code for it; for services that moved from
-    awsQuery (`awsQueryCompatible`) the shape's name, the query code going in a header."""
+    awsQuery (`awsQueryCompatible`) the shape's name, the query code going in a header; for
+    services that namespace their errors (NAMESPACED_ERRORS), the code under its namespace."""
     shape = error_shape(service, error.code) if service is not None else None
+    namespace = NAMESPACED_ERRORS.get(service.metadata.get("serviceId", "")) if service is not None else None
+    if namespace is not None:
+        if shape is not None:
+            return namespace + str(shape.error_code)
+        return (CORAL_VALIDATE if error.code == "ValidationException" else CORAL_SERVICE) + error.code
     if shape is None:
         return error.code
     return str(shape.name if "awsQueryCompatible" in service.metadata else shape.error_code)

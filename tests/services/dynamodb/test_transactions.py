@@ -118,3 +118,22 @@ def test_four_megabytes_per_transaction(ddb, hash_table):
     with pytest.raises(ClientError) as raised:
         ddb.transact_write_items(TransactItems=items("big", 12))
     assert raised.value.response["Error"]["Code"] == "ValidationException"
+
+
+def test_transact_get_items_checks(ddb, raw_ddb, hash_table):
+    # Recorded (nubo-db/dynamodb-conformance tests/tier3/error-messages/transactGetItems.test.ts):
+    # a key that does not fit the table cancels with a ValidationError reason.
+    with pytest.raises(ddb.exceptions.TransactionCanceledException) as raised:
+        raw_ddb.transact_get_items(TransactItems=[{"Get": {"TableName": hash_table, "Key": {}}}])
+    assert raised.value.response["Error"]["Message"] == ("Transaction cancelled, please refer cancellation reasons "
+                                                         "for specific reasons [ValidationError]")
+    assert [reason["Code"] for reason in raised.value.response["CancellationReasons"]] == ["ValidationError"]
+    # The same item twice is a ValidationException (tests/tier2/transactions/transactGet.test.ts).
+    with pytest.raises(ClientError) as raised:
+        ddb.transact_get_items(TransactItems=[{"Get": {"TableName": hash_table, "Key": {"pk": {"S": "twice"}}}}] * 2)
+    assert raised.value.response["Error"]["Code"] == "ValidationException"
+    # A bad projection is a plain ValidationException with the parser's text.
+    with pytest.raises(ClientError) as raised:
+        ddb.transact_get_items(TransactItems=[{"Get": {"TableName": hash_table, "Key": {"pk": {"S": "x"}},
+                                                       "ProjectionExpression": "!!!"}}])
+    assert raised.value.response["Error"]["Message"] == 'Invalid ProjectionExpression: Syntax error; token: "!", near: "!!"'

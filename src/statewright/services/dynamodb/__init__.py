@@ -6,12 +6,11 @@
 from __future__ import annotations
 
 from ..common.platform import Platform
-from .service import DynamoDbService, wire_error_type
+from .service import DynamoDbService
 from .streams import DynamoDbStreamsService
 from .template import create_table_from_template
 
-__all__ = ["DynamoDbService", "DynamoDbStreamsService", "create", "create_streams", "create_table_from_template",
-           "wire_error_type"]
+__all__ = ["DynamoDbService", "DynamoDbStreamsService", "create", "create_streams", "create_table_from_template"]
 
 
 def create(platform: Platform) -> DynamoDbService:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..common import AwsError, RequestContext
-from . import params, storage
+from . import capacity, params, storage
 from . import values as wire
 from .catalog import Catalog
 from .expressions import project
@@ -79,9 +79,9 @@ class BatchOperations:
                         continue
                     size = wire.item_size(item)
                     total += size
-                    units += params.read_units(size, consistent)
+                    units += capacity.read_units(size, consistent)
                     found.append(project(item, projection) if projection is not None else item)
-                report = params.capacity(mode, table, units or params.read_units(0, consistent))
+                report = capacity.report(mode, table, capacity.Consumed(units or capacity.read_units(0, consistent)))
                 if report is not None:
                     consumed.append(report)
         result: dict[str, Any] = {"Responses": responses, "UnprocessedKeys": unprocessed}
@@ -134,9 +134,9 @@ class BatchOperations:
         outcomes = self._store.write(change)
         result: dict[str, Any] = {"UnprocessedItems": {}}
         if mode != "NONE":
-            units: dict[str, tuple[Any, float]] = {}
-            for plan, (old, _, size) in zip(plans, outcomes, strict=True):
-                table, spent = units.get(plan.table.name, (plan.table, 0.0))
-                units[plan.table.name] = (table, spent + params.write_units(size, wire.item_size(old) if old else 0))
-            result["ConsumedCapacity"] = [params.capacity(mode, table, spent) for table, spent in units.values()]
+            spent: dict[str, tuple[Any, capacity.Consumed]] = {}
+            for plan, (old, new, size) in zip(plans, outcomes, strict=True):
+                table, consumed = spent.setdefault(plan.table.name, (plan.table, capacity.Consumed()))
+                consumed.add(capacity.of_write(table, old, new, size))
+            result["ConsumedCapacity"] = [capacity.report(mode, table, consumed) for table, consumed in spent.values()]
         return result

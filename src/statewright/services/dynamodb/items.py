@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..common import AwsError, RequestContext
-from . import legacy, params, storage
+from . import capacity, legacy, params, storage
 from . import values as wire
 from .catalog import Catalog
 from .expressions import RequestExpressions, apply, matches, project
 from .expressions.ast import Condition, Path, Update
+from .in_flight import InFlight, ItemId
 from .schema import Table, invalid
 
 # "the maximum size of any item collection for a table which has one or more local secondary
@@ -38,6 +39,10 @@ class WritePlan:
     failure_mode: str = "NONE"
     collection_bytes: int | None = None  # the item collection's size after the write (tables with LSIs)
     measure_written: bool = False  # standalone UpdateItem also measures what it writes (see _check_written)
+
+    @property
+    def item_id(self) -> ItemId:
+        return (self.table.id, self.hk, self.rk)
 
     def run(self, db: Any, catalog: Catalog) -> tuple[wire.Item | None, wire.Item | None, int]:
         """Checks the condition and writes; returns (old item, new item, new size)."""
@@ -96,9 +101,10 @@ def parse_key(table: Table, request_key: object) -> tuple[wire.Item, bytes, byte
 
 
 class ItemOperations:
-    def __init__(self, store: storage.Storage, catalog: Catalog) -> None:
+    def __init__(self, store: storage.Storage, catalog: Catalog, in_flight: InFlight | None = None) -> None:
         self._store = store
         self._catalog = catalog
+        self.in_flight = in_flight if in_flight is not None else InFlight()
 
     # --- planning (shared with transactions) ----------------------------------------------------
 
@@ -153,18 +159,28 @@ class ItemOperations:
             return expressions.condition("ConditionExpression", request["ConditionExpression"])
         return legacy.conditions(request.get("Expected"), request.get("ConditionalOperator"))
 
+    def _write_one(self, plan: WritePlan) -> tuple[wire.Item | None, wire.Item | None, int]:
+        """A single-item write on the writer; refused while a transaction under way holds the item
+        (checked in the same step on the writer as the write, so a transaction that claims the
+        item afterwards has its own writes ordered after this one)."""
+        def change(db: Any) -> tuple[wire.Item | None, wire.Item | None, int]:
+            self.in_flight.check_free(plan.item_id)
+            return plan.run(db, self._catalog)
+
+        return self._store.write(change)
+
     # --- the operations -------------------------------------------------------------------------
 
     def put_item(self, request: dict[str, Any], context: RequestContext) -> dict[str, Any]:
         returns = params.return_values(request, ("NONE", "ALL_OLD"))
         mode = params.consumed_capacity_mode(request)
         plan = self.plan_put(request, context)
-        old, _, size = self._store.write(lambda db: plan.run(db, self._catalog))
+        old, new, size = self._write_one(plan)
         result: dict[str, Any] = {}
         if returns == "ALL_OLD" and old is not None:
             result["Attributes"] = old
         self._with_metrics(result, request, plan)
-        return self._with_capacity(result, mode, plan.table, params.write_units(size, _size(old)))
+        return self._with_capacity(result, mode, plan.table, capacity.of_write(plan.table, old, new, size))
 
     def update_item(self, request: dict[str, Any], context: RequestContext, *,
                     measure_written: bool = True) -> dict[str, Any]:
@@ -172,23 +188,23 @@ class ItemOperations:
         mode = params.consumed_capacity_mode(request)
         plan = self.plan_update(request, context)
         plan.measure_written = measure_written
-        old, new, size = self._store.write(lambda db: plan.run(db, self._catalog))
+        old, new, size = self._write_one(plan)
         result: dict[str, Any] = {}
         attributes = _returned(returns, old, new, plan.update)
         if attributes:
             result["Attributes"] = attributes
         self._with_metrics(result, request, plan)
-        return self._with_capacity(result, mode, plan.table, params.write_units(size, _size(old)))
+        return self._with_capacity(result, mode, plan.table, capacity.of_write(plan.table, old, new, size))
 
     def delete_item(self, request: dict[str, Any], context: RequestContext) -> dict[str, Any]:
         returns = params.return_values(request, ("NONE", "ALL_OLD"))
         mode = params.consumed_capacity_mode(request)
         plan = self.plan_delete(request, context)
-        old, _, _ = self._store.write(lambda db: plan.run(db, self._catalog))
+        old, _, _ = self._write_one(plan)
         result: dict[str, Any] = {}
         if returns == "ALL_OLD" and old is not None:
             result["Attributes"] = old
-        return self._with_capacity(result, mode, plan.table, params.write_units(_size(old)))
+        return self._with_capacity(result, mode, plan.table, capacity.of_write(plan.table, old, None, 0))
 
     def get_item(self, request: dict[str, Any], context: RequestContext) -> dict[str, Any]:
         mode = params.consumed_capacity_mode(request)
@@ -200,8 +216,8 @@ class ItemOperations:
         result: dict[str, Any] = {}
         if item is not None:
             result["Item"] = project(item, projection) if projection is not None else item
-        units = params.read_units(_size(item), bool(request.get("ConsistentRead")))
-        return self._with_capacity(result, mode, table, units)
+        units = capacity.read_units(_size(item), bool(request.get("ConsistentRead")))
+        return self._with_capacity(result, mode, table, capacity.Consumed(units))
 
     @staticmethod
     def _with_metrics(result: dict[str, Any], request: dict[str, Any], plan: WritePlan) -> dict[str, Any]:
@@ -215,10 +231,10 @@ class ItemOperations:
         return result
 
     @staticmethod
-    def _with_capacity(result: dict[str, Any], mode: str, table: Table, units: float) -> dict[str, Any]:
-        consumed = params.capacity(mode, table, units)
-        if consumed is not None:
-            result["ConsumedCapacity"] = consumed
+    def _with_capacity(result: dict[str, Any], mode: str, table: Table, consumed: capacity.Consumed) -> dict[str, Any]:
+        reported = capacity.report(mode, table, consumed)
+        if reported is not None:
+            result["ConsumedCapacity"] = reported
         return result
 
 

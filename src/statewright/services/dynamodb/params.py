@@ -1,13 +1,13 @@
 """Request parameters several operations share: ReturnValues, ReturnConsumedCapacity, the rule
-against mixing expression and legacy parameters, and consumed capacity."""
+against mixing expression and legacy parameters, the conditional check failure (what the
+capacity consumed is, is `capacity.py`)."""
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from ..common import AwsError
-from .schema import Table, constraint, invalid
+from .schema import constraint, invalid
 
 RETURN_VALUES = ("NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW")
 
@@ -48,28 +48,6 @@ def no_mixing(request: dict[str, Any], legacy: tuple[str, ...], expressions: tup
         raise invalid("Can not use both expression and non-expression parameters in the same request: "
                       f"Non-expression parameters: {{{', '.join(old)}}} Expression parameters: {{{', '.join(new)}}}")
     return bool(new)
-
-
-def write_units(*sizes: int) -> float:
-    """Write capacity: 1 unit per 1 KB of the larger of the old and new item."""
-    return float(max(1, math.ceil(max(sizes or (0,)) / 1024)))
-
-
-def read_units(size: int, consistent: bool) -> float:
-    """Read capacity: 1 unit per 4 KB strongly consistent, half that eventually consistent."""
-    units = max(1, math.ceil(size / 4096))
-    return float(units if consistent else units / 2)
-
-
-def capacity(mode: str, table: Table, units: float, read: bool | None = None) -> dict[str, Any] | None:
-    if mode == "NONE":
-        return None
-    result: dict[str, Any] = {"TableName": table.name, "CapacityUnits": units}
-    if read is not None:
-        result["ReadCapacityUnits" if read else "WriteCapacityUnits"] = units
-    if mode == "INDEXES":
-        result["Table"] = {"CapacityUnits": units}
-    return result
 
 
 def conditional_failed(old: dict[str, Any] | None, mode: str) -> AwsError:

@@ -251,13 +251,15 @@ class PartiqlOperations:
             if entry.get("ReturnValuesOnConditionCheckFailure"):
                 action["ReturnValuesOnConditionCheckFailure"] = entry["ReturnValuesOnConditionCheckFailure"]
             actions.append({kind: action})
+        transaction: dict[str, Any] = {"TransactItems": actions}
+        if request.get("ReturnConsumedCapacity") is not None:
+            transaction["ReturnConsumedCapacity"] = request["ReturnConsumedCapacity"]
         if kinds == {True}:
-            return self._transactions.transact_get_items({"TransactItems": actions}, context)
-        transaction = {"TransactItems": actions}
+            return self._transactions.transact_get_items(transaction, context)
         if request.get("ClientRequestToken"):
             transaction["ClientRequestToken"] = request["ClientRequestToken"]
         try:
-            self._transactions.transact_write_items(transaction, context)
+            done = self._transactions.transact_write_items(transaction, context)
         except AwsError as error:
             reasons = error.fields.get("CancellationReasons")
             if reasons:
@@ -269,4 +271,4 @@ class PartiqlOperations:
                 error.message = ("Transaction cancelled, please refer cancellation reasons for specific reasons "
                                  f"[{codes}]")
             raise
-        return {}
+        return {"ConsumedCapacity": done["ConsumedCapacity"]} if "ConsumedCapacity" in done else {}

@@ -22,19 +22,6 @@ from .template import create_table_from_template
 from .transactions import TransactionOperations
 from .ttl import TtlSweeper
 
-# The namespace DynamoDB puts before its error names in `__type`; botocore keeps what follows
-# the '#'. Validation errors come from the Coral framework's own namespace.
-ERROR_NAMESPACE = "com.amazonaws.dynamodb.v20120810#"
-VALIDATION_NAMESPACE = "com.amazon.coral.validate#"
-
-
-def wire_error_type(code: str) -> str:
-    """The `__type` AWS sends for an error code (as recorded: pynamodb/PynamoDB#1144,
-    HENNGE/aiodynamo#2)."""
-    if code == "ValidationException":
-        return VALIDATION_NAMESPACE + code
-    return ERROR_NAMESPACE + code
-
 
 class DynamoDbService:
     """`Service` for botocore's `dynamodb` model (awsJson 1.0, `DynamoDB_20120810.<Operation>`)."""

@@ -1,10 +1,11 @@
 """TransactWriteItems and TransactGetItems.
 
-A write transaction is one change on the writer: every condition is checked against the items
-as they are, then (if all hold) every write is made, inside one SQLite savepoint, so it is all
-or nothing, also across tables and also when the process dies halfway. Because the writer runs
-changes one at a time, two transactions never interleave; AWS's TransactionConflictException,
-which reports such an overlap, therefore never arises here.
+A write transaction has two steps, as on AWS. Prepare: every action is validated and its items
+are claimed (`in_flight.InFlight`), so while it is under way other requests on those items get
+AWS's conflict answers. Commit: one change on the writer checks every condition against the items
+as they are and (if all hold) makes every write, inside one SQLite savepoint, so it is all or
+nothing, also across tables and also when the process dies halfway; the claims are given back
+once that commit is durable.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from collections.abc import Callable
 from typing import Any
 
 from ..common import AwsError, RequestContext
-from . import params, storage
+from . import capacity, params, storage
 from . import values as wire
 from .catalog import Catalog
 from .expressions import project
+from .in_flight import ItemId, conflict_reason
 from .items import ItemOperations, WritePlan, parse_key, projection_of
 from .schema import constraint, invalid
 
@@ -28,6 +30,7 @@ MAX_ACTIONS = 100  # AWS API reference, TransactWriteItems: "up to 100 action re
 MAX_TRANSACTION_BYTES = 4 * 1024 * 1024
 TOKEN_SECONDS = 600  # "A client request token is valid for 10 minutes after the first request"
 _ACTIONS = ("ConditionCheck", "Put", "Delete", "Update")
+Written = tuple[wire.Item | None, wire.Item | None, int]  # (old item, new item, new size)
 
 
 def _reason(error: AwsError, old: wire.Item | None, plan: WritePlan | None) -> dict[str, Any]:
@@ -57,6 +60,24 @@ def _check_count(entries: object, where: str) -> list[dict[str, Any]]:
     return entries
 
 
+def _write_capacity(mode: str, plans: list[WritePlan], outcomes: list[Written], replayed: bool) -> list[Any]:
+    """ConsumedCapacity of a TransactWriteItems, one entry per table, with the read/write split
+    AWS reports only for transactions. Measured against AWS (nubo-db/dynamodb-conformance
+    tests/tier2/transactions/transactWrite.test.ts): 2 write units per KB of each item, also for
+    a ConditionCheck; a replay of the same ClientRequestToken is a transactional read of the
+    items as they are (2 read units per 4 KB), reported as ReadCapacityUnits."""
+    spent: dict[str, tuple[Any, capacity.Consumed]] = {}
+    for plan, (old, new, size) in zip(plans, outcomes, strict=True):
+        table, consumed = spent.setdefault(plan.table.name, (plan.table, capacity.Consumed()))
+        if replayed:
+            consumed.table += 2 * capacity.read_units(size, True)
+        else:
+            # Index writes follow the commit, once (not measured against AWS).
+            consumed.add(capacity.Consumed(2 * capacity.write_units(size), capacity.index_writes(table, old, new)))
+    split = "ReadCapacityUnits" if replayed else "WriteCapacityUnits"
+    return [capacity.report(mode, table, consumed, split) for table, consumed in spent.values()]
+
+
 class TransactionOperations:
     def __init__(self, store: storage.Storage, catalog: Catalog, items: ItemOperations,
                  clock: Callable[[], float] = time.time) -> None:
@@ -64,6 +85,10 @@ class TransactionOperations:
         self._catalog = catalog
         self._items = items
         self._clock = clock
+        self._in_flight = items.in_flight
+        # A test seam: called with the request between prepare (items claimed) and commit, so a
+        # test can hold a transaction under way while other clients run into it.
+        self.before_commit: Callable[[dict[str, Any]], None] | None = None
 
     def _plan(self, entry: dict[str, Any], context: RequestContext) -> WritePlan:
         actions = [name for name in _ACTIONS if entry.get(name) is not None]
@@ -112,17 +137,30 @@ class TransactionOperations:
         token = request.get("ClientRequestToken")
         fingerprint = hashlib.sha256(json.dumps(entries, sort_keys=True).encode()).hexdigest()
         ready = [plan for plan in plans if plan is not None]
-        sizes = self._store.write(lambda db: self._apply(db, ready, token, fingerprint))
+        replayed, outcomes = self._commit(request, ready, token if isinstance(token, str) else None, fingerprint)
         result: dict[str, Any] = {}
         if mode != "NONE":
-            totals: dict[str, tuple[Any, float]] = {}
-            for plan, size in zip(ready, sizes, strict=True):
-                table, spent = totals.get(plan.table.name, (plan.table, 0.0))
-                totals[plan.table.name] = (table, spent + 2 * params.write_units(size))
-            result["ConsumedCapacity"] = [params.capacity(mode, table, spent) for table, spent in totals.values()]
+            result["ConsumedCapacity"] = _write_capacity(mode, ready, outcomes, replayed)
         return result
 
-    def _apply(self, db: Any, plans: list[WritePlan], token: object, fingerprint: str) -> list[int]:
+    def _commit(self, request: dict[str, Any], plans: list[WritePlan], token: str | None,
+                fingerprint: str) -> tuple[bool, list[Written]]:
+        """Claims the items (cancelled with `TransactionConflict` where another transaction holds
+        one), commits on the writer, then gives the claims back."""
+        claimed: list[ItemId] = [plan.item_id for plan in plans]
+        held = self._in_flight.claim(claimed, token)
+        if held is not None:
+            raise cancelled([conflict_reason() if busy else {"Code": "None"} for busy in held])
+        try:
+            if self.before_commit is not None:
+                self.before_commit(request)
+            return self._store.write(lambda db: self._apply(db, plans, token, fingerprint))
+        finally:
+            self._in_flight.release(claimed, token)
+
+    def _apply(self, db: Any, plans: list[WritePlan], token: object, fingerprint: str) -> tuple[bool, list[Written]]:
+        """(whether this was a replay of a request already done, what each action wrote); for a
+        replay, what each item is now."""
         now = self._clock()
         if isinstance(token, str):
             row = db.execute("SELECT fingerprint, created FROM client_tokens WHERE token = ?", (token,)).fetchone()
@@ -131,7 +169,10 @@ class TransactionOperations:
                     raise AwsError("IdempotentParameterMismatchException",
                                    "Specified idempotency token was used with different request parameters "
                                    "within the last 10 minutes")
-                return [0 for _ in plans]  # the same request again: already done, nothing more to do
+                # The same request again: already done, nothing more to do.
+                now_items = [storage.get_item(db, self._catalog.current(plan.table), plan.hk, plan.rk)
+                             for plan in plans]
+                return True, [(item, item, wire.item_size(item) if item is not None else 0) for item in now_items]
         olds = []
         reasons = []
         failed = False
@@ -152,26 +193,53 @@ class TransactionOperations:
                 reasons.append(_reason(error, old, plan))
         if failed:
             raise cancelled(reasons)
-        sizes = [plan.write(db, table, old)[2] for plan, (table, old) in zip(plans, olds, strict=True)]
+        written = [plan.write(db, table, old) for plan, (table, old) in zip(plans, olds, strict=True)]
         if isinstance(token, str):
             db.execute("INSERT OR REPLACE INTO client_tokens VALUES (?, ?, ?)", (token, fingerprint, now))
             db.execute("DELETE FROM client_tokens WHERE created < ?", (now - TOKEN_SECONDS,))
-        return sizes
+        return False, written
 
-    def transact_get_items(self, request: dict[str, Any], context: RequestContext) -> dict[str, Any]:
-        entries = _check_count(request.get("TransactItems"), "transactItems")
-        mode = params.consumed_capacity_mode(request)
-        gets = []
+    def _plan_gets(self, entries: list[dict[str, Any]], context: RequestContext) -> list[Any]:
+        """(table, hash key, range key, projection) of each Get. A key that does not fit its
+        table cancels the transaction with a `ValidationError` reason at its position; a bad
+        projection or a missing table is a plain error (recorded: nubo-db/dynamodb-conformance
+        tests/tier3/error-messages/transactGetItems.test.ts)."""
+        gets: list[Any] = []
+        reasons: list[dict[str, Any]] = []
         for entry in entries:
             body = entry.get("Get")
             if not isinstance(body, dict):
                 raise constraint(None, "transactItems.member.get", "Member must not be null")
             projection = projection_of(body)
             table = self._catalog.get(context, body.get("TableName"))
-            _, hk, rk = parse_key(table, body.get("Key"))
+            try:
+                _, hk, rk = parse_key(table, body.get("Key"))
+            except AwsError as error:
+                if error.code != "ValidationException":
+                    raise
+                reasons.append(_reason(error, None, None))
+                continue
+            reasons.append({"Code": "None"})
             gets.append((table, hk, rk, projection))
+        if len(gets) < len(entries):
+            raise cancelled(reasons)
+        if len({(table.id, hk, rk) for table, hk, rk, _ in gets}) < len(gets):
+            # A ValidationException (recorded: tests/tier2/transactions/transactGet.test.ts);
+            # worded as TransactWriteItems words it.
+            raise invalid("Transaction request cannot include multiple operations on one item")
+        return gets
+
+    def transact_get_items(self, request: dict[str, Any], context: RequestContext) -> dict[str, Any]:
+        entries = _check_count(request.get("TransactItems"), "transactItems")
+        mode = params.consumed_capacity_mode(request)
+        gets = self._plan_gets(entries, context)
+        held = self._in_flight.held([(table.id, hk, rk) for table, hk, rk, _ in gets])
+        if any(held):
+            # "An item within a TransactGetItems request is part of an ongoing TransactWriteItems"
+            # cancels it (AWS developer guide, "Transaction conflict handling in DynamoDB").
+            raise cancelled([conflict_reason() if busy else {"Code": "None"} for busy in held])
         responses: list[dict[str, Any]] = []
-        totals: dict[str, tuple[Any, float]] = {}
+        totals: dict[str, tuple[Any, capacity.Consumed]] = {}
         with self._store.reader() as db:
             # One read transaction: every item as of the same moment.
             db.execute("BEGIN")
@@ -179,8 +247,8 @@ class TransactionOperations:
                 for table, hk, rk, projection in gets:
                     item = storage.get_item(db, table, hk, rk)
                     size = wire.item_size(item) if item is not None else 0
-                    owner, spent = totals.get(table.name, (table, 0.0))
-                    totals[table.name] = (owner, spent + 2 * params.read_units(size, True))
+                    _, consumed = totals.setdefault(table.name, (table, capacity.Consumed()))
+                    consumed.table += 2 * capacity.read_units(size, True)
                     if item is None:
                         responses.append({})
                     else:
@@ -189,5 +257,8 @@ class TransactionOperations:
                 db.execute("COMMIT")
         result: dict[str, Any] = {"Responses": responses}
         if mode != "NONE":
-            result["ConsumedCapacity"] = [params.capacity(mode, table, spent) for table, spent in totals.values()]
+            # Reported with the read split, also on the Table entry (recorded: nubo-db/dynamodb-
+            # conformance tests/tier2/transactions/transactGet.test.ts).
+            result["ConsumedCapacity"] = [capacity.report(mode, table, consumed, "ReadCapacityUnits")
+                                          for table, consumed in totals.values()]
         return result
