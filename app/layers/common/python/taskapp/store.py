@@ -7,6 +7,7 @@ guarded by its `version` (optimistic locking); `change()` re-reads and retries w
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -41,10 +42,25 @@ class TaskStore:
                                       ConsistentRead=True)
         return items.from_item(answer["Item"]) if "Item" in answer else None
 
-    def write(self, specs: list[dict]) -> None:
-        """Writes the specs atomically; raises ConditionFailed when a condition does not hold."""
+    def write(self, specs: list[dict], attempts: int = 5) -> None:
+        """Writes the specs atomically; raises ConditionFailed when a condition does not hold.
+
+        A write that meets another transaction on one of its items (TransactionConflictException,
+        or a cancellation reason TransactionConflict) is retried after a short pause, as AWS
+        advises; when it keeps meeting one, ConditionFailed carries the TransactionConflict reason.
+        """
         for spec in specs:
             next(iter(spec.values()))["TableName"] = self.table
+        for attempt in range(attempts):
+            try:
+                self._write_once(specs)
+                return
+            except ConditionFailed as failure:
+                if "TransactionConflict" not in failure.reasons or attempt == attempts - 1:
+                    raise
+            time.sleep(0.005 * 2 ** attempt)
+
+    def _write_once(self, specs: list[dict]) -> None:
         try:
             if len(specs) == 1:
                 kind, request = next(iter(specs[0].items()))
@@ -56,6 +72,8 @@ class TaskStore:
             code = error.response.get("Error", {}).get("Code", "")
             if code == "ConditionalCheckFailedException":
                 raise ConditionFailed(["ConditionalCheckFailed"]) from error
+            if code == "TransactionConflictException":
+                raise ConditionFailed(["TransactionConflict"]) from error
             if code == "TransactionCanceledException":
                 reasons = [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
                 raise ConditionFailed(reasons) from error
