@@ -10,6 +10,8 @@ import pytest
 from statewright.asl import itemreader
 from statewright.asl.dataflow import Scope
 from statewright.asl.errors import ITEM_READER_FAILED, RUNTIME, StatesError
+from statewright.asl.teststate import test_state as run_test_state
+from statewright.asl.teststate_mocks import TestConfiguration
 
 GET = "arn:aws:states:::s3:getObject"
 LIST = "arn:aws:states:::s3:listObjectsV2"
@@ -100,3 +102,15 @@ def test_listing_items_have_aws_fields() -> None:
                             "LastModified": 1700000000}]}
     assert itemreader.items(spec, answer) == [
         {"Etag": '"e1"', "Key": "p/a", "LastModified": 1700000000, "Size": 3, "StorageClass": "STANDARD"}]
+
+
+def test_teststate_map_item_reader_data_replaces_the_read() -> None:
+    definition = {"StartAt": "M", "States": {"M": {
+        "Type": "Map", "End": True,
+        "ItemReader": {"Resource": GET, "ReaderConfig": {"InputType": "CSV", "MaxItems": 1},
+                       "Parameters": {"Bucket": "b", "Key": "k.csv"}},
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED"}, "StartAt": "P",
+                          "States": {"P": {"Type": "Pass", "End": True}}}}}}
+    for data, expected in (("a,b\n1,2\n3,4\n", [{"a": "1", "b": "2"}]), ([{"x": 1}, {"x": 2}], [{"x": 1}])):
+        answer = run_test_state(definition, {}, state_name="M", configuration=TestConfiguration(map_item_reader_data=data))
+        assert answer["status"] == "SUCCEEDED" and answer["output"] == expected

@@ -118,13 +118,22 @@ def _max_items(config: dict[str, Any], data: Any, scope: Any, bindings: dict[str
     return int(mapsettings.check_range("MaxItems", value))
 
 
+def test_answer(data: Any) -> dict[str, Any]:
+    """TestState's `mapItemReaderData` as a reader's answer: text is the object's content, an
+    array is the items."""
+    return {"Items": data} if isinstance(data, list) else {"Body": data if isinstance(data, str) else json.dumps(data)}
+
+
 def items(spec: dict[str, Any], answer: Any) -> list[Any]:
     """The Map's items from the driver's `answer` to the request `spec` (a ReaderRequest as a
-    dict, as the execution state keeps it)."""
+    dict, as the execution state keeps it). An answer `{"Items": [...]}` gives the items
+    themselves; `{"Body": text}` is parsed as the reader's InputType says."""
     if not isinstance(answer, dict):
         raise StatesError(ITEM_READER_FAILED, "The ItemReader received no readable answer")
     config = spec.get("config") or {}
-    if spec["action"] == LIST_OBJECTS:
+    if isinstance(answer.get("Items"), list):  # items given as they are (TestState's mapItemReaderData)
+        found = list(answer["Items"])
+    elif spec["action"] == LIST_OBJECTS:
         found = [_object_item(entry) for entry in answer.get("Contents") or []]
     else:
         body = answer.get("Body")
