@@ -3,6 +3,8 @@ execution state with AWS's counts; UpdateMapRun changes a running one."""
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 from typing import Any
 
@@ -181,3 +183,35 @@ def test_writer_config_alone_flattens_the_output() -> None:
     _, result = _start(definition, [1, 2])
     finished = _finished(result)
     assert finished is not None and finished.output == [1, 1, 2, 2]
+
+
+def test_an_s3_inventory_is_read_manifest_then_file_by_file() -> None:
+    reader = {"Resource": GET, "ReaderConfig": {"InputType": "MANIFEST", "MaxItems": 3},
+              "Parameters": {"Bucket": "inventory", "Key": "inv/manifest.json"}}
+    definition = _machine({"Type": "Pass"}, ItemReader=reader)
+    execution, first = _start(definition, {})
+    (read,) = _tasks(first)
+    manifest = {"fileFormat": "CSV", "fileSchema": "Bucket, Key, Size",
+                "files": [{"key": "inv/data/1.csv.gz"}, {"key": "inv/data/2.csv.gz"}, {"key": "inv/data/3.csv.gz"}]}
+    second = step(definition, execution, TaskSucceeded(read.task_id, {"Body": json.dumps(manifest)}), 101.0)
+    (file_one,) = _tasks(second)
+    assert file_one.parameters == {"Bucket": "inventory", "Key": "inv/data/1.csv.gz"}
+    zipped = base64.b64encode(gzip.compress(b'"src","a.txt","10"\n"src","b.txt","20"\n')).decode()
+    third = step(definition, execution, TaskSucceeded(file_one.task_id, {"BodyBase64": zipped}), 102.0)
+    (file_two,) = _tasks(third)
+    assert file_two.parameters["Key"] == "inv/data/2.csv.gz"
+    done = step(definition, execution, TaskSucceeded(file_two.task_id, {"Body": "src,c.txt,5\nsrc,d.txt,6\n"}), 103.0)
+    finished = _finished(done)  # MaxItems 3 is reached: the third file is never read
+    assert finished is not None and finished.output == [
+        {"Bucket": "src", "Key": "a.txt", "Size": "10"}, {"Bucket": "src", "Key": "b.txt", "Size": "20"},
+        {"Bucket": "src", "Key": "c.txt", "Size": "5"}]
+
+
+def test_an_inventory_in_another_format_fails() -> None:
+    reader = {"Resource": GET, "ReaderConfig": {"InputType": "MANIFEST"}, "Parameters": {"Bucket": "b", "Key": "m"}}
+    definition = _machine({"Type": "Pass"}, ItemReader=reader)
+    execution, first = _start(definition, {})
+    manifest = {"fileFormat": "Parquet", "fileSchema": "message s3 {}", "files": []}
+    done = step(definition, execution, TaskSucceeded(_tasks(first)[0].task_id, {"Body": json.dumps(manifest)}), 1.0)
+    finished = _finished(done)
+    assert finished is not None and finished.error == "States.ItemReaderFailed" and "only CSV" in (finished.cause or "")

@@ -3,6 +3,7 @@ local S3 service, run by the in-memory runner through the same registry the engi
 
 from __future__ import annotations
 
+import gzip
 import json
 from typing import Any
 
@@ -106,3 +107,20 @@ def test_writing_to_a_missing_bucket_is_result_writer_failed(s3: S3Service) -> N
     result = run(definition, [1], integrations=_registry(s3))
     assert result.status == "FAILED" and result.error == "States.ResultWriterFailed"
     assert "S3.NoSuchBucketException" in (result.cause or "")
+
+
+def test_s3_inventory_manifest_with_gzipped_csv_files(s3: S3Service) -> None:
+    rows = [b'"data","photos/1.jpg","120"\n', b'"data","photos/2.jpg","98"\n']
+    for index, row in enumerate(rows):
+        s3.handle("PutObject", {"Bucket": "data", "Key": f"inventory/data/{index}.csv.gz",
+                                "Body": gzip.compress(row)}, CONTEXT)
+    manifest = {"sourceBucket": "data", "destinationBucket": "arn:aws:s3:::data", "fileFormat": "CSV",
+                "fileSchema": "Bucket, Key, Size",
+                "files": [{"key": f"inventory/data/{index}.csv.gz", "size": 1} for index in range(2)]}
+    _put(s3, "inventory/manifest.json", json.dumps(manifest))
+    reader = {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "MANIFEST"},
+              "Parameters": {"Bucket": "data", "Key": "inventory/manifest.json"}}
+    result = run(_map(ItemReader=reader), {}, integrations=_registry(s3))
+    assert result.status == "SUCCEEDED", result.cause
+    assert result.output == [{"Bucket": "data", "Key": "photos/1.jpg", "Size": "120"},
+                             {"Bucket": "data", "Key": "photos/2.jpg", "Size": "98"}]

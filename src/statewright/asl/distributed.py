@@ -79,12 +79,35 @@ class DistributedHandlers:
             cause = f"{event.error}: {event.cause}" if event.cause else str(event.error)
             self.state_failed(frame, state, StatesError(ITEM_READER_FAILED, cause))
             return
+        spec = wait["reader"]
         try:
-            frame["reader_items"] = itemreader.items(wait["reader"], event.output)
+            if (spec["config"].get("InputType") == itemreader.MANIFEST
+                    and not isinstance(event.output.get("Items") if isinstance(event.output, dict) else None, list)):
+                if self._read_inventory(frame, state, spec, wait.get("manifest"), event.output):
+                    return
+            else:
+                frame["reader_items"] = itemreader.items(spec, event.output)
         except StatesError as err:
             self.state_failed(frame, state, err)
             return
         self.resume(frame, lambda f, s: self.enter_map(f, s))
+
+    def _read_inventory(self: Any, frame: dict[str, Any], state: MapState, spec: dict[str, Any],
+                        progress: dict[str, Any] | None, answer: Any) -> bool:
+        """One more answer of an S3 inventory read: the manifest, then each data file in turn.
+        True while another file is being read; False once the items are in the frame."""
+        if progress is None:
+            progress = itemreader.manifest_files(spec, answer)
+        else:
+            progress["items"].extend(itemreader.manifest_rows(progress, answer))
+        limit = spec.get("max_items")
+        if progress["files"] and not (limit and len(progress["items"]) >= limit):
+            key = progress["files"].pop(0)
+            self._io_task(frame, state, READER, spec["resource"], {"Bucket": progress["bucket"], "Key": key},
+                          {"reader": spec, "manifest": progress})
+            return True
+        frame["reader_items"] = progress["items"][:limit] if limit else progress["items"]
+        return False
 
     # --- the Map Run ------------------------------------------------------------------------
 

@@ -14,6 +14,9 @@ the driver answers with the object's text (`{"Body": …}`) or the listing
 - JSONL: one JSON value per non-empty line;
 - listObjectsV2: one item per object, `{"Etag", "Key", "LastModified" (epoch seconds),
   "Size", "StorageClass"}`;
+- MANIFEST: an S3 inventory's `manifest.json` (CSV inventories): its `files` are read one by one
+  (one task each, gzipped CSV), each row an object of strings keyed by the manifest's
+  `fileSchema` (`Bucket`, `Key`, `Size`, …);
 - MaxItems keeps the first N items.
 
 Anything unreadable fails the state with States.ItemReaderFailed.
@@ -21,9 +24,13 @@ Anything unreadable fails the state with States.ItemReaderFailed.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import csv
+import gzip
 import io
 import json
+import zlib
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -35,7 +42,8 @@ from .paths import PathError, PathNotFound, compile_path
 
 GET_OBJECT: Final = "getObject"
 LIST_OBJECTS: Final = "listObjectsV2"
-INPUT_TYPES: Final = ("CSV", "JSON", "JSONL")
+INPUT_TYPES: Final = ("CSV", "JSON", "JSONL", "MANIFEST")
+MANIFEST: Final = "MANIFEST"
 DELIMITERS: Final = {"COMMA": ",", "PIPE": "|", "SEMICOLON": ";", "SPACE": " ", "TAB": "\t"}
 # AWS's documented ceiling for ReaderConfig.MaxItems.
 MAX_ITEMS_LIMIT: Final = 100_000_000
@@ -133,6 +141,8 @@ def items(spec: dict[str, Any], answer: Any) -> list[Any]:
     config = spec.get("config") or {}
     if isinstance(answer.get("Items"), list):  # items given as they are (TestState's mapItemReaderData)
         found = list(answer["Items"])
+    elif config.get("InputType") == MANIFEST and spec["action"] == GET_OBJECT:
+        raise StatesError(ITEM_READER_FAILED, "An S3 inventory manifest is read file by file")
     elif spec["action"] == LIST_OBJECTS:
         found = [_object_item(entry) for entry in answer.get("Contents") or []]
     else:
@@ -230,3 +240,60 @@ def _csv_items(config: dict[str, Any], body: str, limit: int | None) -> list[Any
     except csv.Error as error:
         raise StatesError(ITEM_READER_FAILED, f"The CSV object could not be read: {error}") from None
     return found
+
+
+# --- S3 inventory manifests -------------------------------------------------------------------
+
+
+def manifest_files(spec: dict[str, Any], answer: Any) -> dict[str, Any]:
+    """What to read next for an S3 inventory manifest (`answer` is the manifest object): the data
+    files' keys, the bucket they are in, and the columns of their rows."""
+    try:
+        manifest = json.loads(_text(answer))
+    except ValueError:
+        raise StatesError(ITEM_READER_FAILED, "The S3 inventory manifest is not valid JSON") from None
+    if not isinstance(manifest, dict):
+        raise StatesError(ITEM_READER_FAILED, "The S3 inventory manifest must be a JSON object")
+    if manifest.get("fileFormat", "CSV") != "CSV":
+        raise StatesError(ITEM_READER_FAILED, f"S3 inventory files in the format {json.dumps(manifest.get('fileFormat'))} "
+                                              "are not supported: only CSV")
+    schema = manifest.get("fileSchema")
+    files = manifest.get("files")
+    if not isinstance(schema, str) or not isinstance(files, list):
+        raise StatesError(ITEM_READER_FAILED, "The S3 inventory manifest must have 'fileSchema' and 'files'")
+    keys = [entry.get("key") for entry in files if isinstance(entry, dict) and isinstance(entry.get("key"), str)]
+    return {"bucket": spec["parameters"]["Bucket"], "files": keys,
+            "schema": [name.strip() for name in schema.split(",")], "items": []}
+
+
+def manifest_rows(progress: dict[str, Any], answer: Any) -> list[dict[str, str]]:
+    """The rows of one inventory data file (gzipped or plain CSV, no header row)."""
+    data = _bytes(answer)
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error):
+            raise StatesError(ITEM_READER_FAILED, "An S3 inventory file is not valid gzip") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise StatesError(ITEM_READER_FAILED, "An S3 inventory file is not UTF-8 CSV") from None
+    config = {"CSVHeaderLocation": "GIVEN", "CSVHeaders": progress["schema"]}
+    rows: list[dict[str, str]] = _csv_items(config, text, None)
+    return rows
+
+
+def _text(answer: Any) -> str:
+    body = answer.get("Body") if isinstance(answer, dict) else None
+    if not isinstance(body, str):
+        raise StatesError(ITEM_READER_FAILED, "The ItemReader could not read the object's content as text")
+    return body
+
+
+def _bytes(answer: Any) -> bytes:
+    if isinstance(answer, dict) and isinstance(answer.get("BodyBase64"), str):
+        try:
+            return base64.b64decode(answer["BodyBase64"], validate=True)
+        except binascii.Error:
+            raise StatesError(ITEM_READER_FAILED, "The ItemReader received unreadable content") from None
+    return _text(answer).encode("utf-8")

@@ -10,6 +10,7 @@ step turns them into States.ItemReaderFailed / States.ResultWriterFailed.
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime
 from typing import Any
 
@@ -43,7 +44,8 @@ def _object_fields(parameters: Any, *names: str) -> dict[str, Any]:
 
 
 def get_object(service: S3Service, parameters: Any, context: RequestContext) -> dict[str, Any]:
-    """The object's content as text (UTF-8; a byte-order mark is kept for the CSV reader to drop)."""
+    """The object's content: `{"Body": text}` when it is UTF-8 (a byte-order mark is kept for the
+    CSV reader to drop), else `{"BodyBase64": …}`."""
     input = _object_fields(parameters, "Bucket", "Key", "VersionId")
     output = _call(service, "GetObject", input, context)
     body = output.get("Body", b"")
@@ -51,8 +53,8 @@ def get_object(service: S3Service, parameters: Any, context: RequestContext) -> 
     try:
         return {"Body": data.decode("utf-8")}
     except UnicodeDecodeError:
-        raise TaskError("States.ItemReaderFailed", f"The object s3://{input['Bucket']}/{input['Key']} is not "
-                        "UTF-8 text") from None
+        # Binary content (an S3 inventory's gzipped CSV files): the reader decides what it is.
+        return {"BodyBase64": base64.b64encode(data).decode("ascii")}
 
 
 def list_objects(service: S3Service, parameters: Any, context: RequestContext) -> dict[str, Any]:
