@@ -215,3 +215,18 @@ def test_an_inventory_in_another_format_fails() -> None:
     done = step(definition, execution, TaskSucceeded(_tasks(first)[0].task_id, {"Body": json.dumps(manifest)}), 1.0)
     finished = _finished(done)
     assert finished is not None and finished.error == "States.ItemReaderFailed" and "only CSV" in (finished.cause or "")
+
+
+def test_a_writer_without_a_bucket_fails_the_map_not_the_step() -> None:
+    definition = _machine({"Type": "Task", "Resource": WORK},
+                          ResultWriter={"Resource": PUT, "Parameters": {"Bucket.$": "$.nothing"}})
+    execution, result = _start(definition, [1])
+    (work,) = _tasks(result)
+    done = step(definition, execution, TaskSucceeded(work.task_id, "ok"), 101.0)
+    finished = _finished(done)
+    assert finished is not None and finished.status == "FAILED" and finished.error == "States.Runtime"
+    assert "nothing" in (finished.cause or "")
+    # States.Runtime is not catchable: the execution fails at once, as for any state.
+    assert [e["type"] for e in done.events] == ["MapRunFailed", "ExecutionFailed"]
+    (run,) = execution.map_runs.values()
+    assert run["status"] == "FAILED"

@@ -195,11 +195,23 @@ class DistributedHandlers:
     def map_run_finished(self: Any, frame: dict[str, Any], state: MapState, wait: dict[str, Any],
                          err: StatesError | None) -> bool:
         """All children ended (err None), or too many failed (err): write the results when the
-        state has a ResultWriter with a Resource. True when a write was sent out, so the state
-        goes on when it is answered."""
+        state has a ResultWriter with a Resource. True when the state's outcome is taken care of:
+        a write was sent out (the state goes on when it is answered), or the writer's parameters
+        could not be evaluated (the state failed)."""
         writer = state.result_writer
         if not isinstance(writer, dict) or not writer.get("Resource"):
             return False
+        try:
+            self._write_results(frame, state, wait, writer, err)
+        except StatesError as failure:
+            failure = self.with_prefix(frame, state, failure)
+            self.close_map_run(wait, "FAILED")
+            self.emit(frame, history.map_run_failed, failure.error, failure.cause)
+            self.state_failed(frame, state, failure)
+        return True
+
+    def _write_results(self: Any, frame: dict[str, Any], state: MapState, wait: dict[str, Any],
+                       writer: dict[str, Any], err: StatesError | None) -> None:
         config = writer.get("WriterConfig") or {}
         sc = self.scope(frame, state, frame["input"])
         if state.jsonata:
@@ -214,7 +226,6 @@ class DistributedHandlers:
         keep = {"writer": {"bucket": target["Bucket"], "manifest": files[-1]["Key"],
                            "error": None if err is None else [err.error, err.cause], "run": wait["run"]}}
         self._io_task(frame, state, WRITER, writer["Resource"], {"Bucket": target["Bucket"], "Files": files}, keep)
-        return True
 
     def _result_files(self: Any, state: MapState, wait: dict[str, Any], record: dict[str, Any],
                       config: dict[str, Any], target: dict[str, Any]) -> list[dict[str, Any]]:
