@@ -124,3 +124,22 @@ def test_s3_inventory_manifest_with_gzipped_csv_files(s3: S3Service) -> None:
     assert result.status == "SUCCEEDED", result.cause
     assert result.output == [{"Bucket": "data", "Key": "photos/1.jpg", "Size": "120"},
                              {"Bucket": "data", "Key": "photos/2.jpg", "Size": "98"}]
+
+
+def test_jsonata_reader_and_writer_arguments(s3: S3Service) -> None:
+    _put(s3, "in.json", '{"rows": [{"n": 1}, {"n": 2}, {"n": 3}]}')
+    definition = {"QueryLanguage": "JSONata", "StartAt": "M", "States": {"M": {
+        "Type": "Map", "End": True, "ItemProcessor": PROCESSOR,
+        "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+                       "ReaderConfig": {"InputType": "JSON", "ItemsPointer": "/rows",
+                                        "MaxItems": "{% $states.input.limit %}"},
+                       "Arguments": {"Bucket": "data", "Key": "{% $states.input.key %}"}},
+        "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject",
+                         "Arguments": {"Bucket": "data", "Prefix": "{% 'out/' & $states.input.key %}"},
+                         "WriterConfig": {"Transformation": "COMPACT", "OutputType": "JSON"}}}}}
+    result = run(definition, {"key": "in.json", "limit": 2}, integrations=_registry(s3))
+    assert result.status == "SUCCEEDED", result.cause
+    manifest = json.loads(_get(s3, result.output["ResultWriterDetails"]["Key"]))
+    assert manifest["ResultFiles"]["SUCCEEDED"][0]["Key"].startswith("out/in.json/")
+    # COMPACT: the children's outputs only.
+    assert json.loads(_get(s3, manifest["ResultFiles"]["SUCCEEDED"][0]["Key"])) == [{"n": 1}, {"n": 2}]
