@@ -25,8 +25,6 @@ READER: Final = "reader"
 WRITER: Final = "writer"
 COUNT_KEYS: Final = ("pending", "running", "succeeded", "failed", "timedOut", "aborted", "total",
                      "resultsWritten", "failuresNotRedrivable", "pendingRedrive")
-TRANSFORMATIONS: Final = ("NONE", "COMPACT", "FLATTEN")
-OUTPUT_TYPES: Final = ("JSON", "JSONL")
 
 
 def iso(epoch: float) -> str:
@@ -237,11 +235,10 @@ class DistributedHandlers:
         ok = set(wait["ok"])
         for index, child_input in enumerate(wait["inputs"]):
             status = "SUCCEEDED" if index in ok else "FAILED" if str(index) in wait["times"] else "PENDING"
-            entry = self._child_record(state, wait, record, index, child_input, status)
             if status == "SUCCEEDED" and transformation != "NONE":
                 groups[status].extend(_transformed(wait["results"][index], transformation))
             else:
-                groups[status].append(entry)
+                groups[status].append(self._child_record(state, wait, record, index, child_input, status))
         files: list[dict[str, Any]] = []
         listed: dict[str, list[dict[str, Any]]] = {"FAILED": [], "PENDING": [], "SUCCEEDED": []}
         for status, entries in groups.items():
