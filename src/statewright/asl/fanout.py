@@ -71,13 +71,26 @@ class FanoutHandlers(StepHost):
         raw = frame["input"]
         sc = self.scope(frame, state, raw)
         bindings = states_binding(raw, sc.context)
+        reading = isinstance(state.item_reader, dict) and state.mode == "DISTRIBUTED"
         if state.jsonata:
             value = raw
-            items = raw if state.items is ABSENT else jsonata_eval(state.items, sc, bindings, "Items")
+            if reading:
+                items = frame.pop("reader_items", None)
+                if items is None:
+                    self.read_items(frame, state, sc, value, bindings)
+                    return None
+            else:
+                items = raw if state.items is ABSENT else jsonata_eval(state.items, sc, bindings, "Items")
             self._check_items(state, items)
         else:
             value = select(state.input_path, raw, sc)
-            items = select(state.items_path, value, sc)
+            if reading:
+                items = frame.pop("reader_items", None)
+                if items is None:
+                    self.read_items(frame, state, sc, value, bindings)
+                    return None
+            else:
+                items = select(state.items_path, value, sc)
             if not isinstance(items, list):
                 raise StatesError(RUNTIME, f"Map state input must be an array but was: {dumps(items)}")
         limit = self._map_number(state, sc, bindings, "MaxConcurrency", state.max_concurrency,
@@ -91,20 +104,24 @@ class FanoutHandlers(StepHost):
                                          state.tolerated_failure_percentage,
                                          state.tolerated_failure_percentage_path)
         inputs = [self._item_input(frame, state, sc, value, index, item) for index, item in enumerate(items)]
-        inputs = self._batch(state, inputs, sc, bindings)
-        if distributed:
-            execution_id = str(self.ex.context.get("Execution", {}).get("Id", ""))
-            run_arn = execution_id.replace(":execution:", ":mapRun:") + f"/{state.name}:{self.next_id('m')}"
-            self.emit(frame, history.map_run_started, run_arn)
+        batched = self._batch(state, inputs, sc, bindings)
+        sizes = [len(batch["Items"]) for batch in batched] if batched is not inputs else None
+        inputs = batched
         kept = {int(i): out for i, out in (frame.pop("resume_children", None) or {}).items()
                 if int(i) < len(inputs)}
         results: list[Any] = [None] * len(inputs)
         for index, output in kept.items():  # a redrive reruns only the iterations that did not succeed
             results[index] = output
-        frame["wait"] = {"kind": "children", "type": "map", "inputs": inputs, "next": 0,
-                         "running": {}, "results": results, "failed": 0, "finished": len(kept),
-                         "ok": sorted(kept), "skip": sorted(kept), "limit": int(limit or 0), "tolerated_count": tolerated_count,
-                         "tolerated_pct": tolerated_pct, "distributed": distributed}
+        wait: Wait = {"kind": "children", "type": "map", "inputs": inputs, "next": 0,
+                      "running": {}, "results": results, "failed": 0, "finished": len(kept),
+                      "ok": sorted(kept), "skip": sorted(kept), "limit": int(limit or 0),
+                      "tolerated_count": tolerated_count, "tolerated_pct": tolerated_pct,
+                      "distributed": distributed}
+        frame["wait"] = wait
+        if distributed:
+            if sizes is not None:
+                wait["sizes"] = sizes
+            self.begin_map_run(frame, state, wait)
         self._launch(frame, state)
         return None
 
@@ -187,9 +204,13 @@ class FanoutHandlers(StepHost):
             quiet = wait["distributed"]
             if not quiet:
                 self.emit(frame, history.map_iteration, "Started", state.name, index)
+            else:
+                self.map_run_moved(wait, index, "pending", "running")
             child = self.new_frame(frame, processor.key, wait["inputs"][index],
                                    {"index": index, "quiet": quiet or bool(frame.get("quiet")),
                                     "prev": frame["prev"], "isolated": quiet})
+            if quiet:
+                child["started_at"] = self.now
             wait["running"][child["id"]] = True
             self.queue.append(child["id"])
         if wait["finished"] == len(wait["inputs"]):
@@ -206,6 +227,11 @@ class FanoutHandlers(StepHost):
         wait = frame["wait"]
         assert wait is not None  # the Map is waiting on its iterations
         results = wait["results"]
+        if wait["distributed"]:
+            if self.map_run_finished(frame, state, wait, None):
+                return
+            self.close_map_run(wait, "SUCCEEDED")
+            results = self.transform_results(state, wait, results)
         frame["wait"] = None
         if wait["distributed"]:
             self.emit(frame, history.bare, "MapRunSucceeded")
@@ -244,6 +270,9 @@ class FanoutHandlers(StepHost):
         del wait["running"][child["id"]]
         wait["finished"] += 1
         quiet = wait["distributed"]
+        if quiet:
+            self.map_run_moved(wait, index, "running", "succeeded" if err is None else "failed")
+            self.child_times(wait, index, child)
         if err is None:
             wait["results"][index] = output
             wait["ok"].append(index)
@@ -266,7 +295,11 @@ class FanoutHandlers(StepHost):
                 err = StatesError(EXCEED_TOLERATED_FAILURE_THRESHOLD,
                                   "The specified tolerated failure threshold was exceeded")
             if quiet:
-                self.emit(parent, history.bare, "MapRunFailed")
+                if self.map_run_finished(parent, state, wait, err):
+                    self._drop_running(wait)
+                    return
+                self.close_map_run(wait, "FAILED")
+                self.emit(parent, history.map_run_failed, err.error, err.cause)
             self.state_failed(parent, state, err)
             return
         self._launch(parent, state, refill=True)
@@ -279,12 +312,19 @@ class FanoutHandlers(StepHost):
                 self.cancel_frame_task(frame)
             return
         state = self.machine(frame).states[frame["state"]]
+        self.close_map_run(wait, "ABORTED")
         for child_id in list(wait["running"]):
             child = self.ex.frames.get(child_id)
             if wait["type"] == "map" and child is not None and not wait["distributed"]:
                 self.emit(frame, history.map_iteration, "Aborted", state.name, child["index"])
             self._drop_frame(child_id)
         frame["wait"] = None
+
+    def _drop_running(self, wait: Wait) -> None:
+        """Stop the children still running under a Map whose frame now waits on something else."""
+        for child_id in list(wait["running"]):
+            self._drop_frame(child_id)
+        wait["running"].clear()
 
     def _drop_frame(self, frame_id: str) -> None:
         frame = self.ex.frames.pop(frame_id, None)

@@ -57,6 +57,15 @@ class Wait(TypedDict, total=False):
     tolerated_count: int | float | None
     tolerated_pct: int | float | None
     distributed: bool
+    # A Distributed Map (distributed.py): its Map Run's ARN, when each child started and ended
+    # (index as text → [start, end]), the items in each batch, and, while its ItemReader or
+    # ResultWriter task is out, that reader's or writer's request and an inventory's progress.
+    run: str
+    times: dict[str, list[float]]
+    sizes: list[int]
+    reader: dict[str, Any]
+    writer: dict[str, Any]
+    manifest: dict[str, Any] | None
 
 
 class FrameOptional(TypedDict, total=False):
@@ -71,6 +80,8 @@ class FrameOptional(TypedDict, total=False):
     token: str | None  # the task token of a `.waitForTaskToken` Task
     kept: dict[str, Any] | None  # outputs of the children that succeeded
     resume_children: dict[str, Any]  # a redrive: children not to run again
+    reader_items: list[Any]  # a Distributed Map's items, read by its ItemReader, until it starts
+    started_at: float  # when a Distributed Map's child workflow started (its Map Run's times)
 
 
 class Frame(FrameOptional):
@@ -105,6 +116,7 @@ class TimerEntry(TypedDict):
 
 class TaskEntryOptional(TypedDict, total=False):
     started: bool  # an activity a worker took
+    role: Literal["reader", "writer"]  # a Distributed Map's ItemReader or ResultWriter read/write
 
 
 class TaskEntry(TaskEntryOptional):
@@ -141,3 +153,4 @@ class ExecutionState(TypedDict):
     cause: str | None
     transitions: int
     ready: list[str]
+    map_runs: dict[str, dict[str, Any]]  # Distributed Map runs by ARN (distributed.py)

@@ -168,5 +168,9 @@ def map_run_started(map_run_arn: str) -> tuple[str, dict[str, Any]]:
     return "MapRunStarted", {"mapRunStartedEventDetails": {"mapRunArn": map_run_arn}}
 
 
+def map_run_failed(error: str | None, cause: str | None) -> tuple[str, dict[str, Any]]:
+    return "MapRunFailed", {"mapRunFailedEventDetails": error_details(error, cause)}
+
+
 def execution_redriven(redrive_count: int) -> tuple[str, dict[str, Any]]:
     return "ExecutionRedriven", {"executionRedrivenEventDetails": {"redriveCount": redrive_count}}

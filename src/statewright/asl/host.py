@@ -20,11 +20,11 @@ if TYPE_CHECKING:
 
     from .dataflow import Scope
     from .errors import StatesError
-    from .frames import Frame, FrameExtra, TimerKind
-    from .model import Definition, Machine, State
+    from .frames import Frame, FrameExtra, TimerKind, Wait
+    from .model import Definition, Machine, MapState, State
     from .outcome import Done
     from .step import Execution
-    from .types import StepResult
+    from .types import StepResult, TaskFailed, TaskSucceeded
 
     # What a frame that waited runs to finish its state: the Done, or None to keep waiting.
     Produce = Callable[[Frame, State], Done | None]
@@ -87,6 +87,9 @@ class StepHost:
         @abstractmethod
         def state_failed(self, frame: Frame, state: State, err: StatesError) -> None: ...
 
+        @abstractmethod
+        def with_prefix(self, frame: Frame, state: State, err: StatesError) -> StatesError: ...
+
         # --- states.py ---
 
         @abstractmethod
@@ -100,3 +103,39 @@ class StepHost:
 
         @abstractmethod
         def cancel_frame_task(self, frame: Frame) -> None: ...
+
+        # --- fanout.py ---
+
+        @abstractmethod
+        def enter_map(self, frame: Frame, state: MapState) -> None: ...
+
+        @abstractmethod
+        def _launch(self, frame: Frame, state: MapState, refill: bool = False) -> None: ...
+
+        # --- distributed.py ---
+
+        @abstractmethod
+        def read_items(self, frame: Frame, state: MapState, sc: Any, data: Any,
+                       bindings: dict[str, Any]) -> None: ...
+
+        @abstractmethod
+        def map_io_answered(self, event: TaskSucceeded | TaskFailed) -> None: ...
+
+        @abstractmethod
+        def begin_map_run(self, frame: Frame, state: MapState, wait: Wait) -> None: ...
+
+        @abstractmethod
+        def map_run_moved(self, wait: Wait, index: int, source: str, target: str) -> None: ...
+
+        @abstractmethod
+        def child_times(self, wait: Wait, index: int, child: Frame) -> None: ...
+
+        @abstractmethod
+        def close_map_run(self, wait: Wait | None, status: str) -> None: ...
+
+        @abstractmethod
+        def map_run_finished(self, frame: Frame, state: MapState, wait: Wait,
+                             err: StatesError | None) -> bool: ...
+
+        @abstractmethod
+        def transform_results(self, state: MapState, wait: Wait, results: list[Any]) -> list[Any]: ...

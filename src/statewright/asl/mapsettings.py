@@ -104,6 +104,7 @@ _RANGES: Final[dict[str, Callable[[int | float], str | None]]] = {
     PERCENTAGE: _percentage,
     "MaxItemsPerBatch": _positive("MaxItemsPerBatch"),
     "MaxInputBytesPerBatch": _positive("MaxInputBytesPerBatch"),
+    "MaxItems": _positive("MaxItems"),
 }
 
 

@@ -22,6 +22,7 @@ from .dataflow import (
     select,
     states_binding,
 )
+from .distributed import DistributedHandlers
 from .errors import ALL, RUNTIME, TASK_FAILED, TIMEOUT, UNCATCHABLE, StatesError
 from .fanout import FanoutHandlers
 from .model import ABSENT, ChoiceState, FailState, PassState, State, WaitState
@@ -51,7 +52,7 @@ def _done(output: Any, state: State, assigned: dict[str, Any], next_name: str | 
                 assigned)
 
 
-class StateHandlers(TaskHandlers, FanoutHandlers):
+class StateHandlers(TaskHandlers, FanoutHandlers, DistributedHandlers):
     """State behaviours; `self` is a step.Stepper (see host.py)."""
 
     def scope(self, frame: Frame, state: State, data: Any) -> Scope:

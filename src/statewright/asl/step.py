@@ -31,6 +31,7 @@ from .types import (
     Continue,
     ExecutionStart,
     Finished,
+    MapRunUpdate,
     Proceed,
     Redrive,
     StartTimer,
@@ -93,6 +94,7 @@ class Execution:
         self.cause: str | None = None
         self.transitions = 0
         self.ready: list[str] = []  # frames left to run when a step used up its budget
+        self.map_runs: dict[str, dict[str, Any]] = {}  # Distributed Map runs by ARN (distributed.py)
 
     def to_json(self) -> str:
         """The whole state as JSON text: what a durable engine checkpoints."""
@@ -249,6 +251,8 @@ class Stepper(StateHandlers):
         elif isinstance(event, Continue):
             self.queue.extend(self.ex.ready)
             self.ex.ready = []
+        elif isinstance(event, MapRunUpdate):
+            self.update_map_run(event)
 
     def redrive(self) -> None:
         """Start again at the top-level state that was running when the execution stopped, with
@@ -455,6 +459,8 @@ class Stepper(StateHandlers):
             kind = {"FAILED": "ExecutionFailed", "TIMED_OUT": "ExecutionTimedOut",
                     "ABORTED": "ExecutionAborted"}[status]
             self.emit(None, history.execution_ended, kind, error, cause)
+        if ex.map_runs:
+            self.abort_map_runs()
         for task_id in list(ex.tasks):
             self.result.commands.append(CancelTask(task_id))
         for timer_id in list(ex.timers):

@@ -119,6 +119,10 @@ class TaskHandlers(StepHost):
         return frame, task["resource"]
 
     def task_answered(self, event: TaskSucceeded | TaskFailed) -> None:
+        task = self.ex.tasks.get(event.task_id)
+        if task is not None and "role" in task:  # a Distributed Map's ItemReader or ResultWriter
+            self.map_io_answered(event)
+            return
         found = self._task_frame(event.task_id)
         if found is None:
             return

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 from typing import Any
 
+from . import itemreader
 from .dataflow import (
     Scope,
     effective_input,
@@ -34,7 +36,7 @@ from .step import Execution, Stepper
 from .teststate_mocks import TestConfiguration, TestMock, check_request
 from .teststate_mocks import as_task as _as_task
 from .teststate_mocks import map_failures as _map_failures
-from .types import ExecutionStart, StepInput, StepResult
+from .types import ExecutionStart, RunTask, StepInput, StepResult, TaskSucceeded
 
 
 class _OneState(Stepper):
@@ -147,6 +149,18 @@ def _single_machine(raw: dict[str, Any], state_name: str | None) -> dict[str, An
     return {"StartAt": name, "States": machine["States"], "QueryLanguage": language}
 
 
+def _reader_data(call_task: TaskCaller, resource: str, data: Any) -> TaskCaller:
+    """Answer the Map's ItemReader with `stateConfiguration.mapItemReaderData` instead of S3."""
+    answer = itemreader.test_answer(data)
+
+    def call(command: RunTask, deliver: Callable[[StepInput], None]) -> StepInput | None:
+        if command.resource == resource:
+            return TaskSucceeded(command.task_id, answer)
+        return call_task(command, deliver)
+
+    return call
+
+
 def tested_state(definition: str | dict[str, Any], state_name: str | None = None) -> dict[str, Any]:
     """The raw body of the state a TestState request tests."""
     raw = _single_machine(load_json(definition), state_name)
@@ -194,6 +208,8 @@ def _test_state(definition: str | dict[str, Any], state_input: Any, state_name: 
             call_task = failed.caller()
         if tested.get("Type") in ("Map", "Parallel"):
             raw = {**raw, "States": {**raw["States"], raw["StartAt"]: _as_task(tested)}}
+    if mock is None and settings.map_item_reader_data is not ABSENT:
+        call_task = _reader_data(call_task, str(tested["ItemReader"].get("Resource")), settings.map_item_reader_data)
     parsed = parse_definition(raw, check=False)
     clock = time.time() if now is None else now
     execution = Execution()

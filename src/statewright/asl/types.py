@@ -84,8 +84,18 @@ class StopRequested:
     cause: str | None = None
 
 
+@dataclass(frozen=True)
+class MapRunUpdate:
+    """UpdateMapRun: new settings for a running Map Run (None keeps a setting as it is)."""
+
+    map_run_arn: str
+    max_concurrency: int | None = None
+    tolerated_failure_count: int | None = None
+    tolerated_failure_percentage: float | None = None
+
+
 StepInput = (ExecutionStart | TaskSucceeded | TaskFailed | TaskHeartbeat | TaskStarted | TimerFired
-             | StopRequested | Redrive | Continue)
+             | StopRequested | Redrive | Continue | MapRunUpdate)
 
 # --- Commands from the step -------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from .validate_common import (
     template,
     unknown_fields,
 )
+from .validate_distributed import item_reader, result_writer
 from .validate_rules import catchers, choice_rule, retriers
 
 # (raw sub-machine, its location, its kind: "branch" | "iterator" | "processor", query language)
@@ -259,6 +260,9 @@ def _map(c: Collector, raw: dict[str, Any], location: str, language: str,
             if name in raw:
                 c.schema(f"Field '{name}' is only supported in DISTRIBUTED mode",
                          child(location, name))
+    else:
+        item_reader(c, raw, location, language == JSONATA)
+        result_writer(c, raw, location)
     expect_string(c, raw, "Label", location)
 
 

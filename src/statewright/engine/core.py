@@ -38,6 +38,7 @@ from statewright.asl.types import (
     Continue,
     ExecutionStart,
     Finished,
+    MapRunUpdate,
     Proceed,
     RunTask,
     StartTimer,
@@ -225,6 +226,21 @@ class Engine(RestoreMixin):
             self._feed(run, StopRequested(error, cause), answer, True)
 
         self._post(stop)
+        return answer
+
+    def update_map_run(self, arn: str, update: MapRunUpdate) -> Future[bool]:
+        """UpdateMapRun for a Map Run of the execution `arn`; resolves True once the change is
+        recorded, False when the engine is not running that execution."""
+        answer: Future[bool] = Future()
+
+        def apply() -> None:
+            run = self._runs.get(arn)
+            if run is None:
+                answer.set_result(False)
+                return
+            self._feed(run, update, answer, True)
+
+        self._post(apply)
         return answer
 
     def redrive_execution(self, arn: str) -> Future[ExecutionRecord]:

@@ -13,13 +13,10 @@ from typing import Any
 from statewright.services.common import AwsError, RequestContext
 from statewright.services.s3.service import ACTIONS, S3Service
 
-from .types import SDK, TaskContext, TaskError
+from . import s3items
+from .types import SDK, SERVICE, TaskContext, TaskError
 
-# The s3 model's modeled errors; the SDK's exception class is the name plus "Exception".
-MODELED = frozenset({"NoSuchKey", "NoSuchBucket", "NoSuchUpload", "BucketAlreadyExists", "BucketAlreadyOwnedByYou",
-                     "InvalidObjectState", "ObjectAlreadyInActiveTierError", "ObjectNotInActiveTierError",
-                     "InvalidRequest", "InvalidWriteOffset", "TooManyParts", "EncryptionTypeMismatch",
-                     "IdempotencyParameterMismatch"})
+MODELED = s3items.MODELED
 
 
 def action_name(operation: str) -> str:
@@ -77,6 +74,9 @@ class S3Integration:
 
     def __call__(self, parameters: Any, task: TaskContext) -> Any:
         resource = task.resource
+        if resource.kind == SERVICE and resource.action in s3items.ACTIONS:
+            # `arn:aws:states:::s3:<action>`: a Distributed Map's ItemReader or ResultWriter.
+            return s3items.ACTIONS[resource.action](self.service, parameters, task.request_context())
         operation = self.operations.get(resource.action) if resource.kind == SDK else None
         if operation is None:
             raise TaskError("States.Runtime", f"Statewright's S3 integration does not support the resource "

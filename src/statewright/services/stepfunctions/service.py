@@ -13,7 +13,7 @@ from statewright.services.common import AwsError, RequestContext, validation_err
 from statewright.services.common.shapes import ShapeChecker
 from statewright.store import InvalidText, Store
 
-from . import activities, aliases, declared, executions, machines, tags, versions
+from . import activities, aliases, declared, executions, machines, mapruns, tags, versions
 from .arns import Arns
 from .children import ChildStarted, start_child
 from .context import ActionContext
@@ -23,7 +23,7 @@ Action = Callable[[ActionContext, dict[str, Any]], dict[str, Any]]
 
 ACTIONS: dict[str, Action] = {
     **machines.ACTIONS, **versions.ACTIONS, **aliases.ACTIONS, **executions.ACTIONS,
-    **activities.ACTIONS, **tags.ACTIONS,
+    **activities.ACTIONS, **tags.ACTIONS, **mapruns.ACTIONS,
 }
 _STATES_ARN = re.compile(r"^arn:[^:]*:states:")
 # Actions that may block a thread for a long time (long polls, synchronous executions).
