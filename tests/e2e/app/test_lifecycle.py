@@ -153,7 +153,8 @@ def test_the_owner_cancels_a_refund_awaiting_approval(api):
 
 def test_the_owner_cancels_a_submitted_purchase(api):
     """The workflow starts at once, so cancelling inside SUBMITTED is a race: try until one lands there
-    (each miss must be the documented 409), then the execution must be stopped and the status stay."""
+    (each miss must be the documented 409), then the execution must end without charging and the
+    status stay."""
     alice = api.user("requester")
     for _ in range(20):
         created = api.create(alice, amount="20.00")
@@ -165,7 +166,10 @@ def test_the_owner_cancels_a_submitted_purchase(api):
         raise AssertionError("no cancel arrived while the purchase was SUBMITTED in 20 tries")
     assert answer.body["status"] == "CANCELLED"
     task = api.ended(alice, created["taskId"])
-    assert task["timeline"][-1]["type"] == "ExecutionAborted"
+    # StopExecution and the workflow's first step race too: either the stop aborted the execution,
+    # or the Start step saw CANCELLED first and the workflow closed itself (TaskNotActive → Closed).
+    ending = task["timeline"][-1]["type"]
+    assert ending == "ExecutionAborted" or (ending == "ExecutionSucceeded" and "Closed" in _states(task)), ending
     assert task["status"] == "CANCELLED" and "paymentId" not in task
     assert _transitions(task) == [(None, "SUBMITTED"), ("SUBMITTED", "CANCELLED")]
 
