@@ -31,7 +31,12 @@ class TooDeep(ValueError):
 
 def payload_size(value: Any) -> int:
     """Bytes of `value` as AWS measures a payload."""
-    return len(dumps(value).encode("utf-8", "replace"))
+    return text_size(dumps(value))
+
+
+def text_size(text: str) -> int:
+    """Bytes of a payload already written as JSON text (`payload_size` without the encoding)."""
+    return len(text) if text.isascii() else len(text.encode("utf-8", "replace"))
 
 
 def result_too_large(state_name: str) -> StatesError:
@@ -42,6 +47,14 @@ def result_too_large(state_name: str) -> StatesError:
 def check_result(value: Any, state_name: str) -> int:
     """The size of `value`; raises States.DataLimitExceeded when it is over the quota."""
     size = payload_size(value)
+    if size > MAX_PAYLOAD_BYTES:
+        raise result_too_large(state_name)
+    return size
+
+
+def check_text(text: str, state_name: str) -> int:
+    """`check_result` for a payload already written as JSON text."""
+    size = text_size(text)
     if size > MAX_PAYLOAD_BYTES:
         raise result_too_large(state_name)
     return size
