@@ -391,31 +391,48 @@ class Stepper(StateHandlers):
 
     def run_fast_recorded(self, frame: dict[str, Any], machine: Machine) -> bool:
         """History kept: run states through their fused closures while they apply, writing the
-        same Entered and Exited events the general path writes (compile-time jumps are not used:
-        every state's events are needed). True when the frame ended here."""
-        fast, states = machine.fast, machine.states
+        events the general path writes (its Entered and Exited, built here without `emit`'s
+        generality; compile-time jumps are not used: every state's events are needed). Each
+        payload is serialised once: a state's output text is the next state's input text.
+        True when the frame ended here."""
+        fast, states, ex = machine.fast, machine.states, self.ex
+        if frame.get("quiet"):
+            return False  # a frame that writes no events: rare, left to the general path
+        events, now, frame_id = self.result.events, self.now, frame["id"]
+        raw, bound = frame["input"], frame["bound"]
+        text_in = self.payload_text(frame, raw)
+        name = frame["state"]
         while self.budget > 0:
-            name = frame["state"]
             closure = fast.get(name)
             if closure is None:
-                return False
-            raw = frame["input"]
+                break
             try:
-                output, target, bound = closure(raw, frame["bound"])
+                output, target, bound_out = closure(raw, bound)
             except Fallback:
-                return False  # the general path decides, with AWS's errors
+                break  # the general path decides, with AWS's errors
+            last_id = ex.last_event_id
+            if last_id >= MAX_HISTORY_EVENTS - 2:
+                break  # the general path ends the execution at the quota, event by event
             self.budget -= 1
-            state = states[name]
-            text_in = self._text_if_recorded(frame, raw)
-            self.emit(frame, history.state_entered, state.type, name, raw, text_in)
-            text_out = self._text_if_recorded(frame, output)
-            self.emit(frame, history.state_exited, state.type, name, output, None, text_out)
-            self.ex.transitions += 1
+            state_type = states[name].type
+            events.append({"id": last_id + 1, "previousEventId": frame["prev"], "timestamp": now,
+                           "type": history.ENTERED[state_type], "stateEnteredEventDetails": {
+                               "name": name, "input": text_in, "inputDetails": {"truncated": False}}})
+            ex.last_event_id = frame["prev"] = last_id + 1
+            # After the Entered event, as in the general path, should the output fail to encode.
+            text_out = text_in if output is raw else history.dumps(output)
+            events.append({"id": last_id + 2, "previousEventId": last_id + 1, "timestamp": now,
+                           "type": history.EXITED[state_type], "stateExitedEventDetails": {
+                               "name": name, "output": text_out, "outputDetails": {"truncated": False}}})
+            ex.last_event_id = frame["prev"] = last_id + 2
+            ex.transitions += 1
             if target is None:
                 self.frame_succeeded(frame, output)
                 return True
-            frame["state"], frame["input"], frame["bound"] = target, output, bound
+            name, raw, bound, text_in = target, output, bound_out, text_out
+            frame["state"], frame["input"], frame["bound"] = name, raw, bound
             frame["attempts"], frame["token"] = {}, None
+        self.last_text = (frame_id, raw, text_in)
         return False
 
     def execute(self, frame: dict[str, Any], state: State) -> Done | None:
