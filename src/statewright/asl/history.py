@@ -16,26 +16,28 @@ EXITED = {t: f"{t}StateExited" for t in ("Pass", "Task", "Choice", "Wait", "Succ
                                          "Map")}
 
 
-def _encoder() -> Any:
-    """json.dumps(value, separators=(",", ":"), ensure_ascii=False), built once: with those
-    arguments json.dumps makes a new encoder (and the C encoder under it) on every call, which
-    was a third of the cost of writing a history event. No circular-reference markers: payloads
-    come from JSON and cannot be circular (a cycle would end in RecursionError instead)."""
+def _chunks() -> Any:
+    """The C encoder behind json.dumps(value, separators=(",", ":"), ensure_ascii=False), built
+    once: with those arguments json.dumps makes a new encoder (and the C encoder under it) on
+    every call, which was a third of the cost of writing a history event. No circular-reference
+    markers: payloads come from JSON and cannot be circular (a cycle would end in RecursionError).
+    None on an interpreter without the C accelerator."""
     make = getattr(json.encoder, "c_make_encoder", None)
-    if make is None:  # an interpreter without the C accelerator
-        return json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
-    plain = json.JSONEncoder()
-    chunks = make(None, plain.default, json.encoder.encode_basestring, None, ":", ",", False, False, True)
-    return lambda value: "".join(chunks(value, 0))
+    if make is None:
+        return None
+    return make(None, json.JSONEncoder().default, json.encoder.encode_basestring,
+                None, ":", ",", False, False, True)
 
 
-_ENCODE = _encoder()
+_CHUNKS = _chunks()
+_SLOW = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
 def dumps(value: Any) -> str:
     """JSON text as AWS writes payloads: compact, non-ASCII kept."""
-    text: str = _ENCODE(value)
-    return text
+    if _CHUNKS is None:
+        return _SLOW(value)
+    return "".join(_CHUNKS(value, 0))
 
 
 def payload_details(key: str, value: Any, text: str | None = None) -> dict[str, Any]:

@@ -430,8 +430,8 @@ class Stepper(StateHandlers):
                 self.frame_succeeded(frame, output)
                 return True
             name, raw, bound, text_in = target, output, bound_out, text_out
+            # (attempts and token need no reset: a state is entered with none, see finish_state)
             frame["state"], frame["input"], frame["bound"] = name, raw, bound
-            frame["attempts"], frame["token"] = {}, None
         self.last_text = (frame_id, raw, text_in)
         return False
 
