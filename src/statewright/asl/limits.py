@@ -19,6 +19,9 @@ from .errors import DATA_LIMIT_EXCEEDED, RUNTIME, StatesError
 from .history import dumps
 
 MAX_PAYLOAD_BYTES = 256 * 1024
+# AWS's hard quota on a Standard execution's history: event 25,000 is its last. When it is not
+# ExecutionSucceeded, the execution fails there (docs: "Avoid reaching the history quota").
+MAX_HISTORY_EVENTS = 25_000
 MAX_NESTING_DEPTH = 512
 
 
