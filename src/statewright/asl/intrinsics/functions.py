@@ -117,6 +117,8 @@ def to_text(value: Any) -> str:
     on Java and prints maps and lists with their toString)."""
     if isinstance(value, str):
         return value
+    if type(value) is int:  # what json.dumps writes for an int, without its call
+        return int.__repr__(value)
     if value is None:
         return "null"
     if isinstance(value, bool):
