@@ -1,14 +1,14 @@
-"""Fused fast paths for the commonest JSONPath states, used when no history is kept.
+"""Fused fast paths for the commonest JSONPath states (run by fastrun.py, with or without history).
 
 A Pass or Choice state that reads only its own input (no `$$`, no variables, no randomness, no
-Assign) is compiled into one closure `input -> (output, next)`. Anything unusual at run time -
+Assign) is compiled into one closure `input -> (output, next)`; its payload template and
+intrinsic calls compile into nested closures too. Anything unusual at run time -
 a missing path, a value of the wrong type - raises `Fallback`, and the step runs the state the
 general way, which produces AWS's exact error. So the closures only ever take the happy path.
 """
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable
 from typing import Any
 
@@ -23,7 +23,6 @@ from .paths import Path, PathNotFound, compile_path, set_path
 # (state input, an upper bound of its JSON size) -> (output, next state, bound of the output)
 FastState = Callable[[Any, int], tuple[Any, str | None, int]]
 _UNKNOWN = 1 << 62
-_NO_RANDOM = random.Random(0)  # never drawn from: calls that need randomness are not compiled
 _RANDOM_CALLS = frozenset({"States.MathRandom", "States.UUID"})
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -205,10 +206,12 @@ class MockedTasks:
         # once. With no configuration loaded and no binding, no task is mocked, and answer()
         # must not cost every Task a store read (the binding is looked up per execution).
         self._maybe_bound: bool | None = None
+        self._bound_lock = threading.Lock()  # a binding noted during the one store query wins
 
     def note_binding(self) -> None:
         """Called when an execution is bound to a test case (before it starts)."""
-        self._maybe_bound = True
+        with self._bound_lock:
+            self._maybe_bound = True
 
     def answer(self, execution_arn: str, state_name: str, task_key: str) -> MockedAnswer | None:
         """The mocked answer of this task, or None when it is not mocked (call the integration).
@@ -239,7 +242,9 @@ class MockedTasks:
 
     def _may_be_bound(self) -> bool:
         if self._maybe_bound is None:  # once: bindings stored before a restart still count
-            self._maybe_bound = bool(self.store.list_resources(BINDING_KIND, limit=1))
+            with self._bound_lock:
+                if self._maybe_bound is None:
+                    self._maybe_bound = bool(self.store.list_resources(BINDING_KIND, limit=1))
         return self._maybe_bound
 
     def _invocation(self, execution_arn: str, state_name: str, task_key: str) -> int:
