@@ -1,4 +1,4 @@
-"""Physical limits of this machine that bound a durable engine: fsyncs/s and one core's speed.
+"""Physical limits of this machine: fsyncs/s, and a bare Python loop doing the working chain's work.
 
 A Standard execution is acknowledged only after its start is on disk, so the durable API cannot
 beat the rate of SQLite commits with synchronous=FULL unless commits are grouped; measuring
@@ -7,6 +7,7 @@ that rate here lets docs/performance.md say which limit applies, with the figure
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import tempfile
 import time
@@ -31,5 +32,39 @@ def commits_per_s(seconds: float = 2.0) -> float:
     return count / elapsed
 
 
+def working_chain_floor(history: bool, states: int = 200, runs: int = 20, rounds: int = 7) -> float:
+    """Transitions/s of a bare Python loop doing what the working chain's states do: copy the
+    input (it may be shared) and set `n`; with `history`, also encode the output once and build
+    the two event dicts a state writes. Same protocol as the engine: best of 7 rounds of 20."""
+    # The fastest compact encoding Python has: the C encoder, built once.
+    chunks = json.encoder.c_make_encoder(  # type: ignore[attr-defined]
+        None, json.JSONEncoder().default, json.encoder.encode_basestring,  # type: ignore[attr-defined]
+        None, ":", ",", False, False, True)
+
+    def encode(value: object) -> str:
+        return "".join(chunks(value, 0))
+
+    best = float("inf")
+    for _ in range(rounds):
+        began = time.perf_counter()
+        for _ in range(runs):
+            data: dict = {}
+            text, events = "{}", []
+            for i in range(states):
+                data = data.copy()
+                data["n"] = i
+                if history:
+                    out = encode(data)
+                    events.append({"id": 2 * i + 2, "type": "PassStateEntered", "timestamp": 0.0,
+                                   "stateEnteredEventDetails": {"name": "P", "input": text}})
+                    events.append({"id": 2 * i + 3, "type": "PassStateExited", "timestamp": 0.0,
+                                   "stateExitedEventDetails": {"name": "P", "output": out}})
+                    text = out
+        best = min(best, time.perf_counter() - began)
+    return runs * states / best
+
+
 def measure() -> dict:
-    return {"sqlite_full_commits_per_s": round(commits_per_s())}
+    return {"sqlite_full_commits_per_s": round(commits_per_s()),
+            "working_chain_floor_tps": round(working_chain_floor(False)),
+            "working_chain_history_floor_tps": round(working_chain_floor(True))}

@@ -30,12 +30,16 @@ let output = await machine.run(clone(input)).result;
 const coldS = Number(process.hrtime.bigint() - started) / 1e9;
 
 const roundsS = [];
+const roundsCpuS = [];  // CPU time (user + system) of the same rounds: steadier on a shared machine
 for (let round = 0; round < rounds; round += 1) {
   started = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
   for (let i = 0; i < runs; i += 1) {
     output = await machine.run(clone(input)).result;
   }
   roundsS.push(Number(process.hrtime.bigint() - started) / 1e9);
+  const used = process.cpuUsage(cpu);
+  roundsCpuS.push((used.user + used.system) / 1e6);
 }
 
-process.stdout.write(JSON.stringify({ cold_s: coldS, rounds_s: roundsS, output }) + '\n');
+process.stdout.write(JSON.stringify({ cold_s: coldS, rounds_s: roundsS, rounds_cpu_s: roundsCpuS, output }) + '\n');

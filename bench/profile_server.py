@@ -1,6 +1,6 @@
 """Samples the server with py-spy during the Standard 32-client load; prints where time goes.
 
-usage: .venv/bin/python bench/profile_server.py   (py-spy from bench/.peers/venv, if installed)
+usage: .venv/bin/python bench/profile_server.py [--express]   (py-spy from bench/.peers/venv)
 
 py-spy rather than cProfile because the server's work is spread over threads (event loop,
 engine, SQLite writer, request threads) and cProfile sees only one. Prints, per thread, its
@@ -40,15 +40,20 @@ def main() -> None:
     server = api.Server()
     try:
         server.start()
-        machine = api._create(server.port, api.THREE_STATES)
-        asyncio.run(api._standard_load(server.port, machine, 32, 200, 30))
+        express = "--express" in sys.argv[1:]  # profile StartSyncExecution, one client, instead
+        machine = api._create(server.port, api.THREE_STATES, "EXPRESS" if express else "STANDARD")
+        if express:
+            asyncio.run(api._sync_load(server.port, machine, 500, "{}"))
+        else:
+            asyncio.run(api._standard_load(server.port, machine, 32, 200, 30))
         out = Path(tempfile.mkdtemp()) / "profile.txt"
         assert server.process is not None
         spy = subprocess.Popen([str(PY_SPY), "record", "--pid", str(server.process.pid),
                                 "--threads", "--rate", "200", "--format", "raw",
                                 "--output", str(out), "--nonblocking"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        load = asyncio.run(api._standard_load(server.port, machine, 32, 3000, 20))
+        load = (asyncio.run(api._sync_load(server.port, machine, 20_000, "{}")) if express
+                else asyncio.run(api._standard_load(server.port, machine, 32, 3000, 20)))
         spy.send_signal(2)
         spy.wait(timeout=30)
     finally:

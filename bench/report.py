@@ -21,12 +21,31 @@ def _ratio(ours: float | None, theirs: dict) -> float | None:
     return ours / theirs["warm_tps"]
 
 
+# Issue #19: ≥ 2× the Node peer on the working chain, the intrinsics loop and the JSONata loop,
+# no workload below 1.5×; ≥ 20× moto throughout; ≥ 500k transitions/s with history kept on
+# the working chain.
+NODE_TARGETS = {"working_chain": 2.0, "intrinsic_loop": 2.0, "jsonata_loop": 2.0}
+NODE_FLOOR = 1.5
+HISTORY_TARGETS = {"working_chain": 500_000}
+
+
+def node_target(entry: dict) -> float:
+    return NODE_TARGETS.get(entry["name"], NODE_FLOOR)
+
+
 def in_process_met(entry: dict) -> bool:
-    """≥ the Node peer (warm vs warm) and ≥ 20× moto, where the peer can run the workload."""
+    """The Node ratio (warm vs warm) and ≥ 20× moto, where the peer can run the workload."""
     ours = entry["sides"]["statewright"]["warm_tps"]
     node = _ratio(ours, entry["sides"]["node"])
     moto = _ratio(ours, entry["sides"]["moto"])
-    return (node is None or node >= 1.0) and (moto is None or moto >= 20.0)
+    return (node is None or node >= node_target(entry)) and (moto is None or moto >= 20.0)
+
+
+def _cpu_ratio(entry: dict) -> float | None:
+    ours, node = entry["sides"]["statewright"].get("warm_cpu_tps"), entry["sides"]["node"]
+    if ours is None or "problem" in node or not node.get("warm_cpu_tps"):
+        return None
+    return float(ours / node["warm_cpu_tps"])
 
 
 def _peer_cell(side: dict, key: str = "warm_tps") -> str:
@@ -45,19 +64,28 @@ def _in_process(results: dict) -> list[str]:
         "parse + run in a fresh process. Each figure is the median over "
         "alternating invocations. moto runs through its API (StartExecution + DescribeExecution,",
         "one execution at a time). Statewright runs as `statewright run --repeat` does: Express,",
-        "no history; the history column keeps every history event.",
+        "no history; the history column keeps every history event. The CPU column is the same",
+        "ratio on CPU time (user + system of each process), which other work on a shared machine",
+        "disturbs less than wall time. The floor is a bare Python loop doing the same work (see",
+        "\"Physical limits\"; measured for the working chain only).",
         "",
-        "| workload | Statewright warm | with history | Node peer warm | ratio vs Node "
+        "| workload | Statewright warm | floor | with history | floor | Node peer warm "
+        "| ratio vs Node | ratio, CPU time "
         "| moto (API) | ratio vs moto | Statewright cold | Node peer cold |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    limits = results.get("limits") or {}
     for entry in results["in_process"]:
         sides = entry["sides"]
         ours = sides["statewright"]["warm_tps"]
+        chain = entry["name"] == "working_chain"
+        floor = _n(limits.get("working_chain_floor_tps")) if chain else "—"
+        history_floor = _n(limits.get("working_chain_history_floor_tps")) if chain else "—"
         lines.append(
-            f"| {entry['label']} ({entry['transitions']} transitions) | {_n(ours)} "
-            f"| {_n(sides['statewright_history'].get('warm_tps'))} "
+            f"| {entry['label']} ({entry['transitions']} transitions) | {_n(ours)} | {floor} "
+            f"| {_n(sides['statewright_history'].get('warm_tps'))} | {history_floor} "
             f"| {_peer_cell(sides['node'])} | {_ratio_cell(_ratio(ours, sides['node']))} "
+            f"| {_ratio_cell(_cpu_ratio(entry))} "
             f"| {_peer_cell(sides['moto'])} | {_ratio_cell(_ratio(ours, sides['moto']))} "
             f"| {_n(sides['statewright']['cold_tps'])} | {_peer_cell(sides['node'], 'cold_tps')} |")
     return lines
@@ -71,26 +99,28 @@ def _api_rows(api: dict | None, results: dict) -> list[tuple[str, str, str, str]
     std = api.get("standard", {})
     if "error" in std:
         rows.append(("Standard 3-state, 32 clients", f"failed: {std['error']}",
-                     "≥ 1,000 executions/s", "not met"))
+                     "≥ 2,000 executions/s", "not met"))
     else:
         rows.append(("Standard 3-state, start → SUCCEEDED, 32 clients, durable history",
                      f"{_n(std['executions_per_s'])} executions/s; p50 {_n(std['p50_ms'], 1)} ms, "
                      f"p99 {_n(std['p99_ms'], 1)} ms ({std['executions']} executions, "
                      f"{std['failures']} failed; server busy {std['server_cores_busy']:.2f} cores, "
                      f"{std['server_cpu_ms_per_execution']:.2f} CPU-ms/execution)",
-                     "≥ 1,000 executions/s; p99 reported",
-                     _met(std["executions_per_s"] >= 1000)))
+                     "≥ 2,000 executions/s; p99 reported (floor: SQLite commits/s below; "
+                     "group commit writes many executions per fsync)",
+                     _met(std["executions_per_s"] >= 2000)))
     express = api.get("express", {})
     if "error" in express:
         rows.append(("Express StartSyncExecution", f"failed: {express['error']}",
-                     "p50 ≤ 2 ms, p99 ≤ 10 ms", "not met"))
+                     "p50 ≤ 0.3 ms", "not met"))
     else:
         three = express["three_states"]
+        floor = three.get("floor_p50_ms")
         rows.append(("Express StartSyncExecution, 3-state, one client",
                      f"p50 {three['p50_ms']:.2f} ms, p99 {three['p99_ms']:.2f} ms "
-                     f"({_n(three['executions_per_s'])} executions/s)",
-                     "p50 ≤ 2 ms, p99 ≤ 10 ms",
-                     _met(three["p50_ms"] <= 2 and three["p99_ms"] <= 10)))
+                     f"({_n(three['executions_per_s'])} executions/s); floor: one refused request "
+                     f"p50 {'—' if floor is None else f'{floor:.2f}'} ms",
+                     "p50 ≤ 0.3 ms", _met(three["p50_ms"] <= 0.3)))
         for entry in results["in_process"]:
             if entry["name"] not in express:
                 continue
@@ -119,15 +149,17 @@ def _api_rows(api: dict | None, results: dict) -> list[tuple[str, str, str, str]
                      "all resumed within 5 s",
                      _met(waits["resume_all_s"] <= 5
                           and waits["resumed"] >= waits["running_before_kill"] - 300)))
-    mapped = api.get("map_10k", {})
+    mapped = api.get("map_inline", {})
+    label = "Map, inline (10,000 items Express; 5,000 Standard: 10,000 would pass the 25,000-event history quota)"
     if "error" in mapped:
-        rows.append(("Map over 10,000 items, inline", f"failed: {mapped['error']}", "≤ 1 s",
-                     "not met"))
+        rows.append((label, f"failed: {mapped['error']}", "≤ 1 s", "not met"))
     elif mapped:
-        rows.append(("Map over 10,000 items, inline",
-                     f"Express (sync) {mapped['express_s']:.2f} s; Standard (durable, start → "
+        rows.append((label,
+                     f"Express (sync, {mapped['express_items']:,} items) {mapped['express_s']:.2f} s; "
+                     f"Standard (durable, {mapped['standard_items']:,} items, start → "
                      f"{mapped['standard_status']}) {mapped['standard_s']:.2f} s", "≤ 1 s",
-                     _met(mapped["express_s"] <= 1 and mapped["standard_s"] <= 1)))
+                     _met(mapped["express_s"] <= 1 and mapped["standard_s"] <= 1
+                          and mapped["standard_status"] == "SUCCEEDED")))
     overhead = api.get("task_overhead", {})
     if "error" in overhead:
         rows.append(("Task, warm handler, added latency", f"failed: {overhead['error']}",
@@ -159,8 +191,16 @@ def _targets(results: dict) -> list[str]:
                             else f"moto {sides['moto']['problem']}")
         verdict = ("n/a — neither peer runs it" if node is None and moto is None
                    else _met(in_process_met(entry)))
-        lines.append(f"| in-process: {entry['label']} | {measured} | ≥ 1.0× Node, ≥ 20× moto "
-                     f"| {verdict} |")
+        cpu = _cpu_ratio(entry)
+        if cpu is not None:
+            measured += f" (CPU time: {_ratio_cell(cpu)} Node)"
+        lines.append(f"| in-process: {entry['label']} | {measured} "
+                     f"| ≥ {node_target(entry):.1f}× Node, ≥ 20× moto | {verdict} |")
+        if entry["name"] in HISTORY_TARGETS:
+            kept = sides["statewright_history"].get("warm_tps")
+            target = HISTORY_TARGETS[entry["name"]]
+            lines.append(f"| in-process with history: {entry['label']} | {_n(kept)} transitions/s "
+                         f"| ≥ {target:,} transitions/s | {_met(kept is not None and kept >= target)} |")
     for workload, measured, target, met in _api_rows(results.get("api"), results):
         lines.append(f"| API: {workload} | {measured} | {target} | {met} |")
     return lines
@@ -203,7 +243,11 @@ def render(results: dict[str, Any]) -> str:
     if limits:
         lines += ["## Physical limits measured on this machine", "",
                   f"- SQLite single-row commits with WAL + `synchronous=FULL` (one fsync each): "
-                  f"{_n(limits['sqlite_full_commits_per_s'])}/s.", ""]
+                  f"{_n(limits['sqlite_full_commits_per_s'])}/s.",
+                  f"- A bare Python loop doing the working chain's work per state (copy the input "
+                  f"dict, set `n`): {_n(limits.get('working_chain_floor_tps'))} transitions/s; "
+                  f"also encoding the output once and building the two event dicts: "
+                  f"{_n(limits.get('working_chain_history_floor_tps'))} transitions/s.", ""]
     lines += _profiles(results)
     if NOTES.exists():
         lines += [NOTES.read_text().strip(), ""]

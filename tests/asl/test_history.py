@@ -140,3 +140,16 @@ def test_every_event_is_json() -> None:
     for event in (history.state_entered("Pass", "S", {"a": [1]}), history.task_scheduled(LAMBDA, "r", {}, 1, None),
                   history.map_started(0), history.execution_ended("ExecutionFailed", "E", None)):
         json.dumps(event)
+
+
+@pytest.mark.parametrize("value", [
+    {"a": [1, 2.5, None, True, {"é": "\u2028\"\\"}]}, "é", "\ud800", 10**30, 1e300, -0.0, float("nan"),
+    [], {}, {1: 2, False: 3, None: 4, 1.5: 5}, "plain", 3, None])
+def test_dumps_matches_json_dumps_with_the_same_settings(value) -> None:
+    """The prebuilt encoder must write exactly what json.dumps writes with AWS's settings."""
+    assert history.dumps(value) == json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def test_dumps_refuses_what_json_cannot_write() -> None:
+    with pytest.raises(TypeError):
+        history.dumps({"x": object()})

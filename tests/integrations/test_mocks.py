@@ -37,3 +37,42 @@ def test_ranges_pick_the_response_of_each_invocation():
     assert found is not None and not found.failed and found.output is None
     assert config.response_for("R", 5) is None
     assert config.test_cases["M"]["Case"] == {"S": "R"}
+
+
+def _bind(store, execution_arn):
+    from statewright.services.stepfunctions.testcases import bind
+    store.write(lambda tx: bind(tx, execution_arn, "M", "Case", 0.0)).result()
+
+
+def test_with_no_configuration_only_a_bound_execution_gets_an_answer(tmp_path):
+    from statewright.integrations.mocks import MockedTasks
+    from statewright.store.sqlite import SqliteStore
+
+    store = SqliteStore(tmp_path)
+    try:
+        _bind(store, "arn:x:bound-before-start-up")
+        mocks = MockedTasks(None, store)  # as after a restart: the binding is already stored
+        assert mocks.answer("arn:x:plain", "S", "t1") is None
+        missing = mocks.answer("arn:x:bound-before-start-up", "S", "t1")
+        assert missing is not None and "no mock configuration is loaded" in (missing.cause or "")
+    finally:
+        store.close()
+
+
+def test_with_no_configuration_and_no_binding_tasks_skip_the_lookup_until_one_is_noted(tmp_path):
+    from statewright.integrations.mocks import MockedTasks
+    from statewright.store.sqlite import SqliteStore
+
+    store = SqliteStore(tmp_path)
+    try:
+        mocks = MockedTasks(None, store)
+        assert mocks.answer("arn:x:a", "S", "t1") is None
+        _bind(store, "arn:x:b")
+        # Not noted: the store is not asked again (the point of the gate)...
+        assert mocks.answer("arn:x:b", "S", "t1") is None
+        # ...and once the service notes the binding (it does, before the execution starts), it is.
+        mocks.note_binding()
+        found = mocks.answer("arn:x:b", "S", "t1")
+        assert found is not None and found.error == "States.Runtime"
+    finally:
+        store.close()

@@ -1,20 +1,21 @@
-"""Fused fast paths for the commonest JSONPath states, used when no history is kept.
+"""Fused fast paths for the commonest JSONPath states (run by fastrun.py, with or without history).
 
 A Pass or Choice state that reads only its own input (no `$$`, no variables, no randomness, no
-Assign) is compiled into one closure `input -> (output, next)`. Anything unusual at run time -
+Assign) is compiled into one closure `input -> (output, next)`; its payload template and
+intrinsic calls compile into nested closures too. Anything unusual at run time -
 a missing path, a value of the wrong type - raises `Fallback`, and the step runs the state the
 general way, which produces AWS's exact error. So the closures only ever take the happy path.
 """
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable
 from typing import Any
 
 from . import choice, payload
-from .intrinsics import Call
+from .intrinsics import Call, Literal
 from .intrinsics import PathRef as IntrinsicPath
+from .intrinsics.functions import format_, pure_function
 from .limits import MAX_PAYLOAD_BYTES, payload_size
 from .model import ABSENT, ChoiceState, PassState, State
 from .paths import Path, PathNotFound, compile_path, set_path
@@ -22,7 +23,6 @@ from .paths import Path, PathNotFound, compile_path, set_path
 # (state input, an upper bound of its JSON size) -> (output, next state, bound of the output)
 FastState = Callable[[Any, int], tuple[Any, str | None, int]]
 _UNKNOWN = 1 << 62
-_NO_RANDOM = random.Random(0)  # never drawn from: calls that need randomness are not compiled
 _RANDOM_CALLS = frozenset({"States.MathRandom", "States.UUID"})
 
 
@@ -68,6 +68,49 @@ def _data_only_call(call: Call) -> bool:
         if isinstance(arg, IntrinsicPath) and not arg.text.startswith(("$.", "$[")) and arg.text != "$":
             return False
     return True
+
+
+Compiled = Callable[[Any], Any]  # the state's data -> a value; raises anything on a problem
+
+
+def _compile_template(node: Any) -> Compiled:
+    """A data-only payload template (see `_data_only_template`) as nested closures over the
+    state's data, so a run does not walk the template's nodes. Mirrors payload.evaluate and
+    intrinsics.evaluate (members and arguments left to right); their errors are not reproduced:
+    the caller turns any exception into Fallback and the general path reports it."""
+    if isinstance(node, payload.Const):
+        value = node.value
+        return lambda data: value
+    if isinstance(node, payload.Obj):
+        members = tuple((key, _compile_template(child)) for key, child in node.members)
+        return lambda data: {key: member(data) for key, member in members}
+    if isinstance(node, payload.Arr):
+        items = tuple(_compile_template(child) for child in node.items)
+        return lambda data: [item(data) for item in items]
+    if isinstance(node, payload.PathRef):
+        return node.path.get
+    return _compile_call(node.call)
+
+
+def _compile_call(call: Call) -> Compiled:
+    args = tuple(_compile_argument(arg) for arg in call.args)
+    if call.name == "States.Format":
+        first = call.args[0] if call.args else None
+        raw = first.raw if isinstance(first, Literal) else None
+        return lambda data: format_([arg(data) for arg in args], raw)
+    function = pure_function(call.name)
+    if function is None:
+        raise ValueError(f"{call.name} is not compiled")  # randomness: never a data-only call
+    return lambda data: function([arg(data) for arg in args])
+
+
+def _compile_argument(arg: Any) -> Compiled:
+    if isinstance(arg, Literal):
+        value = arg.value
+        return lambda data: value
+    if isinstance(arg, IntrinsicPath):
+        return compile_path(arg.text).get
+    return _compile_call(arg)
 
 
 def _template_bound(node: Any) -> tuple[int, int]:
@@ -146,9 +189,15 @@ def _fast_pass(state: PassState) -> FastState | None:
         return None
     input_path, output_path, result_path = state.input_path, state.output_path, state.result_path
     fixed_result, next_name = state.result, (None if state.end else state.next)
+    if fixed_result is not ABSENT and (input_path is not ABSENT or template is not ABSENT):
+        return None  # InputPath and Parameters still run (and can fail) before a fixed Result
     fixed_size = payload_size(fixed_result) if fixed_result is not ABSENT else 0
     const, refs = _template_bound(template) if template is not ABSENT else (0, 1)
     path_cost = len(result_path.text) * 2 + 16 if isinstance(result_path, Path) else 0
+    evaluate = _compile_template(template) if template is not ABSENT else None
+    if (fixed_result is not ABSENT and output_path is ABSENT and isinstance(result_path, Path)
+            and len(result_path.keys or ()) == 1 and isinstance((result_path.keys or (0,))[0], str)):
+        return _fast_set_field(result_path, fixed_result, fixed_size + path_cost, next_name)
 
     def run(raw: Any, bound: int) -> tuple[Any, str | None, int]:
         result_bound = fixed_size if fixed_result is not ABSENT else const + refs * bound
@@ -156,10 +205,9 @@ def _fast_pass(state: PassState) -> FastState | None:
             result = fixed_result
         else:
             result = _select(input_path, raw)
-            if template is not ABSENT:
-                resolve, resolve_text = _resolver(result)
+            if evaluate is not None:
                 try:
-                    result = payload.evaluate(template, resolve, resolve_text, _NO_RANDOM)
+                    result = evaluate(result)
                 except Exception:  # noqa: BLE001 - any failure is decided by the general path
                     raise Fallback from None
         if result_path is ABSENT:
@@ -174,6 +222,26 @@ def _fast_pass(state: PassState) -> FastState | None:
             out_bound = bound + result_bound + path_cost
         output = _select(output_path, output)
         return output, next_name, _checked(output, out_bound)
+
+    return run
+
+
+def _fast_set_field(result_path: Path, value: Any, growth: int, next_name: str | None) -> FastState:
+    """The commonest working state: a fixed Result written to one top-level field (`$.n`),
+    specialised so it costs one dict copy."""
+    key = (result_path.keys or ("",))[0]
+
+    def run(raw: Any, bound: int) -> tuple[Any, str | None, int]:
+        if raw.__class__ is dict:
+            output = raw.copy()  # copy on write: the input may be shared (variables, events)
+            output[key] = value
+        else:
+            try:
+                output = set_path(raw, result_path, value)
+            except PathNotFound:
+                raise Fallback from None
+        out_bound = bound + growth
+        return output, next_name, out_bound if out_bound <= MAX_PAYLOAD_BYTES else _checked(output, out_bound)
 
     return run
 

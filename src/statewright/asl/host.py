@@ -33,7 +33,8 @@ if TYPE_CHECKING:
 
 class StepHost:
     """The Stepper as its mixins see it: step.py implements the plumbing, states.py `scope`
-    and `conclude`, tasks.py `cancel_frame_task`."""
+    and `conclude`, tasks.py `cancel_frame_task`, fanout.py and distributed.py what the Map
+    handlers call of each other."""
 
     if TYPE_CHECKING:
         definition: Definition
@@ -89,6 +90,12 @@ class StepHost:
 
         @abstractmethod
         def with_prefix(self, frame: Frame, state: State, err: StatesError) -> StatesError: ...
+
+        @abstractmethod
+        def frame_succeeded(self, frame: Frame, output: Any) -> None: ...
+
+        @abstractmethod
+        def payload_text(self, frame: Frame, value: Any) -> str: ...
 
         # --- states.py ---
 

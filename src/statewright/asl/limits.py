@@ -19,6 +19,9 @@ from .errors import DATA_LIMIT_EXCEEDED, RUNTIME, StatesError
 from .history import dumps
 
 MAX_PAYLOAD_BYTES = 256 * 1024
+# AWS's hard quota on a Standard execution's history: event 25,000 is its last. When it is not
+# ExecutionSucceeded, the execution fails there (docs: "Avoid reaching the history quota").
+MAX_HISTORY_EVENTS = 25_000
 MAX_NESTING_DEPTH = 512
 
 
@@ -31,7 +34,12 @@ class TooDeep(ValueError):
 
 def payload_size(value: Any) -> int:
     """Bytes of `value` as AWS measures a payload."""
-    return len(dumps(value).encode("utf-8", "replace"))
+    return text_size(dumps(value))
+
+
+def text_size(text: str) -> int:
+    """Bytes of a payload already written as JSON text (`payload_size` without the encoding)."""
+    return len(text) if text.isascii() else len(text.encode("utf-8", "replace"))
 
 
 def result_too_large(state_name: str) -> StatesError:
@@ -42,6 +50,14 @@ def result_too_large(state_name: str) -> StatesError:
 def check_result(value: Any, state_name: str) -> int:
     """The size of `value`; raises States.DataLimitExceeded when it is over the quota."""
     size = payload_size(value)
+    if size > MAX_PAYLOAD_BYTES:
+        raise result_too_large(state_name)
+    return size
+
+
+def check_text(text: str, state_name: str) -> int:
+    """`check_result` for a payload already written as JSON text."""
+    size = text_size(text)
     if size > MAX_PAYLOAD_BYTES:
         raise result_too_large(state_name)
     return size

@@ -18,9 +18,16 @@ from typing import TYPE_CHECKING, Any
 from . import history
 from .errors import DATA_LIMIT_EXCEEDED, RUNTIME, StatesError, state_failure_cause
 from .fanout import RELAUNCH
-from .fastpath import Fallback
+from .fastrun import FastRuns
 from .frames import ExecutionState, Frame, FrameExtra, RedrivePoint, TaskEntry, TimerEntry, TimerKind, Wait
-from .limits import MAX_PAYLOAD_BYTES, check_result, nesting_failure, payload_size
+from .limits import (
+    MAX_HISTORY_EVENTS,
+    MAX_PAYLOAD_BYTES,
+    check_result,
+    check_text,
+    nesting_failure,
+    payload_size,
+)
 from .model import Definition, Machine, State
 from .outcome import Done
 from .paths import PathNotFound
@@ -53,9 +60,6 @@ if TYPE_CHECKING:
 
     P = ParamSpec("P")  # a history builder's parameters: emit() checks its arguments against them
 
-# AWS's hard quota on a Standard execution's history: event 25,000 is its last. When it is not
-# ExecutionSucceeded, the execution fails there (docs: "Avoid reaching the history quota").
-MAX_HISTORY_EVENTS = 25_000
 HISTORY_FULL_CAUSE = (f"The execution reached the maximum number of history events ({MAX_HISTORY_EVENTS}) "
                       "and cannot continue.")
 # How many states one step may run before it yields (Proceed): one execution's loop must never
@@ -113,8 +117,12 @@ class Execution:
         return execution
 
 
-class Stepper(StateHandlers):
+class Stepper(StateHandlers, FastRuns):
     """One step's worth of work over an Execution. Short-lived: build, call, discard."""
+
+    # Whether states may run through their fused closures (fastpath.py), which skip execute()
+    # and finish_state(): a subclass that hooks those (TestState's) turns this off.
+    FAST_PATHS = True
 
     def __init__(self, definition: Definition, execution: Execution, now: float,
                  record: bool = True, budget: int = STEP_BUDGET) -> None:
@@ -125,6 +133,9 @@ class Stepper(StateHandlers):
         self.result = StepResult()
         self.queue: deque[str] = deque()
         self.budget = budget  # states this step may still run
+        # (frame id, payload, its JSON text): the output a state just wrote, which is also the
+        # next state's input, so history serialises it once (see payload_text)
+        self.last_text: tuple[str, Any, str] | None = None
 
     # --- plumbing ------------------------------------------------------------------------
 
@@ -156,6 +167,18 @@ class Stepper(StateHandlers):
         if frame is not None:
             frame["prev"] = ex.last_event_id
         return ex.last_event_id
+
+    def payload_text(self, frame: Frame, value: Any) -> str:
+        """The JSON text of `value`, a payload of `frame`, for its history events. The output of a
+        state is the next state's input: one serialisation serves the size check, the Exited
+        event and the next Entered event. Only reused for the same frame within this step, and
+        payloads are never changed in place (paths copy on write), so the text cannot be stale."""
+        last = self.last_text
+        if last is not None and last[1] is value and last[0] == frame["id"]:
+            return last[2]
+        text = history.dumps(value)
+        self.last_text = (frame["id"], value, text)
+        return text
 
     def next_id(self, prefix: str) -> str:
         self.ex.seq += 1
@@ -324,30 +347,15 @@ class Stepper(StateHandlers):
             if self.budget <= 0:
                 self.queue.appendleft(frame["id"])
                 return
-            self.budget -= 1
             machine = self.machine(frame)
-            if not self.record and frame["phase"] == "enter" and frame["state"] in machine.jumps:
-                target, hops = machine.jumps[frame["state"]]
-                self.ex.transitions += hops
-                self.ex.last_event_id += 2 * hops  # each state's Entered and Exited events
-                if target is None:
-                    self.frame_succeeded(frame, frame["input"])
+            if (frame["phase"] == "enter" and self.FAST_PATHS
+                    and (frame["state"] in machine.fast or frame["state"] in machine.jumps)):
+                ended = self.run_fast(frame, machine) if not self.record else self.run_fast_recorded(frame, machine)
+                if ended:
                     return
-                frame["state"] = target
-                continue
-            if not self.record and frame["phase"] == "enter" and frame["state"] in machine.fast:
-                try:
-                    output, target, bound = machine.fast[frame["state"]](frame["input"], frame["bound"])
-                except Fallback:
-                    pass  # the general path below decides, with AWS's errors
-                else:
-                    self.ex.transitions += 1
-                    self.ex.last_event_id += 2
-                    if target is None:
-                        self.frame_succeeded(frame, output)
-                        return
-                    frame["state"], frame["input"], frame["bound"] = target, output, bound
+                if self.budget <= 0:
                     continue
+            self.budget -= 1
             state = machine.states[frame["state"]]
             try:
                 done = self.execute(frame, state)
@@ -366,7 +374,7 @@ class Stepper(StateHandlers):
             frame["entered_at"] = self.now
             frame["retry_count"] = 0
             frame["entered"] = self.emit(frame, history.state_entered, state.type, state.name,
-                                                                      frame["input"])
+                                         frame["input"], self._text_if_recorded(frame, frame["input"]))
             frame["entered_id"] = frame["entered"] or self.ex.last_event_id
         try:
             handler = getattr(self, "enter_" + state.type.lower())
@@ -399,9 +407,11 @@ class Stepper(StateHandlers):
     def finish_state(self, frame: Frame, state: State, done: Done) -> bool:
         """Exit a state; True when the frame should keep running."""
         # An output that is the input object itself was measured when it was produced.
+        text = self._text_if_recorded(frame, done.output)
         try:
             if done.output is not frame["input"]:
-                frame["bound"] = check_result(done.output, state.name)
+                frame["bound"] = (check_result(done.output, state.name) if text is None
+                                  else check_text(text, state.name))
             if done.assigned and payload_size(done.assigned) > MAX_PAYLOAD_BYTES:
                 # AWS allows up to 256 KiB of variables assigned by one state.
                 raise StatesError(DATA_LIMIT_EXCEEDED, f"The state '{state.name}' assigned variables "
@@ -410,7 +420,7 @@ class Stepper(StateHandlers):
             self.state_failed(frame, state, err)
             return False
         if state.type != "Fail":
-            self.emit(frame, history.state_exited, state.type, state.name, done.output, done.assigned)
+            self.emit(frame, history.state_exited, state.type, state.name, done.output, done.assigned, text)
         frame["vars"].update(done.assigned)
         frame["attempts"] = {}
         frame["token"] = None
@@ -422,6 +432,12 @@ class Stepper(StateHandlers):
         frame["input"] = done.output
         frame["phase"] = "enter"
         return True
+
+    def _text_if_recorded(self, frame: Frame, value: Any) -> str | None:
+        """The payload's JSON when this frame's history is kept (None otherwise: nothing to write)."""
+        if not self.record or frame.get("quiet"):
+            return None
+        return self.payload_text(frame, value)
 
     def frame_succeeded(self, frame: Frame, output: Any) -> None:
         parent_id = frame["parent"]

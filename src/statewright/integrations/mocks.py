@@ -17,12 +17,13 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from statewright.services.stepfunctions.testcases import binding_arn
+from statewright.services.stepfunctions.testcases import BINDING_KIND, binding_arn
 from statewright.store import Store, Transaction
 
 # The environment variable Step Functions Local reads (and existing test suites set).
@@ -201,11 +202,23 @@ class MockedTasks:
     def __init__(self, config: MockConfig | None, store: Store) -> None:
         self.config = config
         self.store = store
+        # Whether any execution may be bound to a test case: None until the store is asked
+        # once. With no configuration loaded and no binding, no task is mocked, and answer()
+        # must not cost every Task a store read (the binding is looked up per execution).
+        self._maybe_bound: bool | None = None
+        self._bound_lock = threading.Lock()  # a binding noted during the one store query wins
+
+    def note_binding(self) -> None:
+        """Called when an execution is bound to a test case (before it starts)."""
+        with self._bound_lock:
+            self._maybe_bound = True
 
     def answer(self, execution_arn: str, state_name: str, task_key: str) -> MockedAnswer | None:
         """The mocked answer of this task, or None when it is not mocked (call the integration).
         A test case or response that is missing fails the task with States.Runtime, which no
         Catch catches, so the execution fails with that cause."""
+        if self.config is None and not self._may_be_bound():
+            return None
         binding = self.store.get_resource(binding_arn(execution_arn))
         if binding is None:
             return None
@@ -226,6 +239,13 @@ class MockedTasks:
             return _missing(f"The mocked response '{response}' (test case '{case}', state '{state_name}') "
                             f"defines no answer for invocation {invocation}.")
         return found
+
+    def _may_be_bound(self) -> bool:
+        if self._maybe_bound is None:  # once: bindings stored before a restart still count
+            with self._bound_lock:
+                if self._maybe_bound is None:
+                    self._maybe_bound = bool(self.store.list_resources(BINDING_KIND, limit=1))
+        return self._maybe_bound
 
     def _invocation(self, execution_arn: str, state_name: str, task_key: str) -> int:
         """This task's invocation number of its state: the next one, or the one it got before."""

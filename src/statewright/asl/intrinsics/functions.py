@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import json
 import math
@@ -116,6 +117,8 @@ def to_text(value: Any) -> str:
     on Java and prints maps and lists with their toString)."""
     if isinstance(value, str):
         return value
+    if type(value) is int:  # what json.dumps writes for an int, without its call
+        return int.__repr__(value)
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -135,31 +138,41 @@ def format_(args: list[Any], raw_template: str | None) -> str:
         raise invalid(name)
     template = _string(name, args[0])
     source, escapes = (raw_template[1:-1], True) if raw_template is not None else (template, False)
+    plan = _format_plan(source, escapes)
+    if plan is None or len(plan) - 1 != len(args) - 1:
+        raise invalid(name)  # a stray brace, or not one value per placeholder
+    pieces = [plan[0]]
+    for value, text in zip(args[1:], plan[1:], strict=True):
+        pieces.append(to_text(value))
+        pieces.append(text)
+    return "".join(pieces)
+
+
+@functools.lru_cache(maxsize=1024)
+def _format_plan(source: str, escapes: bool) -> tuple[str, ...] | None:
+    """A Format template split at its `{}` placeholders: the literal text before, between and
+    after them (n placeholders give n + 1 pieces), or None when a brace stands alone. Cached:
+    a definition's templates are few and run many times."""
     pieces: list[str] = []
-    values = iter(args[1:])
-    used = 0
+    current: list[str] = []
     i, n = 0, len(source)
     while i < n:
         ch = source[i]
         if escapes and ch == "\\" and i + 1 < n:
-            pieces.append(source[i + 1])
+            current.append(source[i + 1])
             i += 2
             continue
         if ch == "{" and i + 1 < n and source[i + 1] == "}":
-            value = next(values, _MISSING)
-            if value is _MISSING:
-                raise invalid(name)
-            pieces.append(to_text(value))
-            used += 1
+            pieces.append("".join(current))
+            current = []
             i += 2
             continue
         if ch in "{}":
-            raise invalid(name)
-        pieces.append(ch)
+            return None
+        current.append(ch)
         i += 1
-    if used != len(args) - 1:
-        raise invalid(name)
-    return "".join(pieces)
+    pieces.append("".join(current))
+    return tuple(pieces)
 
 
 _MISSING = object()
@@ -227,8 +240,12 @@ def array_partition(args: list[Any]) -> list[list[Any]]:
 def array_contains(args: list[Any]) -> bool:
     name = "States.ArrayContains"
     _count(name, args, 2)
-    wanted = _key(args[1])
-    return any(_key(item) == wanted for item in _array(name, args[0]))
+    items, wanted = _array(name, args[0]), args[1]
+    if not isinstance(wanted, dict | list):  # a scalar: same type and equal, as _key compares
+        kind = type(wanted)
+        return any(type(item) is kind and item == wanted for item in items)
+    key = _key(wanted)
+    return any(_key(item) == key for item in items)
 
 
 def array_range(args: list[Any]) -> list[int]:
@@ -384,3 +401,9 @@ _RANDOM: dict[str, Callable[[list[Any], random.Random], Any]] = {
     "States.MathRandom": math_random,
     "States.UUID": uuid_,
 }
+
+
+def pure_function(name: str) -> Callable[[list[Any]], Any] | None:
+    """The implementation of a function that draws no randomness, taking its evaluated
+    arguments (None for States.Format, States.UUID and States.MathRandom, which need more)."""
+    return _PURE.get(name)

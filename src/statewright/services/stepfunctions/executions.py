@@ -102,6 +102,10 @@ def _bind_test_case(ctx: ActionContext, arn: str, machine_name: str, test_case: 
     if ctx.store.get_execution(arn) is None:
         now = ctx.now()
         ctx.store.write(lambda tx: bind(tx, arn, machine_name, test_case, now)).result()
+        # Tell the mocks a binding exists: with none, they skip the per-task lookup.
+        note_binding = getattr(getattr(ctx.engine.tasks, "mocks", None), "note_binding", None)
+        if callable(note_binding):
+            note_binding()
 
 
 def start_execution(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
