@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from statewright.services.common import RequestContext
+import pytest
+
+from statewright.services.common import AwsError, RequestContext
 from statewright.services.s3 import S3Service
 
 DAY = 86400.0
@@ -106,4 +108,21 @@ def test_expiration_notifies_lifecycle_events(tmp_path):
     service.apply_lifecycle()
     # Lifecycle deletions are "s3:LifecycleExpiration:Delete" events, not ObjectRemoved ones.
     assert seen == ["LifecycleExpiration:Delete"]
+    service.close()
+
+
+def test_days_must_be_positive(tmp_path):
+    # LifecycleExpiration Days and NoncurrentVersionExpiration NoncurrentDays: "The value must be
+    # a non-zero positive integer."
+    service, _ = make(tmp_path)
+    for action in ({"Expiration": {"Days": 0}}, {"NoncurrentVersionExpiration": {"NoncurrentDays": -1}},
+                   {"AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 0}}):
+        rule = {"ID": "r", "Status": "Enabled", "Filter": {"Prefix": ""}, **action}
+        with pytest.raises(AwsError) as refused:
+            service.handle("PutBucketLifecycleConfiguration",
+                           {"Bucket": "life", "LifecycleConfiguration": {"Rules": [rule]}}, CONTEXT)
+        assert (refused.value.code, refused.value.status) == ("InvalidArgument", 400)
+    with pytest.raises(AwsError) as nothing_kept:
+        service.handle("GetBucketLifecycleConfiguration", {"Bucket": "life"}, CONTEXT)
+    assert nothing_kept.value.code == "NoSuchLifecycleConfiguration"
     service.close()

@@ -64,6 +64,24 @@ def test_complete_errors(s3, bucket):
     assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"small"
 
 
+def test_conditional_complete_and_storage_class(s3, bucket):
+    # CompleteMultipartUpload IfNoneMatch: "Uploads the object only if the object key name does
+    # not already exist … Otherwise, Amazon S3 returns a 412 Precondition Failed error … Expects
+    # the '*' (asterisk) character."
+    s3.put_object(Bucket=bucket, Key="k", Body=b"old")
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="k")["UploadId"]
+    etag = s3.upload_part(Bucket=bucket, Key="k", UploadId=upload, PartNumber=1, Body=b"new")["ETag"]
+    parts = {"Parts": [{"PartNumber": 1, "ETag": etag}]}
+    assert error_of(s3.complete_multipart_upload, Bucket=bucket, Key="k", UploadId=upload, MultipartUpload=parts,
+                    IfNoneMatch="*") == ("PreconditionFailed", 412)
+    assert error_of(s3.complete_multipart_upload, Bucket=bucket, Key="k", UploadId=upload, MultipartUpload=parts,
+                    IfNoneMatch=etag) == ("NotImplemented", 501)
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"old"
+    # "InvalidStorageClass — The storage class you specified is not valid."
+    assert error_of(s3.create_multipart_upload, Bucket=bucket, Key="other", StorageClass="NEARLINE") == \
+        ("InvalidStorageClass", 400)
+
+
 def test_abort(s3, bucket):
     upload = s3.create_multipart_upload(Bucket=bucket, Key="k")["UploadId"]
     s3.upload_part(Bucket=bucket, Key="k", UploadId=upload, PartNumber=1, Body=b"x")

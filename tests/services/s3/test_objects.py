@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import urllib.error
+import urllib.request
 
 import pytest
 
@@ -48,6 +50,29 @@ def test_if_none_match_star_is_a_conditional_create(s3, bucket):
     assert error_of(s3.put_object, Bucket=bucket, Key="once", Body=b"second", IfNoneMatch="*") == \
         ("PreconditionFailed", 412)
     assert s3.get_object(Bucket=bucket, Key="once")["Body"].read() == b"first"
+
+
+def test_if_none_match_takes_only_the_asterisk(s3, bucket):
+    # PutObject IfNoneMatch: "Expects the '*' (asterisk) character." AWS's error table:
+    # "NotImplemented — A header you provided implies functionality that is not implemented." (501)
+    etag = s3.put_object(Bucket=bucket, Key="k", Body=b"1")["ETag"]
+    for value in (etag, '"0000"'):
+        assert error_of(s3.put_object, Bucket=bucket, Key="k", Body=b"2", IfNoneMatch=value) == \
+            ("NotImplemented", 501)
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"1"
+
+
+def test_storage_classes(s3, bucket):
+    # PutObject x-amz-storage-class: "Valid Values: STANDARD | REDUCED_REDUNDANCY | STANDARD_IA |
+    # ONEZONE_IA | INTELLIGENT_TIERING | GLACIER | DEEP_ARCHIVE | OUTPOSTS | GLACIER_IR | …";
+    # AWS's error table: "InvalidStorageClass — The storage class you specified is not valid." (400)
+    s3.put_object(Bucket=bucket, Key="ia", Body=b"x", StorageClass="STANDARD_IA")
+    assert s3.head_object(Bucket=bucket, Key="ia")["StorageClass"] == "STANDARD_IA"
+    assert error_of(s3.put_object, Bucket=bucket, Key="bad", Body=b"x", StorageClass="CHEAP") == \
+        ("InvalidStorageClass", 400)
+    assert error_of(s3.copy_object, Bucket=bucket, Key="copy", CopySource=f"{bucket}/ia",
+                    StorageClass="standard") == ("InvalidStorageClass", 400)
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]] == ["ia"]
 
 
 def test_if_match_on_put(s3, bucket):
@@ -106,6 +131,22 @@ def test_response_overrides(s3, bucket):
                         ResponseContentDisposition="attachment", ResponseCacheControl="no-cache")
     assert (got["ContentType"], got["ContentDisposition"], got["CacheControl"]) == \
         ("application/json", "attachment", "no-cache")
+
+
+def test_response_overrides_need_a_signed_request(s3_server, s3, bucket):
+    # GetObject: "When you use these parameters, you must sign the request by using either an
+    # Authorization header or a presigned URL. These parameters cannot be used with an unsigned
+    # (anonymous) request."
+    s3.put_object(Bucket=bucket, Key="f", Body=b"x", ContentType="text/plain")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{s3_server.endpoint}/{bucket}/f?response-content-type=text/html", timeout=30)
+    assert refused.value.code == 400 and b"<Code>InvalidRequest</Code>" in refused.value.read()
+    with urllib.request.urlopen(f"{s3_server.endpoint}/{bucket}/f", timeout=30) as plain:
+        assert plain.read() == b"x"
+    url = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "f",
+                                                          "ResponseContentType": "text/html"})
+    with urllib.request.urlopen(url, timeout=30) as signed:
+        assert signed.headers["Content-Type"] == "text/html"
 
 
 def test_delete_object_and_objects(s3, bucket):

@@ -185,6 +185,21 @@ def _check(kind: str, value: Any) -> None:
                                    f"Unsupported method is {method}", 400)
     if kind == "Tagging":
         check_tags(value.get("TagSet") or [], limit=50)
+    if kind == "Lifecycle":
+        for rule in value.get("Rules") or []:
+            _check_lifecycle_days(rule)
+
+
+def _check_lifecycle_days(rule: dict[str, Any]) -> None:
+    """AWS: Expiration `Days` — "The value must be a non-zero positive integer"; the same for
+    NoncurrentVersionExpiration `NoncurrentDays` (and AbortIncompleteMultipartUpload's
+    `DaysAfterInitiation`). S3 refuses the configuration with InvalidArgument."""
+    for action, member in (("Expiration", "Days"), ("NoncurrentVersionExpiration", "NoncurrentDays"),
+                           ("AbortIncompleteMultipartUpload", "DaysAfterInitiation")):
+        days = (rule.get(action) or {}).get(member)
+        if days is not None and (not isinstance(days, int) or days <= 0):
+            raise AwsError("InvalidArgument", f"'{member}' for {action} action must be a positive integer", 400,
+                           fields={"ArgumentName": member, "ArgumentValue": str(days)})
 
 
 def _deleter(kind: str) -> Action:

@@ -16,7 +16,7 @@ from .grants import canned, check_allowed
 from .names import check_key
 from .state import S3State, etag_matches, no_such_key, quote_etag, timestamp
 from .tags import check_tags, from_header
-from .writes import CONTENT_MEMBERS, checksum_output, content_info, receive
+from .writes import CONTENT_MEMBERS, checksum_output, content_info, receive, storage_class
 
 Action = Callable[[S3State, dict[str, Any]], dict[str, Any]]
 _VERSION_ID = re.compile(r"^(null|[A-Za-z0-9._-]{1,1024})$")
@@ -54,10 +54,17 @@ def requested_acl(state: S3State, bucket: str, input: dict[str, Any]) -> list[di
 
 def _check_write(current: ObjectRow | None, input: dict[str, Any]) -> None:
     """AWS conditional writes: `If-None-Match: *` fails with 412 when the key exists; `If-Match`
-    fails with 412 when the ETag differs and 404 when there is no object."""
+    fails with 412 when the ETag differs and 404 when there is no object. Checked before a byte
+    is read and again when the write commits."""
     live = current if current is not None and not current.marker else None
     if_none = input.get("IfNoneMatch")
-    if if_none is not None and live is not None and etag_matches(if_none, live.etag):
+    if if_none is not None and if_none.strip() != "*":
+        # AWS (PutObject, CompleteMultipartUpload `If-None-Match`): "Expects the '*' (asterisk)
+        # character"; any other value is S3's NotImplemented: "A header you provided implies
+        # functionality that is not implemented" (501).
+        raise AwsError("NotImplemented", "A header you provided implies functionality that is not implemented",
+                       501, fields={"Header": "If-None-Match"})
+    if if_none is not None and live is not None:
         raise precondition_failed("If-None-Match")
     if_match = input.get("IfMatch")
     if if_match is not None:
@@ -132,8 +139,10 @@ def describe(row: ObjectRow, input: dict[str, Any]) -> dict[str, Any]:
     output.update({m: info[m] for m in CONTENT_MEMBERS if info.get(m) is not None})
     if info.get("Expires"):
         output["Expires"] = datetime.fromisoformat(info["Expires"])
-    if info.get("StorageClass", "STANDARD") == "STANDARD":
-        output.pop("StorageClass", None)  # AWS omits the header for STANDARD objects
+    # AWS (HeadObject/GetObject x-amz-storage-class): "Amazon S3 returns this header for all
+    # objects except for S3 Standard storage class objects."
+    if info.get("StorageClass", "STANDARD") != "STANDARD":
+        output["StorageClass"] = info["StorageClass"]
     if row.version != "null":
         output["VersionId"] = row.version
     if info.get("Tags"):
@@ -316,7 +325,7 @@ def copy_object(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
     info["Tags"] = from_header(input.get("Tagging")) if input.get("TaggingDirective") == "REPLACE" \
         else list(source.info.get("Tags") or [])
     if input.get("StorageClass"):
-        info["StorageClass"] = input["StorageClass"]
+        info["StorageClass"] = storage_class(input)
     info.pop("Parts", None)
     algorithm = input.get("ChecksumAlgorithm")
     if algorithm and algorithm.upper() not in (source.info.get("Checksums") or {}):

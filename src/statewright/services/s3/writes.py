@@ -11,6 +11,13 @@ from . import checksums
 from .blobs import MAX_SINGLE_UPLOAD, Written
 from .state import S3State
 
+# AWS (PutObject, `x-amz-storage-class`): "Valid Values: STANDARD | REDUCED_REDUNDANCY | STANDARD_IA |
+# ONEZONE_IA | INTELLIGENT_TIERING | GLACIER | DEEP_ARCHIVE | OUTPOSTS | GLACIER_IR | SNOW |
+# EXPRESS_ONEZONE | FSX_OPENZFS | FSX_ONTAP" (botocore's `StorageClass` enum adds the backup classes).
+STORAGE_CLASSES = frozenset({
+    "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER",
+    "DEEP_ARCHIVE", "OUTPOSTS", "GLACIER_IR", "SNOW", "EXPRESS_ONEZONE", "FSX_OPENZFS", "FSX_ONTAP",
+    "AWS_BACKUP_WARM", "AWS_BACKUP_LOW_COST_WARM"})
 # Members describing an object that S3 stores and returns as they were given.
 CONTENT_MEMBERS = ("ContentType", "ContentEncoding", "ContentDisposition", "ContentLanguage", "CacheControl",
                    "WebsiteRedirectLocation", "ServerSideEncryption", "SSEKMSKeyId")
@@ -87,8 +94,21 @@ def content_info(input: dict[str, Any]) -> dict[str, Any]:
     if isinstance(input.get("Expires"), datetime):
         info["Expires"] = input["Expires"].isoformat()
     info["Metadata"] = {str(k).lower(): str(v) for k, v in (input.get("Metadata") or {}).items()}
-    info["StorageClass"] = input.get("StorageClass") or "STANDARD"
+    info["StorageClass"] = storage_class(input)
     return info
+
+
+def storage_class(input: dict[str, Any]) -> str:
+    """The request's `x-amz-storage-class` (STANDARD when absent). AWS's error table:
+    "InvalidStorageClass — The storage class you specified is not valid." (400)."""
+    value = input.get("StorageClass")
+    if value is None or value == "":
+        return "STANDARD"
+    if value not in STORAGE_CLASSES:
+        from statewright.services.common import AwsError
+        raise AwsError("InvalidStorageClass", "The storage class you specified is not valid", 400,
+                       fields={"StorageClassRequested": str(value)})
+    return str(value)
 
 
 def checksum_output(values: dict[str, str], kind: str | None = "FULL_OBJECT") -> dict[str, Any]:

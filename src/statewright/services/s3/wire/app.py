@@ -175,6 +175,12 @@ class S3Front:
                                  request_id=request_id, access_key=access_key,
                                  extra={"endpoint": _endpoint(headers)})
         name = operation(method, target, query, headers)
+        if name == "GetObject" and "authorization" not in headers and not is_presigned(query) \
+                and not is_presigned_v2(query) and any(k.startswith("response-") for k in query):
+            # AWS (GetObject): the response-* overrides "cannot be used with an unsigned
+            # (anonymous) request".
+            raise AwsError("InvalidRequest", "Request specific response headers cannot be used for anonymous "
+                           "GET requests.", 400)
         if name == "PostObject":
             return await self._post_object(target.bucket or "", headers, reader.areceive, context)
         op = self.model.operation(name)
