@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from .wire.test_post import post
+
 FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:on-upload"
 
 
@@ -76,3 +78,16 @@ def test_failed_delivery_does_not_fail_the_write(s3_server, s3, bucket, caplog):
         s3_server.service.set_deliverer(None)
     assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"x"
     assert "lambda is down" in caplog.text
+
+
+def test_form_upload_is_a_post_event(s3_server, s3, bucket, delivered):
+    # Supported event types: "s3:ObjectCreated:Put, s3:ObjectCreated:Post, s3:ObjectCreated:Copy,
+    # s3:ObjectCreated:CompleteMultipartUpload – Amazon S3 APIs such as PUT, POST, and COPY can
+    # create an object. With these event types, you can enable notifications when an object is
+    # created using a specific API operation."
+    configure(s3, bucket, ["s3:ObjectCreated:Post"])
+    s3.put_object(Bucket=bucket, Key="put.txt", Body=b"x")
+    form = s3.generate_presigned_post(bucket, "form.txt")
+    assert post(s3_server.endpoint, form, b"y")[0] == 204
+    assert [(e["Records"][0]["eventName"], e["Records"][0]["s3"]["object"]["key"]) for _, e in delivered] == \
+        [("ObjectCreated:Post", "form.txt")]

@@ -22,7 +22,7 @@ Action = Callable[[S3State, dict[str, Any]], dict[str, Any]]
 _VERSION_ID = re.compile(r"^(null|[A-Za-z0-9._-]{1,1024})$")
 
 
-def put_object(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
+def put_object(state: S3State, input: dict[str, Any], event: str = "ObjectCreated:Put") -> dict[str, Any]:
     bucket = state.bucket(input.get("Bucket"))
     key = check_key(input.get("Key"))
     tags = from_header(input.get("Tagging"))
@@ -36,11 +36,17 @@ def put_object(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
     row = ObjectRow(bucket.name, key, "null", written.blob, written.size, quote_etag(written.md5.hex()),
                     state.now(), info)
     versioning = commit(state, row, input)
-    state.changed(bucket.name, "ObjectCreated:Put", row)
+    state.changed(bucket.name, event, row)
     output = {"ETag": row.etag, **checksum_output(written.checksums)}
     if versioning:
         output["VersionId"] = row.version
     return output
+
+
+def post_object(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
+    """A browser form upload (S3's POST Object, not in the SDK models): PutObject's write, with
+    the event AWS names for it: "s3:ObjectCreated:Post"."""
+    return put_object(state, input, event="ObjectCreated:Post")
 
 
 def requested_acl(state: S3State, bucket: str, input: dict[str, Any]) -> list[dict[str, Any]] | None:
@@ -403,7 +409,7 @@ def get_object_attributes(state: S3State, input: dict[str, Any]) -> dict[str, An
 
 
 ACTIONS: dict[str, Action] = {
-    "PutObject": put_object, "GetObject": get_object, "HeadObject": head_object,
+    "PutObject": put_object, "PostObject": post_object, "GetObject": get_object, "HeadObject": head_object,
     "DeleteObject": delete_object, "DeleteObjects": delete_objects, "CopyObject": copy_object,
     "PutObjectTagging": put_object_tagging, "GetObjectTagging": get_object_tagging,
     "DeleteObjectTagging": delete_object_tagging, "GetObjectAttributes": get_object_attributes,
