@@ -62,6 +62,18 @@ def test_if_none_match_takes_only_the_asterisk(s3, bucket):
     assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"1"
 
 
+def test_user_metadata_is_limited_to_2_kb(s3, bucket):
+    # "Within the PUT request header, the user-defined metadata is limited to 2 KB in size. The
+    # size of user-defined metadata is measured by taking the sum of the number of bytes in the
+    # UTF-8 encoding of each key and value." Error table: "MetadataTooLarge … 400 Bad Request".
+    s3.put_object(Bucket=bucket, Key="fits", Body=b"x", Metadata={"note": "x" * (2048 - 4)})
+    assert len(s3.head_object(Bucket=bucket, Key="fits")["Metadata"]["note"]) == 2044
+    assert error_of(s3.put_object, Bucket=bucket, Key="big", Body=b"x", Metadata={"note": "x" * 2045}) == \
+        ("MetadataTooLarge", 400)  # one byte more
+    assert error_of(s3.create_multipart_upload, Bucket=bucket, Key="big", Metadata={"n": "x" * 2048}) == \
+        ("MetadataTooLarge", 400)
+
+
 def test_storage_classes(s3, bucket):
     # PutObject x-amz-storage-class: "Valid Values: STANDARD | REDUCED_REDUNDANCY | STANDARD_IA |
     # ONEZONE_IA | INTELLIGENT_TIERING | GLACIER | DEEP_ARCHIVE | OUTPOSTS | GLACIER_IR | …";
