@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from .test_buckets import error_of
 from .wire.test_post import post
 
 FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:on-upload"
@@ -91,3 +92,13 @@ def test_form_upload_is_a_post_event(s3_server, s3, bucket, delivered):
     assert post(s3_server.endpoint, form, b"y")[0] == 204
     assert [(e["Records"][0]["eventName"], e["Records"][0]["s3"]["object"]["key"]) for _, e in delivered] == \
         [("ObjectCreated:Post", "form.txt")]
+
+
+def test_unknown_event_types_are_refused(s3, bucket):
+    # PutBucketNotificationConfiguration takes the event types S3 publishes ("Supported event
+    # types"); S3 refuses another with InvalidArgument "The event is not supported for
+    # notifications" (as moto records it), keeping the configuration it had.
+    configure(s3, bucket, ["s3:ObjectCreated:*"])
+    assert error_of(configure, s3, bucket, ["s3:ObjectCreated:Upload"]) == ("InvalidArgument", 400)
+    kept = s3.get_bucket_notification_configuration(Bucket=bucket)["LambdaFunctionConfigurations"]
+    assert kept[0]["Events"] == ["s3:ObjectCreated:*"]

@@ -9,6 +9,7 @@ from typing import Any
 from statewright.services.common import AwsError
 
 from .names import check_bucket_name
+from .notifications import check_configuration
 from .state import S3State, timestamp
 from .tags import check_tags
 
@@ -185,6 +186,8 @@ def _check(kind: str, value: Any) -> None:
                                    f"Unsupported method is {method}", 400)
     if kind == "Tagging":
         check_tags(value.get("TagSet") or [], limit=50)
+    if kind == "Notification":
+        check_configuration(value)
     if kind == "Lifecycle":
         for rule in value.get("Rules") or []:
             _check_lifecycle_days(rule)
