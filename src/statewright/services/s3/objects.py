@@ -44,8 +44,8 @@ def put_object(state: S3State, input: dict[str, Any], event: str = "ObjectCreate
 
 
 def post_object(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
-    """A browser form upload (S3's POST Object, not in the SDK models): PutObject's write, with
-    the event AWS names for it: "s3:ObjectCreated:Post"."""
+    """A browser form upload (S3's POST Object; no SDK has it, so it is not among the ACTIONS):
+    PutObject's write, with the event AWS names for it: "s3:ObjectCreated:Post"."""
     return put_object(state, input, event="ObjectCreated:Post")
 
 
@@ -409,7 +409,7 @@ def get_object_attributes(state: S3State, input: dict[str, Any]) -> dict[str, An
 
 
 ACTIONS: dict[str, Action] = {
-    "PutObject": put_object, "PostObject": post_object, "GetObject": get_object, "HeadObject": head_object,
+    "PutObject": put_object, "GetObject": get_object, "HeadObject": head_object,
     "DeleteObject": delete_object, "DeleteObjects": delete_objects, "CopyObject": copy_object,
     "PutObjectTagging": put_object_tagging, "GetObjectTagging": get_object_tagging,
     "DeleteObjectTagging": delete_object_tagging, "GetObjectAttributes": get_object_attributes,

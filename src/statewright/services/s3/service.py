@@ -69,6 +69,11 @@ class S3Service:
                            501)
         return action(self.state(context), input)
 
+    def post_object(self, input: dict[str, Any], context: RequestContext) -> dict[str, Any]:
+        """A browser form upload (POST Object) with PutObject's members, once the wire front has
+        checked its policy."""
+        return objects.post_object(self.state(context), input)
+
     def is_long(self, operation: str) -> bool:
         return operation in LONG_ACTIONS
 

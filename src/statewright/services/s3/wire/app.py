@@ -203,7 +203,7 @@ class S3Front:
         form = post.parse_form(headers.get("content-type", ""), await _read_all(receive, post.MAX_FORM_BYTES))
         post.check_policy(form, bucket, self.secrets, self.now())
         input = post.put_input(form, bucket)
-        output = await anyio.to_thread.run_sync(self.service.handle, "PostObject", input, context)
+        output = await anyio.to_thread.run_sync(self.service.post_object, input, context)
         out = [("ETag", output["ETag"]), ("Location", f"{context.extra['endpoint']}/{bucket}/{input['Key']}")]
         redirect = form.fields.get("success_action_redirect")
         if redirect:
