@@ -11,6 +11,7 @@ from typing import Any
 from statewright.services.common import AwsError
 
 from . import checksums
+from .archive import check_readable
 from .buckets import owner
 from .catalog import ObjectRow
 from .conditions import check_read
@@ -106,6 +107,7 @@ def upload_part_copy(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
     src_bucket, src_key, src_version = parse_copy_source(input.get("CopySource"))
     source = lookup(state, {"Bucket": src_bucket, "Key": src_key, "VersionId": src_version})
     check_read(source, input, prefix="CopySourceIf")
+    check_readable(source, state.now())
     start, end = 0, source.size
     spec = input.get("CopySourceRange")
     if spec is not None:

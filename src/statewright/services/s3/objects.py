@@ -10,6 +10,7 @@ from urllib.parse import unquote
 
 from statewright.services.common import AwsError
 
+from .archive import check_readable, restore_header
 from .catalog import ObjectRow, delete_version, insert_object, relatest
 from .conditions import byte_range, check_read, precondition_failed
 from .grants import canned, check_allowed
@@ -179,6 +180,9 @@ def get_object(state: S3State, input: dict[str, Any], *, body: bool = True) -> d
         row = lookup(state, input, "GET" if body else "HEAD")
         check_read(row, input)
         output = describe(row, input)
+        restore = restore_header(row, state.now())
+        if restore is not None:
+            output["Restore"] = restore
         span: tuple[int, int] | None = None
         if input.get("PartNumber") is not None:
             start, end, count = _part_range(row, input["PartNumber"])
@@ -196,6 +200,7 @@ def get_object(state: S3State, input: dict[str, Any], *, body: bool = True) -> d
                     del output[name]
         if not body:
             return output
+        check_readable(row, state.now())
         try:
             start, end = span or (0, row.size)
             output["Body"] = state.blobs.read(row.blob or "", start, end) if row.size else iter(())
@@ -320,6 +325,7 @@ def copy_object(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
     src_bucket, src_key, src_version = parse_copy_source(input.get("CopySource"))
     source = lookup(state, {"Bucket": src_bucket, "Key": src_key, "VersionId": src_version})
     check_read(source, input, prefix="CopySourceIf")
+    check_readable(source, state.now())
     replace = input.get("MetadataDirective") == "REPLACE"
     same = (src_bucket, src_key) == (bucket.name, key) and src_version in (None, source.version)
     if same and not replace and not any(input.get(m) for m in (
@@ -330,8 +336,10 @@ def copy_object(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
     info = content_info(input) if replace else {**source.info}
     info["Tags"] = from_header(input.get("Tagging")) if input.get("TaggingDirective") == "REPLACE" \
         else list(source.info.get("Tags") or [])
-    if input.get("StorageClass"):
-        info["StorageClass"] = storage_class(input)
+    # The copy is a new object: its storage class is the request's (STANDARD by default), never
+    # the source's, and a restored archive copy's expiry stays with the source.
+    info["StorageClass"] = storage_class(input)
+    info.pop("RestoredUntil", None)
     info.pop("Parts", None)
     algorithm = input.get("ChecksumAlgorithm")
     if algorithm and algorithm.upper() not in (source.info.get("Checksums") or {}):

@@ -10,7 +10,7 @@ from typing import Any
 
 from statewright.services.common import AwsError, RequestContext
 
-from . import acl, buckets, lifecycle, listing, multipart, objects
+from . import acl, archive, buckets, lifecycle, listing, multipart, objects
 from .blobs import BlobStore
 from .catalog import Catalog
 from .notifications import Deliver
@@ -18,7 +18,7 @@ from .state import S3State
 
 Action = Callable[[S3State, dict[str, Any]], dict[str, Any]]
 ACTIONS: dict[str, Action] = {**buckets.ACTIONS, **objects.ACTIONS, **listing.ACTIONS, **multipart.ACTIONS,
-                              **acl.ACTIONS}
+                              **acl.ACTIONS, "RestoreObject": archive.restore_object}
 # Operations whose bodies stream in or out (the edge gives them its larger pool).
 LONG_ACTIONS = frozenset({"PutObject", "GetObject", "UploadPart", "UploadPartCopy", "CopyObject",
                           "CompleteMultipartUpload"})
@@ -73,6 +73,11 @@ class S3Service:
         """A browser form upload (POST Object) with PutObject's members, once the wire front has
         checked its policy."""
         return objects.post_object(self.state(context), input)
+
+    def restore_object(self, input: dict[str, Any], context: RequestContext) -> bool:
+        """RestoreObject for the wire front, which answers 202 when this restored a copy that
+        did not exist and 200 when it renewed one."""
+        return archive.restore(self.state(context), input)
 
     def is_long(self, operation: str) -> bool:
         return operation in LONG_ACTIONS

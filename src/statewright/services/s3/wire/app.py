@@ -191,6 +191,9 @@ class S3Front:
         if streaming:
             input["Body"] = chunked.wrap(reader, headers)
             _chunked_members(input, headers)
+        if name == "RestoreObject":
+            accepted = await anyio.to_thread.run_sync(self.service.restore_object, input, context)
+            return (202 if accepted else 200), [], b""
         output = await anyio.to_thread.run_sync(self.service.handle, name, input, context)
         status = 204 if name in NO_CONTENT else 206 if output.get("ContentRange") else 200
         out, response_body = response_parts(name, op, output)
