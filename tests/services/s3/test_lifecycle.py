@@ -126,3 +126,33 @@ def test_days_must_be_positive(tmp_path):
         service.handle("GetBucketLifecycleConfiguration", {"Bucket": "life"}, CONTEXT)
     assert nothing_kept.value.code == "NoSuchLifecycleConfiguration"
     service.close()
+
+
+def test_transitions_change_the_storage_class(tmp_path):
+    service, clock = make(tmp_path)
+    big, small = b"x" * (200 * 1024), b"tiny"
+    for key, body in (("logs/big", big), ("logs/small", small), ("sized/small", small)):
+        service.handle("PutObject", {"Bucket": "life", "Key": key, "Body": body}, CONTEXT)
+    steps = [{"Days": 30, "StorageClass": "STANDARD_IA"}, {"Days": 90, "StorageClass": "GLACIER"}]
+    service.handle("PutBucketLifecycleConfiguration", {"Bucket": "life", "LifecycleConfiguration": {"Rules": [
+        {"ID": "logs", "Status": "Enabled", "Filter": {"Prefix": "logs/"}, "Transitions": steps},
+        {"ID": "sized", "Status": "Enabled", "Filter": {"And": {"Prefix": "sized/", "ObjectSizeGreaterThan": 0}},
+         "Transitions": steps}]}}, CONTEXT)
+
+    def storage(key):
+        return service.handle("HeadObject", {"Bucket": "life", "Key": key}, CONTEXT).get("StorageClass", "STANDARD")
+
+    clock.now += 31 * DAY
+    service.apply_lifecycle()
+    # TransitionDefaultMinimumObjectSize: "all_storage_classes_128K - Objects smaller than 128 KB
+    # will not transition to any storage class by default … Custom filters always take
+    # precedence over the default transition behavior."
+    assert [storage(k) for k in ("logs/big", "logs/small", "sized/small")] == \
+        ["STANDARD_IA", "STANDARD", "STANDARD_IA"]
+    clock.now += 60 * DAY
+    service.apply_lifecycle()
+    assert storage("logs/big") == "GLACIER"
+    with pytest.raises(AwsError) as archived:
+        service.handle("GetObject", {"Bucket": "life", "Key": "logs/big"}, CONTEXT)
+    assert archived.value.code == "InvalidObjectState"
+    service.close()

@@ -44,8 +44,15 @@ def _applies(rule: dict[str, Any], row: ObjectRow) -> bool:
     return smaller is None or row.size < int(smaller)
 
 
+Transition = Callable[[S3State, ObjectRow, str], None]
+# AWS (TransitionDefaultMinimumObjectSize): "all_storage_classes_128K - Objects smaller than 128 KB
+# will not transition to any storage class by default … Custom filters always take precedence
+# over the default transition behavior."
+MIN_TRANSITION_BYTES = 128 * 1024
+
+
 def apply(state: S3State, remove: Callable[[S3State, str, str, str | None], Any],
-          abort: Callable[[S3State, str], None]) -> int:
+          abort: Callable[[S3State, str], None], transition: Transition | None = None) -> int:
     """Applies every bucket's enabled rules at `state.now()`; returns how many actions ran."""
     now = state.now()
     done = 0
@@ -53,6 +60,8 @@ def apply(state: S3State, remove: Callable[[S3State, str, str, str | None], Any]
         for rule in config.get("Rules") or []:
             if rule.get("Status") != "Enabled":
                 continue
+            if transition is not None:
+                done += _transition_current(state, bucket, rule, now, transition)
             done += _expire_current(state, bucket, rule, now, remove)
             done += _expire_noncurrent(state, bucket, rule, now, remove)
             done += _abort_uploads(state, bucket, rule, now, abort)
@@ -75,6 +84,41 @@ def _expire_current(state: S3State, bucket: str, rule: dict[str, Any], now: floa
             remove(state, bucket, row.key, None)
             count += 1
     return count
+
+
+def _transitions(rule: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(rule.get("Transitions") or []) + ([rule["Transition"]] if rule.get("Transition") else [])
+
+
+def _transition_current(state: S3State, bucket: str, rule: dict[str, Any], now: float,
+                        transition: Transition) -> int:
+    """Moves current objects to the storage class of the latest transition that is due (the
+    transition itself is instant here)."""
+    steps = _transitions(rule)
+    if not steps:
+        return 0
+    _, _, larger, smaller = _filter(rule)
+    custom_size = larger is not None or smaller is not None
+    count = 0
+    for row in list(state.catalog.all_objects()):
+        if row.bucket != bucket or row.marker or not row.latest or not _applies(rule, row):
+            continue
+        if not custom_size and row.size < MIN_TRANSITION_BYTES:
+            continue
+        due = [step for step in steps if now >= _step_due(step, row)]
+        if not due:
+            continue
+        target = str(max(due, key=lambda step: _step_due(step, row))["StorageClass"])
+        if row.info.get("StorageClass", "STANDARD") != target:
+            transition(state, row, target)
+            count += 1
+    return count
+
+
+def _step_due(step: dict[str, Any], row: ObjectRow) -> float:
+    if step.get("Date") is not None:
+        return datetime.fromisoformat(str(step["Date"]).replace("Z", "+00:00")).timestamp()
+    return _due(row.modified, int(step.get("Days") or 0))
 
 
 def _expire_noncurrent(state: S3State, bucket: str, rule: dict[str, Any], now: float,

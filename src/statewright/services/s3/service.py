@@ -60,7 +60,9 @@ class S3Service:
         objects, versions and uploads it removed."""
         def expire(state: S3State, bucket: str, key: str, version: str | None) -> Any:
             return objects.remove(state, bucket, key, version, cause="LifecycleExpiration")
-        return lifecycle.apply(self.state(context or RequestContext()), expire, multipart.abort_upload)
+        def transition(state: S3State, row: Any, storage_class: str) -> None:
+            objects.update_info(state, row, StorageClass=storage_class)
+        return lifecycle.apply(self.state(context or RequestContext()), expire, multipart.abort_upload, transition)
 
     def handle(self, operation: str, input: dict[str, Any], context: RequestContext) -> dict[str, Any]:
         action = ACTIONS.get(operation)
