@@ -10,6 +10,10 @@ import urllib.request
 
 import pytest
 
+from statewright.services.common import RequestContext
+from statewright.services.s3 import S3Service
+from statewright.services.s3.objects import update_info
+
 from .test_buckets import error_of
 
 
@@ -244,3 +248,18 @@ def test_control_characters_in_keys(s3, bucket):
     assert [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]] == [key]
     # An error naming such a key is still a well-formed XML document.
     assert error_of(s3.get_object, Bucket=bucket, Key=key + "x") == ("NoSuchKey", 404)
+
+
+def test_a_description_change_never_lands_on_a_newer_write(tmp_path):
+    # Last complete write wins, whole: a tag, ACL, restore or lifecycle change meant for the
+    # object a request looked up must not copy that object's description onto a write that
+    # replaced it in the meantime (both are the "null" version of the key).
+    service, context = S3Service(tmp_path), RequestContext()
+    service.handle("CreateBucket", {"Bucket": "race"}, context)
+    service.handle("PutObject", {"Bucket": "race", "Key": "k", "Body": b"old", "ContentType": "text/old"}, context)
+    looked_up = service.catalog.current("race", "k")
+    service.handle("PutObject", {"Bucket": "race", "Key": "k", "Body": b"new", "ContentType": "text/new"}, context)
+    assert update_info(service.state(context), looked_up, StorageClass="GLACIER") is False
+    head = service.handle("HeadObject", {"Bucket": "race", "Key": "k"}, context)
+    assert (head["ContentType"], head.get("StorageClass", "STANDARD")) == ("text/new", "STANDARD")
+    service.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -361,23 +362,40 @@ def copy_object(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
     return output
 
 
-def update_info(state: S3State, row: ObjectRow, **changes: Any) -> None:
-    import json
-    info = {**row.info, **changes}
+def update_info(state: S3State, row: ObjectRow, **changes: Any) -> bool:
+    """Changes the stored description of the write `row` read (its `seq`), re-read inside the
+    transaction: a write that replaced it in the meantime (the same "null" version) keeps its
+    own description. False when `row` is gone."""
     with state.catalog.transaction() as db:
-        db.execute("UPDATE objects SET info=? WHERE bucket=? AND key=? AND version=?",
-                   (json.dumps(info), row.bucket, row.key.encode(), row.version))
+        where = (row.bucket, row.key.encode(), row.version, row.seq)
+        found = db.execute("SELECT info FROM objects WHERE bucket=? AND key=? AND version=? AND seq=?",
+                           where).fetchone()
+        if found is None:
+            return False
+        info = {**json.loads(found[0]), **changes}
+        db.execute("UPDATE objects SET info=? WHERE bucket=? AND key=? AND version=? AND seq=?",
+                   (json.dumps(info), *where))
+    return True
 
 
 def _version_output(row: ObjectRow) -> dict[str, Any]:
     return {"VersionId": row.version} if row.version != "null" else {}
 
 
+def describe_again(state: S3State, input: dict[str, Any], method: str, **changes: Any) -> ObjectRow:
+    """Changes the description of the object `input` names (its current version unless a
+    VersionId is given), looking again if a write replaced it between the lookup and the change."""
+    for _ in range(5):
+        row = lookup(state, input, method)
+        if update_info(state, row, **changes):
+            return row
+    raise AwsError("OperationAborted", "A conflicting conditional operation is currently in progress against "
+                   "this resource. Please try again.", 409)
+
+
 def put_object_tagging(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
-    row = lookup(state, input, "PUT")
     tags = check_tags((input.get("Tagging") or {}).get("TagSet") or [])
-    update_info(state, row, Tags=tags)
-    return _version_output(row)
+    return _version_output(describe_again(state, input, "PUT", Tags=tags))
 
 
 def get_object_tagging(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
@@ -386,9 +404,7 @@ def get_object_tagging(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
 
 
 def delete_object_tagging(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
-    row = lookup(state, input, "DELETE")
-    update_info(state, row, Tags=[])
-    return _version_output(row)
+    return _version_output(describe_again(state, input, "DELETE", Tags=[]))
 
 
 def get_object_attributes(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
