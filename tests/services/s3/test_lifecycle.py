@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from statewright.services.common import AwsError, RequestContext
-from statewright.services.s3 import S3Service
+from statewright.services.s3 import S3Service, objects
 
 DAY = 86400.0
 CONTEXT = RequestContext()
@@ -155,4 +155,18 @@ def test_transitions_change_the_storage_class(tmp_path):
     with pytest.raises(AwsError) as archived:
         service.handle("GetObject", {"Bucket": "life", "Key": "logs/big"}, CONTEXT)
     assert archived.value.code == "InvalidObjectState"
+    service.close()
+
+
+def test_expiry_spares_a_write_newer_than_the_sweep_saw(tmp_path):
+    # Expiration counts from "the object creation time": an object written after the sweep
+    # listed the key's due version is not due, and must survive that sweep's delete.
+    service, clock = make(tmp_path)
+    service.handle("PutObject", {"Bucket": "life", "Key": "k", "Body": b"old"}, CONTEXT)
+    due = service.catalog.current("life", "k")
+    clock.now += 2 * DAY
+    service.handle("PutObject", {"Bucket": "life", "Key": "k", "Body": b"new"}, CONTEXT)
+    state = service.state(CONTEXT)
+    assert objects.remove(state, "life", "k", None, cause="LifecycleExpiration", only_seq=due.seq) == {}
+    assert b"".join(service.handle("GetObject", {"Bucket": "life", "Key": "k"}, CONTEXT)["Body"]) == b"new"
     service.close()

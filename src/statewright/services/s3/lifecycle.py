@@ -45,13 +45,16 @@ def _applies(rule: dict[str, Any], row: ObjectRow) -> bool:
 
 
 Transition = Callable[[S3State, ObjectRow, str], None]
+# remove(state, bucket, key, version, seq): seq, when given, is the write the sweep found due;
+# a newer write of the key since then is left alone.
+Remove = Callable[[S3State, str, str, str | None, int | None], Any]
 # AWS (TransitionDefaultMinimumObjectSize): "all_storage_classes_128K - Objects smaller than 128 KB
 # will not transition to any storage class by default … Custom filters always take precedence
 # over the default transition behavior."
 MIN_TRANSITION_BYTES = 128 * 1024
 
 
-def apply(state: S3State, remove: Callable[[S3State, str, str, str | None], Any],
+def apply(state: S3State, remove: Remove,
           abort: Callable[[S3State, str], None], transition: Transition | None = None) -> int:
     """Applies every bucket's enabled rules at `state.now()`; returns how many actions ran."""
     now = state.now()
@@ -69,7 +72,7 @@ def apply(state: S3State, remove: Callable[[S3State, str, str, str | None], Any]
 
 
 def _expire_current(state: S3State, bucket: str, rule: dict[str, Any], now: float,
-                    remove: Callable[[S3State, str, str, str | None], Any]) -> int:
+                    remove: Remove) -> int:
     expiration = rule.get("Expiration") or {}
     days, date = expiration.get("Days"), expiration.get("Date")
     if days is None and date is None:
@@ -81,7 +84,7 @@ def _expire_current(state: S3State, bucket: str, rule: dict[str, Any], now: floa
         if row.bucket != bucket or row.marker or not _applies(rule, row):
             continue
         if days is None or now >= _due(row.modified, int(days)):
-            remove(state, bucket, row.key, None)
+            remove(state, bucket, row.key, None, row.seq)
             count += 1
     return count
 
@@ -122,7 +125,7 @@ def _step_due(step: dict[str, Any], row: ObjectRow) -> float:
 
 
 def _expire_noncurrent(state: S3State, bucket: str, rule: dict[str, Any], now: float,
-                       remove: Callable[[S3State, str, str, str | None], Any]) -> int:
+                       remove: Remove) -> int:
     days = (rule.get("NoncurrentVersionExpiration") or {}).get("NoncurrentDays")
     if days is None:
         return 0
@@ -131,7 +134,7 @@ def _expire_noncurrent(state: S3State, bucket: str, rule: dict[str, Any], now: f
     for key, version, modified in rows:
         # A version becomes noncurrent when a newer one is written; its own time is the bound.
         if bytes(key).decode().startswith(_filter(rule)[0]) and now >= _due(modified, int(days)):
-            remove(state, bucket, bytes(key).decode(), version)
+            remove(state, bucket, bytes(key).decode(), version, None)
             count += 1
     return count
 

@@ -218,9 +218,10 @@ def head_object(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
 
 
 def remove(state: S3State, bucket_name: str, key: str, version: str | None,
-           cause: str = "ObjectRemoved") -> dict[str, Any]:
+           cause: str = "ObjectRemoved", only_seq: int | None = None) -> dict[str, Any]:
     """DeleteObject on one key: a delete marker in a versioned bucket, removal otherwise.
-    `cause` names the notification event family (`LifecycleExpiration` for the sweeper)."""
+    `cause` names the notification event family (`LifecycleExpiration` for the sweeper), which
+    passes `only_seq`: nothing happens unless that write is still the key's current one."""
     gone: str | None = None
     removed: ObjectRow | None = None
     with state.catalog.transaction() as db:
@@ -229,6 +230,8 @@ def remove(state: S3State, bucket_name: str, key: str, version: str | None,
             raise AwsError("NoSuchBucket", "The specified bucket does not exist", 404,
                            fields={"BucketName": bucket_name})
         versioning = found[0]
+        if only_seq is not None and not _is_current(db, bucket_name, key, only_seq):
+            return {}
         if version is not None:
             if not _VERSION_ID.match(version):
                 raise AwsError("InvalidArgument", "Invalid version id specified", 400,
@@ -380,6 +383,12 @@ def update_info(state: S3State, row: ObjectRow, **changes: Any) -> bool:
 
 def _version_output(row: ObjectRow) -> dict[str, Any]:
     return {"VersionId": row.version} if row.version != "null" else {}
+
+
+def _is_current(db: Any, bucket: str, key: str, seq: int) -> bool:
+    found = db.execute("SELECT seq FROM objects WHERE bucket=? AND key=? AND latest=1 AND marker=0",
+                       (bucket, key.encode())).fetchone()
+    return found is not None and found[0] == seq
 
 
 def describe_again(state: S3State, input: dict[str, Any], method: str, **changes: Any) -> ObjectRow:

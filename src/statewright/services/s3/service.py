@@ -58,8 +58,8 @@ class S3Service:
     def apply_lifecycle(self, context: RequestContext | None = None) -> int:
         """One lifecycle sweep at `now()` (the background sweeper calls this); returns how many
         objects, versions and uploads it removed."""
-        def expire(state: S3State, bucket: str, key: str, version: str | None) -> Any:
-            return objects.remove(state, bucket, key, version, cause="LifecycleExpiration")
+        def expire(state: S3State, bucket: str, key: str, version: str | None, seq: int | None) -> Any:
+            return objects.remove(state, bucket, key, version, cause="LifecycleExpiration", only_seq=seq)
         def transition(state: S3State, row: Any, storage_class: str) -> None:
             objects.update_info(state, row, StorageClass=storage_class)
         return lifecycle.apply(self.state(context or RequestContext()), expire, multipart.abort_upload, transition)
