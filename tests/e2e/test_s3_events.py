@@ -43,7 +43,11 @@ def test_template_s3_events_invoke_the_function(app):
     put = s3.put_object(Bucket="e2e-uploads", Key="receipts/march 1.pdf", Body=b"%PDF-1.7")
     s3.put_object(Bucket="e2e-uploads", Key="other/ignored.pdf", Body=b"x")
     s3.delete_object(Bucket="e2e-uploads", Key="receipts/march 1.pdf")
-    created, removed = records(out, 2)
+    # S3 invokes asynchronously, so the records may arrive in either order; the `sequencer`
+    # orders events for one key ("the event with the greater sequencer value occurred later").
+    by_name = {record["eventName"]: record for record in records(out, 2)}
+    created, removed = by_name["ObjectCreated:Put"], by_name["ObjectRemoved:Delete"]
+    assert int(created["s3"]["object"]["sequencer"], 16) < int(removed["s3"]["object"]["sequencer"], 16)
     # AWS, "Event message structure": eventVersion 2.1, eventSource aws:s3, the event name without
     # its `s3:` prefix, and "The s3 key provided in the event notification is URL encoded".
     assert (created["eventVersion"], created["eventSource"], created["eventName"]) == \

@@ -102,3 +102,17 @@ def test_unknown_event_types_are_refused(s3, bucket):
     assert error_of(configure, s3, bucket, ["s3:ObjectCreated:Upload"]) == ("InvalidArgument", 400)
     kept = s3.get_bucket_notification_configuration(Bucket=bucket)["LambdaFunctionConfigurations"]
     assert kept[0]["Events"] == ["s3:ObjectCreated:*"]
+
+
+def test_sequencers_order_the_events_of_one_key(s3, bucket, delivered):
+    # Event message structure: "The sequencer key provides a way to determine the sequence of
+    # events … If you receive notifications for the same object key, … the event with the
+    # greater sequencer value occurred later." (hex strings; compare them as numbers)
+    configure(s3, bucket, ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"])
+    s3.put_object(Bucket=bucket, Key="k", Body=b"1")
+    s3.put_object(Bucket=bucket, Key="k", Body=b"2")
+    s3.delete_object(Bucket=bucket, Key="k")
+    events = [(e["Records"][0]["eventName"], int(e["Records"][0]["s3"]["object"]["sequencer"], 16))
+              for _, e in delivered]
+    assert [name for name, _ in events] == ["ObjectCreated:Put", "ObjectCreated:Put", "ObjectRemoved:Delete"]
+    assert events[0][1] < events[1][1] < events[2][1]

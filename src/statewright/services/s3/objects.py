@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
@@ -256,9 +257,15 @@ def remove(state: S3State, bucket_name: str, key: str, version: str | None,
             insert_object(db, marker)
             removed = marker
             output = {"DeleteMarker": True, "VersionId": marker_version}
+        if removed is not None and not (removed.marker and version is None):
+            # The event's sequencer must exceed the removed write's: AWS, "If you receive
+            # notifications for the same object key, … the event with the greater sequencer value
+            # occurred later."
+            removed = replace(removed, seq=state.catalog.next_seq())
     state.blobs.delete(gone)
     if removed is not None:
         kind = "DeleteMarkerCreated" if removed.marker and version is None else "Delete"
+
         state.changed(bucket_name, f"{cause}:{kind}", removed)
     return output
 
