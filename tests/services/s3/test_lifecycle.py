@@ -170,3 +170,29 @@ def test_expiry_spares_a_write_newer_than_the_sweep_saw(tmp_path):
     assert objects.remove(state, "life", "k", None, cause="LifecycleExpiration", only_seq=due.seq) == {}
     assert b"".join(service.handle("GetObject", {"Bucket": "life", "Key": "k"}, CONTEXT)["Body"]) == b"new"
     service.close()
+
+
+def test_small_objects_may_go_to_glacier_when_asked(tmp_path):
+    # TransitionDefaultMinimumObjectSize: "varies_by_storage_class - Objects smaller than 128 KB
+    # will transition to Glacier Flexible Retrieval or Glacier Deep Archive storage classes. By
+    # default, all other storage classes will prevent transitions smaller than 128 KB."
+    service, clock = make(tmp_path)
+    service.handle("PutObject", {"Bucket": "life", "Key": "a", "Body": b"small"}, CONTEXT)
+    service.handle("PutObject", {"Bucket": "life", "Key": "b", "Body": b"small"}, CONTEXT)
+    rules = {"Rules": [
+        {"ID": "ia", "Status": "Enabled", "Filter": {"Prefix": "a"}, "Transitions": [
+            {"Days": 1, "StorageClass": "STANDARD_IA"}]},
+        {"ID": "glacier", "Status": "Enabled", "Filter": {"Prefix": "b"}, "Transitions": [
+            {"Days": 1, "StorageClass": "GLACIER"}]}]}
+    put = service.handle("PutBucketLifecycleConfiguration", {
+        "Bucket": "life", "LifecycleConfiguration": rules, "TransitionDefaultMinimumObjectSize": "varies_by_storage_class"},
+        CONTEXT)
+    assert put == {"TransitionDefaultMinimumObjectSize": "varies_by_storage_class"}
+    got = service.handle("GetBucketLifecycleConfiguration", {"Bucket": "life"}, CONTEXT)
+    assert got["TransitionDefaultMinimumObjectSize"] == "varies_by_storage_class"
+    clock.now += 2 * DAY
+    service.apply_lifecycle()
+    classes = [service.handle("HeadObject", {"Bucket": "life", "Key": k}, CONTEXT).get("StorageClass", "STANDARD")
+               for k in ("a", "b")]
+    assert classes == ["STANDARD", "GLACIER"]
+    service.close()

@@ -161,9 +161,24 @@ def _putter(kind: str) -> Action:
             raise AwsError("MalformedXML", "The XML you provided was not well-formed or did not validate "
                            "against our published schema", 400)
         _check(kind, value)
+        output: dict[str, Any] = {}
+        if kind == "Lifecycle":
+            output["TransitionDefaultMinimumObjectSize"] = _minimum_size(input)
+            value = {**value, **output}  # kept with the rules; GetBucketLifecycleConfiguration returns it
         state.catalog.set_config(bucket.name, kind, _jsonable(value))
-        return {}
+        return output
     return put
+
+
+def _minimum_size(input: dict[str, Any]) -> str:
+    """AWS (TransitionDefaultMinimumObjectSize): `all_storage_classes_128K` (the default) or
+    `varies_by_storage_class`."""
+    value = input.get("TransitionDefaultMinimumObjectSize") or "all_storage_classes_128K"
+    if value not in ("all_storage_classes_128K", "varies_by_storage_class"):
+        raise AwsError("InvalidArgument", "Invalid value for x-amz-transition-default-minimum-object-size", 400,
+                       fields={"ArgumentName": "x-amz-transition-default-minimum-object-size",
+                               "ArgumentValue": str(value)})
+    return str(value)
 
 
 def _check(kind: str, value: Any) -> None:

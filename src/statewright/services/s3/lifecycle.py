@@ -64,7 +64,8 @@ def apply(state: S3State, remove: Remove,
             if rule.get("Status") != "Enabled":
                 continue
             if transition is not None:
-                done += _transition_current(state, bucket, rule, now, transition)
+                small_to_glacier = config.get("TransitionDefaultMinimumObjectSize") == "varies_by_storage_class"
+                done += _transition_current(state, bucket, rule, now, transition, small_to_glacier)
             done += _expire_current(state, bucket, rule, now, remove)
             done += _expire_noncurrent(state, bucket, rule, now, remove)
             done += _abort_uploads(state, bucket, rule, now, abort)
@@ -94,9 +95,11 @@ def _transitions(rule: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _transition_current(state: S3State, bucket: str, rule: dict[str, Any], now: float,
-                        transition: Transition) -> int:
+                        transition: Transition, small_to_glacier: bool = False) -> int:
     """Moves current objects to the storage class of the latest transition that is due (the
-    transition itself is instant here)."""
+    transition itself is instant here). AWS (`varies_by_storage_class`): "Objects smaller than
+    128 KB will transition to Glacier Flexible Retrieval or Glacier Deep Archive storage classes.
+    By default, all other storage classes will prevent transitions smaller than 128 KB.\""""
     steps = _transitions(rule)
     if not steps:
         return 0
@@ -106,9 +109,9 @@ def _transition_current(state: S3State, bucket: str, rule: dict[str, Any], now: 
     for row in list(state.catalog.all_objects()):
         if row.bucket != bucket or row.marker or not row.latest or not _applies(rule, row):
             continue
-        if not custom_size and row.size < MIN_TRANSITION_BYTES:
-            continue
-        due = [step for step in steps if now >= _step_due(step, row)]
+        small = not custom_size and row.size < MIN_TRANSITION_BYTES
+        due = [step for step in steps if now >= _step_due(step, row) and (
+            not small or (small_to_glacier and step.get("StorageClass") in ("GLACIER", "DEEP_ARCHIVE")))]
         if not due:
             continue
         target = str(max(due, key=lambda step: _step_due(step, row))["StorageClass"])
