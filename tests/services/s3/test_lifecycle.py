@@ -177,6 +177,12 @@ def test_small_objects_may_go_to_glacier_when_asked(tmp_path):
     # will transition to Glacier Flexible Retrieval or Glacier Deep Archive storage classes. By
     # default, all other storage classes will prevent transitions smaller than 128 KB."
     service, clock = make(tmp_path)
+    seen = []
+    service.set_deliverer(lambda function, event, context: seen.append(
+        (event["Records"][0]["eventName"], event["Records"][0]["s3"]["object"]["key"])))
+    service.handle("PutBucketNotificationConfiguration", {"Bucket": "life", "NotificationConfiguration": {
+        "LambdaFunctionConfigurations": [{"LambdaFunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:f",
+                                          "Events": ["s3:LifecycleTransition"]}]}}, CONTEXT)
     service.handle("PutObject", {"Bucket": "life", "Key": "a", "Body": b"small"}, CONTEXT)
     service.handle("PutObject", {"Bucket": "life", "Key": "b", "Body": b"small"}, CONTEXT)
     rules = {"Rules": [
@@ -195,4 +201,6 @@ def test_small_objects_may_go_to_glacier_when_asked(tmp_path):
     classes = [service.handle("HeadObject", {"Bucket": "life", "Key": k}, CONTEXT).get("StorageClass", "STANDARD")
                for k in ("a", "b")]
     assert classes == ["STANDARD", "GLACIER"]
+    # "s3:LifecycleTransition": an object transitioned to another storage class.
+    assert seen == [("LifecycleTransition", "b")]
     service.close()

@@ -116,3 +116,19 @@ def test_sequencers_order_the_events_of_one_key(s3, bucket, delivered):
               for _, e in delivered]
     assert [name for name, _ in events] == ["ObjectCreated:Put", "ObjectCreated:Put", "ObjectRemoved:Delete"]
     assert events[0][1] < events[1][1] < events[2][1]
+
+
+def test_tagging_and_restore_events(s3, bucket, delivered):
+    # Supported event types: "s3:ObjectTagging:Put" / "s3:ObjectTagging:Delete" (a tag set added
+    # to or removed from an object), "s3:ObjectRestore:Post" (a restore initiated) and
+    # "s3:ObjectRestore:Completed" (the restore done).
+    configure(s3, bucket, ["s3:ObjectTagging:*", "s3:ObjectRestore:*"])
+    s3.put_object(Bucket=bucket, Key="doc", Body=b"x")
+    s3.put_object_tagging(Bucket=bucket, Key="doc", Tagging={"TagSet": [{"Key": "a", "Value": "1"}]})
+    s3.delete_object_tagging(Bucket=bucket, Key="doc")
+    s3.put_object(Bucket=bucket, Key="cold", Body=b"y", StorageClass="GLACIER")
+    s3.restore_object(Bucket=bucket, Key="cold", RestoreRequest={"Days": 1})
+    s3.restore_object(Bucket=bucket, Key="cold", RestoreRequest={"Days": 2})  # a renewal: no new restore
+    assert [(e["Records"][0]["eventName"], e["Records"][0]["s3"]["object"]["key"]) for _, e in delivered] == [
+        ("ObjectTagging:Put", "doc"), ("ObjectTagging:Delete", "doc"),
+        ("ObjectRestore:Post", "cold"), ("ObjectRestore:Completed", "cold")]

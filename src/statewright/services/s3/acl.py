@@ -47,7 +47,7 @@ def put_object_acl(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
     row = lookup(state, input, "PUT")
     grants = _grants(state, input)
     check_allowed(state, row.bucket, grants)
-    describe_again(state, input, "PUT", Acl=grants)
+    describe_again(state, input, "PUT", "ObjectAcl:Put", Acl=grants)
     return {}
 
 

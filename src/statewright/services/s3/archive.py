@@ -72,5 +72,8 @@ def restore(state: S3State, input: dict[str, Any]) -> bool:
     before = restored_until(row, now)
     # The copy's expiry: the request's days after now, rounded up to the next midnight UTC, as
     # AWS's user guide ("Restoring an archived object") describes it.
-    update_info(state, row, RestoredUntil=math.ceil((now + days * DAY) / DAY) * DAY)
+    if update_info(state, row, RestoredUntil=math.ceil((now + days * DAY) / DAY) * DAY) and before is None:
+        # A restore here completes as it starts: both of AWS's restore events, in order.
+        state.changed(row.bucket, "ObjectRestore:Post", row)
+        state.changed(row.bucket, "ObjectRestore:Completed", row)
     return before is None

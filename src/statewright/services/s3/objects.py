@@ -398,12 +398,15 @@ def _is_current(db: Any, bucket: str, key: str, seq: int) -> bool:
     return found is not None and found[0] == seq
 
 
-def describe_again(state: S3State, input: dict[str, Any], method: str, **changes: Any) -> ObjectRow:
+def describe_again(state: S3State, input: dict[str, Any], method: str, event: str,
+                   **changes: Any) -> ObjectRow:
     """Changes the description of the object `input` names (its current version unless a
-    VersionId is given), looking again if a write replaced it between the lookup and the change."""
+    VersionId is given), looking again if a write replaced it between the lookup and the change;
+    then notifies `event` (`ObjectTagging:Put`, …)."""
     for _ in range(5):
         row = lookup(state, input, method)
         if update_info(state, row, **changes):
+            state.changed(row.bucket, event, row)
             return row
     raise AwsError("OperationAborted", "A conflicting conditional operation is currently in progress against "
                    "this resource. Please try again.", 409)
@@ -411,7 +414,7 @@ def describe_again(state: S3State, input: dict[str, Any], method: str, **changes
 
 def put_object_tagging(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
     tags = check_tags((input.get("Tagging") or {}).get("TagSet") or [])
-    return _version_output(describe_again(state, input, "PUT", Tags=tags))
+    return _version_output(describe_again(state, input, "PUT", "ObjectTagging:Put", Tags=tags))
 
 
 def get_object_tagging(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
@@ -420,7 +423,7 @@ def get_object_tagging(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
 
 
 def delete_object_tagging(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
-    return _version_output(describe_again(state, input, "DELETE", Tags=[]))
+    return _version_output(describe_again(state, input, "DELETE", "ObjectTagging:Delete", Tags=[]))
 
 
 def get_object_attributes(state: S3State, input: dict[str, Any]) -> dict[str, Any]:

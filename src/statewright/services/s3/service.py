@@ -61,7 +61,8 @@ class S3Service:
         def expire(state: S3State, bucket: str, key: str, version: str | None, seq: int | None) -> Any:
             return objects.remove(state, bucket, key, version, cause="LifecycleExpiration", only_seq=seq)
         def transition(state: S3State, row: Any, storage_class: str) -> None:
-            objects.update_info(state, row, StorageClass=storage_class)
+            if objects.update_info(state, row, StorageClass=storage_class):
+                state.changed(row.bucket, "LifecycleTransition", row)
         return lifecycle.apply(self.state(context or RequestContext()), expire, multipart.abort_upload, transition)
 
     def handle(self, operation: str, input: dict[str, Any], context: RequestContext) -> dict[str, Any]:
