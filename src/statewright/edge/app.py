@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Match, Mount, Route
+from starlette.types import Scope
 
 from statewright.runtime import Runtime
 
@@ -29,8 +30,6 @@ from .reset import reset_route
 from .s3 import S3Dispatch
 
 AWS_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
-# First path segments the edge serves itself; an unsigned request for them is never S3's.
-EDGE_PATHS = frozenset({"health", "console", "restapis", "_statewright"})
 
 
 def _console_routes() -> list[BaseRoute]:
@@ -40,6 +39,23 @@ def _console_routes() -> list[BaseRoute]:
     console = importlib.import_module("statewright.console")
     make_routes = getattr(console, "routes", None)
     return list(make_routes()) if make_routes is not None else []
+
+
+def edge_serves(routes: list[BaseRoute]) -> Callable[[Scope], bool]:
+    """Whether one of the edge's own `routes` answers a request. A bucket named like one of the
+    edge's paths (`console`, `health`, `restapis`) gets every unsigned request these routes do not
+    answer — a browser's CORS preflight or form POST, `/health/<key>` — while signed and presigned
+    requests are S3's whatever their path (edge/s3.py)."""
+
+    def serves(scope: Scope) -> bool:
+        for route in routes:
+            match, _ = route.matches(scope)
+            if match is Match.FULL:
+                # Mounted apps here serve static files, which answer reads only.
+                return not isinstance(route, Mount) or scope["method"] in ("GET", "HEAD")
+        return False
+
+    return serves
 
 
 async def _health(request: Request) -> Response:
@@ -61,18 +77,18 @@ def create_app(runtime: Runtime) -> Starlette:
     apis = ApiUrls(lambda: runtime.services)
     # The edge's own paths first (API Gateway's `<api>.execute-api.localhost` hosts before all);
     # everything else is an AWS request (any method: REST protocols).
-    routes: list[BaseRoute] = [
+    own: list[BaseRoute] = [
         apis.host(),
         Route("/health", _health, methods=["GET"]),
         reset_route(runtime),
         origin_route(runtime),
         *_console_routes(),
         *apis.routes(),
-        Route("/{path:path}", aws.endpoint, methods=list(AWS_METHODS)),
     ]
+    routes = [*own, Route("/{path:path}", aws.endpoint, methods=list(AWS_METHODS))]
     middleware = [Middleware(LocalHostsOnly, configured_host=runtime.settings.host),
                   Middleware(S3Dispatch, services=lambda: runtime.services, settings=runtime.settings,
-                             reserved=EDGE_PATHS)]
+                             edge_serves=edge_serves(own))]
     # The edge's own errors (unknown methods, failures outside any service) in AWS's error shape.
     app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware,
                     exception_handlers=exception_handlers(aws.models))

@@ -17,6 +17,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .s3 import S3_SCOPE_KEY
+
 # The console and the web app are never meant to be framed by another site, and load nothing
 # from elsewhere.
 SECURITY_HEADERS = [
@@ -66,12 +68,14 @@ class LocalHostsOnly:
         if raw_host and not is_local_host(host_name(raw_host), self.configured_host):
             await _misdirected(send, raw_host)
             return
-        if not scope["path"].startswith(self.page_prefixes):
+        path = scope["path"]
+        if not any(path == prefix or path.startswith(prefix + "/") for prefix in self.page_prefixes):
             await self.app(scope, receive, send)
             return
 
         async def with_headers(message: MutableMapping[str, Any]) -> None:
-            if message["type"] == "http.response.start":
+            # Not on S3's answers (a bucket may be named `console`): S3 sends none of these.
+            if message["type"] == "http.response.start" and not scope.get(S3_SCOPE_KEY):
                 message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
             await send(message)
 

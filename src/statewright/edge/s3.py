@@ -5,7 +5,10 @@ CORS preflights and form uploads, which a model-driven protocol cannot do alone.
 A request is S3's when it says so (a `*.s3.localhost` host, an `s3` SigV4 scope, a presigned
 query, S3's `x-amz-content-sha256` header), or — for what browsers send (preflights, form POSTs,
 anonymous GETs), which carries none of these — when its first path segment names an existing
-bucket and is not one of the edge's own paths (`/health`, `/console/`, …), which win.
+bucket and none of the edge's own routes answers it: `GET /health` and `GET /console/…` stay the
+edge's even with buckets of those names, but a preflight (`OPTIONS /console/<key>`), a form POST
+(`POST /health`) or `GET /health/<key>` reach the bucket; virtual-hosted addressing
+(`console.s3.localhost`) reaches it for everything.
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from statewright.services.common import Service
 from statewright.services.common.platform import Settings
+
+# Set in the ASGI scope of a request the S3 front answers.
+S3_SCOPE_KEY = "statewright.s3"
 
 
 def known_secrets(access_key: str) -> str | None:
@@ -36,9 +42,9 @@ class S3Dispatch:
     """ASGI middleware: S3's requests to the S3 front, everything else to `app`."""
 
     def __init__(self, app: ASGIApp, services: Callable[[], Mapping[str, Service]], settings: Settings,
-                 reserved: frozenset[str] = frozenset()) -> None:
+                 edge_serves: Callable[[Scope], bool] = lambda scope: False) -> None:
         self.app = app
-        self.reserved = reserved
+        self.edge_serves = edge_serves
         self.services = services
         self.settings = settings
         self._front: Any = None
@@ -56,6 +62,7 @@ class S3Dispatch:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         service = self.services().get("s3") if scope["type"] == "http" else None
         if service is not None and self._is_s3(scope, service):
+            scope[S3_SCOPE_KEY] = True  # for the outer middleware: S3's answer, not an edge page
             await self.front(service)(scope, receive, send)
             return
         await self.app(scope, receive, send)
@@ -82,4 +89,4 @@ class S3Dispatch:
 
     def _names_bucket(self, scope: Scope, service: Any) -> bool:
         bucket = unquote(scope["path"].lstrip("/").split("/", 1)[0])
-        return bool(bucket) and bucket not in self.reserved and service.catalog.bucket(bucket) is not None
+        return bool(bucket) and service.catalog.bucket(bucket) is not None and not self.edge_serves(scope)

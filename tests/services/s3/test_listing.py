@@ -56,6 +56,20 @@ def test_start_after_and_max_keys(s3, bucket):
     assert s3.list_objects_v2(Bucket=bucket, MaxKeys=3)["IsTruncated"] is True
 
 
+def test_max_keys_zero_is_an_empty_complete_page(s3, bucket):
+    # S3-compatible servers that test against AWS record that max-keys=0 returns no keys,
+    # KeyCount 0 and IsTruncated false, with no token or marker to follow (versitygw #248,
+    # fakecloud #2003); a token here would point nowhere.
+    fill(s3, bucket)
+    v2 = s3.list_objects_v2(Bucket=bucket, MaxKeys=0)
+    assert (v2["KeyCount"], v2["IsTruncated"], v2.get("Contents")) == (0, False, None)
+    assert "NextContinuationToken" not in v2
+    v1 = s3.list_objects(Bucket=bucket, MaxKeys=0, Delimiter="/")
+    assert (v1["IsTruncated"], v1.get("Contents"), "NextMarker" in v1) == (False, None, False)
+    versions = s3.list_object_versions(Bucket=bucket, MaxKeys=0)
+    assert (versions["IsTruncated"], versions.get("Versions"), "NextKeyMarker" in versions) == (False, None, False)
+
+
 def test_url_encoding(s3, bucket):
     fill(s3, bucket, ["with space", "ünï"])
     # boto3 asks for EncodingType=url itself and decodes the keys; the raw answer is encoded.

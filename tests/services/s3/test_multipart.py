@@ -64,6 +64,24 @@ def test_complete_errors(s3, bucket):
     assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"small"
 
 
+def test_conditional_complete_and_storage_class(s3, bucket):
+    # CompleteMultipartUpload IfNoneMatch: "Uploads the object only if the object key name does
+    # not already exist … Otherwise, Amazon S3 returns a 412 Precondition Failed error … Expects
+    # the '*' (asterisk) character."
+    s3.put_object(Bucket=bucket, Key="k", Body=b"old")
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="k")["UploadId"]
+    etag = s3.upload_part(Bucket=bucket, Key="k", UploadId=upload, PartNumber=1, Body=b"new")["ETag"]
+    parts = {"Parts": [{"PartNumber": 1, "ETag": etag}]}
+    assert error_of(s3.complete_multipart_upload, Bucket=bucket, Key="k", UploadId=upload, MultipartUpload=parts,
+                    IfNoneMatch="*") == ("PreconditionFailed", 412)
+    assert error_of(s3.complete_multipart_upload, Bucket=bucket, Key="k", UploadId=upload, MultipartUpload=parts,
+                    IfNoneMatch=etag) == ("NotImplemented", 501)
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"old"
+    # "InvalidStorageClass — The storage class you specified is not valid."
+    assert error_of(s3.create_multipart_upload, Bucket=bucket, Key="other", StorageClass="NEARLINE") == \
+        ("InvalidStorageClass", 400)
+
+
 def test_abort(s3, bucket):
     upload = s3.create_multipart_upload(Bucket=bucket, Key="k")["UploadId"]
     s3.upload_part(Bucket=bucket, Key="k", UploadId=upload, PartNumber=1, Body=b"x")
@@ -120,3 +138,31 @@ def test_transfer_manager_upload_and_download(s3, bucket, tmp_path):
     target = tmp_path / "out.bin"
     s3.download_file(bucket, "file.bin", str(target), Config=config)
     assert target.read_bytes() == data
+
+
+def test_list_multipart_uploads_groups_and_pages(s3, bucket):
+    # "All keys that contain the same string between the prefix, if specified, and the first
+    # occurrence of the delimiter after the prefix are grouped under a single result element,
+    # CommonPrefixes."; uploads are "sorted in ascending order based on their object keys" and,
+    # for one key, "in ascending order based on the upload initiation time".
+    ids = {key: s3.create_multipart_upload(Bucket=bucket, Key=key)["UploadId"]
+           for key in ("a.bin", "logs/1", "logs/2", "z.bin")}
+    second = s3.create_multipart_upload(Bucket=bucket, Key="a.bin")["UploadId"]
+    grouped = s3.list_multipart_uploads(Bucket=bucket, Delimiter="/")
+    assert [(u["Key"], u["UploadId"]) for u in grouped["Uploads"]] == \
+        [("a.bin", ids["a.bin"]), ("a.bin", second), ("z.bin", ids["z.bin"])]
+    assert [c["Prefix"] for c in grouped["CommonPrefixes"]] == ["logs/"]
+    # A page of two, then the rest from its markers: "If upload-id-marker is not specified, only
+    # the keys lexicographically greater than the specified key-marker will be included".
+    first = s3.list_multipart_uploads(Bucket=bucket, MaxUploads=2)
+    assert first["IsTruncated"] is True and len(first["Uploads"]) == 2
+    rest = s3.list_multipart_uploads(Bucket=bucket, KeyMarker=first["NextKeyMarker"],
+                                     UploadIdMarker=first["NextUploadIdMarker"])
+    assert rest["IsTruncated"] is False
+    listed = first["Uploads"] + rest["Uploads"]
+    assert sorted((u["Key"], u["UploadId"]) for u in listed) == \
+        sorted([*((k, i) for k, i in ids.items()), ("a.bin", second)])
+    assert [u["Key"] for u in s3.list_multipart_uploads(Bucket=bucket, KeyMarker="a.bin")["Uploads"]] == \
+        ["logs/1", "logs/2", "z.bin"]
+    for key, upload in [*ids.items(), ("a.bin", second)]:
+        s3.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload)

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from .test_buckets import error_of
+from .wire.test_post import post
+
 FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:on-upload"
 
 
@@ -76,3 +79,56 @@ def test_failed_delivery_does_not_fail_the_write(s3_server, s3, bucket, caplog):
         s3_server.service.set_deliverer(None)
     assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"x"
     assert "lambda is down" in caplog.text
+
+
+def test_form_upload_is_a_post_event(s3_server, s3, bucket, delivered):
+    # Supported event types: "s3:ObjectCreated:Put, s3:ObjectCreated:Post, s3:ObjectCreated:Copy,
+    # s3:ObjectCreated:CompleteMultipartUpload – Amazon S3 APIs such as PUT, POST, and COPY can
+    # create an object. With these event types, you can enable notifications when an object is
+    # created using a specific API operation."
+    configure(s3, bucket, ["s3:ObjectCreated:Post"])
+    s3.put_object(Bucket=bucket, Key="put.txt", Body=b"x")
+    form = s3.generate_presigned_post(bucket, "form.txt")
+    assert post(s3_server.endpoint, form, b"y")[0] == 204
+    assert [(e["Records"][0]["eventName"], e["Records"][0]["s3"]["object"]["key"]) for _, e in delivered] == \
+        [("ObjectCreated:Post", "form.txt")]
+
+
+def test_unknown_event_types_are_refused(s3, bucket):
+    # PutBucketNotificationConfiguration takes the event types S3 publishes ("Supported event
+    # types"); S3 refuses another with InvalidArgument "The event is not supported for
+    # notifications" (as moto records it), keeping the configuration it had.
+    configure(s3, bucket, ["s3:ObjectCreated:*"])
+    assert error_of(configure, s3, bucket, ["s3:ObjectCreated:Upload"]) == ("InvalidArgument", 400)
+    kept = s3.get_bucket_notification_configuration(Bucket=bucket)["LambdaFunctionConfigurations"]
+    assert kept[0]["Events"] == ["s3:ObjectCreated:*"]
+
+
+def test_sequencers_order_the_events_of_one_key(s3, bucket, delivered):
+    # Event message structure: "The sequencer key provides a way to determine the sequence of
+    # events … If you receive notifications for the same object key, … the event with the
+    # greater sequencer value occurred later." (hex strings; compare them as numbers)
+    configure(s3, bucket, ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"])
+    s3.put_object(Bucket=bucket, Key="k", Body=b"1")
+    s3.put_object(Bucket=bucket, Key="k", Body=b"2")
+    s3.delete_object(Bucket=bucket, Key="k")
+    events = [(e["Records"][0]["eventName"], int(e["Records"][0]["s3"]["object"]["sequencer"], 16))
+              for _, e in delivered]
+    assert [name for name, _ in events] == ["ObjectCreated:Put", "ObjectCreated:Put", "ObjectRemoved:Delete"]
+    assert events[0][1] < events[1][1] < events[2][1]
+
+
+def test_tagging_and_restore_events(s3, bucket, delivered):
+    # Supported event types: "s3:ObjectTagging:Put" / "s3:ObjectTagging:Delete" (a tag set added
+    # to or removed from an object), "s3:ObjectRestore:Post" (a restore initiated) and
+    # "s3:ObjectRestore:Completed" (the restore done).
+    configure(s3, bucket, ["s3:ObjectTagging:*", "s3:ObjectRestore:*"])
+    s3.put_object(Bucket=bucket, Key="doc", Body=b"x")
+    s3.put_object_tagging(Bucket=bucket, Key="doc", Tagging={"TagSet": [{"Key": "a", "Value": "1"}]})
+    s3.delete_object_tagging(Bucket=bucket, Key="doc")
+    s3.put_object(Bucket=bucket, Key="cold", Body=b"y", StorageClass="GLACIER")
+    s3.restore_object(Bucket=bucket, Key="cold", RestoreRequest={"Days": 1})
+    s3.restore_object(Bucket=bucket, Key="cold", RestoreRequest={"Days": 2})  # a renewal: no new restore
+    assert [(e["Records"][0]["eventName"], e["Records"][0]["s3"]["object"]["key"]) for _, e in delivered] == [
+        ("ObjectTagging:Put", "doc"), ("ObjectTagging:Delete", "doc"),
+        ("ObjectRestore:Post", "cold"), ("ObjectRestore:Completed", "cold")]

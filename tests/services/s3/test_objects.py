@@ -5,8 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import urllib.error
+import urllib.request
 
 import pytest
+
+from statewright.services.common import RequestContext
+from statewright.services.s3 import S3Service
+from statewright.services.s3.objects import update_info
 
 from .test_buckets import error_of
 
@@ -48,6 +54,41 @@ def test_if_none_match_star_is_a_conditional_create(s3, bucket):
     assert error_of(s3.put_object, Bucket=bucket, Key="once", Body=b"second", IfNoneMatch="*") == \
         ("PreconditionFailed", 412)
     assert s3.get_object(Bucket=bucket, Key="once")["Body"].read() == b"first"
+
+
+def test_if_none_match_takes_only_the_asterisk(s3, bucket):
+    # PutObject IfNoneMatch: "Expects the '*' (asterisk) character." AWS's error table:
+    # "NotImplemented — A header you provided implies functionality that is not implemented." (501)
+    etag = s3.put_object(Bucket=bucket, Key="k", Body=b"1")["ETag"]
+    for value in (etag, '"0000"'):
+        assert error_of(s3.put_object, Bucket=bucket, Key="k", Body=b"2", IfNoneMatch=value) == \
+            ("NotImplemented", 501)
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"1"
+
+
+def test_user_metadata_is_limited_to_2_kb(s3, bucket):
+    # "Within the PUT request header, the user-defined metadata is limited to 2 KB in size. The
+    # size of user-defined metadata is measured by taking the sum of the number of bytes in the
+    # UTF-8 encoding of each key and value." Error table: "MetadataTooLarge … 400 Bad Request".
+    s3.put_object(Bucket=bucket, Key="fits", Body=b"x", Metadata={"note": "x" * (2048 - 4)})
+    assert len(s3.head_object(Bucket=bucket, Key="fits")["Metadata"]["note"]) == 2044
+    assert error_of(s3.put_object, Bucket=bucket, Key="big", Body=b"x", Metadata={"note": "x" * 2045}) == \
+        ("MetadataTooLarge", 400)  # one byte more
+    assert error_of(s3.create_multipart_upload, Bucket=bucket, Key="big", Metadata={"n": "x" * 2048}) == \
+        ("MetadataTooLarge", 400)
+
+
+def test_storage_classes(s3, bucket):
+    # PutObject x-amz-storage-class: "Valid Values: STANDARD | REDUCED_REDUNDANCY | STANDARD_IA |
+    # ONEZONE_IA | INTELLIGENT_TIERING | GLACIER | DEEP_ARCHIVE | OUTPOSTS | GLACIER_IR | …";
+    # AWS's error table: "InvalidStorageClass — The storage class you specified is not valid." (400)
+    s3.put_object(Bucket=bucket, Key="ia", Body=b"x", StorageClass="STANDARD_IA")
+    assert s3.head_object(Bucket=bucket, Key="ia")["StorageClass"] == "STANDARD_IA"
+    assert error_of(s3.put_object, Bucket=bucket, Key="bad", Body=b"x", StorageClass="CHEAP") == \
+        ("InvalidStorageClass", 400)
+    assert error_of(s3.copy_object, Bucket=bucket, Key="copy", CopySource=f"{bucket}/ia",
+                    StorageClass="standard") == ("InvalidStorageClass", 400)
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]] == ["ia"]
 
 
 def test_if_match_on_put(s3, bucket):
@@ -106,6 +147,22 @@ def test_response_overrides(s3, bucket):
                         ResponseContentDisposition="attachment", ResponseCacheControl="no-cache")
     assert (got["ContentType"], got["ContentDisposition"], got["CacheControl"]) == \
         ("application/json", "attachment", "no-cache")
+
+
+def test_response_overrides_need_a_signed_request(s3_server, s3, bucket):
+    # GetObject: "When you use these parameters, you must sign the request by using either an
+    # Authorization header or a presigned URL. These parameters cannot be used with an unsigned
+    # (anonymous) request."
+    s3.put_object(Bucket=bucket, Key="f", Body=b"x", ContentType="text/plain")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{s3_server.endpoint}/{bucket}/f?response-content-type=text/html", timeout=30)
+    assert refused.value.code == 400 and b"<Code>InvalidRequest</Code>" in refused.value.read()
+    with urllib.request.urlopen(f"{s3_server.endpoint}/{bucket}/f", timeout=30) as plain:
+        assert plain.read() == b"x"
+    url = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "f",
+                                                          "ResponseContentType": "text/html"})
+    with urllib.request.urlopen(url, timeout=30) as signed:
+        assert signed.headers["Content-Type"] == "text/html"
 
 
 def test_delete_object_and_objects(s3, bucket):
@@ -191,3 +248,18 @@ def test_control_characters_in_keys(s3, bucket):
     assert [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]] == [key]
     # An error naming such a key is still a well-formed XML document.
     assert error_of(s3.get_object, Bucket=bucket, Key=key + "x") == ("NoSuchKey", 404)
+
+
+def test_a_description_change_never_lands_on_a_newer_write(tmp_path):
+    # Last complete write wins, whole: a tag, ACL, restore or lifecycle change meant for the
+    # object a request looked up must not copy that object's description onto a write that
+    # replaced it in the meantime (both are the "null" version of the key).
+    service, context = S3Service(tmp_path), RequestContext()
+    service.handle("CreateBucket", {"Bucket": "race"}, context)
+    service.handle("PutObject", {"Bucket": "race", "Key": "k", "Body": b"old", "ContentType": "text/old"}, context)
+    looked_up = service.catalog.current("race", "k")
+    service.handle("PutObject", {"Bucket": "race", "Key": "k", "Body": b"new", "ContentType": "text/new"}, context)
+    assert update_info(service.state(context), looked_up, StorageClass="GLACIER") is False
+    head = service.handle("HeadObject", {"Bucket": "race", "Key": "k"}, context)
+    assert (head["ContentType"], head.get("StorageClass", "STANDARD")) == ("text/new", "STANDARD")
+    service.close()

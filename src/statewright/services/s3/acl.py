@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .grants import canned, check_allowed, owner_grant
-from .objects import lookup, update_info
+from .objects import describe_again, lookup
 from .state import S3State
 
 Action = Callable[[S3State, dict[str, Any]], dict[str, Any]]
@@ -47,7 +47,7 @@ def put_object_acl(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
     row = lookup(state, input, "PUT")
     grants = _grants(state, input)
     check_allowed(state, row.bucket, grants)
-    update_info(state, row, Acl=grants)
+    describe_again(state, input, "PUT", "ObjectAcl:Put", Acl=grants)
     return {}
 
 

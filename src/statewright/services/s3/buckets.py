@@ -9,6 +9,7 @@ from typing import Any
 from statewright.services.common import AwsError
 
 from .names import check_bucket_name
+from .notifications import check_configuration
 from .state import S3State, timestamp
 from .tags import check_tags
 
@@ -160,9 +161,24 @@ def _putter(kind: str) -> Action:
             raise AwsError("MalformedXML", "The XML you provided was not well-formed or did not validate "
                            "against our published schema", 400)
         _check(kind, value)
+        output: dict[str, Any] = {}
+        if kind == "Lifecycle":
+            output["TransitionDefaultMinimumObjectSize"] = _minimum_size(input)
+            value = {**value, **output}  # kept with the rules; GetBucketLifecycleConfiguration returns it
         state.catalog.set_config(bucket.name, kind, _jsonable(value))
-        return {}
+        return output
     return put
+
+
+def _minimum_size(input: dict[str, Any]) -> str:
+    """AWS (TransitionDefaultMinimumObjectSize): `all_storage_classes_128K` (the default) or
+    `varies_by_storage_class`."""
+    value = input.get("TransitionDefaultMinimumObjectSize") or "all_storage_classes_128K"
+    if value not in ("all_storage_classes_128K", "varies_by_storage_class"):
+        raise AwsError("InvalidArgument", "Invalid value for x-amz-transition-default-minimum-object-size", 400,
+                       fields={"ArgumentName": "x-amz-transition-default-minimum-object-size",
+                               "ArgumentValue": str(value)})
+    return str(value)
 
 
 def _check(kind: str, value: Any) -> None:
@@ -185,6 +201,23 @@ def _check(kind: str, value: Any) -> None:
                                    f"Unsupported method is {method}", 400)
     if kind == "Tagging":
         check_tags(value.get("TagSet") or [], limit=50)
+    if kind == "Notification":
+        check_configuration(value)
+    if kind == "Lifecycle":
+        for rule in value.get("Rules") or []:
+            _check_lifecycle_days(rule)
+
+
+def _check_lifecycle_days(rule: dict[str, Any]) -> None:
+    """AWS: Expiration `Days` — "The value must be a non-zero positive integer"; the same for
+    NoncurrentVersionExpiration `NoncurrentDays` (and AbortIncompleteMultipartUpload's
+    `DaysAfterInitiation`). S3 refuses the configuration with InvalidArgument."""
+    for action, member in (("Expiration", "Days"), ("NoncurrentVersionExpiration", "NoncurrentDays"),
+                           ("AbortIncompleteMultipartUpload", "DaysAfterInitiation")):
+        days = (rule.get(action) or {}).get(member)
+        if days is not None and (not isinstance(days, int) or days <= 0):
+            raise AwsError("InvalidArgument", f"'{member}' for {action} action must be a positive integer", 400,
+                           fields={"ArgumentName": member, "ArgumentValue": str(days)})
 
 
 def _deleter(kind: str) -> Action:

@@ -192,7 +192,7 @@ class Catalog:
         return bucket, bytes(key).decode("utf-8"), initiated, json.loads(info)
 
     def uploads(self, bucket: str) -> list[tuple[str, str, float, dict[str, Any]]]:
-        rows = self.query("SELECT id, key, initiated, info FROM uploads WHERE bucket=? ORDER BY key, initiated",
+        rows = self.query("SELECT id, key, initiated, info FROM uploads WHERE bucket=? ORDER BY key, initiated, id",
                           (bucket,))
         return [(i, bytes(k).decode("utf-8"), t, json.loads(info)) for i, k, t, info in rows]
 

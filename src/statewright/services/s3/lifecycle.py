@@ -44,8 +44,18 @@ def _applies(rule: dict[str, Any], row: ObjectRow) -> bool:
     return smaller is None or row.size < int(smaller)
 
 
-def apply(state: S3State, remove: Callable[[S3State, str, str, str | None], Any],
-          abort: Callable[[S3State, str], None]) -> int:
+Transition = Callable[[S3State, ObjectRow, str], None]
+# remove(state, bucket, key, version, seq): seq, when given, is the write the sweep found due;
+# a newer write of the key since then is left alone.
+Remove = Callable[[S3State, str, str, str | None, int | None], Any]
+# AWS (TransitionDefaultMinimumObjectSize): "all_storage_classes_128K - Objects smaller than 128 KB
+# will not transition to any storage class by default … Custom filters always take precedence
+# over the default transition behavior."
+MIN_TRANSITION_BYTES = 128 * 1024
+
+
+def apply(state: S3State, remove: Remove,
+          abort: Callable[[S3State, str], None], transition: Transition | None = None) -> int:
     """Applies every bucket's enabled rules at `state.now()`; returns how many actions ran."""
     now = state.now()
     done = 0
@@ -53,6 +63,9 @@ def apply(state: S3State, remove: Callable[[S3State, str, str, str | None], Any]
         for rule in config.get("Rules") or []:
             if rule.get("Status") != "Enabled":
                 continue
+            if transition is not None:
+                small_to_glacier = config.get("TransitionDefaultMinimumObjectSize") == "varies_by_storage_class"
+                done += _transition_current(state, bucket, rule, now, transition, small_to_glacier)
             done += _expire_current(state, bucket, rule, now, remove)
             done += _expire_noncurrent(state, bucket, rule, now, remove)
             done += _abort_uploads(state, bucket, rule, now, abort)
@@ -60,7 +73,7 @@ def apply(state: S3State, remove: Callable[[S3State, str, str, str | None], Any]
 
 
 def _expire_current(state: S3State, bucket: str, rule: dict[str, Any], now: float,
-                    remove: Callable[[S3State, str, str, str | None], Any]) -> int:
+                    remove: Remove) -> int:
     expiration = rule.get("Expiration") or {}
     days, date = expiration.get("Days"), expiration.get("Date")
     if days is None and date is None:
@@ -72,13 +85,50 @@ def _expire_current(state: S3State, bucket: str, rule: dict[str, Any], now: floa
         if row.bucket != bucket or row.marker or not _applies(rule, row):
             continue
         if days is None or now >= _due(row.modified, int(days)):
-            remove(state, bucket, row.key, None)
+            remove(state, bucket, row.key, None, row.seq)
             count += 1
     return count
 
 
+def _transitions(rule: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(rule.get("Transitions") or []) + ([rule["Transition"]] if rule.get("Transition") else [])
+
+
+def _transition_current(state: S3State, bucket: str, rule: dict[str, Any], now: float,
+                        transition: Transition, small_to_glacier: bool = False) -> int:
+    """Moves current objects to the storage class of the latest transition that is due (the
+    transition itself is instant here). AWS (`varies_by_storage_class`): "Objects smaller than
+    128 KB will transition to Glacier Flexible Retrieval or Glacier Deep Archive storage classes.
+    By default, all other storage classes will prevent transitions smaller than 128 KB.\""""
+    steps = _transitions(rule)
+    if not steps:
+        return 0
+    _, _, larger, smaller = _filter(rule)
+    custom_size = larger is not None or smaller is not None
+    count = 0
+    for row in list(state.catalog.all_objects()):
+        if row.bucket != bucket or row.marker or not row.latest or not _applies(rule, row):
+            continue
+        small = not custom_size and row.size < MIN_TRANSITION_BYTES
+        due = [step for step in steps if now >= _step_due(step, row) and (
+            not small or (small_to_glacier and step.get("StorageClass") in ("GLACIER", "DEEP_ARCHIVE")))]
+        if not due:
+            continue
+        target = str(max(due, key=lambda step: _step_due(step, row))["StorageClass"])
+        if row.info.get("StorageClass", "STANDARD") != target:
+            transition(state, row, target)
+            count += 1
+    return count
+
+
+def _step_due(step: dict[str, Any], row: ObjectRow) -> float:
+    if step.get("Date") is not None:
+        return datetime.fromisoformat(str(step["Date"]).replace("Z", "+00:00")).timestamp()
+    return _due(row.modified, int(step.get("Days") or 0))
+
+
 def _expire_noncurrent(state: S3State, bucket: str, rule: dict[str, Any], now: float,
-                       remove: Callable[[S3State, str, str, str | None], Any]) -> int:
+                       remove: Remove) -> int:
     days = (rule.get("NoncurrentVersionExpiration") or {}).get("NoncurrentDays")
     if days is None:
         return 0
@@ -87,7 +137,7 @@ def _expire_noncurrent(state: S3State, bucket: str, rule: dict[str, Any], now: f
     for key, version, modified in rows:
         # A version becomes noncurrent when a newer one is written; its own time is the bound.
         if bytes(key).decode().startswith(_filter(rule)[0]) and now >= _due(modified, int(days)):
-            remove(state, bucket, bytes(key).decode(), version)
+            remove(state, bucket, bytes(key).decode(), version, None)
             count += 1
     return count
 

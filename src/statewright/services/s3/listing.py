@@ -88,6 +88,10 @@ def _collect(state: S3State, input: dict[str, Any], after: bytes) -> tuple[list[
     def fetch(start: bytes, count: int) -> list[ObjectRow]:
         return state.catalog.latest_page(bucket.name, start, prefix, count)
 
+    if limit == 0:
+        # S3 answers max-keys=0 with an empty page that is not truncated (and so has no token
+        # or marker to follow), as S3-compatible servers tested against AWS record.
+        return rows, prefixes, False, last
     for key, row in _walk(state, bucket.name, prefix, after, delimiter, fetch):
         if len(rows) + len(prefixes) >= limit:
             truncated = True
@@ -181,7 +185,7 @@ def list_object_versions(state: S3State, input: dict[str, Any]) -> dict[str, Any
     truncated, next_key, next_version = False, None, None
     cursor = start
     me = owner(state)
-    while not truncated:
+    while not truncated and limit > 0:  # max-keys=0: an empty page, not truncated (as above)
         page = state.catalog.versions_page(bucket.name, cursor, prefix, _BATCH)
         if not page:
             break

@@ -7,10 +7,12 @@ import json
 import uuid
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from statewright.services.common import AwsError
 
 from . import checksums
+from .archive import check_readable
 from .buckets import owner
 from .catalog import ObjectRow
 from .conditions import check_read
@@ -56,7 +58,10 @@ def create_multipart_upload(state: S3State, input: dict[str, Any]) -> dict[str, 
             raise AwsError("InvalidRequest", f"The FULL_OBJECT checksum type cannot be used with the "
                            f"{algorithm.lower()} checksum algorithm.", 400)
         info["ChecksumAlgorithm"], info["ChecksumType"] = algorithm, kind
-    upload_id = uuid.uuid4().hex + uuid.uuid4().hex
+    # Upload IDs sort like their initiation times, so that AWS's upload-id-marker ("upload IDs
+    # lexicographically greater than the specified upload-id-marker") resumes after the same
+    # upload that the listing's time order put last.
+    upload_id = f"{int(state.now() * 1_000_000):014x}" + uuid.uuid4().hex + uuid.uuid4().hex[:18]
     with state.catalog.transaction() as db:
         db.execute("INSERT INTO uploads VALUES (?, ?, ?, ?, ?)",
                    (upload_id, bucket.name, key.encode(), state.now(), json.dumps(info)))
@@ -106,6 +111,7 @@ def upload_part_copy(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
     src_bucket, src_key, src_version = parse_copy_source(input.get("CopySource"))
     source = lookup(state, {"Bucket": src_bucket, "Key": src_key, "VersionId": src_version})
     check_read(source, input, prefix="CopySourceIf")
+    check_readable(source, state.now())
     start, end = 0, source.size
     spec = input.get("CopySourceRange")
     if spec is not None:
@@ -232,22 +238,60 @@ def list_parts(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
 
 
 def list_multipart_uploads(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
+    """AWS: uploads "sorted in ascending order based on their object keys" and, for one key, by
+    initiation time; `Delimiter` groups keys "between the prefix, if specified, and the first
+    occurrence of the delimiter after the prefix" into CommonPrefixes."""
     bucket = state.bucket(input.get("Bucket"))
-    prefix = str(input.get("Prefix") or "")
+    prefix, delimiter = str(input.get("Prefix") or ""), str(input.get("Delimiter") or "")
     key_marker, id_marker = str(input.get("KeyMarker") or ""), str(input.get("UploadIdMarker") or "")
     limit = min(int(input.get("MaxUploads") or 1000), 1000)
-    uploads = [u for u in state.catalog.uploads(bucket.name) if u[1].startswith(prefix) and (
-        u[1].encode() > key_marker.encode() or (u[1] == key_marker and id_marker and u[0] > id_marker))]
-    page = uploads[:limit]
+    encode = (lambda text: quote(text, safe="/")) if input.get("EncodingType") == "url" else (lambda text: text)
+    uploads = [u for u in state.catalog.uploads(bucket.name)
+               if u[1].startswith(prefix) and _after_markers(u, key_marker, id_marker)]
+    entries: list[tuple[str, Any]] = []  # ("upload", row) or ("prefix", common prefix)
+    truncated = False
+    for upload in uploads:
+        rest = upload[1][len(prefix):]
+        cut = rest.find(delimiter) if delimiter else -1
+        common = prefix + rest[: cut + len(delimiter)] if cut >= 0 else None
+        # "CommonPrefixes is filtered out from results if it is not lexicographically greater
+        # than the key-marker."
+        if common is not None and (common.encode() <= key_marker.encode()
+                                   or (entries and entries[-1] == ("prefix", common))):
+            continue
+        if len(entries) >= limit:
+            truncated = True
+            break
+        entries.append(("prefix", common) if common is not None else ("upload", upload))
     me = owner(state)
     output: dict[str, Any] = {
-        "Bucket": bucket.name, "KeyMarker": key_marker, "UploadIdMarker": id_marker, "Prefix": prefix,
-        "MaxUploads": limit, "IsTruncated": len(uploads) > limit,
-        "Uploads": [{"UploadId": i, "Key": k, "Initiated": timestamp(t), "Initiator": me, "Owner": me,
-                     "StorageClass": info.get("StorageClass", "STANDARD")} for i, k, t, info in page]}
-    if len(uploads) > limit:
-        output.update(NextKeyMarker=page[-1][1], NextUploadIdMarker=page[-1][0])
+        "Bucket": bucket.name, "KeyMarker": encode(key_marker), "UploadIdMarker": id_marker, "Prefix": encode(prefix),
+        "MaxUploads": limit, "IsTruncated": truncated,
+        "Uploads": [{"UploadId": u[0], "Key": encode(u[1]), "Initiated": timestamp(u[2]), "Initiator": me,
+                     "Owner": me, "StorageClass": u[3].get("StorageClass", "STANDARD")}
+                    for kind, u in entries if kind == "upload"],
+        "CommonPrefixes": [{"Prefix": encode(c)} for kind, c in entries if kind == "prefix"]}
+    if delimiter:
+        output["Delimiter"] = encode(delimiter)
+    if input.get("EncodingType"):
+        output["EncodingType"] = input["EncodingType"]
+    if truncated and entries:
+        kind, last = entries[-1]
+        output.update(NextKeyMarker=encode(last if kind == "prefix" else last[1]),
+                      NextUploadIdMarker="" if kind == "prefix" else last[0])
     return output
+
+
+def _after_markers(upload: tuple[str, str, float, dict[str, Any]], key_marker: str, id_marker: str) -> bool:
+    """AWS (key-marker): "If upload-id-marker is not specified, only the keys lexicographically
+    greater than the specified key-marker will be included … If upload-id-marker is specified, any
+    multipart uploads for a key equal to the key-marker might also be included, provided those
+    multipart uploads have upload IDs lexicographically greater than the specified
+    upload-id-marker".
+    """
+    key = upload[1].encode()
+    return not key_marker or key > key_marker.encode() or (
+        bool(id_marker) and upload[1] == key_marker and upload[0] > id_marker)
 
 
 ACTIONS: dict[str, Action] = {

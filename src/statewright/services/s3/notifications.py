@@ -8,9 +8,34 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote_plus
 
-from statewright.services.common import RequestContext
+from statewright.services.common import AwsError, RequestContext
 
 from .catalog import ObjectRow
+
+# AWS, "Supported event types for SQS, SNS, and Lambda" (botocore's `Event` enum).
+EVENT_TYPES = frozenset({
+    "s3:ReducedRedundancyLostObject", "s3:ObjectCreated:*", "s3:ObjectCreated:Put", "s3:ObjectCreated:Post",
+    "s3:ObjectCreated:Copy", "s3:ObjectCreated:CompleteMultipartUpload", "s3:ObjectRemoved:*",
+    "s3:ObjectRemoved:Delete", "s3:ObjectRemoved:DeleteMarkerCreated", "s3:ObjectRestore:*",
+    "s3:ObjectRestore:Post", "s3:ObjectRestore:Completed", "s3:ObjectRestore:Delete", "s3:Replication:*",
+    "s3:Replication:OperationFailedReplication", "s3:Replication:OperationNotTracked",
+    "s3:Replication:OperationMissedThreshold", "s3:Replication:OperationReplicatedAfterThreshold",
+    "s3:LifecycleTransition", "s3:IntelligentTiering", "s3:ObjectAcl:Put", "s3:LifecycleExpiration:*",
+    "s3:LifecycleExpiration:Delete", "s3:LifecycleExpiration:DeleteMarkerCreated", "s3:ObjectTagging:*",
+    "s3:ObjectTagging:Put", "s3:ObjectTagging:Delete"})
+CONFIGURATION_LISTS = ("LambdaFunctionConfigurations", "QueueConfigurations", "TopicConfigurations")
+
+
+def check_configuration(configuration: dict[str, Any]) -> None:
+    """A notification configuration S3 accepts: every event one it publishes (S3 answers
+    another with InvalidArgument "The event is not supported for notifications")."""
+    for kind in CONFIGURATION_LISTS:
+        for config in configuration.get(kind) or []:
+            for event in config.get("Events") or []:
+                if event not in EVENT_TYPES:
+                    raise AwsError("InvalidArgument", "The event is not supported for notifications", 400,
+                                   fields={"ArgumentName": "Event", "ArgumentValue": str(event)})
+
 
 # What the runtime plugs in: deliver `event` (`{"Records": [record]}`) to a Lambda function,
 # asynchronously, as S3 invokes functions ("Event" invocation type).

@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
 
 from statewright.services.common import AwsError
 
+from .archive import check_readable, restore_header
 from .catalog import ObjectRow, delete_version, insert_object, relatest
 from .conditions import byte_range, check_read, precondition_failed
 from .grants import canned, check_allowed
 from .names import check_key
 from .state import S3State, etag_matches, no_such_key, quote_etag, timestamp
 from .tags import check_tags, from_header
-from .writes import CONTENT_MEMBERS, checksum_output, content_info, receive
+from .writes import CONTENT_MEMBERS, checksum_output, content_info, receive, storage_class
 
 Action = Callable[[S3State, dict[str, Any]], dict[str, Any]]
 _VERSION_ID = re.compile(r"^(null|[A-Za-z0-9._-]{1,1024})$")
 
 
-def put_object(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
+def put_object(state: S3State, input: dict[str, Any], event: str = "ObjectCreated:Put") -> dict[str, Any]:
     bucket = state.bucket(input.get("Bucket"))
     key = check_key(input.get("Key"))
     tags = from_header(input.get("Tagging"))
@@ -36,11 +39,17 @@ def put_object(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
     row = ObjectRow(bucket.name, key, "null", written.blob, written.size, quote_etag(written.md5.hex()),
                     state.now(), info)
     versioning = commit(state, row, input)
-    state.changed(bucket.name, "ObjectCreated:Put", row)
+    state.changed(bucket.name, event, row)
     output = {"ETag": row.etag, **checksum_output(written.checksums)}
     if versioning:
         output["VersionId"] = row.version
     return output
+
+
+def post_object(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
+    """A browser form upload (S3's POST Object; no SDK has it, so it is not among the ACTIONS):
+    PutObject's write, with the event AWS names for it: "s3:ObjectCreated:Post"."""
+    return put_object(state, input, event="ObjectCreated:Post")
 
 
 def requested_acl(state: S3State, bucket: str, input: dict[str, Any]) -> list[dict[str, Any]] | None:
@@ -54,10 +63,17 @@ def requested_acl(state: S3State, bucket: str, input: dict[str, Any]) -> list[di
 
 def _check_write(current: ObjectRow | None, input: dict[str, Any]) -> None:
     """AWS conditional writes: `If-None-Match: *` fails with 412 when the key exists; `If-Match`
-    fails with 412 when the ETag differs and 404 when there is no object."""
+    fails with 412 when the ETag differs and 404 when there is no object. Checked before a byte
+    is read and again when the write commits."""
     live = current if current is not None and not current.marker else None
     if_none = input.get("IfNoneMatch")
-    if if_none is not None and live is not None and etag_matches(if_none, live.etag):
+    if if_none is not None and if_none.strip() != "*":
+        # AWS (PutObject, CompleteMultipartUpload `If-None-Match`): "Expects the '*' (asterisk)
+        # character"; any other value is S3's NotImplemented: "A header you provided implies
+        # functionality that is not implemented" (501).
+        raise AwsError("NotImplemented", "A header you provided implies functionality that is not implemented",
+                       501, fields={"Header": "If-None-Match"})
+    if if_none is not None and live is not None:
         raise precondition_failed("If-None-Match")
     if_match = input.get("IfMatch")
     if if_match is not None:
@@ -132,8 +148,10 @@ def describe(row: ObjectRow, input: dict[str, Any]) -> dict[str, Any]:
     output.update({m: info[m] for m in CONTENT_MEMBERS if info.get(m) is not None})
     if info.get("Expires"):
         output["Expires"] = datetime.fromisoformat(info["Expires"])
-    if info.get("StorageClass", "STANDARD") == "STANDARD":
-        output.pop("StorageClass", None)  # AWS omits the header for STANDARD objects
+    # AWS (HeadObject/GetObject x-amz-storage-class): "Amazon S3 returns this header for all
+    # objects except for S3 Standard storage class objects."
+    if info.get("StorageClass", "STANDARD") != "STANDARD":
+        output["StorageClass"] = info["StorageClass"]
     if row.version != "null":
         output["VersionId"] = row.version
     if info.get("Tags"):
@@ -164,6 +182,9 @@ def get_object(state: S3State, input: dict[str, Any], *, body: bool = True) -> d
         row = lookup(state, input, "GET" if body else "HEAD")
         check_read(row, input)
         output = describe(row, input)
+        restore = restore_header(row, state.now())
+        if restore is not None:
+            output["Restore"] = restore
         span: tuple[int, int] | None = None
         if input.get("PartNumber") is not None:
             start, end, count = _part_range(row, input["PartNumber"])
@@ -181,6 +202,7 @@ def get_object(state: S3State, input: dict[str, Any], *, body: bool = True) -> d
                     del output[name]
         if not body:
             return output
+        check_readable(row, state.now())
         try:
             start, end = span or (0, row.size)
             output["Body"] = state.blobs.read(row.blob or "", start, end) if row.size else iter(())
@@ -197,9 +219,10 @@ def head_object(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
 
 
 def remove(state: S3State, bucket_name: str, key: str, version: str | None,
-           cause: str = "ObjectRemoved") -> dict[str, Any]:
+           cause: str = "ObjectRemoved", only_seq: int | None = None) -> dict[str, Any]:
     """DeleteObject on one key: a delete marker in a versioned bucket, removal otherwise.
-    `cause` names the notification event family (`LifecycleExpiration` for the sweeper)."""
+    `cause` names the notification event family (`LifecycleExpiration` for the sweeper), which
+    passes `only_seq`: nothing happens unless that write is still the key's current one."""
     gone: str | None = None
     removed: ObjectRow | None = None
     with state.catalog.transaction() as db:
@@ -208,6 +231,8 @@ def remove(state: S3State, bucket_name: str, key: str, version: str | None,
             raise AwsError("NoSuchBucket", "The specified bucket does not exist", 404,
                            fields={"BucketName": bucket_name})
         versioning = found[0]
+        if only_seq is not None and not _is_current(db, bucket_name, key, only_seq):
+            return {}
         if version is not None:
             if not _VERSION_ID.match(version):
                 raise AwsError("InvalidArgument", "Invalid version id specified", 400,
@@ -232,9 +257,15 @@ def remove(state: S3State, bucket_name: str, key: str, version: str | None,
             insert_object(db, marker)
             removed = marker
             output = {"DeleteMarker": True, "VersionId": marker_version}
+        if removed is not None and not (removed.marker and version is None):
+            # The event's sequencer must exceed the removed write's: AWS, "If you receive
+            # notifications for the same object key, … the event with the greater sequencer value
+            # occurred later."
+            removed = replace(removed, seq=state.catalog.next_seq())
     state.blobs.delete(gone)
     if removed is not None:
         kind = "DeleteMarkerCreated" if removed.marker and version is None else "Delete"
+
         state.changed(bucket_name, f"{cause}:{kind}", removed)
     return output
 
@@ -305,6 +336,7 @@ def copy_object(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
     src_bucket, src_key, src_version = parse_copy_source(input.get("CopySource"))
     source = lookup(state, {"Bucket": src_bucket, "Key": src_key, "VersionId": src_version})
     check_read(source, input, prefix="CopySourceIf")
+    check_readable(source, state.now())
     replace = input.get("MetadataDirective") == "REPLACE"
     same = (src_bucket, src_key) == (bucket.name, key) and src_version in (None, source.version)
     if same and not replace and not any(input.get(m) for m in (
@@ -315,8 +347,10 @@ def copy_object(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
     info = content_info(input) if replace else {**source.info}
     info["Tags"] = from_header(input.get("Tagging")) if input.get("TaggingDirective") == "REPLACE" \
         else list(source.info.get("Tags") or [])
-    if input.get("StorageClass"):
-        info["StorageClass"] = input["StorageClass"]
+    # The copy is a new object: its storage class is the request's (STANDARD by default), never
+    # the source's, and a restored archive copy's expiry stays with the source.
+    info["StorageClass"] = storage_class(input)
+    info.pop("RestoredUntil", None)
     info.pop("Parts", None)
     algorithm = input.get("ChecksumAlgorithm")
     if algorithm and algorithm.upper() not in (source.info.get("Checksums") or {}):
@@ -338,23 +372,49 @@ def copy_object(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
     return output
 
 
-def update_info(state: S3State, row: ObjectRow, **changes: Any) -> None:
-    import json
-    info = {**row.info, **changes}
+def update_info(state: S3State, row: ObjectRow, **changes: Any) -> bool:
+    """Changes the stored description of the write `row` read (its `seq`), re-read inside the
+    transaction: a write that replaced it in the meantime (the same "null" version) keeps its
+    own description. False when `row` is gone."""
     with state.catalog.transaction() as db:
-        db.execute("UPDATE objects SET info=? WHERE bucket=? AND key=? AND version=?",
-                   (json.dumps(info), row.bucket, row.key.encode(), row.version))
+        where = (row.bucket, row.key.encode(), row.version, row.seq)
+        found = db.execute("SELECT info FROM objects WHERE bucket=? AND key=? AND version=? AND seq=?",
+                           where).fetchone()
+        if found is None:
+            return False
+        info = {**json.loads(found[0]), **changes}
+        db.execute("UPDATE objects SET info=? WHERE bucket=? AND key=? AND version=? AND seq=?",
+                   (json.dumps(info), *where))
+    return True
 
 
 def _version_output(row: ObjectRow) -> dict[str, Any]:
     return {"VersionId": row.version} if row.version != "null" else {}
 
 
+def _is_current(db: Any, bucket: str, key: str, seq: int) -> bool:
+    found = db.execute("SELECT seq FROM objects WHERE bucket=? AND key=? AND latest=1 AND marker=0",
+                       (bucket, key.encode())).fetchone()
+    return found is not None and found[0] == seq
+
+
+def describe_again(state: S3State, input: dict[str, Any], method: str, event: str,
+                   **changes: Any) -> ObjectRow:
+    """Changes the description of the object `input` names (its current version unless a
+    VersionId is given), looking again if a write replaced it between the lookup and the change;
+    then notifies `event` (`ObjectTagging:Put`, …)."""
+    for _ in range(5):
+        row = lookup(state, input, method)
+        if update_info(state, row, **changes):
+            state.changed(row.bucket, event, row)
+            return row
+    raise AwsError("OperationAborted", "A conflicting conditional operation is currently in progress against "
+                   "this resource. Please try again.", 409)
+
+
 def put_object_tagging(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
-    row = lookup(state, input, "PUT")
     tags = check_tags((input.get("Tagging") or {}).get("TagSet") or [])
-    update_info(state, row, Tags=tags)
-    return _version_output(row)
+    return _version_output(describe_again(state, input, "PUT", "ObjectTagging:Put", Tags=tags))
 
 
 def get_object_tagging(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
@@ -363,9 +423,7 @@ def get_object_tagging(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
 
 
 def delete_object_tagging(state: S3State, input: dict[str, Any]) -> dict[str, Any]:
-    row = lookup(state, input, "DELETE")
-    update_info(state, row, Tags=[])
-    return _version_output(row)
+    return _version_output(describe_again(state, input, "DELETE", "ObjectTagging:Delete", Tags=[]))
 
 
 def get_object_attributes(state: S3State, input: dict[str, Any]) -> dict[str, Any]:

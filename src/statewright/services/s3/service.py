@@ -10,7 +10,7 @@ from typing import Any
 
 from statewright.services.common import AwsError, RequestContext
 
-from . import acl, buckets, lifecycle, listing, multipart, objects
+from . import acl, archive, buckets, lifecycle, listing, multipart, objects
 from .blobs import BlobStore
 from .catalog import Catalog
 from .notifications import Deliver
@@ -18,7 +18,7 @@ from .state import S3State
 
 Action = Callable[[S3State, dict[str, Any]], dict[str, Any]]
 ACTIONS: dict[str, Action] = {**buckets.ACTIONS, **objects.ACTIONS, **listing.ACTIONS, **multipart.ACTIONS,
-                              **acl.ACTIONS}
+                              **acl.ACTIONS, "RestoreObject": archive.restore_object}
 # Operations whose bodies stream in or out (the edge gives them its larger pool).
 LONG_ACTIONS = frozenset({"PutObject", "GetObject", "UploadPart", "UploadPartCopy", "CopyObject",
                           "CompleteMultipartUpload"})
@@ -58,9 +58,12 @@ class S3Service:
     def apply_lifecycle(self, context: RequestContext | None = None) -> int:
         """One lifecycle sweep at `now()` (the background sweeper calls this); returns how many
         objects, versions and uploads it removed."""
-        def expire(state: S3State, bucket: str, key: str, version: str | None) -> Any:
-            return objects.remove(state, bucket, key, version, cause="LifecycleExpiration")
-        return lifecycle.apply(self.state(context or RequestContext()), expire, multipart.abort_upload)
+        def expire(state: S3State, bucket: str, key: str, version: str | None, seq: int | None) -> Any:
+            return objects.remove(state, bucket, key, version, cause="LifecycleExpiration", only_seq=seq)
+        def transition(state: S3State, row: Any, storage_class: str) -> None:
+            if objects.update_info(state, row, StorageClass=storage_class):
+                state.changed(row.bucket, "LifecycleTransition", row)
+        return lifecycle.apply(self.state(context or RequestContext()), expire, multipart.abort_upload, transition)
 
     def handle(self, operation: str, input: dict[str, Any], context: RequestContext) -> dict[str, Any]:
         action = ACTIONS.get(operation)
@@ -68,6 +71,16 @@ class S3Service:
             raise AwsError("NotImplemented", "A header you provided implies functionality that is not implemented",
                            501)
         return action(self.state(context), input)
+
+    def post_object(self, input: dict[str, Any], context: RequestContext) -> dict[str, Any]:
+        """A browser form upload (POST Object) with PutObject's members, once the wire front has
+        checked its policy."""
+        return objects.post_object(self.state(context), input)
+
+    def restore_object(self, input: dict[str, Any], context: RequestContext) -> bool:
+        """RestoreObject for the wire front, which answers 202 when this restored a copy that
+        did not exist and 200 when it renewed one."""
+        return archive.restore(self.state(context), input)
 
     def is_long(self, operation: str) -> bool:
         return operation in LONG_ACTIONS

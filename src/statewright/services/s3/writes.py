@@ -7,10 +7,20 @@ import base64
 from datetime import datetime
 from typing import Any
 
+from statewright.services.common import AwsError
+
 from . import checksums
 from .blobs import MAX_SINGLE_UPLOAD, Written
 from .state import S3State
 
+# AWS (PutObject, `x-amz-storage-class`): "Valid Values: STANDARD | REDUCED_REDUNDANCY | STANDARD_IA |
+# ONEZONE_IA | INTELLIGENT_TIERING | GLACIER | DEEP_ARCHIVE | OUTPOSTS | GLACIER_IR | SNOW |
+# EXPRESS_ONEZONE | FSX_OPENZFS | FSX_ONTAP" (botocore's `StorageClass` enum adds the backup classes).
+STORAGE_CLASSES = frozenset({
+    "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER",
+    "DEEP_ARCHIVE", "OUTPOSTS", "GLACIER_IR", "SNOW", "EXPRESS_ONEZONE", "FSX_OPENZFS", "FSX_ONTAP",
+    "AWS_BACKUP_WARM", "AWS_BACKUP_LOW_COST_WARM"})
+MAX_METADATA_BYTES = 2048
 # Members describing an object that S3 stores and returns as they were given.
 CONTENT_MEMBERS = ("ContentType", "ContentEncoding", "ContentDisposition", "ContentLanguage", "CacheControl",
                    "WebsiteRedirectLocation", "ServerSideEncryption", "SSEKMSKeyId")
@@ -47,8 +57,7 @@ def receive(state: S3State, input: dict[str, Any], extra: str | None = None,
                 raise checksums.bad_digest(name)
         length = input.get("ContentLength")
         if isinstance(length, int) and length != written.size and not _chunked(body):
-            from statewright.services.common import AwsError
-            raise AwsError("IncompleteBody", "You did not provide the number of bytes specified by the "
+                raise AwsError("IncompleteBody", "You did not provide the number of bytes specified by the "
                            "Content-Length HTTP header", 400)
     except BaseException:
         state.blobs.delete(written.blob)
@@ -86,9 +95,35 @@ def content_info(input: dict[str, Any]) -> dict[str, Any]:
     info.setdefault("ContentType", "binary/octet-stream")
     if isinstance(input.get("Expires"), datetime):
         info["Expires"] = input["Expires"].isoformat()
-    info["Metadata"] = {str(k).lower(): str(v) for k, v in (input.get("Metadata") or {}).items()}
-    info["StorageClass"] = input.get("StorageClass") or "STANDARD"
+    info["Metadata"] = user_metadata(input)
+    info["StorageClass"] = storage_class(input)
     return info
+
+
+def user_metadata(input: dict[str, Any]) -> dict[str, str]:
+    """The request's `x-amz-meta-*` pairs (names lower-cased). AWS: "Within the PUT request
+    header, the user-defined metadata is limited to 2 KB in size. The size of user-defined
+    metadata is measured by taking the sum of the number of bytes in the UTF-8 encoding of each
+    key and value"; more is "MetadataTooLarge — Your metadata headers exceed the maximum allowed
+    metadata size." (400)."""
+    metadata = {str(k).lower(): str(v) for k, v in (input.get("Metadata") or {}).items()}
+    size = sum(len(k.encode()) + len(v.encode()) for k, v in metadata.items())
+    if size > MAX_METADATA_BYTES:
+        raise AwsError("MetadataTooLarge", "Your metadata headers exceed the maximum allowed metadata size", 400,
+                       fields={"Size": str(size), "MaxSizeAllowed": str(MAX_METADATA_BYTES)})
+    return metadata
+
+
+def storage_class(input: dict[str, Any]) -> str:
+    """The request's `x-amz-storage-class` (STANDARD when absent). AWS's error table:
+    "InvalidStorageClass — The storage class you specified is not valid." (400)."""
+    value = input.get("StorageClass")
+    if value is None or value == "":
+        return "STANDARD"
+    if value not in STORAGE_CLASSES:
+        raise AwsError("InvalidStorageClass", "The storage class you specified is not valid", 400,
+                       fields={"StorageClassRequested": str(value)})
+    return str(value)
 
 
 def checksum_output(values: dict[str, str], kind: str | None = "FULL_OBJECT") -> dict[str, Any]:

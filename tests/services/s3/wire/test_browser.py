@@ -99,3 +99,20 @@ def test_presigned_post_form_from_the_page(s3_server, s3, bucket, page, app_orig
     result = page.evaluate(FORM, [presigned["url"], presigned["fields"], "from a form"])
     assert result == {"status": 204}
     assert s3.get_object(Bucket=bucket, Key="forms/receipt.txt")["Body"].read() == b"from a form"
+
+
+def test_a_bucket_named_like_the_consoles_path_takes_a_form_upload(s3_server, s3, page, app_origin):
+    # `/console/` is also the edge's console. A form POST carries no signature in its URL or
+    # headers (only in the form), so only its path says it is for the bucket `console` (a valid
+    # name on AWS); presigned URLs carry theirs in the query string.
+    s3.create_bucket(Bucket="console")
+    try:
+        allow(s3, "console", app_origin)
+        presigned = s3.generate_presigned_post("console", "receipt.txt", ExpiresIn=300)
+        assert page.evaluate(FORM, [presigned["url"], presigned["fields"], "in console"]) == {"status": 204}
+        get_url = s3.generate_presigned_url("get_object", ExpiresIn=300, Params={"Bucket": "console",
+                                                                               "Key": "receipt.txt"})
+        assert page.evaluate(DOWNLOAD, get_url) == {"status": 200, "text": "in console"}
+    finally:
+        s3.delete_object(Bucket="console", Key="receipt.txt")
+        s3.delete_bucket(Bucket="console")

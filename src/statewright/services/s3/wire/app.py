@@ -175,6 +175,12 @@ class S3Front:
                                  request_id=request_id, access_key=access_key,
                                  extra={"endpoint": _endpoint(headers)})
         name = operation(method, target, query, headers)
+        if name == "GetObject" and "authorization" not in headers and not is_presigned(query) \
+                and not is_presigned_v2(query) and any(k.startswith("response-") for k in query):
+            # AWS (GetObject): the response-* overrides "cannot be used with an unsigned
+            # (anonymous) request".
+            raise AwsError("InvalidRequest", "Request specific response headers cannot be used for anonymous "
+                           "GET requests.", 400)
         if name == "PostObject":
             return await self._post_object(target.bucket or "", headers, reader.areceive, context)
         op = self.model.operation(name)
@@ -185,6 +191,9 @@ class S3Front:
         if streaming:
             input["Body"] = chunked.wrap(reader, headers)
             _chunked_members(input, headers)
+        if name == "RestoreObject":
+            accepted = await anyio.to_thread.run_sync(self.service.restore_object, input, context)
+            return (202 if accepted else 200), [], b""
         output = await anyio.to_thread.run_sync(self.service.handle, name, input, context)
         status = 204 if name in NO_CONTENT else 206 if output.get("ContentRange") else 200
         out, response_body = response_parts(name, op, output)
@@ -197,7 +206,7 @@ class S3Front:
         form = post.parse_form(headers.get("content-type", ""), await _read_all(receive, post.MAX_FORM_BYTES))
         post.check_policy(form, bucket, self.secrets, self.now())
         input = post.put_input(form, bucket)
-        output = await anyio.to_thread.run_sync(self.service.handle, "PutObject", input, context)
+        output = await anyio.to_thread.run_sync(self.service.post_object, input, context)
         out = [("ETag", output["ETag"]), ("Location", f"{context.extra['endpoint']}/{bucket}/{input['Key']}")]
         redirect = form.fields.get("success_action_redirect")
         if redirect:

@@ -33,7 +33,7 @@ _BUCKET_DELETE = {"cors": "DeleteBucketCors", "tagging": "DeleteBucketTagging",
 # rather than mistaken for a plain GET/PUT of the bucket or object.
 _UNSUPPORTED = frozenset({"website", "logging", "replication", "requestPayment", "accelerate",
                           "analytics", "inventory", "metrics", "intelligent-tiering", "object-lock", "retention",
-                          "legal-hold", "torrent", "restore", "select", "policyStatus", "metadataTable",
+                          "legal-hold", "torrent", "select", "policyStatus", "metadataTable",
                           "renameObject"})
 
 
@@ -141,6 +141,8 @@ def _object_operation(method: str, query: dict[str, str], headers: dict[str, str
             return "DeleteObjectTagging"
         return "AbortMultipartUpload" if "uploadId" in query else "DeleteObject"
     if method == "POST":
+        if "restore" in query:
+            return "RestoreObject"
         if "uploads" in query:
             return "CreateMultipartUpload"
         if "uploadId" in query:
