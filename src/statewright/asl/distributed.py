@@ -33,6 +33,24 @@ def iso(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, tz=UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def child_name(run_id: str, index: int) -> str:
+    """The name (a UUID) of child workflow `index` of the Map Run `run_id`: the run's UUID with its
+    last twelve hex digits XORed with index + 1 (no child shares its run's id). Nothing is drawn
+    or stored per child, and a child's ARN leads back to its run and index (`child_index`)."""
+    return f"{run_id[:24]}{int(run_id[24:], 16) ^ (index + 1):012x}"
+
+
+def child_index(run_id: str, name: str) -> int | None:
+    """The index of the child named `name` in the Map Run `run_id`, None when it is not one of its."""
+    if len(name) != 36 or name[:24] != run_id[:24]:
+        return None
+    try:
+        index = (int(name[24:], 16) ^ int(run_id[24:], 16)) - 1
+    except ValueError:
+        return None
+    return index if index >= 0 else None
+
+
 def _arn_base(execution_arn: str) -> tuple[str, str]:
     """(`arn:<partition>:states:<region>:<account>`, state machine name) of an execution ARN."""
     parts = execution_arn.split(":")
@@ -157,12 +175,30 @@ class DistributedHandlers(StepHost):
         record = self.ex.map_runs.get((wait or {}).get("run") or "")
         if record is None or record["status"] != "RUNNING":
             return
+        self.keep_children(record)
         record["status"] = status
         record["stopDate"] = self.now
         for key in ("executionCounts", "itemCounts"):
             counts = record[key]
             counts["aborted"] += counts["running"]
             counts["running"] = 0
+
+    def keep_children(self, record: dict[str, Any]) -> None:
+        """Keep in the Map Run's record what its children were (input, result, dates) before the
+        Map's wait goes away, so ListExecutions(mapRunArn) and DescribeExecution still answer
+        once the Map has ended. The wait's lists are shared, not copied: the wait is dropped or
+        replaced right after. Children still running count as aborted now."""
+        frame = self.ex.frames.get(record["frame"])
+        wait = frame.get("wait") if frame is not None else None
+        if "children" in record or not wait or wait.get("run") != record["arn"] or "inputs" not in wait:
+            return
+        aborted = {}
+        for child_id in wait["running"]:
+            child = self.ex.frames.get(child_id)
+            if child is not None:
+                aborted[str(child["index"])] = [child.get("started_at", self.now), self.now]
+        record["children"] = {"inputs": wait["inputs"], "results": wait["results"], "ok": wait["ok"],
+                              "times": wait.get("times", {}), "aborted": aborted, "sizes": wait.get("sizes")}
 
     def abort_map_runs(self) -> None:
         """The execution ended: Map Runs still running are aborted."""
@@ -203,6 +239,9 @@ class DistributedHandlers(StepHost):
         writer = state.result_writer
         if not isinstance(writer, dict) or not writer.get("Resource"):
             return False
+        record = self.ex.map_runs.get(wait.get("run") or "")
+        if record is not None:
+            self.keep_children(record)  # the writer's wait replaces this one
         try:
             self._write_results(frame, state, wait, writer, err)
         except StatesError as failure:
@@ -263,7 +302,7 @@ class DistributedHandlers(StepHost):
                       child_input: Any, status: str) -> dict[str, Any]:
         """A child workflow execution as AWS exports it (Transformation NONE)."""
         base, machine = _arn_base(record["executionArn"])
-        name = str(_uuid(self))
+        name = child_name(record["id"], index)
         entry: dict[str, Any] = {
             "ExecutionArn": f"{base}:execution:{machine}/{record['label']}:{name}",
             "Input": history.dumps(child_input), "InputDetails": {"Included": True}, "Name": name}

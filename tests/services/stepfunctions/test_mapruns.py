@@ -1,4 +1,6 @@
-"""services.stepfunctions.mapruns: ListMapRuns, DescribeMapRun and UpdateMapRun on a real runtime."""
+"""services.stepfunctions.mapruns: ListMapRuns, DescribeMapRun and UpdateMapRun on a real runtime,
+and (services.stepfunctions.mapchildren) a Map Run's children through ListExecutions and
+DescribeExecution."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ DISTRIBUTED = {"StartAt": "M", "States": {"M": {
                       "States": {"C": {"Type": "Choice", "Default": "Ok",
                                        "Choices": [{"Variable": "$", "NumericEquals": 3, "Next": "Bad"}]},
                                  "Ok": {"Type": "Pass", "End": True},
-                                 "Bad": {"Type": "Fail", "Error": "Three"}}}}}}
+                                 "Bad": {"Type": "Fail", "Error": "Three", "Cause": "it was 3"}}}}}}
 
 
 def _finished(service, arn: str) -> dict:
@@ -69,3 +71,60 @@ def test_bad_requests(service):
     with pytest.raises(AwsError) as range_error:
         service.handle("UpdateMapRun", {"mapRunArn": run_arn, "toleratedFailurePercentage": 101})
     assert range_error.value.code == "ValidationException"
+
+
+def _children(service, execution: str, **filters) -> tuple[str, list[dict]]:
+    run_arn = service.handle("ListMapRuns", {"executionArn": execution})["mapRuns"][0]["mapRunArn"]
+    return run_arn, service.handle("ListExecutions", {"mapRunArn": run_arn, **filters})["executions"]
+
+
+def test_children_are_listed_and_described(service):
+    execution = _run(service, [1, 2, 3, 4])
+    run_arn, children = _children(service, execution)
+    assert sorted(child["status"] for child in children) == ["FAILED", "SUCCEEDED", "SUCCEEDED", "SUCCEEDED"]
+    prefix = service.arns.prefix + ":execution:Batch/M:"
+    assert all(child["executionArn"] == prefix + child["name"] and child["mapRunArn"] == run_arn
+               for child in children)
+    assert len({child["name"] for child in children}) == 4 and run_arn.rsplit(":", 1)[1] not in {
+        child["name"] for child in children}
+    inputs = {}
+    for child in children:
+        described = service.handle("DescribeExecution", {"executionArn": child["executionArn"]})
+        assert described["stateMachineArn"] == service.arns.state_machine("Batch") + "/M"
+        assert described["status"] == child["status"] and described["mapRunArn"] == run_arn
+        inputs[json.loads(described["input"])] = described
+    assert sorted(inputs) == [1, 2, 3, 4]
+    assert inputs[3]["error"] == "Three" and inputs[3]["cause"] == "it was 3" and "output" not in inputs[3]
+    assert inputs[3]["redriveStatus"] == "REDRIVABLE_BY_MAP_RUN"
+    assert json.loads(inputs[4]["output"]) == 4 and inputs[4]["redriveStatus"] == "NOT_REDRIVABLE"
+
+
+def test_children_filtered_by_status_and_paged(service):
+    execution = _run(service, [1, 2, 3, 4])
+    _, failed = _children(service, execution, statusFilter="FAILED")
+    assert [child["status"] for child in failed] == ["FAILED"]
+    run_arn, first = _children(service, execution, maxResults=3)
+    rest = service.handle("ListExecutions", {"mapRunArn": run_arn, "maxResults": 3,
+                                             "nextToken": service.handle("ListExecutions", {
+                                                 "mapRunArn": run_arn, "maxResults": 3})["nextToken"]})
+    assert len(first) == 3 and len(rest["executions"]) == 1 and "nextToken" not in rest
+    assert {c["name"] for c in first} | {c["name"] for c in rest["executions"]} == {
+        c["name"] for c in _children(service, execution)[1]}
+
+
+def test_children_bad_requests(service):
+    execution = _run(service, [1])
+    run_arn, (child,) = _children(service, execution)
+    with pytest.raises(AwsError) as both:
+        service.handle("ListExecutions", {"mapRunArn": run_arn, "stateMachineArn": service.arns.state_machine("Batch")})
+    assert both.value.code == "ValidationException" and "mapRunArn" in both.value.message
+    with pytest.raises(AwsError) as status:
+        service.handle("ListExecutions", {"mapRunArn": run_arn, "statusFilter": "DONE"})
+    assert status.value.code == "ValidationException"
+    with pytest.raises(AwsError) as unknown:
+        service.handle("ListExecutions", {"mapRunArn": run_arn[:-4] + "ffff"})
+    assert unknown.value.code == "ResourceNotFound"
+    other = child["executionArn"][:-12] + ("0" * 12 if not child["executionArn"].endswith("0" * 12) else "1" * 12)
+    with pytest.raises(AwsError) as missing:
+        service.handle("DescribeExecution", {"executionArn": other})
+    assert missing.value.code == "ExecutionDoesNotExist"
