@@ -132,28 +132,75 @@ class DistributedHandlers(StepHost):
     # --- the Map Run ------------------------------------------------------------------------
 
     def begin_map_run(self, frame: Frame, state: MapState, wait: Wait) -> None:
-        """Create the Map Run of a Distributed Map whose children are about to start."""
+        """Create the Map Run of a Distributed Map whose children are about to start; in a
+        redriven execution, redrive the Map Run that failed instead (same ARN, its succeeded
+        children kept, `redriveCount` up by one), as AWS does."""
         execution_arn = str(self.ex.context.get("Execution", {}).get("Id", ""))
         base, machine = _arn_base(execution_arn)
-        run_id = str(_uuid(self))
-        label = state.label or state.name
-        arn = f"{base}:mapRun:{machine}/{label}:{run_id}"
+        previous = self._run_to_redrive(frame, state, len(wait["inputs"]))
+        if previous is not None:
+            run_id, label, arn = previous["id"], previous["label"], previous["arn"]
+        else:
+            run_id, label = str(_uuid(self)), state.label or state.name
+            arn = f"{base}:mapRun:{machine}/{label}:{run_id}"
         sizes = wait.get("sizes")
         total_items = sum(sizes) if sizes else len(wait["inputs"])
         counts = dict.fromkeys(COUNT_KEYS, 0)
         executions = {**counts, "pending": len(wait["inputs"]), "total": len(wait["inputs"])}
         items = {**counts, "pending": total_items, "total": total_items}
-        self.ex.map_runs[arn] = {
+        record: dict[str, Any] = {
             "arn": arn, "id": run_id, "executionArn": execution_arn, "frame": frame["id"], "state": state.name,
             "label": label, "status": "RUNNING", "startDate": self.now, "stopDate": None,
             "maxConcurrency": wait["limit"], "toleratedFailureCount": wait["tolerated_count"] or 0,
             "toleratedFailurePercentage": float(wait["tolerated_pct"] or 0), "executionCounts": executions,
-            "itemCounts": items}
+            "itemCounts": items, "attempt": self.ex.redrive_count}
         wait["run"] = arn
         wait["times"] = {}
-        self.emit(frame, history.map_run_started, arn)
+        if previous is not None:
+            self._redrive_run(wait, previous, record)
+        self.ex.map_runs[arn] = record
+        if previous is not None:
+            self.emit(frame, history.map_run_redriven, arn, record["redriveCount"])
+        else:
+            self.emit(frame, history.map_run_started, arn)
         for index in wait.get("skip") or ():  # kept from before a redrive: already succeeded
             self.map_run_moved(wait, index, "pending", "succeeded")
+
+    def _run_to_redrive(self, frame: Frame, state: MapState, size: int) -> dict[str, Any] | None:
+        """The Map Run a redriven execution redrives for this state: the state's latest run, made
+        by an earlier attempt, that failed or was aborted over the same number of children. None
+        starts a new run (also when the last run succeeded, or AWS's 1,000 redrives are used)."""
+        if frame["parent"] is not None or not self.ex.redrive_count:
+            return None
+        for record in reversed(self.ex.map_runs.values()):
+            if record["state"] != state.name:
+                continue
+            kept = record.get("children") or {}
+            if (record.get("attempt", 0) < self.ex.redrive_count and record["status"] in ("FAILED", "ABORTED")
+                    and len(kept.get("inputs") or ()) == size and record.get("redriveCount", 0) < 1000):
+                return record
+            return None
+        return None
+
+    def _redrive_run(self, wait: Wait, previous: dict[str, Any], record: dict[str, Any]) -> None:
+        """Carry a redriven Map Run over: its succeeded children are not run again (they keep
+        their results and dates), the others run again with their redrive counted."""
+        kept = previous["children"]
+        skip = set(wait["skip"])
+        for index in kept["ok"]:
+            if index not in skip:
+                wait["results"][index] = kept["results"][index]
+                wait["ok"].append(index)
+                wait["skip"].append(index)
+                wait["finished"] += 1
+        wait["times"] = {str(i): kept["times"][str(i)] for i in wait["ok"] if str(i) in kept["times"]}
+        ok = set(wait["ok"])
+        redriven = dict(previous.get("childRedrives") or {})
+        for key in (*kept["times"], *(kept.get("aborted") or {})):
+            if int(key) not in ok:
+                redriven[key] = redriven.get(key, 0) + 1
+        record.update(startDate=previous["startDate"], redriveCount=previous.get("redriveCount", 0) + 1,
+                      redriveDate=self.now, childRedrives=redriven)
 
     def map_run_moved(self, wait: Wait, index: int, source: str, target: str) -> None:
         """Child `index` of a Map Run went from `source` to `target` (pending, running, …)."""
@@ -313,7 +360,7 @@ class DistributedHandlers(StepHost):
         elif status == "FAILED":
             failure = wait["results"][index] or {}
             entry["Error"], entry["Cause"] = failure.get("Error"), failure.get("Cause")
-        entry.update({"RedriveCount": 0,
+        entry.update({"RedriveCount": (record.get("childRedrives") or {}).get(str(index), 0),
                       "RedriveStatus": "NOT_REDRIVABLE" if status == "SUCCEEDED" else "REDRIVABLE_BY_MAP_RUN",
                       "StateMachineArn": f"{base}:stateMachine:{machine}/{record['label']}", "Status": status})
         if status == "SUCCEEDED":

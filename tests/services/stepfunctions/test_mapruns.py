@@ -128,3 +128,33 @@ def test_children_bad_requests(service):
     with pytest.raises(AwsError) as missing:
         service.handle("DescribeExecution", {"executionArn": other})
     assert missing.value.code == "ExecutionDoesNotExist"
+
+
+def test_redriving_the_parent_redrives_its_failed_map_run(service):
+    definition = json.loads(json.dumps(DISTRIBUTED))
+    del definition["States"]["M"]["ToleratedFailurePercentage"]  # the failed child fails the Map
+    definition["States"]["M"]["MaxConcurrency"] = 1  # children after the failed one never start
+    machine = service.handle("CreateStateMachine", {"name": "Redo", "definition": json.dumps(definition),
+                                                    "roleArn": ROLE})["stateMachineArn"]
+    execution = service.handle("StartExecution", {"stateMachineArn": machine, "input": "[1, 2, 3, 4]"})["executionArn"]
+    assert _finished(service, execution)["status"] == "FAILED"
+    run_arn, before = _children(service, execution)
+    assert sorted(child["status"] for child in before) == ["FAILED", "SUCCEEDED", "SUCCEEDED"]
+    service.handle("RedriveExecution", {"executionArn": execution})
+    assert _finished(service, execution)["status"] == "FAILED"  # item 3 fails again
+    (listed,) = service.handle("ListMapRuns", {"executionArn": execution})["mapRuns"]
+    assert listed["mapRunArn"] == run_arn  # the same Map Run, redriven, not a new one
+    described = service.handle("DescribeMapRun", {"mapRunArn": run_arn})
+    assert described["redriveCount"] == 1 and described["status"] == "FAILED" and "redriveDate" in described
+    assert described["executionCounts"]["succeeded"] == 2 and described["executionCounts"]["failed"] == 1
+    _, after = _children(service, execution)
+    by_name = {child["name"]: child for child in before}
+    for child in after:
+        if child["status"] == "SUCCEEDED":  # kept: not run again
+            assert child["startDate"] == by_name[child["name"]]["startDate"] and child["redriveCount"] == 0
+        else:
+            assert child["name"] in by_name and child["redriveCount"] == 1
+    events = service.handle("GetExecutionHistory", {"executionArn": execution})["events"]
+    redriven = [e["mapRunRedrivenEventDetails"] for e in events if e["type"] == "MapRunRedriven"]
+    assert redriven == [{"mapRunArn": run_arn, "redriveCount": 1}]
+    assert [e["type"] for e in events].count("MapRunStarted") == 1

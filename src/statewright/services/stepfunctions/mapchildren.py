@@ -77,6 +77,7 @@ def _summary(run: dict[str, Any], source: dict[str, Any], running: dict[str, lis
     return {"index": index, "executionArn": f"{head}:execution:{tail.split(':', 1)[0]}/{run['label']}:{name}",
             "stateMachineArn": machine, "name": name, "status": status, "startDate": start, "stopDate": stop,
             "itemCount": sizes[index] if sizes else 1, "input": source["inputs"][index],
+            "redriveCount": int((run.get("childRedrives") or {}).get(key, 0)),
             "result": source["results"][index] if status in ("SUCCEEDED", "FAILED") else None}
 
 
@@ -105,7 +106,7 @@ def list_children(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]
                                             "itemCount")}
         if child["stopDate"] is not None:
             item["stopDate"] = child["stopDate"]
-        items.append({**item, "mapRunArn": arn, "redriveCount": 0})
+        items.append({**item, "mapRunArn": arn, "redriveCount": child["redriveCount"]})
     return paginate(request, f"ListExecutions:{arn}:{status}", items, "executions")
 
 
@@ -138,7 +139,8 @@ def describe_child(ctx: ActionContext, arn: str) -> dict[str, Any]:
     answer: dict[str, Any] = {
         "executionArn": arn, "stateMachineArn": child["stateMachineArn"], "name": child["name"],
         "status": child["status"], "startDate": child["startDate"], "input": dumps(child["input"]),
-        "inputDetails": {"included": True}, "mapRunArn": run["arn"], "redriveCount": 0}
+        "inputDetails": {"included": True}, "mapRunArn": run["arn"],
+        "redriveCount": child["redriveCount"]}
     if child["stopDate"] is not None:
         answer["stopDate"] = child["stopDate"]
     result = child["result"]
