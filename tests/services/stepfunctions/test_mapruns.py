@@ -97,6 +97,9 @@ def test_children_are_listed_and_described(service):
     assert inputs[3]["error"] == "Three" and inputs[3]["cause"] == "it was 3" and "output" not in inputs[3]
     assert inputs[3]["redriveStatus"] == "REDRIVABLE_BY_MAP_RUN"
     assert json.loads(inputs[4]["output"]) == 4 and inputs[4]["redriveStatus"] == "NOT_REDRIVABLE"
+    machine = service.handle("DescribeStateMachineForExecution", {"executionArn": children[0]["executionArn"]})
+    parent = service.handle("DescribeStateMachineForExecution", {"executionArn": execution})
+    assert machine == {**parent, "mapRunArn": run_arn, "label": "M"}
 
 
 def test_children_filtered_by_status_and_paged(service):

@@ -110,7 +110,7 @@ def list_children(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]
     return paginate(request, f"ListExecutions:{arn}:{status}", items, "executions")
 
 
-def _find_child(ctx: ActionContext, arn: str) -> tuple[dict[str, Any], dict[str, Any]]:
+def find_child(ctx: ActionContext, arn: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """(the child's summary, its Map Run's record); ExecutionDoesNotExist when there is none."""
     parsed = parse(arn, "execution")
     machine_name, _, label = parsed.name.partition("/")
@@ -135,7 +135,7 @@ def _find_child(ctx: ActionContext, arn: str) -> tuple[dict[str, Any], dict[str,
 
 def describe_child(ctx: ActionContext, arn: str) -> dict[str, Any]:
     """DescribeExecution of a Map Run's child workflow execution."""
-    child, run = _find_child(ctx, arn)
+    child, run = find_child(ctx, arn)
     answer: dict[str, Any] = {
         "executionArn": arn, "stateMachineArn": child["stateMachineArn"], "name": child["name"],
         "status": child["status"], "startDate": child["startDate"], "input": dumps(child["input"]),
