@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from statewright.asl.definition import parse_definition
+from statewright.asl.distributed import child_index, child_name
 from statewright.asl.step import Execution, step
 from statewright.asl.types import (
     ExecutionStart,
@@ -230,3 +231,14 @@ def test_a_writer_without_a_bucket_fails_the_map_not_the_step() -> None:
     assert [e["type"] for e in done.events] == ["MapRunFailed", "ExecutionFailed"]
     (run,) = execution.map_runs.values()
     assert run["status"] == "FAILED"
+
+
+def test_child_names_lead_back_to_their_run_and_index():
+    run_id = "0b5c7c0e-1234-4abc-8def-00ff00ff00ff"
+    names = [child_name(run_id, index) for index in (0, 1, 2, 99_999)]
+    assert len(set(names)) == 4 and run_id not in names
+    assert all(len(name) == 36 and name[:24] == run_id[:24] for name in names)
+    assert [child_index(run_id, name) for name in names] == [0, 1, 2, 99_999]
+    assert child_index(run_id, run_id) is None  # the run's own id is no child's
+    assert child_index("1b5c7c0e-1234-4abc-8def-00ff00ff00ff", names[0]) is None
+    assert child_index(run_id, names[0][:-1] + "z") is None

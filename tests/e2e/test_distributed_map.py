@@ -1,5 +1,6 @@
 """A Distributed Map through the real server with boto3: items read from an S3 CSV object, results
-written to S3, and the Map Run API (ListMapRuns, DescribeMapRun, UpdateMapRun)."""
+written to S3, the Map Run API (ListMapRuns, DescribeMapRun, UpdateMapRun) and the Map Run's
+child workflow executions (ListExecutions(mapRunArn), DescribeExecution)."""
 
 from __future__ import annotations
 
@@ -68,6 +69,15 @@ def test_csv_items_results_in_s3_and_the_map_run(server, sfn):
     assert described["itemCounts"]["total"] == 3 and described["itemCounts"]["succeeded"] == 3
     assert described["executionCounts"]["total"] == 2 and described["executionCounts"]["resultsWritten"] == 2
     assert described["stopDate"] >= described["startDate"]
+    children = sfn.list_executions(mapRunArn=output["MapRunArn"])["executions"]
+    assert sorted(child["itemCount"] for child in children) == [1, 2]
+    assert {child["executionArn"] for child in children} == {result["ExecutionArn"] for result in results}
+    for result in results:  # each child in the result file is an execution DescribeExecution knows
+        child = sfn.describe_execution(executionArn=result["ExecutionArn"])
+        assert child["mapRunArn"] == output["MapRunArn"] and child["status"] == "SUCCEEDED"
+        assert child["stateMachineArn"] == f"{machine}/Rows" and child["name"] == result["Name"]
+        assert json.loads(child["input"]) == json.loads(result["Input"])
+        assert json.loads(child["output"]) == json.loads(result["Output"])
     types = [e["type"] for e in sfn.get_execution_history(executionArn=execution)["events"]]
     assert types == ["ExecutionStarted", "MapStateEntered", "MapStateStarted", "MapRunStarted", "MapRunSucceeded",
                      "MapStateSucceeded", "MapStateExited", "ExecutionSucceeded"]
@@ -83,9 +93,17 @@ def test_update_map_run_starts_more_children_and_stop_aborts_it(sfn):
     sfn.update_map_run(mapRunArn=run_arn, maxConcurrency=3, toleratedFailureCount=2)
     updated = _until(lambda: (d := sfn.describe_map_run(mapRunArn=run_arn))["executionCounts"]["running"] == 3 and d)
     assert updated["maxConcurrency"] == 3 and updated["toleratedFailureCount"] == 2
+    running = sfn.list_executions(mapRunArn=run_arn, statusFilter="RUNNING")["executions"]
+    assert len(running) == 3 and all("stopDate" not in child for child in running)  # the pending one is not listed
+    one = sfn.describe_execution(executionArn=running[0]["executionArn"])
+    assert one["status"] == "RUNNING" and one["mapRunArn"] == run_arn and json.loads(one["input"]) in [1, 2, 3, 4]
     sfn.stop_execution(executionArn=execution)
     aborted = _until(lambda: (d := sfn.describe_map_run(mapRunArn=run_arn))["status"] == "ABORTED" and d)
     assert aborted["executionCounts"]["aborted"] == 3 and aborted["executionCounts"]["pending"] == 1
+    children = sfn.list_executions(mapRunArn=run_arn)["executions"]
+    assert [child["status"] for child in children] == ["ABORTED"] * 3
+    assert {child["executionArn"] for child in children} == {child["executionArn"] for child in running}
+    assert all(child["stopDate"] >= child["startDate"] for child in children)
     with pytest.raises(ClientError) as refused:
         sfn.update_map_run(mapRunArn=run_arn, maxConcurrency=5)
     assert refused.value.response["Error"]["Code"] == "ValidationException"
@@ -102,3 +120,10 @@ def test_map_run_errors(sfn):
     with pytest.raises(ClientError) as no_execution:
         sfn.list_map_runs(executionArn="arn:aws:states:us-east-1:123456789012:execution:nobody:none")
     assert no_execution.value.response["Error"]["Code"] == "ExecutionDoesNotExist"
+    with pytest.raises(ClientError) as no_run:
+        sfn.list_executions(mapRunArn=missing)
+    assert no_run.value.response["Error"]["Code"] == "ResourceNotFound"
+    child = "arn:aws:states:us-east-1:123456789012:execution:nobody/Rows:0b5c7c0e-0000-4000-8000-000000000001"
+    with pytest.raises(ClientError) as no_child:
+        sfn.describe_execution(executionArn=child)
+    assert no_child.value.response["Error"]["Code"] == "ExecutionDoesNotExist"

@@ -33,6 +33,24 @@ def iso(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, tz=UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def child_name(run_id: str, index: int) -> str:
+    """The name (a UUID) of child workflow `index` of the Map Run `run_id`: the run's UUID with its
+    last twelve hex digits XORed with index + 1 (no child shares its run's id). Nothing is drawn
+    or stored per child, and a child's ARN leads back to its run and index (`child_index`)."""
+    return f"{run_id[:24]}{int(run_id[24:], 16) ^ (index + 1):012x}"
+
+
+def child_index(run_id: str, name: str) -> int | None:
+    """The index of the child named `name` in the Map Run `run_id`, None when it is not one of its."""
+    if len(name) != 36 or name[:24] != run_id[:24]:
+        return None
+    try:
+        index = (int(name[24:], 16) ^ int(run_id[24:], 16)) - 1
+    except ValueError:
+        return None
+    return index if index >= 0 else None
+
+
 def _arn_base(execution_arn: str) -> tuple[str, str]:
     """(`arn:<partition>:states:<region>:<account>`, state machine name) of an execution ARN."""
     parts = execution_arn.split(":")
@@ -114,28 +132,75 @@ class DistributedHandlers(StepHost):
     # --- the Map Run ------------------------------------------------------------------------
 
     def begin_map_run(self, frame: Frame, state: MapState, wait: Wait) -> None:
-        """Create the Map Run of a Distributed Map whose children are about to start."""
+        """Create the Map Run of a Distributed Map whose children are about to start; in a
+        redriven execution, redrive the Map Run that failed instead (same ARN, its succeeded
+        children kept, `redriveCount` up by one), as AWS does."""
         execution_arn = str(self.ex.context.get("Execution", {}).get("Id", ""))
         base, machine = _arn_base(execution_arn)
-        run_id = str(_uuid(self))
-        label = state.label or state.name
-        arn = f"{base}:mapRun:{machine}/{label}:{run_id}"
+        previous = self._run_to_redrive(frame, state, len(wait["inputs"]))
+        if previous is not None:
+            run_id, label, arn = previous["id"], previous["label"], previous["arn"]
+        else:
+            run_id, label = str(_uuid(self)), state.label or state.name
+            arn = f"{base}:mapRun:{machine}/{label}:{run_id}"
         sizes = wait.get("sizes")
         total_items = sum(sizes) if sizes else len(wait["inputs"])
         counts = dict.fromkeys(COUNT_KEYS, 0)
         executions = {**counts, "pending": len(wait["inputs"]), "total": len(wait["inputs"])}
         items = {**counts, "pending": total_items, "total": total_items}
-        self.ex.map_runs[arn] = {
+        record: dict[str, Any] = {
             "arn": arn, "id": run_id, "executionArn": execution_arn, "frame": frame["id"], "state": state.name,
             "label": label, "status": "RUNNING", "startDate": self.now, "stopDate": None,
             "maxConcurrency": wait["limit"], "toleratedFailureCount": wait["tolerated_count"] or 0,
             "toleratedFailurePercentage": float(wait["tolerated_pct"] or 0), "executionCounts": executions,
-            "itemCounts": items}
+            "itemCounts": items, "attempt": self.ex.redrive_count}
         wait["run"] = arn
         wait["times"] = {}
-        self.emit(frame, history.map_run_started, arn)
+        if previous is not None:
+            self._redrive_run(wait, previous, record)
+        self.ex.map_runs[arn] = record
+        if previous is not None:
+            self.emit(frame, history.map_run_redriven, arn, record["redriveCount"])
+        else:
+            self.emit(frame, history.map_run_started, arn)
         for index in wait.get("skip") or ():  # kept from before a redrive: already succeeded
             self.map_run_moved(wait, index, "pending", "succeeded")
+
+    def _run_to_redrive(self, frame: Frame, state: MapState, size: int) -> dict[str, Any] | None:
+        """The Map Run a redriven execution redrives for this state: the state's latest run, made
+        by an earlier attempt, that failed or was aborted over the same number of children. None
+        starts a new run (also when the last run succeeded, or AWS's 1,000 redrives are used)."""
+        if frame["parent"] is not None or not self.ex.redrive_count:
+            return None
+        for record in reversed(self.ex.map_runs.values()):
+            if record["state"] != state.name:
+                continue
+            kept = record.get("children") or {}
+            if (record.get("attempt", 0) < self.ex.redrive_count and record["status"] in ("FAILED", "ABORTED")
+                    and len(kept.get("inputs") or ()) == size and record.get("redriveCount", 0) < 1000):
+                return record
+            return None
+        return None
+
+    def _redrive_run(self, wait: Wait, previous: dict[str, Any], record: dict[str, Any]) -> None:
+        """Carry a redriven Map Run over: its succeeded children are not run again (they keep
+        their results and dates), the others run again with their redrive counted."""
+        kept = previous["children"]
+        skip = set(wait["skip"])
+        for index in kept["ok"]:
+            if index not in skip:
+                wait["results"][index] = kept["results"][index]
+                wait["ok"].append(index)
+                wait["skip"].append(index)
+                wait["finished"] += 1
+        wait["times"] = {str(i): kept["times"][str(i)] for i in wait["ok"] if str(i) in kept["times"]}
+        ok = set(wait["ok"])
+        redriven = dict(previous.get("childRedrives") or {})
+        for key in (*kept["times"], *(kept.get("aborted") or {})):
+            if int(key) not in ok:
+                redriven[key] = redriven.get(key, 0) + 1
+        record.update(startDate=previous["startDate"], redriveCount=previous.get("redriveCount", 0) + 1,
+                      redriveDate=self.now, childRedrives=redriven)
 
     def map_run_moved(self, wait: Wait, index: int, source: str, target: str) -> None:
         """Child `index` of a Map Run went from `source` to `target` (pending, running, …)."""
@@ -157,12 +222,30 @@ class DistributedHandlers(StepHost):
         record = self.ex.map_runs.get((wait or {}).get("run") or "")
         if record is None or record["status"] != "RUNNING":
             return
+        self.keep_children(record)
         record["status"] = status
         record["stopDate"] = self.now
         for key in ("executionCounts", "itemCounts"):
             counts = record[key]
             counts["aborted"] += counts["running"]
             counts["running"] = 0
+
+    def keep_children(self, record: dict[str, Any]) -> None:
+        """Keep in the Map Run's record what its children were (input, result, dates) before the
+        Map's wait goes away, so ListExecutions(mapRunArn) and DescribeExecution still answer
+        once the Map has ended. The wait's lists are shared, not copied: the wait is dropped or
+        replaced right after. Children still running count as aborted now."""
+        frame = self.ex.frames.get(record["frame"])
+        wait = frame.get("wait") if frame is not None else None
+        if "children" in record or not wait or wait.get("run") != record["arn"] or "inputs" not in wait:
+            return
+        aborted = {}
+        for child_id in wait["running"]:
+            child = self.ex.frames.get(child_id)
+            if child is not None:
+                aborted[str(child["index"])] = [child.get("started_at", self.now), self.now]
+        record["children"] = {"inputs": wait["inputs"], "results": wait["results"], "ok": wait["ok"],
+                              "times": wait.get("times", {}), "aborted": aborted, "sizes": wait.get("sizes")}
 
     def abort_map_runs(self) -> None:
         """The execution ended: Map Runs still running are aborted."""
@@ -203,6 +286,9 @@ class DistributedHandlers(StepHost):
         writer = state.result_writer
         if not isinstance(writer, dict) or not writer.get("Resource"):
             return False
+        record = self.ex.map_runs.get(wait.get("run") or "")
+        if record is not None:
+            self.keep_children(record)  # the writer's wait replaces this one
         try:
             self._write_results(frame, state, wait, writer, err)
         except StatesError as failure:
@@ -263,7 +349,7 @@ class DistributedHandlers(StepHost):
                       child_input: Any, status: str) -> dict[str, Any]:
         """A child workflow execution as AWS exports it (Transformation NONE)."""
         base, machine = _arn_base(record["executionArn"])
-        name = str(_uuid(self))
+        name = child_name(record["id"], index)
         entry: dict[str, Any] = {
             "ExecutionArn": f"{base}:execution:{machine}/{record['label']}:{name}",
             "Input": history.dumps(child_input), "InputDetails": {"Included": True}, "Name": name}
@@ -274,7 +360,7 @@ class DistributedHandlers(StepHost):
         elif status == "FAILED":
             failure = wait["results"][index] or {}
             entry["Error"], entry["Cause"] = failure.get("Error"), failure.get("Cause")
-        entry.update({"RedriveCount": 0,
+        entry.update({"RedriveCount": (record.get("childRedrives") or {}).get(str(index), 0),
                       "RedriveStatus": "NOT_REDRIVABLE" if status == "SUCCEEDED" else "REDRIVABLE_BY_MAP_RUN",
                       "StateMachineArn": f"{base}:stateMachine:{machine}/{record['label']}", "Status": status})
         if status == "SUCCEEDED":

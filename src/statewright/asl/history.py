@@ -191,6 +191,10 @@ def map_run_started(map_run_arn: str) -> tuple[str, dict[str, Any]]:
     return "MapRunStarted", {"mapRunStartedEventDetails": {"mapRunArn": map_run_arn}}
 
 
+def map_run_redriven(map_run_arn: str, redrive_count: int) -> tuple[str, dict[str, Any]]:
+    return "MapRunRedriven", {"mapRunRedrivenEventDetails": {"mapRunArn": map_run_arn, "redriveCount": redrive_count}}
+
+
 def map_run_failed(error: str | None, cause: str | None) -> tuple[str, dict[str, Any]]:
     return "MapRunFailed", {"mapRunFailedEventDetails": error_details(error, cause)}
 

@@ -20,6 +20,7 @@ from statewright.engine.runs import NotRedrivable
 from statewright.services.common import AwsError, validation_error
 from statewright.store import AlreadyExists, ExecutionRecord, Resource
 
+from . import mapchildren
 from .arns import parse
 from .context import ActionContext
 from .errors import execution_missing
@@ -27,6 +28,7 @@ from .mockshapes import MODES, check_mock_result
 from .testcases import bind, split_test_case
 from .validation import (
     MAX_DEFINITION,
+    STATUSES,
     name,
     next_token,
     one_of,
@@ -37,7 +39,6 @@ from .validation import (
     string,
 )
 
-STATUSES = ("RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE")
 # Express executions run for at most five minutes on AWS.
 SYNC_LIMIT_SECONDS = 300.0
 _PAYLOAD_KEYS = ("input", "output")
@@ -194,6 +195,9 @@ def _redrive_status(record: ExecutionRecord) -> tuple[str, str | None]:
 
 
 def describe_execution(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
+    arn = request.get("executionArn")
+    if isinstance(arn, str) and mapchildren.is_child(arn):
+        return mapchildren.describe_child(ctx, arn)
     record = _execution(ctx, request)
     body = record.body
     answer: dict[str, Any] = {
@@ -236,9 +240,9 @@ def _list_item(record: ExecutionRecord) -> dict[str, Any]:
 
 
 def list_executions(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
+    if request.get("mapRunArn") is not None:
+        return mapchildren.list_children(ctx, request)
     if request.get("stateMachineArn") is None:
-        if request.get("mapRunArn") is not None:
-            raise AwsError("ResourceNotFound", f"Resource not found: '{request['mapRunArn']}'")
         raise validation_error("stateMachineArn", None, "Must provide a StateMachine ARN or MapRun ARN")
     resource = ctx.machine_or_qualified(request["stateMachineArn"])
     machine = ctx.machine_of(resource)

@@ -8,7 +8,7 @@ from typing import Any
 from statewright.services.common import AwsError, validation_error
 from statewright.store import Resource, Transaction
 
-from . import versions
+from . import mapchildren, versions
 from .arns import parse
 from .context import ActionContext
 from .errors import execution_missing
@@ -210,6 +210,14 @@ def list_state_machines(ctx: ActionContext, request: dict[str, Any]) -> dict[str
 def describe_state_machine_for_execution(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
     arn = required_str(request, "executionArn")
     parse(arn, "execution")
+    if mapchildren.is_child(arn):
+        # A Map Run's child: the state machine of the Map Run (its parent's), with the run and label.
+        _, run = mapchildren.find_child(ctx, arn)
+        return {**_machine_for_execution(ctx, run["executionArn"]), "mapRunArn": run["arn"], "label": run["label"]}
+    return _machine_for_execution(ctx, arn)
+
+
+def _machine_for_execution(ctx: ActionContext, arn: str) -> dict[str, Any]:
     record = ctx.store.get_execution(arn)
     if record is None:
         raise execution_missing(arn)

@@ -84,9 +84,11 @@ def describe_map_run(ctx: ActionContext, request: dict[str, Any]) -> dict[str, A
         "toleratedFailurePercentage": float(run["toleratedFailurePercentage"]),
         "toleratedFailureCount": int(run["toleratedFailureCount"]),
         "itemCounts": _counts(run["itemCounts"]), "executionCounts": _counts(run["executionCounts"]),
-        "redriveCount": 0}
+        "redriveCount": int(run.get("redriveCount", 0))}
     if run.get("stopDate") is not None:
         answer["stopDate"] = run["stopDate"]
+    if run.get("redriveDate") is not None:
+        answer["redriveDate"] = run["redriveDate"]
     return answer
 
 

@@ -17,6 +17,8 @@ __all__ = ["boolean", "one_of", "required_str", "string"]  # re-exported for the
 MAX_PAYLOAD = 256 * 1024  # input, output and cause: AWS's 256 KiB
 MAX_DEFINITION = 1024 * 1024  # definition: AWS's 1 MB
 DEFAULT_PAGE = 100
+# ListExecutions' statusFilter values.
+STATUSES = ("RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE")
 MAX_PAGE = 1000
 MAX_TAGS = 50
 
