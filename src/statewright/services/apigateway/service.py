@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from statewright.services.common import AwsError, FunctionInvoker, InvokeResult, RequestContext, Service
 
-from . import management
+from . import management, management_v2
 from .authorizers import Authorizers
 from .gateway import Gateway
 from .integrations import Backends, IntegrationTimeout
@@ -173,7 +173,7 @@ class ApiGatewayV2Service:
         return [a for a in self._gateway.apis() if a.protocol == HTTP] if self._gateway else []
 
     def handle(self, operation: str, input: dict[str, Any], context: RequestContext) -> dict[str, Any]:
-        return management.handle_v2(self._apis, operation, input, context)
+        return management_v2.handle_v2(self._apis, operation, input, context)
 
     def is_long(self, operation: str) -> bool:
         return False

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,9 @@ def _rest_api(resource: Any) -> Api:
         api.binary_media_types = tuple(str(t).replace("~1", "/") for t in props["BinaryMediaTypes"])
     api.description = str(props.get("Description", api.description))
     api.root_resource_id = str(resource.attributes.get("RootResourceId", ""))
+    if api.root_resource_id:
+        # The root resource's id is the RestApi's RootResourceId attribute, in events too.
+        api.routes = [replace(r, resource_id=api.root_resource_id) if r.path == "/" else r for r in api.routes]
     return api
 
 
@@ -73,19 +77,20 @@ def apis_from_stack(stack: Any) -> list[Api]:
             apis[str(resource.physical_id)] = _rest_api(resource)
         elif resource.type == "AWS::ApiGatewayV2::Api":
             apis[str(resource.physical_id)] = _http_api(resource)
-    integrations = {str(r.physical_id): integration_from_v2(r.properties)
+    integrations = {str(r.physical_id): replace(integration_from_v2(r.properties), id=str(r.physical_id))
                     for r in stack.of_type("AWS::ApiGatewayV2::Integration")}
     authorizer_names = {}
     for resource in stack.of_type("AWS::ApiGatewayV2::Authorizer"):
         api = apis.get(str(resource.properties.get("ApiId")))
         if api is not None:
-            authorizer = authorizer_from_v2(resource.properties)
+            authorizer = replace(authorizer_from_v2(resource.properties), id=str(resource.physical_id))
             api.authorizers[authorizer.name] = authorizer
             authorizer_names[str(resource.physical_id)] = authorizer.name
     for resource in stack.of_type("AWS::ApiGatewayV2::Route"):
         api = apis.get(str(resource.properties.get("ApiId")))
         if api is not None:
-            route = route_from_v2(resource.properties, integrations, authorizer_names)
+            route = replace(route_from_v2(resource.properties, integrations, authorizer_names),
+                            route_id=str(resource.physical_id))
             api.routes = [r for r in api.routes if r.route_key != route.route_key] + [route]
     for resource in stack.resources:
         props = resource.properties

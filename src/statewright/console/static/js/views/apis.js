@@ -58,7 +58,7 @@ async function loadHttp(id) {
 
 async function loadRest(id) {
   const [api, resources, stages, authorizers] = await Promise.all([
-    restJson("GET", `/restapis/${id}`), restJson("GET", `/restapis/${id}/resources`), restJson("GET", `/restapis/${id}/stages`),
+    restJson("GET", `/restapis/${id}`), restJson("GET", `/restapis/${id}/resources?embed=methods&limit=500`), restJson("GET", `/restapis/${id}/stages`),
     optional(`/restapis/${id}/authorizers`, "Authorizers")]);
   const routes = [];
   for (const r of resources.items || resources.item || []) {
