@@ -101,6 +101,9 @@ def test_function_config_maps_properties_and_warns_of_foreign_layers():
     assert (config.name, config.timeout, config.memory_size, config.reserved_concurrency) == ("stack-Fn-X", 7, 512, 2)
     assert config.environment == {"N": "5", "FLAG": "true", "S": "text"}
     assert config.layers == ("/layers/one",)
+    # GetFunction lists every declared layer by ARN, the foreign one too (as AWS does).
+    assert config.layer_arns == ("arn:aws:lambda:us-east-1:123456789012:layer:one:1",
+                                 "arn:aws:lambda:us-east-1:999:layer:x:3")
     assert config.logging_config == {"LogFormat": "JSON"} and config.tags == {"team": "a"}
     assert len(warnings) == 1 and "layer:x:3" in warnings[0]
 

@@ -230,6 +230,10 @@ def test_get_function_and_list_functions_over_http(app, lam):
     assert configuration["Runtime"] == "python3.11"
     assert configuration["Environment"]["Variables"]["SHARED"] == "from-globals"
     assert configuration["Role"] == report.stack.resource("EchoFunctionRole").attributes["Arn"]
+    # The layer version ARN, as AWS lists it (the local folder stays internal).
+    layer = next(r for r in report.stack.resources if r.type == "AWS::Lambda::LayerVersion")
+    assert [entry["Arn"] for entry in configuration["Layers"]] == [layer.attributes["LayerVersionArn"]]
+    assert configuration["Layers"][0]["Arn"].startswith("arn:aws:lambda:us-east-1:123456789012:layer:")
     assert {function_name(report, f) for f in ("EchoFunction", "DoubleFunction", "SlowFunction")} <= set(names)
 
 

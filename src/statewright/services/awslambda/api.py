@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
 import time
 import uuid
@@ -58,9 +59,20 @@ def configuration(function: Function) -> dict[str, Any]:
     }
     if config.environment:
         result["Environment"] = {"Variables": dict(config.environment)}
-    if config.layers:
-        result["Layers"] = [{"Arn": layer, "CodeSize": 0} for layer in config.layers]
+    if layers := layer_arns(config, function.arn):
+        result["Layers"] = [{"Arn": arn, "CodeSize": 0} for arn in layers]
     return result
+
+
+def layer_arns(config: FunctionConfig, function_arn: str) -> list[str]:
+    """The layer version ARNs GetFunction lists: the declared ones, or for layers given only as
+    folders an ARN named after the folder (`arn:aws:lambda:<region>:<account>:layer:<name>:1`)."""
+    if config.layer_arns:
+        return list(config.layer_arns)
+    region, account = function_arn.split(":")[3:5]
+    names = [re.sub(r"[^a-zA-Z0-9_-]", "-", os.path.basename(os.path.normpath(path)))[:140] or "layer"
+             for path in config.layers]
+    return [f"arn:aws:lambda:{region}:{account}:layer:{name}:1" for name in names]
 
 
 def invoke(service: LambdaService, input: dict[str, Any], context: RequestContext) -> dict[str, Any]:

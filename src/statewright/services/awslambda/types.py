@@ -38,6 +38,9 @@ class FunctionConfig:
     architectures: tuple[str, ...] = ("x86_64",)
     logging_config: dict[str, Any] = field(default_factory=dict)
     description: str = ""
+    # The layer version ARNs the function declares, as GetFunction lists them (`layers` are their
+    # local folders; a layer of another account has an ARN and no folder).
+    layer_arns: tuple[str, ...] = ()
     # Lambda retries a failed asynchronous (Event) invocation twice unless configured otherwise.
     maximum_retry_attempts: int = 2
     # `serve --debug-function`: the worker runs under debugpy, listening on this loopback port
@@ -52,7 +55,7 @@ class FunctionConfig:
             "memory_size": self.memory_size, "reserved_concurrency": self.reserved_concurrency,
             "role": self.role, "tags": dict(self.tags), "architectures": list(self.architectures),
             "logging_config": dict(self.logging_config), "description": self.description,
-            "maximum_retry_attempts": self.maximum_retry_attempts,
+            "maximum_retry_attempts": self.maximum_retry_attempts, "layer_arns": list(self.layer_arns),
         }
 
     @classmethod
@@ -66,6 +69,7 @@ class FunctionConfig:
             tags=dict(data.get("tags", {})), architectures=tuple(data.get("architectures", ("x86_64",))),
             logging_config=dict(data.get("logging_config", {})), description=data.get("description", ""),
             maximum_retry_attempts=int(data.get("maximum_retry_attempts", 2)),
+            layer_arns=tuple(data.get("layer_arns", ())),
         )
 
 
