@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from statewright.services.common import AwsError, InvokeResult
 
-from . import logs
+from . import json_logs, logs
 from .code import CodeWatch
 from .pool import Throttled, WorkerPool
 from .runtimes import Runtimes, RuntimeUnavailable
@@ -103,12 +103,11 @@ class Invoker:
             # would let an edit within the same second (same size) run the old code.
             "PYTHONDONTWRITEBYTECODE": "1",
         })
-        log_format = config.logging_config.get("LogFormat")
-        if log_format:
-            env["AWS_LAMBDA_LOG_FORMAT"] = str(log_format)
-        level = config.logging_config.get("ApplicationLogLevel")
-        if level and log_format == "JSON":
-            env["AWS_LAMBDA_LOG_LEVEL"] = str(level)
+        # As on Lambda: the format always, the application log level with JSON logs only (the
+        # runtime's logging then drops records below it).
+        env["AWS_LAMBDA_LOG_FORMAT"] = "JSON" if json_logs.is_json(config) else "Text"
+        if json_logs.is_json(config):
+            env["AWS_LAMBDA_LOG_LEVEL"] = json_logs.application_level(config)
         return env
 
     def run(self, function: Function, payload: bytes, *, log_tail: bool = False,
@@ -142,7 +141,10 @@ class Invoker:
                 "errorMessage": f"Response payload size exceeded maximum allowed payload size "
                                 f"({MAX_RESPONSE} bytes).",
                 "errorType": "Function.ResponseSizeTooLarge"}).encode())
-        lines = logs.invocation_lines(request_id, "$LATEST", outcome, config.memory_size)
+        if json_logs.is_json(config):
+            lines = json_logs.invocation_lines(request_id, "$LATEST", outcome, config, function.arn)
+        else:
+            lines = logs.invocation_lines(request_id, "$LATEST", outcome, config.memory_size)
         self._write_log(config.name, worker.log_stream, lines)
         return InvokeResult(200, outcome.payload, outcome.function_error,
                             logs.tail(lines) if log_tail else "", "$LATEST")
