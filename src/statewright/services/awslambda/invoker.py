@@ -145,7 +145,7 @@ class Invoker:
             lines = json_logs.invocation_lines(request_id, "$LATEST", outcome, config, function.arn)
         else:
             lines = logs.invocation_lines(request_id, "$LATEST", outcome, config.memory_size)
-        self._write_log(config.name, worker.log_stream, lines)
+        self._write_log(config, worker.log_stream, lines)
         return InvokeResult(200, outcome.payload, outcome.function_error,
                             logs.tail(lines) if log_tail else "", "$LATEST")
 
@@ -168,8 +168,8 @@ class Invoker:
                               "errorMessage": f"RequestId: {request_id} Error: {reason}"}).encode()
         return Outcome(payload, "Unhandled", output, 0.0, status="crash", init_log_text=worker.take_init_log())
 
-    def _write_log(self, name: str, stream: str, lines: list[str]) -> None:
+    def _write_log(self, config: FunctionConfig, stream: str, lines: list[str]) -> None:
         try:
-            self.log_sink(name, stream, lines)
+            self.log_sink(config.name, stream, lines, config.logging_config.get("LogGroup") or None)
         except Exception:  # a broken sink must not fail the invocation
-            log.exception("Lambda log sink failed for %s", name)
+            log.exception("Lambda log sink failed for %s", config.name)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-# (function_name, log_stream_name, lines): where each invocation's log goes (CloudWatch Logs'
-# `/aws/lambda/<function_name>` once the runtime plugs it in). Lines carry no trailing newline.
-LogSink = Callable[[str, str, list[str]], None]
+
+class LogSink(Protocol):
+    """Where each invocation's log goes (CloudWatch Logs once the runtime plugs it in): its
+    lines (no trailing newlines) for the function's stream; `log_group` is the function's
+    `LoggingConfig.LogGroup` when it sets one, else None for `/aws/lambda/<function_name>`."""
+
+    def __call__(self, function_name: str, log_stream_name: str, lines: list[str],
+                 log_group: str | None = None, /) -> None: ...
 
 DEFAULT_TIMEOUT = 3
 DEFAULT_MEMORY = 128
