@@ -230,3 +230,34 @@ def test_api_keys_from_usage_plans(apigw, server, rest_id):
     assert send(url).status == 403 and send(url).json() == {"message": "Forbidden"}
     assert send(url, headers={"x-api-key": "wrong"}).status == 403
     assert send(url, headers={"x-api-key": keys[0]["value"]}).status == 200
+
+
+def test_usage_plans_and_their_keys(apigw, rest_id):
+    [plan] = apigw.get_usage_plans()["items"]
+    assert plan["apiStages"] == [{"apiId": rest_id, "stage": "dev"}]
+    assert plan["quota"] == {"limit": 1000, "offset": 0, "period": "DAY"} and "throttle" not in plan
+    [key] = apigw.get_api_keys()["items"]
+    assert [k["id"] for k in apigw.get_usage_plan_keys(usagePlanId=plan["id"])["items"]] == [key["id"]]
+    assert apigw.get_usage_plans(keyId=key["id"])["items"] == [plan]
+    assert answer(apigw.get_usage_plan(usagePlanId=plan["id"])) == plan
+    with pytest.raises(ClientError) as caught:
+        apigw.get_usage_plan(usagePlanId="nope")
+    assert caught.value.response["Error"]["Code"] == "NotFoundException"
+
+
+def test_a_usage_plan_quota_is_enforced_over_http(server, rest_id):
+    from statewright.services.apigateway.types import ApiKey, UsagePlan
+
+    from .conftest import send
+
+    gateway = server.runtime.services["apigateway"]
+    gateway.put_usage_plan(UsagePlan("tight", "tight", frozenset({(rest_id, "dev")}), quota_limit=2))
+    gateway.put_api_key(ApiKey("k-tight", "tight", "t" * 40, stages=frozenset({(rest_id, "dev")}), plans=("tight",)))
+    url = f"{server.endpoint}/restapis/{rest_id}/dev/_user_request_/keyed"
+    try:
+        answers = [send(url, headers={"x-api-key": "t" * 40}) for _ in range(3)]
+    finally:
+        gateway.remove_api_key("k-tight")
+        gateway.remove_usage_plan("tight")
+    assert [a.status for a in answers] == [200, 200, 429]
+    assert answers[2].json() == {"message": "Limit Exceeded"}

@@ -1,7 +1,8 @@
 """The read side of API Gateway's REST API management API (`apigateway`), enough for tooling and
 the console: GetRestApis, GetRestApi, GetResources, GetResource (`embed=methods`), GetMethod,
 GetMethodResponse, GetIntegration, GetIntegrationResponse, GetAuthorizers, GetAuthorizer,
-GetStages, GetStage, GetDeployments, GetDeployment, GetApiKeys. Outputs are the botocore output
+GetStages, GetStage, GetDeployments, GetDeployment, GetApiKeys, GetUsagePlans, GetUsagePlan,
+GetUsagePlanKeys. Outputs are the botocore output
 shapes' members, filled as AWS fills them for an API imported from OpenAPI."""
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from statewright.services.common import AwsError, RequestContext
 
 from .definitions import ANY_METHOD, resource_id
-from .types import REST, Api, ApiKey, Authorizer, Route
+from .types import REST, Api, ApiKey, Authorizer, Route, UsagePlan
 
 Apis = Callable[[], list[Api]]
 DEFAULT_LIMIT = 25  # AWS's page size for the REST API's list operations
@@ -333,3 +334,29 @@ def api_keys(keys: list[ApiKey], request: dict[str, Any]) -> dict[str, Any]:
             item["value"] = key.value
         items.append(item)
     return _listed(items, request)
+
+
+def usage_plan(plan: UsagePlan) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": plan.id, "name": plan.name,
+                           "apiStages": [{"apiId": api, "stage": stage} for api, stage in sorted(plan.stages)]}
+    if plan.quota_limit is not None:
+        out["quota"] = {"limit": plan.quota_limit, "offset": plan.quota_offset, "period": plan.quota_period}
+    if plan.rate_limit is not None or plan.burst_limit is not None:
+        out["throttle"] = {k: v for k, v in (("rateLimit", plan.rate_limit), ("burstLimit", plan.burst_limit))
+                           if v is not None}
+    return out
+
+
+def usage_plans(plans: list[UsagePlan], keys: list[ApiKey], operation: str, request: dict[str, Any]) -> dict[str, Any]:
+    """GetUsagePlans (`keyId` narrows them to one key's), GetUsagePlan, GetUsagePlanKeys."""
+    if operation == "GetUsagePlans":
+        key_id = request.get("keyId")
+        chosen = [p for p in plans if not key_id or any(k.id == key_id and p.id in k.plans for k in keys)]
+        return _listed([usage_plan(p) for p in chosen], request)
+    plan = next((p for p in plans if p.id == request.get("usagePlanId")), None)
+    if plan is None:
+        raise not_found(f"Invalid Usage Plan ID specified: {request.get('usagePlanId')}")
+    if operation == "GetUsagePlan":
+        return usage_plan(plan)
+    return _listed([{"id": k.id, "type": "API_KEY", "name": k.name, "value": k.value}
+                    for k in keys if plan.id in k.plans], request)

@@ -21,7 +21,7 @@ from .definitions import (
     integration_from_v2,
     route_from_v2,
 )
-from .types import HTTP, REST, Api, ApiKey, Stage
+from .types import HTTP, REST, Api, ApiKey, Stage, UsagePlan
 
 REST_TYPES = ("AWS::ApiGateway::RestApi", "AWS::ApiGateway::Stage", "AWS::ApiGateway::Deployment",
               "AWS::ApiGateway::ApiKey", "AWS::ApiGateway::UsagePlan", "AWS::ApiGateway::UsagePlanKey")
@@ -114,14 +114,41 @@ def _key_value(physical_id: str) -> str:
     return hashlib.sha256(f"statewright-api-key:{physical_id}".encode()).hexdigest()[:40]
 
 
+def _number(value: Any, where: str, kind: type = int) -> Any:
+    if value is None:
+        return None
+    try:
+        return kind(str(value))
+    except ValueError:
+        raise bad_definition(where, "UsagePlan", f"'{value}' is not a number") from None
+
+
+def usage_plans_from_stack(stack: Any) -> list[UsagePlan]:
+    """The template's usage plans with their API stages, quota and throttle."""
+    plans = []
+    for resource in stack.of_type("AWS::ApiGateway::UsagePlan"):
+        props, plan_id = resource.properties, str(resource.physical_id)
+        quota, throttle = props.get("Quota") or {}, props.get("Throttle") or {}
+        period = str(quota.get("Period", "DAY")).upper()
+        if period not in ("DAY", "WEEK", "MONTH"):
+            raise bad_definition(plan_id, "UsagePlan.Quota.Period", f"'{period}' is not DAY, WEEK or MONTH")
+        plans.append(UsagePlan(
+            plan_id, str(props.get("UsagePlanName", plan_id)),
+            frozenset((str(s.get("ApiId")), str(s.get("Stage"))) for s in props.get("ApiStages") or []),
+            _number(quota.get("Limit"), plan_id), period, _number(quota.get("Offset"), plan_id) or 0,
+            _number(throttle.get("RateLimit"), plan_id, float), _number(throttle.get("BurstLimit"), plan_id)))
+    return plans
+
+
 def api_keys_from_stack(stack: Any) -> list[ApiKey]:
     """The template's API keys, each with the stages its usage plans (and `StageKeys`) open."""
-    plans = {str(r.physical_id): {(str(s.get("ApiId")), str(s.get("Stage"))) for s in r.properties.get("ApiStages") or []}
-             for r in stack.of_type("AWS::ApiGateway::UsagePlan")}
+    plans = {plan.id: plan.stages for plan in usage_plans_from_stack(stack)}
     opened: dict[str, set[tuple[str, str]]] = {}
+    linked: dict[str, list[str]] = {}
     for link in stack.of_type("AWS::ApiGateway::UsagePlanKey"):
-        opened.setdefault(str(link.properties.get("KeyId")), set()).update(
-            plans.get(str(link.properties.get("UsagePlanId")), set()))
+        key_id, plan_id = str(link.properties.get("KeyId")), str(link.properties.get("UsagePlanId"))
+        opened.setdefault(key_id, set()).update(plans.get(plan_id, set()))
+        linked.setdefault(key_id, []).append(plan_id)
     keys = []
     for resource in stack.of_type("AWS::ApiGateway::ApiKey"):
         props = resource.properties
@@ -129,5 +156,6 @@ def api_keys_from_stack(stack: Any) -> list[ApiKey]:
         stages = set(opened.get(key_id, set()))
         stages.update((str(s.get("RestApiId")), str(s.get("StageName"))) for s in props.get("StageKeys") or [])
         keys.append(ApiKey(key_id, str(props.get("Name", key_id)), str(props.get("Value") or _key_value(key_id)),
-                           str(props.get("Enabled", True)).lower() != "false", frozenset(stages)))
+                           str(props.get("Enabled", True)).lower() != "false", frozenset(stages),
+                           tuple(linked.get(key_id, ()))))
     return keys

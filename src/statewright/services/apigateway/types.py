@@ -144,11 +144,29 @@ class Api:
 
 
 @dataclass(frozen=True)
+class UsagePlan:
+    """An `AWS::ApiGateway::UsagePlan`: the API stages it opens to its keys, and the quota
+    (requests per DAY, WEEK or MONTH, the period starting `quota_offset` days in) and throttle
+    (requests per second, burst) each of its keys gets."""
+
+    id: str
+    name: str
+    stages: frozenset[tuple[str, str]] = frozenset()
+    quota_limit: int | None = None
+    quota_period: str = "DAY"
+    quota_offset: int = 0
+    rate_limit: float | None = None
+    burst_limit: int | None = None
+
+
+@dataclass(frozen=True)
 class ApiKey:
-    """An API key and the API stages it opens (through usage plans, or its own `StageKeys`)."""
+    """An API key, the API stages it opens (through usage plans, or its own `StageKeys`) and
+    the ids of its usage plans."""
 
     id: str
     name: str
     value: str
     enabled: bool = True
     stages: frozenset[tuple[str, str]] = frozenset()
+    plans: tuple[str, ...] = ()
