@@ -261,3 +261,16 @@ def test_a_usage_plan_quota_is_enforced_over_http(server, rest_id):
         gateway.remove_usage_plan("tight")
     assert [a.status for a in answers] == [200, 200, 429]
     assert answers[2].json() == {"message": "Limit Exceeded"}
+
+
+def test_unsigned_rest_reads_as_the_console_sends_them(server, rest_id, http_id):
+    """The console reads the management API with plain GETs (no SigV4)."""
+    from .conftest import send
+
+    resources = send(f"{server.endpoint}/restapis/{rest_id}/resources?embed=methods&limit=500").json()
+    by_path = {r["path"]: r for r in resources["item"]}  # the wire name of `items`
+    assert by_path["/items/{id}"]["resourceMethods"]["GET"]["methodIntegration"]["type"] == "AWS_PROXY"
+    assert "position" not in resources
+    integrations = send(f"{server.endpoint}/v2/apis/{http_id}/integrations").json()["items"]
+    assert {i["integrationType"] for i in integrations} == {"AWS_PROXY"}
+    assert all(i["integrationId"] for i in integrations)
