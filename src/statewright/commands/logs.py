@@ -34,10 +34,10 @@ def parse_since(text: str, now_ms: int) -> int:
 
 
 def _level_colour(message: str) -> str | None:
-    if message.startswith(("START RequestId:", "END RequestId:", "REPORT RequestId:", "INIT_START")):
-        return "bright_black"
     if message.startswith('{"time":') and '"type":"platform.' in message[:80]:
         return "bright_black"  # Lambda's own records in the JSON log format
+    if message.startswith(("START RequestId:", "END RequestId:", "REPORT RequestId:", "INIT_START")):
+        return "bright_black"
     head = message[:200]
     if any(word in head for word in ("ERROR", "Error", "Exception", "Traceback", "FATAL", '"level":"error"')):
         return "red"

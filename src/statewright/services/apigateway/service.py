@@ -12,11 +12,11 @@ from typing import Any, NamedTuple
 
 from statewright.services.common import AwsError, FunctionInvoker, InvokeResult, RequestContext, Service
 
-from . import management, management_v2
+from . import management, management_v2, stacks
 from .authorizers import Authorizers
 from .gateway import Gateway
 from .integrations import Backends, IntegrationTimeout
-from .stacks import api_keys_from_stack, apis_from_stack, usage_plans_from_stack
+from .stacks import api_keys_from_stack, apis_from_stack
 from .types import HTTP, Api, ApiKey, ApiRequest, ApiResponse, UsagePlan
 from .usage_plans import Meter
 
@@ -64,7 +64,7 @@ class ApiGatewayService:
         """Create (or replace) every API a loaded template deploys; returns them."""
         made = apis_from_stack(stack)
         keys = api_keys_from_stack(stack)
-        plans = usage_plans_from_stack(stack)
+        plans = stacks.usage_plans_from_stack(stack)
         with self._lock:
             # A template applied again (a reload) replaces what the previous one made.
             for old in self._template_apis - {api.id for api in made}:
