@@ -8,8 +8,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from statewright.services.apigateway.stacks import usage_plans_from_stack
 from statewright.services.apigateway.types import ApiKey, UsagePlan
 from statewright.services.apigateway.usage_plans import Meter, period_start
+from statewright.services.common import AwsError
+from statewright.template.stack import StackResource
 
 
 def at(text: str) -> float:
@@ -76,3 +79,37 @@ def test_plans_of_other_stages_or_keys_do_not_meter():
     other_plan = UsagePlan("p9", "plan", frozenset({("api", "dev")}), quota_limit=0)
     assert meter.admit(KEY, [other_stage, other_plan], "api", "dev") is None
     assert refusal(meter.admit(KEY, [plan(quota_limit=0)], "api", "dev")) == (429, "Limit Exceeded")
+
+
+class Stack:
+    """The part of a loaded template that usage_plans_from_stack reads."""
+
+    def __init__(self, *resources: StackResource) -> None:
+        self.resources = list(resources)
+
+    def of_type(self, kind: str) -> list[StackResource]:
+        return [r for r in self.resources if r.type == kind]
+
+
+def usage_plan_resource(**props) -> StackResource:
+    return StackResource("Plan", "AWS::ApiGateway::UsagePlan", props, "plan-1", {})
+
+
+def test_usage_plans_from_a_template():
+    stack = Stack(usage_plan_resource(UsagePlanName="gold", ApiStages=[{"ApiId": "api", "Stage": "dev"}],
+                                      Quota={"Limit": "500", "Period": "week", "Offset": 1},
+                                      Throttle={"RateLimit": "2.5", "BurstLimit": 5}))
+    [made] = usage_plans_from_stack(stack)
+    assert made == UsagePlan("plan-1", "gold", frozenset({("api", "dev")}), 500, "WEEK", 1, 2.5, 5)
+    assert usage_plans_from_stack(Stack(usage_plan_resource())) == [UsagePlan("plan-1", "plan-1")]
+
+
+@pytest.mark.parametrize(("props", "field"), [
+    ({"Quota": {"Limit": "lots"}}, "Quota.Limit: 'lots' is not a number"),
+    ({"Quota": {"Limit": 1, "Period": "YEAR"}}, "Quota.Period: 'YEAR' is not DAY, WEEK or MONTH"),
+    ({"Throttle": {"RateLimit": "fast"}}, "Throttle.RateLimit: 'fast' is not a number"),
+])
+def test_bad_usage_plans_are_named(props, field):
+    with pytest.raises(AwsError) as raised:
+        usage_plans_from_stack(Stack(usage_plan_resource(**props)))
+    assert raised.value.message == f"UsagePlan plan-1: {field}"

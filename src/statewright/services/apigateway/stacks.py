@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from statewright.services.common import AwsError
+
 from .definitions import (
     api_from_openapi,
     authorizer_from_v2,
@@ -114,13 +116,20 @@ def _key_value(physical_id: str) -> str:
     return hashlib.sha256(f"statewright-api-key:{physical_id}".encode()).hexdigest()[:40]
 
 
-def _number(value: Any, where: str, kind: type = int) -> Any:
+def _bad_plan(plan_id: str, field: str, why: str) -> AwsError:
+    return AwsError("BadRequestException", f"UsagePlan {plan_id}: {field}: {why}", 400)
+
+
+def _number(plan_id: str, section: str, props: dict[str, Any], field: str, kind: type = int) -> Any:
+    """`props[field]` of the plan's `section` (Quota, Throttle) as a number (templates often give
+    numbers as strings), None when absent."""
+    value = props.get(field)
     if value is None:
         return None
     try:
         return kind(str(value))
     except ValueError:
-        raise bad_definition(where, "UsagePlan", f"'{value}' is not a number") from None
+        raise _bad_plan(plan_id, f"{section}.{field}", f"'{value}' is not a number") from None
 
 
 def usage_plans_from_stack(stack: Any) -> list[UsagePlan]:
@@ -131,12 +140,13 @@ def usage_plans_from_stack(stack: Any) -> list[UsagePlan]:
         quota, throttle = props.get("Quota") or {}, props.get("Throttle") or {}
         period = str(quota.get("Period", "DAY")).upper()
         if period not in ("DAY", "WEEK", "MONTH"):
-            raise bad_definition(plan_id, "UsagePlan.Quota.Period", f"'{period}' is not DAY, WEEK or MONTH")
+            raise _bad_plan(plan_id, "Quota.Period", f"'{period}' is not DAY, WEEK or MONTH")
         plans.append(UsagePlan(
             plan_id, str(props.get("UsagePlanName", plan_id)),
             frozenset((str(s.get("ApiId")), str(s.get("Stage"))) for s in props.get("ApiStages") or []),
-            _number(quota.get("Limit"), plan_id), period, _number(quota.get("Offset"), plan_id) or 0,
-            _number(throttle.get("RateLimit"), plan_id, float), _number(throttle.get("BurstLimit"), plan_id)))
+            _number(plan_id, "Quota", quota, "Limit"), period, _number(plan_id, "Quota", quota, "Offset") or 0,
+            _number(plan_id, "Throttle", throttle, "RateLimit", float),
+            _number(plan_id, "Throttle", throttle, "BurstLimit")))
     return plans
 
 
