@@ -94,7 +94,11 @@ def test_get_method_and_integration(apigw, rest_id, workflow_id):
     assert response["responseTemplates"] == {"application/json": '{"error": "$input.path(\'$.errorMessage\')"}'}
     needs = apigw.get_method(restApiId=workflow_id, resourceId=items["/needs-param"]["id"], httpMethod="GET")
     assert needs["requestParameters"] == {"method.request.querystring.q": True}
-    assert "requestValidatorId" in needs
+    validator = answer(apigw.get_request_validator(restApiId=workflow_id, requestValidatorId=needs["requestValidatorId"]))
+    assert validator == {"id": needs["requestValidatorId"], "name": "params-only", "validateRequestBody": False,
+                         "validateRequestParameters": True}
+    assert {v["name"] for v in apigw.get_request_validators(restApiId=workflow_id)["items"]} == {"body-only",
+                                                                                                 "params-only"}
     with pytest.raises(ClientError) as caught:
         apigw.get_method(restApiId=workflow_id, resourceId=items["/sync"]["id"], httpMethod="GET")
     assert caught.value.response["Error"]["Code"] == "NotFoundException"

@@ -1,8 +1,8 @@
 """The read side of API Gateway's REST API management API (`apigateway`), enough for tooling and
 the console: GetRestApis, GetRestApi, GetResources, GetResource (`embed=methods`), GetMethod,
 GetMethodResponse, GetIntegration, GetIntegrationResponse, GetAuthorizers, GetAuthorizer,
-GetStages, GetStage, GetDeployments, GetDeployment, GetApiKeys, GetUsagePlans, GetUsagePlan,
-GetUsagePlanKeys. Outputs are the botocore output
+GetRequestValidators, GetRequestValidator, GetStages, GetStage, GetDeployments, GetDeployment,
+GetApiKeys, GetUsagePlans, GetUsagePlan, GetUsagePlanKeys. Outputs are the botocore output
 shapes' members, filled as AWS fills them for an API imported from OpenAPI."""
 
 from __future__ import annotations
@@ -252,6 +252,17 @@ def authorizers(api: Api) -> list[dict[str, Any]]:
     return found
 
 
+def request_validators(api: Api) -> list[dict[str, Any]]:
+    """`x-amazon-apigateway-request-validators` of the API's body, with the ids methods name."""
+    found = []
+    for name, spec in (api.document.get("x-amazon-apigateway-request-validators") or {}).items():
+        spec = spec if isinstance(spec, dict) else {}
+        found.append({"id": resource_id(api.id, "validator:" + name), "name": name,
+                      "validateRequestBody": bool(spec.get("validateRequestBody", False)),
+                      "validateRequestParameters": bool(spec.get("validateRequestParameters", False))})
+    return found
+
+
 def stages(api: Api) -> list[dict[str, Any]]:
     return [{"stageName": s.name, "deploymentId": s.deployment_id or None, "variables": s.variables or None,
              "methodSettings": {}, "cacheClusterEnabled": False, "cacheClusterStatus": "NOT_AVAILABLE",
@@ -282,7 +293,7 @@ def _listed(items: list[Any], request: dict[str, Any], key: str = "items") -> di
 V1_OPERATIONS = frozenset({
     "GetRestApis", "GetRestApi", "GetResources", "GetResource", "GetMethod", "GetMethodResponse", "GetIntegration",
     "GetIntegrationResponse", "GetAuthorizers", "GetAuthorizer", "GetStages", "GetStage", "GetDeployments",
-    "GetDeployment"})
+    "GetDeployment", "GetRequestValidators", "GetRequestValidator"})
 
 
 def handle_v1(apis: Apis, operation: str, request: dict[str, Any], context: RequestContext) -> dict[str, Any]:
@@ -313,6 +324,11 @@ def handle_v1(apis: Apis, operation: str, request: dict[str, Any], context: Requ
         return _listed(authorizers(api), request)
     if operation == "GetAuthorizer":
         return _one(authorizers(api), "id", request.get("authorizerId"), "Invalid Authorizer identifier specified")
+    if operation == "GetRequestValidators":
+        return _listed(request_validators(api), request)
+    if operation == "GetRequestValidator":
+        return _one(request_validators(api), "id", request.get("requestValidatorId"),
+                    "Invalid Request Validator identifier specified")
     if operation == "GetStages":
         return {"item": stages(api)}
     if operation == "GetStage":
