@@ -101,6 +101,9 @@ def test_function_config_maps_properties_and_warns_of_foreign_layers():
     assert (config.name, config.timeout, config.memory_size, config.reserved_concurrency) == ("stack-Fn-X", 7, 512, 2)
     assert config.environment == {"N": "5", "FLAG": "true", "S": "text"}
     assert config.layers == ("/layers/one",)
+    # GetFunction lists every declared layer by ARN, the foreign one too (as AWS does).
+    assert config.layer_arns == ("arn:aws:lambda:us-east-1:123456789012:layer:one:1",
+                                 "arn:aws:lambda:us-east-1:999:layer:x:3")
     assert config.logging_config == {"LogFormat": "JSON"} and config.tags == {"team": "a"}
     assert len(warnings) == 1 and "layer:x:3" in warnings[0]
 
@@ -122,3 +125,22 @@ def test_a_property_the_service_cannot_use_fails_that_resource_only(tmp_path):
     statuses = {entry.logical_id: entry.status for entry in report.resources}
     assert statuses == {"Fn": "failed", "Ok": "running"}
     assert any("Fn" in warning and "soon" in warning for warning in report.warnings)
+
+
+def test_every_api_stage_url_is_listed_for_serve(tmp_path):
+    """What `serve` prints under "APIs": each stage's path-style and host-style URL."""
+    runtime = open_runtime(Path(__file__).parent / "services" / "apigateway" / "app" / "template.yaml", tmp_path)
+    try:
+        report = runtime.stack_report
+        endpoint = runtime.config.settings.endpoint.rstrip("/")
+    finally:
+        runtime.close()
+    assert report is not None
+    rest_id = report.stack.resource("RestApi").physical_id
+    http_id = report.stack.resource("HttpApi").physical_id
+    port = endpoint.rsplit(":", 1)[1]
+    # SAM names both APIs after the stack ("app").
+    assert (f"app (REST, stage dev): {endpoint}/restapis/{rest_id}/dev/_user_request_/"
+            f"  or http://{rest_id}.execute-api.localhost:{port}/dev/") in report.api_urls
+    assert (f"app (HTTP, stage $default): {endpoint}/restapis/{http_id}/$default/_user_request_/"
+            f"  or http://{http_id}.execute-api.localhost:{port}/") in report.api_urls

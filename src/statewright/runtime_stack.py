@@ -240,7 +240,9 @@ def function_config(resource: StackResource, layers: Mapping[str, str], warnings
         timeout=int(props.get("Timeout", 3)), memory_size=int(props.get("MemorySize", 128)),
         reserved_concurrency=None if reserved is None else int(reserved), role=str(props.get("Role", "")),
         tags=_tags(props.get("Tags")), architectures=tuple(props.get("Architectures") or ("x86_64",)),
-        logging_config=dict(props.get("LoggingConfig") or {}), description=str(props.get("Description", "")))
+        logging_config=dict(props.get("LoggingConfig") or {}), description=str(props.get("Description", "")),
+        # A LayerVersion's Ref is its version ARN, which is what GetFunction lists.
+        layer_arns=tuple(str(arn) for arn in props.get("Layers") or []))
 
 
 def _text(value: Any) -> str:

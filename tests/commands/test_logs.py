@@ -47,6 +47,9 @@ def test_format_event_colours_errors_and_strips_nothing_else():
     assert click.unstyle(line) == "2026-11-30T00:53:20.123Z s ERROR bad"
     assert "\x1b[31m" in line  # red
 
+    report = '{"time":"2026-11-30T00:53:20.123Z","type":"platform.report","record":{"requestId":"r","status":"success"}}'
+    assert "\x1b[90m" in format_event({"timestamp": 1_796_000_000_123, "logStreamName": "s", "message": report})
+
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -230,6 +231,10 @@ def test_get_function_and_list_functions_over_http(app, lam):
     assert configuration["Runtime"] == "python3.11"
     assert configuration["Environment"]["Variables"]["SHARED"] == "from-globals"
     assert configuration["Role"] == report.stack.resource("EchoFunctionRole").attributes["Arn"]
+    # The layer version ARN, as AWS lists it (the local folder stays internal).
+    layer = next(r for r in report.stack.resources if r.type == "AWS::Lambda::LayerVersion")
+    assert [entry["Arn"] for entry in configuration["Layers"]] == [layer.attributes["LayerVersionArn"]]
+    assert configuration["Layers"][0]["Arn"].startswith("arn:aws:lambda:us-east-1:123456789012:layer:")
     assert {function_name(report, f) for f in ("EchoFunction", "DoubleFunction", "SlowFunction")} <= set(names)
 
 
@@ -237,6 +242,45 @@ def test_invoke_log_tail_over_http(app, lam):
     answer = lam.invoke(FunctionName=function_name(app[1], "DoubleFunction"), Payload=b'{"n": 1}', LogType="Tail")
     log = base64.b64decode(answer["LogResult"]).decode()
     assert "START RequestId:" in log and "REPORT RequestId:" in log
+
+
+def test_json_log_format_and_log_levels_reach_the_log_group(app, lam):
+    """LoggingConfig JSON with ApplicationLogLevel WARN and SystemLogLevel DEBUG, read back from
+    /aws/lambda/<function> through boto3's logs client."""
+    server, report = app
+    name = function_name(report, "JsonLogFunction")
+    env = invoke(lam, name, {})[1]
+    request_id = env.pop("requestId")
+    assert env == {"AWS_LAMBDA_LOG_FORMAT": "JSON", "AWS_LAMBDA_LOG_LEVEL": "WARN"}
+    config = lam.get_function_configuration(FunctionName=name)["LoggingConfig"]
+    assert config == {"LogFormat": "JSON", "ApplicationLogLevel": "WARN", "SystemLogLevel": "DEBUG",
+                      "LogGroup": f"/aws/lambda/{name}"}
+    logs = client(server.endpoint, "logs")
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            events = logs.filter_log_events(logGroupName=f"/aws/lambda/{name}")["events"]
+            records = [json.loads(e["message"]) for e in events]
+            if any(r.get("type") == "platform.report" for r in records) or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        reports = logs.filter_log_events(logGroupName=f"/aws/lambda/{name}",
+                                         filterPattern='{ $.type = "platform.report" }')["events"]
+    finally:
+        logs.close()
+    kinds = [r.get("type") for r in records if "type" in r]
+    assert kinds == ["platform.initStart", "platform.start", "platform.runtimeDone", "platform.report"]
+    start = records[[r.get("type") for r in records].index("platform.start")]
+    assert start["record"]["requestId"] == request_id and start["record"]["version"] == "$LATEST"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", start["time"])
+    done = json.loads(reports[0]["message"])["record"]
+    assert done["requestId"] == request_id and done["status"] == "success"
+    assert done["metrics"]["memorySizeMB"] == 128 and done["metrics"]["billedDurationMs"] >= 1
+    assert "initDurationMs" in done["metrics"]
+    # Application lines below WARN are dropped; a line without a level counts as INFO.
+    application = [r for r in records if "type" not in r]
+    assert [r["message"] for r in application] == ["stock low", "an error line"]
+    assert application[0]["level"] == "WARNING" and application[0]["requestId"] == request_id
 
 
 # --- Step Functions calling the functions -----------------------------------------------------------

@@ -38,6 +38,8 @@ _STATES_ERROR = re.compile(r'^\{"id":"\d+","type":"\w*(?:Failed|TimedOut|Aborted
 
 
 def _level_colour(message: str) -> str | None:
+    if message.startswith('{"time":') and '"type":"platform.' in message[:80]:
+        return "bright_black"  # Lambda's own records in the JSON log format
     if message.startswith(("START RequestId:", "END RequestId:", "REPORT RequestId:", "INIT_START")):
         return "bright_black"
     if _STATES_ERROR.match(message):

@@ -33,7 +33,7 @@ def apply_functions_and_machines(runtime: Runtime, stack: Any) -> None:
         props = resource.properties
         runtime.services["lambda"].put_function(FunctionConfig(
             name=resource.physical_id, handler=props["Handler"], runtime=props["Runtime"], code_dir=props["Code"],
-            timeout=int(props.get("Timeout", 3))))
+            timeout=int(props.get("Timeout", 3)), reserved_concurrency=props.get("ReservedConcurrentExecutions")))
     for resource in stack.of_type("AWS::StepFunctions::StateMachine"):
         props = resource.properties
         runtime.services["stepfunctions"].handle("CreateStateMachine", {

@@ -251,6 +251,19 @@ def test_rest_start_sync_execution_with_templates(server, workflow_id):
                              "q": "qq", "h": "hv"}
 
 
+def test_unsupported_media_type_with_passthrough_never(server, workflow_id):
+    """/sync has only an application/json template and `passthroughBehavior: never`."""
+    answer = send(f"{server.endpoint}/restapis/{workflow_id}/v1/_user_request_/sync", "POST", b"who=me",
+                  {"Content-Type": "application/x-www-form-urlencoded"})
+    assert answer.status == 415 and answer.json() == {"message": "Unsupported Media Type"}
+
+
+def test_throttled_function_is_429(server, rest_id):
+    """A function with ReservedConcurrentExecutions 0: Lambda throttles, API Gateway answers 429."""
+    answer = send(rest(server, rest_id, "/throttled"))
+    assert answer.status == 429 and answer.json() == {"message": "Too Many Requests"}
+
+
 def test_mock_integration_with_context_and_stage_variables(server, workflow_id):
     answer = send(f"{server.endpoint}/restapis/{workflow_id}/v1/_user_request_/mock/zed")
     assert answer.status == 200

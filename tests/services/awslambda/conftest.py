@@ -19,9 +19,11 @@ class Logs:
 
     def __init__(self) -> None:
         self.records: list[tuple[str, str, list[str]]] = []
+        self.groups: list[str | None] = []
 
-    def __call__(self, function: str, stream: str, lines: list[str]) -> None:
+    def __call__(self, function: str, stream: str, lines: list[str], log_group: str | None = None) -> None:
         self.records.append((function, stream, lines))
+        self.groups.append(log_group)
 
 
 @pytest.fixture

@@ -179,6 +179,9 @@ def test_every_answer_fits_botocores_output_shapes(service, define):
         "ListTags": call(service, "ListTags", Resource=arn),
         "DeleteFunction": call(service, "DeleteFunction", FunctionName="made"),
     }
+    # A layer given only as a folder is listed under an ARN named after it, never the path.
+    assert outputs["GetFunction"]["Configuration"]["Layers"] == [
+        {"Arn": "arn:aws:lambda:us-east-1:123456789012:layer:layer:1", "CodeSize": 0}]
     for operation, output in outputs.items():
         shape = model.operation_model(operation).output_shape
         if shape is None:

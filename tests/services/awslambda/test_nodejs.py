@@ -66,6 +66,28 @@ def test_a_thrown_error_is_lambdas_node_error_json(service, define):
 
 
 @needs_node
+def test_json_logs_are_records_filtered_by_the_application_log_level(service, define, logs):
+    define({"index.js": """
+        exports.handler = async () => {
+          console.debug("too detailed");
+          console.log("routine");
+          console.warn("stock low", 3);
+          throw new RangeError("out of stock");
+        };
+    """}, runtime="nodejs20.x", handler="index.handler",
+        logging_config={"LogFormat": "JSON", "ApplicationLogLevel": "WARN"})
+    result, body = invoke(service)
+    assert result["FunctionError"] == "Unhandled" and body["errorType"] == "RangeError"
+    records = [json.loads(line) for line in logs.records[-1][2]]
+    own = [r for r in records if "type" not in r]
+    assert [(r["level"], r["message"]) for r in own[:1]] == [("WARN", "stock low 3")]
+    assert own[0]["requestId"] == records[[r.get("type") for r in records].index("platform.start")]["record"]["requestId"]
+    assert own[1]["level"] == "ERROR" and own[1]["message"]["errorType"] == "RangeError"
+    assert own[1]["message"]["stackTrace"][0] == "RangeError: out of stock"
+    assert len(own) == 2  # debug and log are below WARN
+
+
+@needs_node
 def test_a_missing_export_is_handler_not_found(service, define):
     define({"index.js": "exports.other = () => 1;\n"}, runtime="nodejs20.x", handler="index.handler")
     result, body = invoke(service)

@@ -201,3 +201,23 @@ def test_json_log_format_lines_can_be_filtered_with_json_patterns(server, logs, 
     infos = logs.filter_log_events(logGroupName="/aws/lambda/json-logger",
                                    filterPattern='{ $.level = "INFO" && $.message = "all*" }')["events"]
     assert [json.loads(e["message"])["message"] for e in infos] == ["all is well"]
+
+
+def test_a_functions_own_log_group_gets_its_lines(server, logs, tmp_path):
+    """`LoggingConfig.LogGroup`: Lambda writes there (and tells the handler so) instead of
+    /aws/lambda/<function>."""
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "app.py").write_text("import os\ndef handler(event, context):\n"
+                                 "    print('to', os.environ['AWS_LAMBDA_LOG_GROUP_NAME'])\n")
+    runtime = server.server.config.app.state.runtime
+    runtime.services["lambda"].put_function(FunctionConfig(
+        "grouped", "app.handler", "python3.11", str(code), timeout=30, logging_config={"LogGroup": "/shared/app"}))
+    lam = client(server.endpoint, "lambda")
+    try:
+        assert lam.invoke(FunctionName="grouped", Payload=b"{}")["StatusCode"] == 200
+    finally:
+        lam.close()
+    lines = lambda_lines(logs, "/shared/app", 4)[1]
+    assert lines[1] == "to /shared/app"
+    assert not logs.describe_log_groups(logGroupNamePrefix="/aws/lambda/grouped")["logGroups"]

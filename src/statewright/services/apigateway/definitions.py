@@ -52,7 +52,7 @@ def integration_from_openapi(spec: dict[str, Any], api_id: str, where: str, http
         request_parameters=dict(spec.get("requestParameters") or {}),
         responses=dict(spec.get("responses") or {}),
         passthrough=str(spec.get("passthroughBehavior", "WHEN_NO_MATCH")).upper(),
-        timeout_seconds=timeout / 1000.0)
+        timeout_seconds=timeout / 1000.0, credentials=str(spec.get("credentials") or ""))
 
 
 def _authorizer(api_id: str, name: str, scheme: dict[str, Any], http_api: bool) -> Authorizer | None:
@@ -188,7 +188,8 @@ def integration_from_v2(props: dict[str, Any]) -> Integration:
         request_templates=dict(props.get("RequestTemplates") or {}),
         request_parameters=dict(props.get("RequestParameters") or {}),
         timeout_seconds=_integer(props.get("TimeoutInMillis", 30000), str(props.get("ApiId", "")),
-                                 "Integration.TimeoutInMillis", 50, 30000) / 1000.0)
+                                 "Integration.TimeoutInMillis", 50, 30000) / 1000.0,
+        credentials=str(props.get("CredentialsArn") or ""))
 
 
 def route_from_v2(props: dict[str, Any], integrations: dict[str, Integration],

@@ -37,7 +37,7 @@ class Gateway:
 
     def __init__(self, apis: Callable[[str], Api | None], backends: integrations.Backends,
                  authorizers: Authorizers, account: str, region: str,
-                 api_keys: Callable[[str, str, str], bool]) -> None:
+                 api_keys: Callable[[str, str, str], ApiResponse | None]) -> None:
         self._apis = apis
         self.backends = backends
         self.authorizers = authorizers
@@ -89,9 +89,9 @@ class Gateway:
 
     def _authorized(self, api: Api, route: Route, call: Call) -> ApiResponse:
         if route.api_key_required:
-            key = call.request.header("x-api-key")
-            if not key or not self._api_keys(api.id, call.stage, key):
-                return gateway_error(403, "Forbidden", kind="INVALID_API_KEY")
+            refusal = self._api_keys(api.id, call.stage, call.request.header("x-api-key") or "")
+            if refusal is not None:  # unknown or disabled key (403), throttled or over quota (429)
+                return refusal
         if route.authorizer:
             authorizer = api.authorizers.get(route.authorizer)
             if authorizer is None:

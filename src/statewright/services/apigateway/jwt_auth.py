@@ -42,11 +42,13 @@ class JwtVerifier:
             self._sources[issuer] = source
             self._keys.pop(issuer, None)
 
-    def _jwks(self, issuer: str, refresh: bool = False) -> dict[str, Any]:
+    def _jwks(self, issuer: str, declared: str = "", refresh: bool = False) -> dict[str, Any]:
+        """The issuer's JWKS: from `set_keys`, else the authorizer's own (`x-statewright-jwks`
+        or `jwksUri` in the template), else OpenID discovery."""
         with self._lock:
             if not refresh and issuer in self._keys:
                 return self._keys[issuer]
-            source = self._sources.get(issuer)
+            source = self._sources.get(issuer) or declared or None
         if source is None:
             with urllib.request.urlopen(issuer.rstrip("/") + "/.well-known/openid-configuration", timeout=5) as answer:
                 source = str(json.load(answer)["jwks_uri"])
@@ -61,9 +63,9 @@ class JwtVerifier:
             self._keys[issuer] = keys
         return keys
 
-    def _key(self, issuer: str, kid: str | None) -> Any:
+    def _key(self, issuer: str, kid: str | None, declared: str = "") -> Any:
         for refresh in (False, True):
-            for entry in self._jwks(issuer, refresh).get("keys", []):
+            for entry in self._jwks(issuer, declared, refresh).get("keys", []):
                 if kid is None or entry.get("kid") == kid:
                     return jwt.PyJWK(entry).key
         raise jwt.InvalidTokenError("no key of the issuer has the token's kid")
@@ -77,7 +79,7 @@ class JwtVerifier:
         token = values[0].removeprefix("Bearer ").strip()
         try:
             header = jwt.get_unverified_header(token)
-            key = self._key(authorizer.issuer, header.get("kid"))
+            key = self._key(authorizer.issuer, header.get("kid"), authorizer.jwks)
             claims = jwt.decode(token, key, algorithms=[str(header.get("alg", "RS256"))], issuer=authorizer.issuer,
                                 options={"verify_aud": False, "require": ["exp", "iss"]})
         except (jwt.PyJWTError, OSError, ValueError, KeyError) as error:

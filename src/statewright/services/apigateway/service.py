@@ -12,13 +12,14 @@ from typing import Any, NamedTuple
 
 from statewright.services.common import AwsError, FunctionInvoker, InvokeResult, RequestContext, Service
 
-from . import management
+from . import management, management_v2, stacks
 from .authorizers import Authorizers
 from .gateway import Gateway
 from .integrations import Backends, IntegrationTimeout
 from .origins import CONTEXT_KEY, ExecutionOrigins, function_name, trace_header
 from .stacks import api_keys_from_stack, apis_from_stack
-from .types import HTTP, Api, ApiKey, ApiRequest, ApiResponse
+from .types import HTTP, Api, ApiKey, ApiRequest, ApiResponse, UsagePlan
+from .usage_plans import Meter
 
 INTEGRATION_THREADS = 64
 
@@ -44,6 +45,8 @@ class ApiGatewayService:
         self.origins = origins
         self._apis: dict[str, Api] = {}
         self._api_keys: dict[str, ApiKey] = {}
+        self._usage_plans: dict[str, UsagePlan] = {}
+        self.meter = Meter(clock)
         self._template_apis: set[str] = set()
         self._lock = threading.Lock()
         self._invoker: FunctionInvoker | None = None
@@ -51,7 +54,7 @@ class ApiGatewayService:
         self._pool = concurrent.futures.ThreadPoolExecutor(INTEGRATION_THREADS, thread_name_prefix="apigw")
         self.authorizers = Authorizers(lambda fn, payload: self._call_lambda(fn, payload, 29.0, None))
         self.gateway = Gateway(self.api, Backends(self._call_lambda, self._call_states), self.authorizers,
-                               account, region, self._known_key)
+                               account, region, self._admit_key)
 
     # --- wiring -------------------------------------------------------------------------------------
     def connect(self, invoker: FunctionInvoker | None, states: Service | None) -> None:
@@ -64,12 +67,15 @@ class ApiGatewayService:
         """Create (or replace) every API a loaded template deploys; returns them."""
         made = apis_from_stack(stack)
         keys = api_keys_from_stack(stack)
+        plans = stacks.usage_plans_from_stack(stack)
         with self._lock:
             # A template applied again (a reload) replaces what the previous one made.
             for old in self._template_apis - {api.id for api in made}:
                 self._apis.pop(old, None)
             self._api_keys = {key.id: key for key in keys}
+            self._usage_plans = {plan.id: plan for plan in plans}
             self._template_apis = {api.id for api in made}
+        self.meter.clear()
         for api in made:
             self.put_api(api)
         return made
@@ -92,9 +98,26 @@ class ApiGatewayService:
         with self._lock:
             self._api_keys[key.id] = key
 
+    def remove_api_key(self, key_id: str) -> None:
+        with self._lock:
+            self._api_keys.pop(key_id, None)
+
+    def remove_usage_plan(self, plan_id: str) -> None:
+        with self._lock:
+            self._usage_plans.pop(plan_id, None)
+
+    def put_usage_plan(self, plan: UsagePlan) -> None:
+        """A usage plan whose quota and throttle its keys (`ApiKey.plans`) get on its stages."""
+        with self._lock:
+            self._usage_plans[plan.id] = plan
+
     def api_keys(self) -> list[ApiKey]:
         with self._lock:
             return list(self._api_keys.values())
+
+    def usage_plans(self) -> list[UsagePlan]:
+        with self._lock:
+            return list(self._usage_plans.values())
 
     def set_jwks(self, issuer: str, source: str) -> None:
         """Where a JWT issuer's keys are: a JWKS file path or URL (else OpenID discovery)."""
@@ -108,9 +131,13 @@ class ApiGatewayService:
         with self._lock:
             return list(self._apis.values())
 
-    def _known_key(self, api_id: str, stage: str, value: str) -> bool:
+    def _admit_key(self, api_id: str, stage: str, value: str) -> ApiResponse | None:
+        """None when the `x-api-key` value may call this stage now, else API Gateway's refusal."""
         with self._lock:
-            return any(k.enabled and k.value == value and (api_id, stage) in k.stages for k in self._api_keys.values())
+            keys = [k for k in self._api_keys.values() if value and k.value == value]
+            key = next((k for k in keys if k.enabled and (api_id, stage) in k.stages), keys[0] if keys else None)
+            plans = list(self._usage_plans.values())
+        return self.meter.admit(key, plans, api_id, stage)
 
     # --- serving ------------------------------------------------------------------------------------
     def serve(self, api_id: str, stage: str, request: ApiRequest) -> ApiResponse:
@@ -185,6 +212,8 @@ class ApiGatewayService:
     def handle(self, operation: str, input: dict[str, Any], context: RequestContext) -> dict[str, Any]:
         if operation == "GetApiKeys":
             return management.api_keys(self.api_keys(), input)
+        if operation in ("GetUsagePlans", "GetUsagePlan", "GetUsagePlanKeys"):
+            return management.usage_plans(self.usage_plans(), self.api_keys(), operation, input)
         return management.handle_v1(self.apis, operation, input, context)
 
     def is_long(self, operation: str) -> bool:
@@ -209,7 +238,7 @@ class ApiGatewayV2Service:
         return [a for a in self._gateway.apis() if a.protocol == HTTP] if self._gateway else []
 
     def handle(self, operation: str, input: dict[str, Any], context: RequestContext) -> dict[str, Any]:
-        return management.handle_v2(self._apis, operation, input, context)
+        return management_v2.handle_v2(self._apis, operation, input, context)
 
     def is_long(self, operation: str) -> bool:
         return False

@@ -65,6 +65,10 @@ class Integration:
     responses: dict[str, dict[str, Any]] = field(default_factory=dict)
     passthrough: str = "WHEN_NO_MATCH"
     timeout_seconds: float = 29.0
+    # The management API's view: the integration's id (an `AWS::ApiGatewayV2::Integration`'s
+    # physical id; "" for one an OpenAPI body declares) and its role.
+    id: str = ""
+    credentials: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,8 @@ class Authorizer:
     issuer: str = ""
     audience: tuple[str, ...] = ()
     jwks: str = ""
+    # An `AWS::ApiGatewayV2::Authorizer`'s physical id; "" for one an OpenAPI body declares.
+    id: str = ""
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,9 @@ class Route:
     validate_params: bool = False
     body_schemas: dict[str, Any] = field(default_factory=dict)
     required_params: tuple[tuple[str, str], ...] = ()
+    # An `AWS::ApiGatewayV2::Route`'s physical id (the management API's RouteId); "" for a route
+    # an OpenAPI body declares, whose id is derived from the API and route key.
+    route_id: str = ""
 
     @property
     def route_key(self) -> str:
@@ -135,11 +144,29 @@ class Api:
 
 
 @dataclass(frozen=True)
+class UsagePlan:
+    """An `AWS::ApiGateway::UsagePlan`: the API stages it opens to its keys, and the quota
+    (requests per DAY, WEEK or MONTH, the period starting `quota_offset` days in) and throttle
+    (requests per second, burst) each of its keys gets."""
+
+    id: str
+    name: str
+    stages: frozenset[tuple[str, str]] = frozenset()
+    quota_limit: int | None = None
+    quota_period: str = "DAY"
+    quota_offset: int = 0
+    rate_limit: float | None = None
+    burst_limit: int | None = None
+
+
+@dataclass(frozen=True)
 class ApiKey:
-    """An API key and the API stages it opens (through usage plans, or its own `StageKeys`)."""
+    """An API key, the API stages it opens (through usage plans, or its own `StageKeys`) and
+    the ids of its usage plans."""
 
     id: str
     name: str
     value: str
     enabled: bool = True
     stages: frozenset[tuple[str, str]] = frozenset()
+    plans: tuple[str, ...] = ()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
 import time
 import uuid
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from statewright.services.common import AwsError, RequestContext
 
+from . import json_logs
 from .code import code_sha256, unpack_zip
 from .names import parse_function
 from .types import DEFAULT_MEMORY, DEFAULT_TIMEOUT, FunctionConfig
@@ -53,14 +55,34 @@ def configuration(function: Function) -> dict[str, Any]:
         "State": "Active", "LastUpdateStatus": "Successful", "PackageType": "Zip",
         "Architectures": list(config.architectures), "EphemeralStorage": {"Size": 512},
         "SnapStart": {"ApplyOn": "None", "OptimizationStatus": "Off"},
-        "LoggingConfig": {"LogFormat": config.logging_config.get("LogFormat", "Text"),
-                          "LogGroup": config.logging_config.get("LogGroup", f"/aws/lambda/{config.name}")},
+        "LoggingConfig": logging_config(config),
     }
     if config.environment:
         result["Environment"] = {"Variables": dict(config.environment)}
-    if config.layers:
-        result["Layers"] = [{"Arn": layer, "CodeSize": 0} for layer in config.layers]
+    if layers := layer_arns(config, function.arn):
+        result["Layers"] = [{"Arn": arn, "CodeSize": 0} for arn in layers]
     return result
+
+
+def logging_config(config: FunctionConfig) -> dict[str, Any]:
+    """`LoggingConfig` as Lambda answers it: the log levels (INFO unless set) with JSON logs only."""
+    answer = {"LogFormat": "JSON" if json_logs.is_json(config) else "Text",
+              "LogGroup": config.logging_config.get("LogGroup") or f"/aws/lambda/{config.name}"}
+    if json_logs.is_json(config):
+        answer["ApplicationLogLevel"] = json_logs.application_level(config)
+        answer["SystemLogLevel"] = json_logs.system_level(config)
+    return answer
+
+
+def layer_arns(config: FunctionConfig, function_arn: str) -> list[str]:
+    """The layer version ARNs GetFunction lists: the declared ones, or for layers given only as
+    folders an ARN named after the folder (`arn:aws:lambda:<region>:<account>:layer:<name>:1`)."""
+    if config.layer_arns:
+        return list(config.layer_arns)
+    region, account = function_arn.split(":")[3:5]
+    names = [re.sub(r"[^a-zA-Z0-9_-]", "-", os.path.basename(os.path.normpath(path)))[:140] or "layer"
+             for path in config.layers]
+    return [f"arn:aws:lambda:{region}:{account}:layer:{name}:1" for name in names]
 
 
 def invoke(service: LambdaService, input: dict[str, Any], context: RequestContext) -> dict[str, Any]:
@@ -165,7 +187,7 @@ def create_function(service: LambdaService, input: dict[str, Any], context: Requ
     zip_file = _zip(input.get("Code") or {})
     code_dir = service.data_dir / "code" / ref.name
     unpack_zip(zip_file, code_dir)
-    logging_config = dict(input.get("LoggingConfig") or {})
+    logging = _logging_input(input.get("LoggingConfig"))
     config = FunctionConfig(
         name=ref.name, handler=str(handler), runtime=str(runtime), code_dir=str(code_dir),
         environment=dict((input.get("Environment") or {}).get("Variables") or {}),
@@ -173,7 +195,7 @@ def create_function(service: LambdaService, input: dict[str, Any], context: Requ
         memory_size=_bounded(input, "MemorySize", DEFAULT_MEMORY, 128, 10240),
         role=role, tags=dict(input.get("Tags") or {}),
         architectures=tuple(input.get("Architectures") or ("x86_64",)),
-        logging_config=logging_config, description=str(input.get("Description") or ""))
+        logging_config=logging, description=str(input.get("Description") or ""))
     function = service.define(config, persisted=True, meta={
         "code_sha256": code_sha256(zip_file), "code_size": len(zip_file), "last_modified": timestamp()})
     return configuration(function)
@@ -223,6 +245,21 @@ def _function(service: LambdaService, input: dict[str, Any], context: RequestCon
     if qualifier is not None:
         ref = replace(ref, qualifier=qualifier)
     return service.lookup(ref)
+
+
+_LOGGING_ENUMS = {"LogFormat": ("JSON", "Text"), "ApplicationLogLevel": json_logs.APPLICATION_LEVELS,
+                  "SystemLogLevel": json_logs.SYSTEM_LEVELS}
+
+
+def _logging_input(value: Any) -> dict[str, Any]:
+    """CreateFunction's `LoggingConfig`, its enumerations checked as Lambda checks them."""
+    config = dict(value or {})
+    for member, allowed in _LOGGING_ENUMS.items():
+        if member in config and config[member] not in allowed:
+            raise AwsError("ValidationException", f"1 validation error detected: Value '{config[member]}' at "
+                           f"'loggingConfig.{member[0].lower() + member[1:]}' failed to satisfy constraint: Member "
+                           f"must satisfy enum value set: [{', '.join(allowed)}]", 400)
+    return config
 
 
 def _zip(code: dict[str, Any]) -> bytes:

@@ -1,7 +1,7 @@
 // Statewright's Node.js runtime for local Lambda: loads `_HANDLER` from LAMBDA_TASK_ROOT and
 // serves events from the Lambda Runtime API at AWS_LAMBDA_RUNTIME_API, as Lambda's Node.js
 // runtimes do (CommonJS and ES modules; async or callback handlers; error JSON with "trace";
-// console lines as "<time>\t<request id>\t<LEVEL>\t<message>").
+// console lines as "<time>\t<request id>\t<LEVEL>\t<message>", or JSON records with JSON logs).
 import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
@@ -29,13 +29,27 @@ function call(method, url, body, headers = {}) {
   });
 }
 
+// With LoggingConfig.LogFormat JSON (AWS_LAMBDA_LOG_FORMAT), console lines are JSON records and
+// those below AWS_LAMBDA_LOG_LEVEL are dropped, as Lambda's Node.js runtimes do.
+const LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
+const jsonLogs = process.env.AWS_LAMBDA_LOG_FORMAT === "JSON";
+const threshold = LEVELS.indexOf((process.env.AWS_LAMBDA_LOG_LEVEL || "").toUpperCase());
+
+function writeLog(level, message) {
+  const timestamp = new Date().toISOString();
+  if (jsonLogs) {
+    if (threshold >= 0 && LEVELS.indexOf(level) < threshold) return;
+    process.stdout.write(JSON.stringify({ timestamp, level, requestId: currentRequestId || undefined, message }) + "\n");
+    return;
+  }
+  const text = typeof message === "string" ? message : JSON.stringify(message);
+  process.stdout.write(`${timestamp}\t${currentRequestId || "undefined"}\t${level}\t${text}`.replace(/\n/g, "\r") + "\n");
+}
+
 function patchConsole() {
   const levels = { log: "INFO", info: "INFO", warn: "WARN", error: "ERROR", debug: "DEBUG", trace: "TRACE" };
   for (const [name, level] of Object.entries(levels)) {
-    console[name] = (...args) => {
-      const line = `${new Date().toISOString()}\t${currentRequestId || "undefined"}\t${level}\t${util.format(...args)}`;
-      process.stdout.write(line.replace(/\n/g, "\r") + "\n");
-    };
+    console[name] = (...args) => writeLog(level, util.format(...args));
   }
 }
 
@@ -139,7 +153,8 @@ async function main() {
       await call("POST", `/invocation/${requestId}/response`, body, { "Content-Type": "application/json" });
     } catch (error) {
       const body = errorJson(error);
-      console.error(`Invoke Error \t${JSON.stringify(body)}`);
+      if (jsonLogs) writeLog("ERROR", { errorType: body.errorType, errorMessage: body.errorMessage, stackTrace: body.trace });
+      else console.error(`Invoke Error \t${JSON.stringify(body)}`);
       await call("POST", `/invocation/${requestId}/error`, JSON.stringify(body),
         { "Content-Type": "application/json", "Lambda-Runtime-Function-Error-Type": body.errorType });
     }

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from statewright.services.common import AwsError, InvokeResult
 
-from . import logs
+from . import json_logs, logs
 from .code import CodeWatch
 from .pool import Throttled, WorkerPool
 from .runtimes import Runtimes, RuntimeUnavailable
@@ -103,12 +103,11 @@ class Invoker:
             # would let an edit within the same second (same size) run the old code.
             "PYTHONDONTWRITEBYTECODE": "1",
         })
-        log_format = config.logging_config.get("LogFormat")
-        if log_format:
-            env["AWS_LAMBDA_LOG_FORMAT"] = str(log_format)
-        level = config.logging_config.get("ApplicationLogLevel")
-        if level and log_format == "JSON":
-            env["AWS_LAMBDA_LOG_LEVEL"] = str(level)
+        # As on Lambda: the format always, the application log level with JSON logs only (the
+        # runtime's logging then drops records below it).
+        env["AWS_LAMBDA_LOG_FORMAT"] = "JSON" if json_logs.is_json(config) else "Text"
+        if json_logs.is_json(config):
+            env["AWS_LAMBDA_LOG_LEVEL"] = json_logs.application_level(config)
         return env
 
     def run(self, function: Function, payload: bytes, *, log_tail: bool = False,
@@ -144,8 +143,11 @@ class Invoker:
                 "errorMessage": f"Response payload size exceeded maximum allowed payload size "
                                 f"({MAX_RESPONSE} bytes).",
                 "errorType": "Function.ResponseSizeTooLarge"}).encode())
-        lines = logs.invocation_lines(request_id, "$LATEST", outcome, config.memory_size)
-        self._write_log(config.name, worker.log_stream, lines)
+        if json_logs.is_json(config):
+            lines = json_logs.invocation_lines(request_id, "$LATEST", outcome, config, function.arn)
+        else:
+            lines = logs.invocation_lines(request_id, "$LATEST", outcome, config.memory_size)
+        self._write_log(config, worker.log_stream, lines)
         return InvokeResult(200, outcome.payload, outcome.function_error,
                             logs.tail(lines) if log_tail else "", "$LATEST")
 
@@ -168,8 +170,8 @@ class Invoker:
                               "errorMessage": f"RequestId: {request_id} Error: {reason}"}).encode()
         return Outcome(payload, "Unhandled", output, 0.0, status="crash", init_log_text=worker.take_init_log())
 
-    def _write_log(self, name: str, stream: str, lines: list[str]) -> None:
+    def _write_log(self, config: FunctionConfig, stream: str, lines: list[str]) -> None:
         try:
-            self.log_sink(name, stream, lines)
+            self.log_sink(config.name, stream, lines, config.logging_config.get("LogGroup") or None)
         except Exception:  # a broken sink must not fail the invocation
-            log.exception("Lambda log sink failed for %s", name)
+            log.exception("Lambda log sink failed for %s", config.name)

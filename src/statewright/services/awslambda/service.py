@@ -33,8 +33,8 @@ IDLE_SECONDS = 300.0
 PASSTHROUGH = ("PATH", "LANG", "LC_ALL", "HOME", "TMPDIR", "SSL_CERT_FILE", "PYENV_ROOT")
 
 
-def _discard_logs(function_name: str, stream: str, lines: list[str]) -> None:
-    del function_name, stream, lines
+def _discard_logs(function_name: str, stream: str, lines: list[str], log_group: str | None = None) -> None:
+    del function_name, stream, lines, log_group
 
 
 class LambdaService:

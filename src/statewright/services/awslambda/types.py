@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-# (function_name, log_stream_name, lines): where each invocation's log goes (CloudWatch Logs'
-# `/aws/lambda/<function_name>` once the runtime plugs it in). Lines carry no trailing newline.
-LogSink = Callable[[str, str, list[str]], None]
+
+class LogSink(Protocol):
+    """Where each invocation's log goes (CloudWatch Logs once the runtime plugs it in): its
+    lines (no trailing newlines) for the function's stream; `log_group` is the function's
+    `LoggingConfig.LogGroup` when it sets one, else None for `/aws/lambda/<function_name>`."""
+
+    def __call__(self, function_name: str, log_stream_name: str, lines: list[str],
+                 log_group: str | None = None, /) -> None: ...
 
 DEFAULT_TIMEOUT = 3
 DEFAULT_MEMORY = 128
@@ -38,6 +42,9 @@ class FunctionConfig:
     architectures: tuple[str, ...] = ("x86_64",)
     logging_config: dict[str, Any] = field(default_factory=dict)
     description: str = ""
+    # The layer version ARNs the function declares, as GetFunction lists them (`layers` are their
+    # local folders; a layer of another account has an ARN and no folder).
+    layer_arns: tuple[str, ...] = ()
     # Lambda retries a failed asynchronous (Event) invocation twice unless configured otherwise.
     maximum_retry_attempts: int = 2
     # `serve --debug-function`: the worker runs under debugpy, listening on this loopback port
@@ -52,7 +59,7 @@ class FunctionConfig:
             "memory_size": self.memory_size, "reserved_concurrency": self.reserved_concurrency,
             "role": self.role, "tags": dict(self.tags), "architectures": list(self.architectures),
             "logging_config": dict(self.logging_config), "description": self.description,
-            "maximum_retry_attempts": self.maximum_retry_attempts,
+            "maximum_retry_attempts": self.maximum_retry_attempts, "layer_arns": list(self.layer_arns),
         }
 
     @classmethod
@@ -66,6 +73,7 @@ class FunctionConfig:
             tags=dict(data.get("tags", {})), architectures=tuple(data.get("architectures", ("x86_64",))),
             logging_config=dict(data.get("logging_config", {})), description=data.get("description", ""),
             maximum_retry_attempts=int(data.get("maximum_retry_attempts", 2)),
+            layer_arns=tuple(data.get("layer_arns", ())),
         )
 
 

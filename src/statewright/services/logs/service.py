@@ -126,11 +126,12 @@ class LogsService:
         batch = [_as_event(record, now) for record in records]
         return self.appender.add(Append(target, name, stream, batch, create_group, now))
 
-    def lambda_sink(self, function_name: str, log_stream_name: str, lines: list[str]) -> None:
-        """The Lambda service's log sink: an invocation's lines into `/aws/lambda/<function>`,
-        which is created on first write as Lambda creates it. Queued, never waited for, so a busy
-        function does not slow its callers."""
-        self.write_events(f"/aws/lambda/{function_name}", log_stream_name, lines, create_group=True)
+    def lambda_sink(self, function_name: str, log_stream_name: str, lines: list[str],
+                    log_group: str | None = None) -> None:
+        """The Lambda service's log sink: an invocation's lines into `/aws/lambda/<function>` (or
+        the function's `LoggingConfig.LogGroup`), which is created on first write as Lambda creates
+        it. Queued, never waited for, so a busy function does not slow its callers."""
+        self.write_events(log_group or f"/aws/lambda/{function_name}", log_stream_name, lines, create_group=True)
 
     def _target(self, group: str, scope: Scope | None) -> tuple[Scope, str]:
         target = scope or self.scope

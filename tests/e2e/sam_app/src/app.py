@@ -1,6 +1,7 @@
 """Handlers of the test SAM application (tests/e2e/test_sam_app.py)."""
 
 import json
+import logging
 import os
 import time
 
@@ -25,6 +26,18 @@ def echo(event, context):
         "pid": os.getpid(),
         "warm_count": INVOCATIONS["count"],
     }
+
+
+def json_logs(event, context):
+    """Logs at several levels (the function's ApplicationLogLevel is WARN)."""
+    logger = logging.getLogger()
+    print("plain text is INFO")
+    logger.info("an info record")
+    logger.warning("stock low")
+    print(json.dumps({"level": "debug", "message": "a debug line"}))
+    print(json.dumps({"level": "ERROR", "message": "an error line"}))
+    return {"requestId": context.aws_request_id,
+            **{key: os.environ.get(key) for key in ("AWS_LAMBDA_LOG_FORMAT", "AWS_LAMBDA_LOG_LEVEL")}}
 
 
 def double(event, context):

@@ -50,7 +50,7 @@ async function loadHttp(id) {
       const [method, path] = r.routeKey === "$default" ? ["ANY", "/"] : r.routeKey.split(" ");
       const integration = byId.get(r.target);
       return { method, path, auth: r.authorizationType, authorizerId: r.authorizerId,
-        integration: integration ? `${integration.integrationType} ${integration.integrationUri || ""}` : r.target || "" };
+        integration: "", managed: integration ? `${integration.integrationType} ${integration.integrationUri || ""}` : r.target || "" };
     }),
     integrations, authorizers: authorizers.items ? { items: authorizers.items.map((a) => [a.name, a.authorizerType, a.authorizerId]) } : authorizers,
   };
@@ -58,14 +58,14 @@ async function loadHttp(id) {
 
 async function loadRest(id) {
   const [api, resources, stages, authorizers] = await Promise.all([
-    restJson("GET", `/restapis/${id}`), restJson("GET", `/restapis/${id}/resources`), restJson("GET", `/restapis/${id}/stages`),
+    restJson("GET", `/restapis/${id}`), restJson("GET", `/restapis/${id}/resources?embed=methods&limit=500`), restJson("GET", `/restapis/${id}/stages`),
     optional(`/restapis/${id}/authorizers`, "Authorizers")]);
   const routes = [];
   for (const r of resources.items || resources.item || []) {
     for (const [method, m] of Object.entries(r.resourceMethods || {})) {
       const integration = m.methodIntegration;
       routes.push({ method, path: r.path, auth: m.authorizationType, authorizerId: m.authorizerId,
-        integration: integration ? `${integration.type} ${integration.uri || ""}` : "" });
+        integration: "", managed: integration ? `${integration.type} ${integration.uri || ""}` : "" });
     }
   }
   return {
@@ -126,7 +126,7 @@ export async function apiView(root, { segments, params }) {
     return;
   }
   let fromTemplate = null;
-  if (api.integrations.note || api.authorizers.note) {
+  if (api.routes.length) { // the template links integrations to functions and state machines; the API has only ARNs
     fromTemplate = await apiFromTemplate(id).catch(() => null);
   }
   if (fromTemplate) {
@@ -136,7 +136,7 @@ export async function apiView(root, { segments, params }) {
       if (!r.integration) r.integration = integrationCell(t);
       if (t.authorizers.length) r.auth = `${r.auth && r.auth !== "NONE" ? `${r.auth}: ` : ""}${t.authorizers.join(", ")}`;
     }
-    if (api.authorizers.note) api.authorizers = { items: fromTemplate.authorizers };
+    if (api.authorizers.note || fromTemplate.authorizers.length) api.authorizers = { items: fromTemplate.authorizers };
   }
   const panel = requestPanel();
   // SAM also deploys its implicit "Stage" stage beside the one the template names: prefer that
@@ -149,7 +149,7 @@ export async function apiView(root, { segments, params }) {
     const key = `${r.method} ${r.path}`;
     return h("tr", { dataset: { route: key }, class: key === params.route ? "selected" : null, "aria-current": key === params.route ? "true" : null },
       h("td", {}, h("code", {}, r.method)), h("td", {}, h("code", {}, r.path)),
-      h("td", { class: "wrap api-integration" }, r.integration && r.integration.length ? r.integration : h("span", { class: "muted" }, "—")),
+      h("td", { class: "wrap api-integration" }, r.integration && r.integration.length ? r.integration : r.managed || h("span", { class: "muted" }, "—")),
       h("td", {}, r.auth === "NONE" || !r.auth ? "none" : `${r.auth}${r.authorizerId && !fromTemplate ? ` (${r.authorizerId})` : ""}`),
       h("td", { class: "wrap" }, h("a", { href: local }, local)),
       h("td", {}, h("button", { type: "button", class: "try", onclick: () => panel.fill(r.method, local) }, "Try")));
