@@ -4,8 +4,9 @@ how long its sink takes to store the records after the executions are done.
     .venv/bin/python bench/states_logs.py [--executions 2000] [--states 10]
 
 Runs the same Express machine (a chain of Pass states, each setting `$.n`) through the engine
-with no loggingConfiguration, then at ERROR (events made, none written), then ALL without and
-with execution data. Prints numbers; asserts nothing.
+with no loggingConfiguration, then at ERROR (nothing to write), then ALL without and with
+execution data; then a machine whose last state fails, without logging, at ERROR and at FATAL.
+Prints numbers; asserts nothing.
 """
 
 from __future__ import annotations
@@ -25,11 +26,14 @@ MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:bench"
 GROUP = "/aws/vendedlogs/states/bench"
 
 
-def chain(states: int) -> str:
+def chain(states: int, fail: bool = False) -> str:
+    """Pass states in a row; with `fail`, the last one is a Fail state instead."""
     names = [f"S{i}" for i in range(states)]
-    body = {name: {"Type": "Pass", "Result": i, "ResultPath": "$.n", **({"Next": names[i + 1]} if i + 1 < states
-                                                                         else {"End": True})}
-            for i, name in enumerate(names)}
+    body: dict = {name: {"Type": "Pass", "Result": i, "ResultPath": "$.n",
+                         **({"Next": names[i + 1]} if i + 1 < states else {"End": True})}
+                  for i, name in enumerate(names)}
+    if fail:
+        body[names[-1]] = {"Type": "Fail", "Error": "Bench.Failed", "Cause": "the last state fails"}
     return json.dumps({"StartAt": names[0], "States": body})
 
 
@@ -59,16 +63,19 @@ def main() -> None:
         try:
             logs.handle("CreateLogGroup", {"logGroupName": GROUP}, _context())
             group = f"arn:aws:logs:us-east-1:123456789012:log-group:{GROUP}:*"
-            cases = [("no logging", None),
-                     ("ERROR (nothing to write)", {"level": "ERROR", "includeExecutionData": False,
-                                                   "destinations": [{"cloudWatchLogsLogGroup": {"logGroupArn": group}}]}),
-                     ("ALL, no execution data", {"level": "ALL", "includeExecutionData": False,
-                                                 "destinations": [{"cloudWatchLogsLogGroup": {"logGroupArn": group}}]}),
-                     ("ALL, with execution data", {"level": "ALL", "includeExecutionData": True,
-                                                   "destinations": [{"cloudWatchLogsLogGroup": {"logGroupArn": group}}]})]
+            destinations = [{"cloudWatchLogsLogGroup": {"logGroupArn": group}}]
+            error = {"level": "ERROR", "includeExecutionData": False, "destinations": destinations}
+            failing = chain(args.states, fail=True)
+            cases = [("no logging", None, definition),
+                     ("ERROR (nothing to write)", error, definition),
+                     ("ALL, no execution data", {**error, "level": "ALL"}, definition),
+                     ("ALL, with execution data", {**error, "level": "ALL", "includeExecutionData": True}, definition),
+                     ("no logging, all fail", None, failing),
+                     ("ERROR, all fail (2 records)", error, failing),
+                     ("FATAL, all fail (1 record)", {**error, "level": "FATAL"}, failing)]
             run(engine, definition, 200, None, "warm")
-            for index, (label, logging) in enumerate(cases):
-                seconds = run(engine, definition, args.executions, logging, f"c{index}")
+            for index, (label, logging, machine) in enumerate(cases):
+                seconds = run(engine, machine, args.executions, logging, f"c{index}")
                 finished = time.perf_counter()
                 logs.states_sink.flush().result(300)
                 behind = time.perf_counter() - finished

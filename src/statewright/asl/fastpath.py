@@ -152,16 +152,17 @@ def _fast_pass(state: PassState) -> FastState | None:
 
     def run(raw: Any, bound: int) -> tuple[Any, str | None, int]:
         result_bound = fixed_size if fixed_result is not ABSENT else const + refs * bound
+        # InputPath and Parameters are applied even when a Result replaces what they give: a
+        # path they cannot resolve fails the state on the general path, so it must fall back here.
+        result = _select(input_path, raw)
+        if template is not ABSENT:
+            resolve, resolve_text = _resolver(result)
+            try:
+                result = payload.evaluate(template, resolve, resolve_text, _NO_RANDOM)
+            except Exception:  # noqa: BLE001 - any failure is decided by the general path
+                raise Fallback from None
         if fixed_result is not ABSENT:
             result = fixed_result
-        else:
-            result = _select(input_path, raw)
-            if template is not ABSENT:
-                resolve, resolve_text = _resolver(result)
-                try:
-                    result = payload.evaluate(template, resolve, resolve_text, _NO_RANDOM)
-                except Exception:  # noqa: BLE001 - any failure is decided by the general path
-                    raise Fallback from None
         if result_path is ABSENT:
             output, out_bound = result, result_bound
         elif result_path is None:

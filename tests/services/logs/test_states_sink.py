@@ -9,7 +9,7 @@ from concurrent.futures import Future
 
 import pytest
 
-from statewright.services.logs import states_sink
+from statewright.services.logs import states, states_sink
 from statewright.services.logs.states_sink import StatesLogSink
 
 from .conftest import NOW, call
@@ -122,3 +122,13 @@ def test_nothing_to_log_starts_no_thread(events):
     sink(ARN, configuration(), events or [])
     assert sink.flush().done()
     sink.close()
+
+
+@pytest.mark.parametrize(("level", "expected"), [("ALL", None), ("ERROR", states.ERROR_EVENTS),
+                                                 ("FATAL", states.FATAL_EVENTS), ("OFF", frozenset())])
+def test_the_sink_tells_the_engine_which_events_it_writes(level, expected):
+    sink = StatesLogSink(lambda *args: Future())
+    assert sink.wanted_events(configuration(level)) == expected
+    for event_type in ("ExecutionStarted", "TaskFailed", "ExecutionFailed", "MapRunAborted"):
+        assert (expected is None or event_type in expected) == states.wanted(level, event_type)
+    assert sink.wanted_events({"level": "ALL", "destinations": []}) == frozenset()  # nowhere to write

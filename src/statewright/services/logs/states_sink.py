@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from typing import Any
 
-from .states import destination, log_message, machine_name, stream_name, wanted
+from .states import destination, level_events, log_message, machine_name, stream_name, wanted
 from .types import NewEvent
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,11 @@ class StatesLogSink:
         self._queue.put((execution_arn, logging_configuration, events, redrive_count))
         if self._thread is None:
             self._start()
+
+    def wanted_events(self, logging_configuration: Mapping[str, Any]) -> frozenset[str] | None:
+        """The event types written for this configuration (None: all of them), so that the
+        engine makes only those for an Express execution (engine.types.SelectiveEventSink)."""
+        return level_events(logging_configuration.get("level", "OFF")) if destination(logging_configuration) else frozenset()
 
     def flush(self) -> Future[None]:
         """Resolves once every batch queued before it is stored (or dropped by the log service)."""
