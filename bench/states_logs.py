@@ -5,7 +5,8 @@ how long its sink takes to store the records after the executions are done.
 
 Runs the same Express machine (a chain of Pass states, each setting `$.n`) through the engine
 with no loggingConfiguration, then at ERROR (nothing to write), then ALL without and with
-execution data; then a machine whose last state fails, without logging, at ERROR and at FATAL.
+execution data; then a machine whose last state fails, without logging, at ERROR and at FATAL;
+then Standard executions (stored: bound by the store) without logging and at ERROR.
 Prints numbers; asserts nothing.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -45,6 +47,21 @@ def run(engine: Engine, definition: str, executions: int, logging: dict | None, 
                          input_text='{"order": 1}', definition_text=definition,
                          role_arn="arn:aws:iam::123456789012:role/r", express=True, logging=logging)
         engine.run_sync(spec).result(30)
+    return time.perf_counter() - started
+
+
+def run_standard(engine: Engine, definition: str, executions: int, logging: dict | None, label: str) -> float:
+    """Start `executions` Standard executions at once and wait for them all to end."""
+    ended = threading.Semaphore(0)
+    started = time.perf_counter()
+    for index in range(executions):
+        spec = StartSpec(arn=f"arn:aws:states:us-east-1:123456789012:execution:bench:{label}-{index}",
+                         state_machine_arn=MACHINE, state_machine_name="bench", name=f"{label}-{index}",
+                         input_text='{"order": 1}', definition_text=definition,
+                         role_arn="arn:aws:iam::123456789012:role/r", logging=logging)
+        engine.start_execution(spec, on_end=lambda outcome: ended.release())
+    for _ in range(executions):
+        ended.acquire(timeout=60)
     return time.perf_counter() - started
 
 
@@ -82,6 +99,11 @@ def main() -> None:
                 print(f"{label:<28} {args.executions / seconds:8.0f} executions/s "
                       f"({seconds / args.executions * 1e6:7.1f} µs each, {args.states} states); "
                       f"logs stored {behind * 1000:7.1f} ms after the last one ended")
+            for index, (label, logging) in enumerate([("Standard, no logging", None), ("Standard, ERROR", error)]):
+                count = max(1, args.executions // 4)
+                seconds = run_standard(engine, definition, count, logging, f"s{index}")
+                print(f"{label:<28} {count / seconds:8.0f} executions/s "
+                      f"({seconds / count * 1e6:7.1f} µs each, {args.states} states, stored)")
             stored = logs.handle("DescribeLogGroups", {"logGroupNamePrefix": GROUP}, _context())["logGroups"][0]
             print(f"records stored: {stored['storedBytes']} bytes; dropped batches: {logs.states_sink.dropped}")
         finally:

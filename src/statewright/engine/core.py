@@ -536,7 +536,7 @@ class Engine(RestoreMixin):
 
     def _act(self, run: Run, result: StepResult, tokens: dict[str, str], now: float) -> None:
         if run.log is not None:  # the one cost of execution logging to executions that do not log
-            run.log(result.events)
+            self._hand_over(run, result.events)
         for command in result.commands:
             if isinstance(command, RunTask):
                 task = PendingTask(command.task_id, tokens[command.task_id], command.resource,
@@ -564,9 +564,19 @@ class Engine(RestoreMixin):
             return None
         return functools.partial(sink, arn, logging, redrive_count=redrive_count)
 
+    @staticmethod
+    def _hand_over(run: Run, events: list[dict[str, Any]]) -> None:
+        """Give the sink the step's events it needs: all, or (a Standard run, which stores every
+        event, at ERROR or FATAL) only those of its types, and nothing when there are none."""
+        logged = run.logged
+        if logged is not None and run.keeps_history:
+            events = [event for event in events if event["type"] in logged]
+        if events and run.log is not None:
+            run.log(events)
+
     def _logged_events(self, logging: Any) -> frozenset[str] | None:
         """`Run.logged`: the event types the sink needs for this configuration, when it says
-        (`ExecutionEventSink.wanted_events`) and that is not every type."""
+        (`engine.types.SelectiveEventSink.wanted_events`) and that is not every type."""
         wanted = getattr(self.event_sink, "wanted_events", None)
         if wanted is None or not logging:
             return None
