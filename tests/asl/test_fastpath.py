@@ -80,3 +80,15 @@ def test_a_choice_rule_that_assigns_keeps_its_variables_without_history():
         "Out": {"Type": "Pass", "Parameters": {"seen.$": "$seen"}, "End": True}}}
     recorded, fast = _both(definition, {"a": 1})
     assert fast.output == recorded.output == {"seen": "yes"}
+
+
+@pytest.mark.parametrize("fields", [{"Parameters": {"i.$": "States.Format('{}', $.n)"}},
+                                    {"InputPath": "$.missing"}, {"Parameters": {"i.$": "$.n"}}])
+def test_a_result_does_not_skip_the_input_fields_it_replaces(fields):
+    # Found by tests/asl/test_step_keep.py: the general path applies InputPath and Parameters
+    # before a Result replaces them, so a path they cannot resolve fails the state either way.
+    definition = {"StartAt": "S", "States": {"S": {"Type": "Pass", "Result": {"r": 1}, **fields, "End": True}}}
+    recorded, fast = _both(definition, {})
+    assert (fast.status, fast.error) == (recorded.status, recorded.error) == ("FAILED", "States.Runtime")
+    passing, fast_passing = _both(definition, {"n": 1, "missing": {}})
+    assert fast_passing.output == passing.output == {"r": 1}

@@ -153,3 +153,42 @@ def test_dumps_matches_json_dumps_with_the_same_settings(value) -> None:
 def test_dumps_refuses_what_json_cannot_write() -> None:
     with pytest.raises(TypeError):
         history.dumps({"x": object()})
+
+
+_BUILDS = [
+    *[(history.state_entered, (kind, "S", {"x": 1}), {}) for kind in history.ENTERED],
+    *[(history.state_exited, (kind, "S", 1, {"v": 1}), {}) for kind in history.EXITED],
+    (history.execution_started, ({"a": 1}, "arn:role"), {}),
+    (history.execution_succeeded, ({"a": 1},), {}),
+    *[(history.execution_ended, (kind, "E", "c"), {})
+      for kind in ("ExecutionFailed", "ExecutionTimedOut", "ExecutionAborted")],
+    (history.evaluation_failed, ("S", "States.QueryEvaluationError", "c", None), {}),
+    (history.map_started, (3,), {}),
+    *[(history.map_iteration, (kind, "M", 0), {}) for kind in ("Started", "Succeeded", "Failed", "Aborted")],
+    (history.bare, ("ParallelStateFailed",), {}),
+    *[(build, (resource, *rest), kwargs)
+      for resource in (LAMBDA, ACTIVITY, "arn:aws:states:::dynamodb:putItem", "arn:aws:sqs:us-east-1:1:q")
+      for build, rest, kwargs in ((history.task_scheduled, ("us-east-1", {}, 5, 2), {}),
+                                  (history.task_started, ("worker",), {}),
+                                  (history.task_succeeded, ({"ok": 1},), {}),
+                                  (history.task_failed, ("E", "c"), {}),
+                                  (history.task_failed, ("E", "c"), {"timed_out": True}),
+                                  (history.task_failed, ("E", "c", True), {}))],
+    (history.map_run_started, ("arn:map-run",), {}),
+    (history.map_run_failed, ("E", "c"), {}),
+    (history.map_run_redriven, ("arn:map-run", 1), {}),
+    (history.execution_redriven, (1,), {}),
+]
+
+
+@pytest.mark.parametrize(("build", "args", "kwargs"), _BUILDS)
+def test_event_type_names_what_the_builder_makes(build, args, kwargs) -> None:
+    assert history.event_type(build, *args, **kwargs) == build(*args, **kwargs)[0]
+
+
+def test_every_builder_has_an_event_type() -> None:
+    builders = {value for name, value in vars(history).items()
+                if callable(value) and getattr(value, "__module__", None) == history.__name__
+                and not name.startswith("_") and name not in ("dumps", "payload_details", "error_details",
+                                                              "task_kind", "event_type")}
+    assert builders == {build for build, _, _ in _BUILDS}

@@ -100,6 +100,27 @@ def test_levels_keep_their_events(sfn, logs, group, level, expected):
     assert logged[-1]["details"] == {"error": "Test.Failure", "cause": "asked to fail"}
 
 
+@pytest.mark.parametrize(("definition", "events"), [(FAIL, 5), (TASK_FAIL, 6)], ids=["fail-state", "task"])
+def test_express_levels_log_the_records_a_full_history_gives(sfn, logs, group, definition, events):
+    # At ERROR and FATAL an Express execution makes only its level's events (its fast paths stay
+    # on); each record must be the one an execution logging ALL writes for that event.
+    name, arn = group
+    kept = {"ERROR": {"FailStateEntered", "TaskFailed", "ExecutionFailed"}, "FATAL": {"ExecutionFailed"}}
+    full_machine = make_machine(sfn, definition, "EXPRESS", loggingConfiguration=logging(arn, "ALL", data=True))
+    full_run = sfn.start_sync_execution(stateMachineArn=full_machine, input='{"n": 1}')["executionArn"]
+    every = records(logs, name, full_run, events)
+    assert len(every) == events
+    for level, types in kept.items():
+        machine = make_machine(sfn, definition, "EXPRESS", loggingConfiguration=logging(arn, level, data=True))
+        run = sfn.start_sync_execution(stateMachineArn=machine, input='{"n": 1}')["executionArn"]
+        expected = [r for r in every if r["type"] in types]
+        assert expected
+        logged = records(logs, name, run, len(expected))
+        ignored = ("execution_arn", "event_timestamp", "_stream")
+        assert [{k: v for k, v in r.items() if k not in ignored} for r in logged] == \
+            [{k: v for k, v in r.items() if k not in ignored} for r in expected]
+
+
 def test_off_and_no_configuration_log_nothing(sfn, logs, group):
     name, arn = group
     off = make_machine(sfn, FAIL, loggingConfiguration={"level": "OFF"})

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import threading
 
+import pytest
+
 from statewright.engine import Clock, Engine, StartSpec
 from statewright.store import SqliteStore
 
@@ -152,3 +154,76 @@ def test_a_redriven_execution_logs_with_its_redrive_count(harness):
     assert [event["type"] for call in after for event in call[2]][0] == "ExecutionRedriven"
     assert {call[3] for call in after} == {1}
     assert sink.types(run.arn)[-1] == "ExecutionSucceeded"
+
+
+class SelectiveSink(Sink):
+    """A sink that needs only the types it names (as the logs sink does at ERROR and FATAL)."""
+
+    def __init__(self, wanted: frozenset[str] | None) -> None:
+        super().__init__()
+        self.wanted = wanted
+        self.asked: list[dict] = []
+
+    def wanted_events(self, logging_configuration):
+        self.asked.append(logging_configuration)
+        return self.wanted
+
+
+def with_selective_sink(harness, wanted: frozenset[str] | None) -> SelectiveSink:
+    sink = SelectiveSink(wanted)
+    harness.store = SqliteStore(harness.data_dir)
+    harness.engine = Engine(harness.store, harness.integrations, Clock(harness.scale))
+    harness.engine.event_sink = sink
+    harness.engine.start()
+    return sink
+
+
+CHAIN_TO_FAIL = {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Next": "F"},
+                                            "F": {"Type": "Fail", "Error": "E", "Cause": "c"}}}
+
+
+def test_an_express_execution_makes_only_the_events_its_sink_needs(harness):
+    sink = with_selective_sink(harness, frozenset({"FailStateEntered", "ExecutionFailed"}))
+    run = spec("selective", CHAIN_TO_FAIL, express=True)
+    assert harness.engine.run_sync(run).result(5).status == "FAILED"
+    handed = [event for call in sink.calls for event in call[2]]
+    # Started, A and B entered and exited: 5 events before the Fail state, made or not.
+    assert [(event["type"], event["id"], event["previousEventId"]) for event in handed] == [
+        ("FailStateEntered", 6, 5), ("ExecutionFailed", 7, 6)]
+    assert handed[1]["executionFailedEventDetails"] == {"error": "E", "cause": "c"}
+    assert sink.asked == [LOGGING]
+    quiet = spec("selective-ok", PASS, express=True)
+    assert harness.engine.run_sync(quiet).result(5).status == "SUCCEEDED"
+    assert [call for call in sink.calls if call[0] == quiet.arn] == []  # nothing to hand over: no call
+
+
+def test_a_standard_execution_stores_its_whole_history_whatever_the_sink_needs(harness):
+    sink = with_selective_sink(harness, frozenset({"ExecutionFailed"}))
+    run = spec("selective-std", CHAIN_TO_FAIL)
+    harness.engine.start_execution(run).result(5)
+    assert harness.wait(run.arn).status == "FAILED"
+    sink.wait_for(run.arn, "ExecutionFailed")
+    stored = harness.store.history(run.arn)
+    assert len(stored) == 7  # started, 2 × (entered, exited), FailStateEntered, failed
+    handed = [event for call in sink.calls for event in call[2]]
+    assert handed == [event for event in stored if event["type"] == "ExecutionFailed"]  # only what it needs
+
+
+LONG_LOOP = {"StartAt": "Init", "States": {
+    "Init": {"Type": "Pass", "Result": 0, "ResultPath": "$.i", "Next": "Inc"},
+    "Inc": {"Type": "Pass", "Parameters": {"i.$": "States.MathAdd($.i, 1)"}, "Next": "Check"},
+    "Check": {"Type": "Choice", "Choices": [{"Variable": "$.i", "NumericLessThan": 6500, "Next": "Inc"}],
+              "Default": "Done"},
+    "Done": {"Type": "Succeed"}}}
+
+
+@pytest.mark.parametrize("wanted", [None, frozenset({"ExecutionFailed"})], ids=["ALL", "FATAL"])
+def test_a_logging_express_execution_has_no_history_quota(harness, wanted):
+    harness.scale = 1.0  # real time: Express's five minutes must not pass while it runs
+    sink = with_selective_sink(harness, wanted)
+    run = spec(f"long-{'all' if wanted is None else 'fatal'}", LONG_LOOP, express=True)
+    outcome = harness.engine.run_sync(run).result(30)
+    assert (outcome.status, outcome.error) == ("SUCCEEDED", None)
+    if wanted is None:  # every event was made and handed over: past the Standard quota
+        assert sum(len(call[2]) for call in sink.calls) > 25_000
+        assert sink.types(run.arn)[-1] == "ExecutionSucceeded"

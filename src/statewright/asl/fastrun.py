@@ -59,6 +59,8 @@ class FastRuns(StepHost):
             self.budget = budget
             ex.transitions += transitions
             ex.last_event_id += 2 * transitions  # each state's Entered and Exited events
+            if transitions:  # what the frame's next event follows (execution logs keep some events)
+                frame["prev"] = ex.last_event_id
         if target is None:
             self.frame_succeeded(frame, data)
             return True

@@ -7,6 +7,7 @@ returns them; `timestamp` is the epoch seconds the step was given as `now`.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 # Event type prefixes per state type: "<Prefix>StateEntered" / "<Prefix>StateExited".
@@ -201,3 +202,53 @@ def map_run_failed(error: str | None, cause: str | None) -> tuple[str, dict[str,
 
 def execution_redriven(redrive_count: int) -> tuple[str, dict[str, Any]]:
     return "ExecutionRedriven", {"executionRedrivenEventDetails": {"redriveCount": redrive_count}}
+
+
+# --- event types without the events -----------------------------------------------------------
+
+Builder = Callable[..., tuple[str, dict[str, Any]]]
+
+
+def _task_event_type(resource: str, what: str) -> str:
+    family = task_kind(resource)[0]
+    return f"{'LambdaFunction' if family == 'Lambda' else family}{what}"
+
+
+def _task_event(what: str) -> Callable[..., str]:
+    return lambda resource, *_: _task_event_type(resource, what)
+
+
+def _task_failed_type(resource: str, error: str, cause: str, timed_out: bool = False) -> str:
+    return _task_event_type(resource, "TimedOut" if timed_out else "Failed")
+
+
+def _fixed(event_type: str) -> Callable[..., str]:
+    return lambda *_, **__: event_type
+
+
+# The type each builder makes, from its arguments alone: a step that keeps only some events (an
+# Express execution logging at ERROR) builds just those, without encoding every payload.
+_TYPES: dict[Builder, Callable[..., str]] = {
+    state_entered: lambda state_type, *_, **__: ENTERED[state_type],
+    state_exited: lambda state_type, *_, **__: EXITED[state_type],
+    execution_started: _fixed("ExecutionStarted"),
+    execution_succeeded: _fixed("ExecutionSucceeded"),
+    execution_ended: lambda kind, *_: kind,
+    evaluation_failed: _fixed("EvaluationFailed"),
+    map_started: _fixed("MapStateStarted"),
+    map_iteration: lambda kind, *_: f"MapIteration{kind}",
+    bare: lambda event_type: event_type,
+    task_scheduled: _task_event("Scheduled"),
+    task_started: _task_event("Started"),
+    task_succeeded: _task_event("Succeeded"),
+    task_failed: _task_failed_type,
+    map_run_started: _fixed("MapRunStarted"),
+    map_run_failed: _fixed("MapRunFailed"),
+    map_run_redriven: _fixed("MapRunRedriven"),
+    execution_redriven: _fixed("ExecutionRedriven"),
+}
+
+
+def event_type(build: Builder, *args: Any, **kwargs: Any) -> str:
+    """The type of the event `build(*args, **kwargs)` would make, without making it."""
+    return _TYPES[build](*args, **kwargs)

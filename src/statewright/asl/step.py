@@ -125,11 +125,14 @@ class Stepper(StateHandlers, FastRuns):
     FAST_PATHS = True
 
     def __init__(self, definition: Definition, execution: Execution, now: float,
-                 record: bool = True, budget: int = STEP_BUDGET) -> None:
+                 record: bool = True, budget: int = STEP_BUDGET, keep: frozenset[str] | None = None,
+                 quota: bool = True) -> None:
         self.definition = definition
         self.ex = execution
         self.now = now
         self.record = record
+        self.keep = keep  # without record: the event types still made (execution logging at ERROR)
+        self.quota = quota  # whether the history quota applies (not to Express executions)
         self.result = StepResult()
         self.queue: deque[str] = deque()
         self.budget = budget  # states this step may still run
@@ -148,15 +151,16 @@ class Stepper(StateHandlers, FastRuns):
         if frame is not None and frame.get("quiet"):
             return 0
         ex = self.ex
-        if (self.record and ex.last_event_id >= MAX_HISTORY_EVENTS - 1
+        if not self.record:
+            if self.keep is None or history.event_type(build, *args, **kwargs) not in self.keep:
+                ex.last_event_id += 1
+                # Ids still count, so causes that cite "entered at the event id #N" stay right.
+                if frame is not None:
+                    frame["prev"] = ex.last_event_id
+                return ex.last_event_id
+        elif (self.quota and ex.last_event_id >= MAX_HISTORY_EVENTS - 1
                 and build is not history.execution_succeeded and build is not history.execution_ended):
             raise HistoryFull
-        if not self.record:
-            ex.last_event_id += 1
-            # Ids still count, so causes that cite "entered at the event id #N" stay right.
-            if frame is not None:
-                frame["prev"] = ex.last_event_id
-            return ex.last_event_id
         # Built before its id is taken: a builder that fails (data nested too deeply to write)
         # leaves no gap in the history.
         event_type, details = build(*args, **kwargs)
@@ -521,14 +525,17 @@ _PREFIXED = frozenset({RUNTIME, "States.QueryEvaluationError", "States.Intrinsic
 
 
 def step(definition: Definition, execution: Execution, event: StepInput, now: float,
-         record: bool = True, budget: int = STEP_BUDGET) -> StepResult:
+         record: bool = True, budget: int = STEP_BUDGET, keep: frozenset[str] | None = None,
+         quota: bool = True) -> StepResult:
     """Apply one input to `execution` (mutated in place); returns events and commands.
 
-    `record=False` keeps no history (Express executions that nobody inspects) and is faster.
+    `record=False` keeps no history (Express executions that nobody inspects) and is faster;
+    with `keep` it still makes the events of those types, exactly as `record=True` would (an
+    Express execution logging only failures). `quota=False` lifts the history quota (Express).
     At most `budget` states run; then the result holds a Proceed command and the driver feeds
     Continue() to run on. A Standard execution whose history reaches AWS's quota fails there.
     """
-    stepper = Stepper(definition, execution, now, record, budget)
+    stepper = Stepper(definition, execution, now, record, budget, keep, quota)
     if execution.status == "RUNNING" or isinstance(event, Redrive):
         try:
             stepper.dispatch(event)

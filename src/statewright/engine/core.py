@@ -357,7 +357,7 @@ class Engine(RestoreMixin):
         run = Run(arn=spec.arn, definition=None, execution=Execution(), start_date=now, record=record,
                   waiters=waiters, watchers=list(watchers or []),
                   unstored_definition=spec.definition_text if started and record else None,
-                  log=self._event_log(spec.arn, spec.logging),
+                  log=self._event_log(spec.arn, spec.logging), logged=self._logged_events(spec.logging),
                   started=started if record else None)
         self._runs[spec.arn] = run
         try:
@@ -406,7 +406,8 @@ class Engine(RestoreMixin):
         if run.definition is None:
             return  # failed when it began; nothing more can happen to it
         try:
-            result = step(run.definition, run.execution, event, now, record=run.keeps_history)
+            result = step(run.definition, run.execution, event, now, record=run.keeps_history, keep=run.logged,
+                          quota=run.durable)
         except _FATAL:
             raise
         except BaseException as error:  # noqa: BLE001 - a bug in the step: fail this execution only
@@ -461,7 +462,8 @@ class Engine(RestoreMixin):
         run.execution.last_event_id += 1
         commands: list[Any] = [CancelTask(task) for task in run.pending]
         commands.append(Finished("FAILED", None, "States.Runtime", cause))
-        return StepResult(events=[event] if run.keeps_history else [], commands=commands)
+        logged = run.keeps_history or (run.logged is not None and "ExecutionFailed" in run.logged)
+        return StepResult(events=[event] if logged else [], commands=commands)
 
     def _after_commit(self, run: Run, write: Future[None], result: StepResult, tokens: dict[str, str],
                       now: float, ack: Future[Any] | None, ack_value: Any) -> None:
@@ -534,7 +536,7 @@ class Engine(RestoreMixin):
 
     def _act(self, run: Run, result: StepResult, tokens: dict[str, str], now: float) -> None:
         if run.log is not None:  # the one cost of execution logging to executions that do not log
-            run.log(result.events)
+            self._hand_over(run, result.events)
         for command in result.commands:
             if isinstance(command, RunTask):
                 task = PendingTask(command.task_id, tokens[command.task_id], command.resource,
@@ -561,6 +563,25 @@ class Engine(RestoreMixin):
         if sink is None or not logging:
             return None
         return functools.partial(sink, arn, logging, redrive_count=redrive_count)
+
+    @staticmethod
+    def _hand_over(run: Run, events: list[dict[str, Any]]) -> None:
+        """Give the sink the step's events it needs: all, or (a Standard run, which stores every
+        event, at ERROR or FATAL) only those of its types, and nothing when there are none."""
+        logged = run.logged
+        if logged is not None and run.keeps_history:
+            events = [event for event in events if event["type"] in logged]
+        if events and run.log is not None:
+            run.log(events)
+
+    def _logged_events(self, logging: Any) -> frozenset[str] | None:
+        """`Run.logged`: the event types the sink needs for this configuration, when it says
+        (`engine.types.SelectiveEventSink.wanted_events`) and that is not every type."""
+        wanted = getattr(self.event_sink, "wanted_events", None)
+        if wanted is None or not logging:
+            return None
+        types: frozenset[str] | None = wanted(logging)
+        return types
 
     def _continue(self, run: Run) -> None:
         if self._runs.get(run.arn) is run:

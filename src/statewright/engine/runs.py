@@ -103,6 +103,9 @@ class Run:
     # Called with each step's events once they are stored (Express: once made), when the
     # execution's state machine logs them (Engine.event_sink); None otherwise, the common case.
     log: Callable[[list[dict[str, Any]]], None] | None = None
+    # With `log`, the event types it needs when that is not all of them (a level of ERROR or
+    # FATAL): an Express run then makes only those and keeps the step's no-history fast paths.
+    logged: frozenset[str] | None = None
 
     @property
     def durable(self) -> bool:
@@ -110,8 +113,8 @@ class Run:
 
     @property
     def keeps_history(self) -> bool:
-        """Whether its steps make history events: stored (Standard) or logged (Express too)."""
-        return self.record is not None or self.log is not None
+        """Whether its steps make every history event: stored (Standard) or logged in full."""
+        return self.record is not None or (self.log is not None and self.logged is None)
 
 
 def check_input(spec: StartSpec) -> None:

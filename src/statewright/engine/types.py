@@ -54,3 +54,12 @@ class ExecutionEventSink(Protocol):
     def __call__(self, execution_arn: str, logging_configuration: Mapping[str, Any],
                  events: list[dict[str, Any]], redrive_count: int = 0) -> None:
         ...
+
+
+class SelectiveEventSink(ExecutionEventSink, Protocol):
+    """A sink that may need only some events: `wanted_events(logging_configuration)` names the
+    event types it would keep (None: all). The engine asks once per execution; an Express
+    execution that needs only some makes only those (the step's fast paths stay on)."""
+
+    def wanted_events(self, logging_configuration: Mapping[str, Any]) -> frozenset[str] | None:
+        ...

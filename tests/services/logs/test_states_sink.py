@@ -9,7 +9,7 @@ from concurrent.futures import Future
 
 import pytest
 
-from statewright.services.logs import states_sink
+from statewright.services.logs import states, states_sink
 from statewright.services.logs.states_sink import StatesLogSink
 
 from .conftest import NOW, call
@@ -122,3 +122,35 @@ def test_nothing_to_log_starts_no_thread(events):
     sink(ARN, configuration(), events or [])
     assert sink.flush().done()
     sink.close()
+
+
+@pytest.mark.parametrize(("level", "expected"), [("ALL", None), ("ERROR", states.ERROR_EVENTS),
+                                                 ("FATAL", states.FATAL_EVENTS), ("OFF", frozenset())])
+def test_the_sink_tells_the_engine_which_events_it_writes(level, expected):
+    sink = StatesLogSink(lambda *args: Future())
+    assert sink.wanted_events(configuration(level)) == expected
+    for event_type in ("ExecutionStarted", "TaskFailed", "ExecutionFailed", "MapRunAborted"):
+        assert (expected is None or event_type in expected) == states.wanted(level, event_type)
+    assert sink.wanted_events({"level": "ALL", "destinations": []}) == frozenset()  # nowhere to write
+
+
+def test_a_missing_group_is_reported_once_until_it_is_written_again(service, caplog):
+    sink = service.states_sink
+    with caplog.at_level("WARNING", logger=states_sink.__name__):
+        for _ in range(3):
+            sink(ARN, configuration(), history())
+            sink.flush().result(10)
+    warnings = [record.getMessage() for record in caplog.records if "does not exist" in record.getMessage()]
+    assert len(warnings) == 1 and GROUP_ARN in warnings[0]
+    assert sink.undelivered == {GROUP_ARN: 9}
+    call(service, "CreateLogGroup", logGroupName=GROUP)
+    sink(ARN, configuration(), history())
+    sink.flush().result(10)
+    assert len(messages(service)) == 3
+    call(service, "DeleteLogGroup", logGroupName=GROUP)
+    caplog.clear()
+    with caplog.at_level("WARNING", logger=states_sink.__name__):
+        sink(ARN, configuration(), history())
+        sink.flush().result(10)
+    assert len([record for record in caplog.records if "does not exist" in record.getMessage()]) == 1
+    assert sink.undelivered == {GROUP_ARN: 12}

@@ -42,6 +42,13 @@ def wanted(level: str, event_type: str) -> bool:
     return False
 
 
+def level_events(level: str) -> frozenset[str] | None:
+    """The event types a level logs; None for every type (ALL)."""
+    if level == "ALL":
+        return None
+    return ERROR_EVENTS if level == "ERROR" else FATAL_EVENTS if level == "FATAL" else frozenset()
+
+
 def log_record(event: Mapping[str, Any], execution_arn: str, include_data: bool,
                redrive_count: int = 0) -> dict[str, Any]:
     """AWS's log record for a history event: `{"id", "type", "details", "previous_event_id",

@@ -10,6 +10,7 @@ best-effort basis too, and an execution must never wait for its logs.
 
 from __future__ import annotations
 
+import functools
 import logging
 import queue
 import secrets
@@ -18,7 +19,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from typing import Any
 
-from .states import destination, log_message, machine_name, stream_name, wanted
+from .states import destination, level_events, log_message, machine_name, stream_name, wanted
 from .types import NewEvent
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,10 @@ class StatesLogSink:
         self.suffix = suffix or secrets.token_hex(4)
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self.dropped = 0
+        # Records that found no log group, by group: AWS needs the group to exist and drops what it
+        # cannot deliver; we drop them too, but say so (one warning each time a group goes missing).
+        self.undelivered: dict[str, int] = {}
+        self._missing: set[str] = set()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._closed = False
@@ -58,6 +63,11 @@ class StatesLogSink:
         self._queue.put((execution_arn, logging_configuration, events, redrive_count))
         if self._thread is None:
             self._start()
+
+    def wanted_events(self, logging_configuration: Mapping[str, Any]) -> frozenset[str] | None:
+        """The event types written for this configuration (None: all of them), so that the
+        engine makes only those for an Express execution (engine.types.SelectiveEventSink)."""
+        return level_events(logging_configuration.get("level", "OFF")) if destination(logging_configuration) else frozenset()
 
     def flush(self) -> Future[None]:
         """Resolves once every batch queued before it is stored (or dropped by the log service)."""
@@ -128,10 +138,36 @@ class StatesLogSink:
         writes = []
         for (group, stream), records in streams.items():
             try:
-                writes.append(self._write(group, stream, records))
+                write = self._write(group, stream, records)
             except ValueError as error:  # a destination that is not a log group ARN: nothing to write to
                 log.warning("Step Functions logs not written to %s: %s", group, error)
+                continue
+            # Settled once its outcome is noted, so that a flush sees the counts it caused.
+            noted: Future[bool] = Future()
+            write.add_done_callback(functools.partial(self._delivered, group, len(records), noted))
+            writes.append(noted)
         return writes
+
+    def _delivered(self, group: str, count: int, noted: Future[bool], write: Future[bool]) -> None:
+        """Note a write's outcome (on the log service's thread): a group that does not exist
+        is reported once, until a write to it succeeds again."""
+        error = None if write.cancelled() else write.exception()
+        if write.cancelled() or error is not None:
+            noted.set_exception(error or RuntimeError("the log write was cancelled"))
+            return
+        stored = write.result()
+        with self._lock:
+            if stored:
+                self._missing.discard(group)
+                first = False
+            else:
+                self.undelivered[group] = self.undelivered.get(group, 0) + count
+                first = group not in self._missing
+                self._missing.add(group)
+        noted.set_result(stored)
+        if first:
+            log.warning("Step Functions execution logs for %s are dropped: the log group does not exist "
+                        "(create it; AWS delivers nothing to a missing group either)", group)
 
 
 def _settle(write: Future[bool]) -> None:

@@ -12,6 +12,7 @@ from . import mapchildren, versions
 from .arns import parse
 from .context import ActionContext
 from .errors import execution_missing
+from .logconfig import checked_logging
 from .validation import (
     MAX_DEFINITION,
     MAX_TAGS,
@@ -29,24 +30,13 @@ TYPES = ("STANDARD", "EXPRESS")
 DEFAULT_LOGGING = {"level": "OFF", "includeExecutionData": False}
 DEFAULT_TRACING = {"enabled": False}
 DEFAULT_ENCRYPTION = {"type": "AWS_OWNED_KEY"}
-LOG_LEVELS = ("ALL", "ERROR", "FATAL", "OFF")
 DEFAULT_KEY_REUSE_SECONDS = 300  # AWS's default data key reuse period for a customer managed key
 
 
 def _logging(request: dict[str, Any], default: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The logging configuration (its types and enums already checked against the model)."""
+    """The logging configuration to store (`logconfig.checked_logging`), or `default` when none is given."""
     value = request.get("loggingConfiguration")
-    if value is None:
-        return default
-    level = value.get("level") or "OFF"
-    destinations = value.get("destinations") or []
-    if (level != "OFF" and not destinations) or len(destinations) > 1:
-        raise AwsError("InvalidLoggingConfiguration",
-                       "Invalid Logging Configuration: Must specify exactly one Log Destination.")
-    logging: dict[str, Any] = {"level": level, "includeExecutionData": bool(value.get("includeExecutionData"))}
-    if destinations:
-        logging["destinations"] = destinations
-    return logging
+    return default if value is None else checked_logging(value)
 
 
 def _tracing(request: dict[str, Any], default: dict[str, Any] | None) -> dict[str, Any] | None:
