@@ -142,6 +142,12 @@ def main() -> None:
     import limits  # noqa: PLC0415
     results["api"] = api.measure_all({e["name"]: e["transitions"] for e in results["in_process"]})
     results["limits"] = limits.measure()
+    print("task app: purchase flow …", flush=True)
+    import app_flow  # noqa: PLC0415
+    try:
+        results["app"] = app_flow.measure()
+    except Exception as error:  # noqa: BLE001 - reported as a failed row, not a lost run
+        results["app"] = {"error": str(error)[:200]}
     results["elapsed_s"] = round(time.monotonic() - started, 1)
     (HERE / "results.json").write_text(json.dumps(results, indent=1) + "\n")
     (ROOT / "docs" / "performance.md").write_text(report.render(results))
