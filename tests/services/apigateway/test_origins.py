@@ -148,8 +148,10 @@ def test_trace_headers_name_their_request():
 
 
 # --- traced requests are kept in the store -----------------------------------------------------------------
-def _settled(runtime: Any) -> None:
-    """Waits for the writes already queued (the store has one writer, in order)."""
+def _settled(runtime: Any, *origins: Any) -> None:
+    """Writes what `origins` hold back, then waits for the writes queued (one writer, in order)."""
+    for each in origins:
+        each.flush()
     runtime.store.write(lambda tx: None).result(10)
 
 
@@ -167,11 +169,15 @@ def test_a_traced_request_outlives_a_restart_and_then_its_execution_keeps_it(tmp
     first.open()
     try:
         header = first.services["apigateway"].origins.invoked(_request(1), "orders", "HTTP", "starter")
-        _settled(first)
-        [stored] = first.store.list_resources(TRACE_KIND, trace_root(header), service="apigateway")
+    finally:
+        first.close()  # closing writes what is held back
+    store_only = Runtime(RuntimeConfig(Settings(data_dir=tmp_path / "data")))
+    store_only.open()
+    try:
+        [stored] = store_only.store.list_resources(TRACE_KIND, trace_root(header), service="apigateway")
         assert stored.arn == "arn:aws:apigateway:us-east-1::/apis/h1/stages/$default/requests/00000001-aaaa-bbbb-cccc/trace"
     finally:
-        first.close()
+        store_only.close()
     again = Runtime(RuntimeConfig(Settings(data_dir=tmp_path / "data")))
     again.open()
     try:
@@ -179,7 +185,7 @@ def test_a_traced_request_outlives_a_restart_and_then_its_execution_keeps_it(tmp
         found = origins.get(arn, header)
         assert found == {**_request(1), "apiName": "orders", "protocol": "HTTP", "functionName": "starter",
                          "executionArn": arn}
-        _settled(again)
+        _settled(again, origins)
         # Linked once, the request is the execution's origin: found without the trace from now on.
         assert origins.get(arn) == found
         assert origins.get(arn.replace("e-1", "e-2"), header.replace("Root=1-", "Root=1-f")) is None
@@ -189,14 +195,14 @@ def test_a_traced_request_outlives_a_restart_and_then_its_execution_keeps_it(tmp
 
 def test_only_the_latest_traced_requests_are_kept(tmp_path):
     from statewright.runtime import Runtime
-    from statewright.services.apigateway.origins import TRACE_KIND, ExecutionOrigins
+    from statewright.services.apigateway.origins import TRACE_KIND, WRITE_EVERY, ExecutionOrigins
 
     runtime = Runtime(RuntimeConfig(Settings(data_dir=tmp_path / "data")))
     runtime.open()
     try:
         origins = ExecutionOrigins(runtime.store, time.time, recent=2, region="us-east-1")
         headers = [origins.invoked(_request(n), "orders", "REST", "starter") for n in range(3)]
-        _settled(runtime)
+        _settled(runtime, origins)
         kept = {r.name for r in runtime.store.list_resources(TRACE_KIND, service="apigateway")}
         assert kept == {trace_root(h) for h in headers[1:]}
         assert origins.get("arn:aws:states:us-east-1:123456789012:execution:m:x", headers[0]) is None
@@ -204,8 +210,13 @@ def test_only_the_latest_traced_requests_are_kept(tmp_path):
         later = ExecutionOrigins(runtime.store, time.time, recent=2, region="us-east-1")
         assert later.get("arn:aws:states:us-east-1:123456789012:execution:m:y", headers[2]) is not None
         later.invoked(_request(3), "orders", "REST", "starter")
-        _settled(runtime)
+        _settled(runtime, later)
         kept = {r.name for r in runtime.store.list_resources(TRACE_KIND, service="apigateway")}
         assert kept == {trace_root(headers[2]), trace_root(trace_header(_request(3)))}
+        # Written in batches: a full batch goes without being asked.
+        batch = [later.invoked(_request(n), "orders", "REST", "starter") for n in range(10, 10 + WRITE_EVERY)]
+        _settled(runtime)
+        kept = {r.name for r in runtime.store.list_resources(TRACE_KIND, service="apigateway")}
+        assert kept == {trace_root(h) for h in batch[-2:]}
     finally:
         runtime.close()
