@@ -64,3 +64,14 @@ def test_a_running_child_is_reached_through_its_state_machine(page: Any, real_si
     stopped = wait_status(sfn, run["executionArn"])["status"]
     open_execution(page, real_site, run["executionArn"], stopped)
     assert page.locator("#execution-parent a").get_attribute("title") == arn
+
+
+def test_a_failed_child_is_named_by_the_task_failure(page: Any, real_site: Any) -> None:
+    sfn = client(real_site.base)
+    child = create(sfn, "nested-failing-child", {"StartAt": "No", "States": {"No": {"Type": "Fail", "Error": "Nope"}}})
+    parent = create(sfn, "nested-failed-parent", parent_of(child, "arn:aws:states:::states:startExecution.sync"))
+    arn = sfn.start_execution(stateMachineArn=parent, input="{}")["executionArn"]
+    assert wait_status(sfn, arn)["status"] == "FAILED"
+    [run] = sfn.list_executions(stateMachineArn=child)["executions"]
+    open_execution(page, real_site, arn, "FAILED", state="Call")
+    assert page.locator(".state-detail a.task-child").inner_text() == run["name"]
