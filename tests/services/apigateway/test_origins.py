@@ -145,3 +145,78 @@ def test_trace_headers_name_their_request():
     assert trace_root("Sampled=1") is None
     assert function_name("arn:aws:lambda:us-east-1:123456789012:function:f:live") == "f"
     assert function_name("plain") == "plain"
+
+
+# --- traced requests are kept in the store -----------------------------------------------------------------
+def _settled(runtime: Any, *origins: Any) -> None:
+    """Writes what `origins` hold back, then waits for the writes queued (one writer, in order)."""
+    for each in origins:
+        each.flush()
+    runtime.store.write(lambda tx: None).result(10)
+
+
+def _request(n: int) -> dict[str, Any]:
+    return {"apiId": "h1", "stage": "$default", "routeKey": "POST /start", "requestId": f"0000000{n}-aaaa-bbbb-cccc",
+            "requestTimeEpoch": 1_700_000_000_000 + n}
+
+
+def test_a_traced_request_outlives_a_restart_and_then_its_execution_keeps_it(tmp_path):
+    from statewright.runtime import Runtime
+    from statewright.services.apigateway.origins import TRACE_KIND
+
+    arn = "arn:aws:states:us-east-1:123456789012:execution:m:e-1"
+    first = Runtime(RuntimeConfig(Settings(data_dir=tmp_path / "data")))
+    first.open()
+    try:
+        header = first.services["apigateway"].origins.invoked(_request(1), "orders", "HTTP", "starter")
+    finally:
+        first.close()  # closing writes what is held back
+    store_only = Runtime(RuntimeConfig(Settings(data_dir=tmp_path / "data")))
+    store_only.open()
+    try:
+        [stored] = store_only.store.list_resources(TRACE_KIND, trace_root(header), service="apigateway")
+        assert stored.arn == "arn:aws:apigateway:us-east-1::/apis/h1/stages/$default/requests/00000001-aaaa-bbbb-cccc/trace"
+    finally:
+        store_only.close()
+    again = Runtime(RuntimeConfig(Settings(data_dir=tmp_path / "data")))
+    again.open()
+    try:
+        origins = again.services["apigateway"].origins
+        found = origins.get(arn, header)
+        assert found == {**_request(1), "apiName": "orders", "protocol": "HTTP", "functionName": "starter",
+                         "executionArn": arn}
+        _settled(again, origins)
+        # Linked once, the request is the execution's origin: found without the trace from now on.
+        assert origins.get(arn) == found
+        assert origins.get(arn.replace("e-1", "e-2"), header.replace("Root=1-", "Root=1-f")) is None
+    finally:
+        again.close()
+
+
+def test_only_the_latest_traced_requests_are_kept(tmp_path):
+    from statewright.runtime import Runtime
+    from statewright.services.apigateway.origins import TRACE_KIND, WRITE_EVERY, ExecutionOrigins
+
+    runtime = Runtime(RuntimeConfig(Settings(data_dir=tmp_path / "data")))
+    runtime.open()
+    try:
+        origins = ExecutionOrigins(runtime.store, time.time, recent=2, region="us-east-1")
+        headers = [origins.invoked(_request(n), "orders", "REST", "starter") for n in range(3)]
+        _settled(runtime, origins)
+        kept = {r.name for r in runtime.store.list_resources(TRACE_KIND, service="apigateway")}
+        assert kept == {trace_root(h) for h in headers[1:]}
+        assert origins.get("arn:aws:states:us-east-1:123456789012:execution:m:x", headers[0]) is None
+        # Another instance on the same store starts from what is stored, and keeps the bound.
+        later = ExecutionOrigins(runtime.store, time.time, recent=2, region="us-east-1")
+        assert later.get("arn:aws:states:us-east-1:123456789012:execution:m:y", headers[2]) is not None
+        later.invoked(_request(3), "orders", "REST", "starter")
+        _settled(runtime, later)
+        kept = {r.name for r in runtime.store.list_resources(TRACE_KIND, service="apigateway")}
+        assert kept == {trace_root(headers[2]), trace_root(trace_header(_request(3)))}
+        # Written in batches: a full batch goes without being asked.
+        batch = [later.invoked(_request(n), "orders", "REST", "starter") for n in range(10, 10 + WRITE_EVERY)]
+        _settled(runtime)
+        kept = {r.name for r in runtime.store.list_resources(TRACE_KIND, service="apigateway")}
+        assert kept == {trace_root(h) for h in batch[-2:]}
+    finally:
+        runtime.close()

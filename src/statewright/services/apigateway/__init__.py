@@ -17,7 +17,8 @@ from .types import Api, ApiRequest, ApiResponse
 
 def create(platform: Platform) -> ApiGatewayService:
     settings = platform.settings
-    origins = ExecutionOrigins(platform.store, time.time) if platform.store is not None else None
+    origins = ExecutionOrigins(platform.store, time.time, region=settings.region) \
+        if platform.store is not None else None
     return ApiGatewayService(settings.account_id, settings.region, origins=origins)
 
 

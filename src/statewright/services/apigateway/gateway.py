@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from . import cors, integrations, validation
 from .authorizers import Authorizers
+from .error_types import with_error_type
 from .events import Call
 from .gateway_responses import customize
 from .proxy import gateway_error
@@ -53,6 +54,8 @@ class Gateway:
         except Exception:  # a bug answers API Gateway's 500, never takes the request down with it
             log.exception("serving %s %s on %s/%s failed", request.method, request.path, api_id, stage_name)
             response = gateway_error(500, "Internal server error", kind="DEFAULT_5XX")
+        if api is not None and api.protocol != HTTP:
+            response = with_error_type(response)
         if api is not None and api.protocol != HTTP and api.gateway_responses and response.kind:
             stage = api.stages.get(stage_name)
             variables = dict(stage.variables) if stage else {}

@@ -221,6 +221,8 @@ class ApiGatewayService:
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+        if self.origins is not None:
+            self.origins.close()
 
 
 class ApiGatewayV2Service:

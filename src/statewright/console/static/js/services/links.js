@@ -63,3 +63,55 @@ export function apiRequestLink(origin) {
     request: origin.requestId, execution: origin.executionArn, function: origin.functionName,
   });
 }
+
+// Nested workflows (arn:aws:states:::states:startExecution[.sync[:2]]). AWS links a child to the
+// execution that started it when the parent passes its own id in the child's input as
+// AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID ("…_ID.$": "$$.Execution.Id"); the console reads
+// it from there, so it works with any server.
+const EXECUTION_ARN = /^arn:[^:]+:states:[^:]*:[^:]*:(execution|express):[^:]+:[^:]+/;
+export const STARTED_BY_KEY = "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID";
+
+export function startedBy(input) {
+  let value = input;
+  if (typeof value === "string") {
+    try { value = JSON.parse(value); } catch { return null; }
+  }
+  const parent = value && typeof value === "object" && !Array.isArray(value) ? value[STARTED_BY_KEY] : null;
+  return typeof parent === "string" && EXECUTION_ARN.test(parent) ? parent : null;
+}
+
+export function startsExecution(state) {
+  return Boolean(state && state.Type === "Task" && typeof state.Resource === "string"
+    && /^arn:[^:]+:states:::states:startExecution(\.|$)/.test(state.Resource));
+}
+
+function parsed(text) {
+  if (typeof text !== "string") return text;
+  try { return JSON.parse(text); } catch { return null; }
+}
+
+// What one visit of a startExecution Task tells of its child: the child's ARN once an event
+// carries it (TaskSubmitted or TaskSucceeded output, StartExecution's or DescribeExecution's
+// answer; a failed .sync child's DescribeExecution answer as the TaskFailed cause), and the
+// state machine the task asked for (TaskScheduled parameters), for while it is not known yet.
+export function childOfVisit(visit) {
+  let executionArn = null;
+  let stateMachineArn = null;
+  for (const event of (visit && visit.events) || []) {
+    const details = event.taskScheduledEventDetails || event.taskSubmittedEventDetails
+      || event.taskSucceededEventDetails || event.taskFailedEventDetails || {};
+    if (event.type === "TaskScheduled") {
+      const params = parsed(details.parameters);
+      if (params && typeof params.StateMachineArn === "string") stateMachineArn = params.StateMachineArn;
+      continue;
+    }
+    const answer = parsed(event.type === "TaskFailed" ? details.cause : details.output);
+    if (answer && typeof answer.ExecutionArn === "string" && EXECUTION_ARN.test(answer.ExecutionArn)) {
+      executionArn = answer.ExecutionArn;
+      if (typeof answer.StateMachineArn === "string") stateMachineArn = answer.StateMachineArn;
+    }
+  }
+  return executionArn || stateMachineArn ? { executionArn, stateMachineArn } : null;
+}
+
+export const executionLink = (arn, params = {}) => href(["executions", arn], params);

@@ -6,7 +6,7 @@ import { arnName, errorNotice, formatDate, formatDuration, h, notice, replace, s
 import { analyzeHistory, asJson } from "../history/analyze.js";
 import { waitingTokens } from "../history/token.js";
 import { href, navigate, updateParams } from "../router.js";
-import { apiRequestLink, functionLink, logGroupLink } from "../services/links.js";
+import { apiRequestLink, executionLink, functionLink, logGroupLink, startedBy } from "../services/links.js";
 import { openCallbackDialog } from "../widgets/callback-dialog.js";
 import { graphPanel } from "../widgets/graph-panel.js";
 import { historyTable } from "../widgets/history-table.js";
@@ -73,6 +73,15 @@ function originLink(origin) {
     h("a", { href: apiRequestLink(origin), title: `Request ${origin.requestId}${at ? ` at ${at}` : ""}` },
       `${origin.routeKey} on ${origin.apiName || origin.apiId} (${origin.stage})`),
     origin.functionName ? [" via ", h("a", { id: "execution-origin-function", href: functionLink(origin.functionName) }, origin.functionName)] : null);
+}
+
+// The execution whose Task state started this one, when it passed its id in this one's input
+// (AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID), as the AWS console links a nested workflow.
+function parentLink(execution) {
+  const parent = startedBy(execution.input);
+  if (!parent) return null;
+  return h("span", { id: "execution-parent" }, "started by execution ",
+    h("a", { href: executionLink(parent), title: parent }, arnName(parent)));
 }
 
 // States by name across all nesting levels, for finding a waiting task's Parameters.
@@ -167,7 +176,8 @@ export async function executionView(root, { segments, params }) {
           stopped && start ? ` · took ${formatDuration(stopped - start)}` : "",
           execution.redriveCount ? ` · redriven ${execution.redriveCount}×` : "",
           logGroup ? " · " : "", executionLogsLink(logGroup, execution),
-          origin ? " · " : "", originLink(origin))),
+          origin ? " · " : "", originLink(origin),
+          startedBy(execution.input) ? " · " : "", parentLink(execution))),
       h("div", { class: "actions" }, actions)));
     replace(banner, execution.error || execution.cause
       ? notice("error", execution.error || "Failed", execution.cause || "") : null);

@@ -1,9 +1,10 @@
 // The selected state in an execution: status, input, output, variables, error and cause,
 // with a picker when the state ran more than once (loops, Map iterations, retries).
 
-import { formatDate, formatDuration, h, replace, statusBadge } from "../dom.js";
+import { arnName, formatDate, formatDuration, h, replace, statusBadge } from "../dom.js";
 import { asJson } from "../history/analyze.js";
-import { functionLink, logGroupLink, taskFunction } from "../services/links.js";
+import { childOfVisit, executionLink, functionLink, logGroupLink, startsExecution, taskFunction } from "../services/links.js";
+import { href } from "../router.js";
 
 function jsonBlock(title, value) {
   if (value === undefined) return null;
@@ -27,6 +28,23 @@ function lambdaLinks(state, visit) {
   return h("p", { class: "task-links" }, "Lambda ",
     h("a", { href: functionLink(fn), class: "task-function" }, fn), " · ",
     h("a", { href: logGroupLink(`/aws/lambda/${fn}`, { start, end }), class: "task-logs" }, "its log lines for this run"));
+}
+
+// From a Task state that starts another state machine's execution to that child execution, or,
+// until an event names the child, to the state machine it starts.
+function childLinks(state, visit) {
+  if (!startsExecution(state)) return null;
+  const child = childOfVisit(visit);
+  if (child && child.executionArn) {
+    return h("p", { class: "task-links" }, "Started execution ",
+      h("a", { href: executionLink(child.executionArn), class: "task-child" }, arnName(child.executionArn)));
+  }
+  if (child && child.stateMachineArn) {
+    return h("p", { class: "task-links" }, "Starts an execution of ",
+      h("a", { href: href(["state-machines", child.stateMachineArn], { tab: "executions" }), class: "task-child-machine" },
+        child.stateMachineArn.split(":")[6] || child.stateMachineArn));
+  }
+  return null;
 }
 
 export function stateDetail({ onCallback, states } = {}) {
@@ -57,6 +75,7 @@ export function stateDetail({ onCallback, states } = {}) {
       h("h2", {}, name),
       h("p", {}, statusBadge(visit.status.toUpperCase()), ` ${visit.type}`, picker ? " · " : "", picker),
       lambdaLinks(states && states.get(name), visit),
+      childLinks(states && states.get(name), visit),
       h("p", { class: "meta" }, `Entered ${formatDate(visit.start)} · ${visit.end ? "took" : "running for"} ${formatDuration(end - visit.start)}`),
       failure ? h("section", { class: "error-box" }, h("h3", {}, "Error"),
         h("p", {}, h("strong", {}, failure.error || failure.type)), failure.cause ? h("pre", { class: "cause" }, String(failure.cause)) : null,
