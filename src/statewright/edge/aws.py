@@ -4,7 +4,8 @@ Which service a request is for, and its region, come from the SigV4 credential s
 is one (so a client configured for us-west-2 gets us-west-2 ARNs), otherwise from the protocol's
 markers (statewright.protocols.routing). The protocol named by the route parses the request and
 writes the answer, both driven by botocore's model of the service. The service call runs on a
-worker thread: services block on the store and on the engine.
+worker thread (services block on the store and on the engine), unless the service answers
+that request on the event loop (services.common.LoopService).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
 import anyio
 from starlette.requests import Request
@@ -28,7 +29,7 @@ from statewright.protocols import (
     unroutable,
 )
 from statewright.protocols.limits import check_nesting, too_deep
-from statewright.services.common import AwsError, RequestContext, Service
+from statewright.services.common import AwsError, LoopService, RequestContext, Service
 from statewright.services.common.platform import Settings
 
 log = logging.getLogger(__name__)
@@ -98,6 +99,12 @@ class AwsEndpoint:
 
     async def _call(self, service: Service, operation: str, payload: dict[str, Any],
                     context: RequestContext) -> dict[str, Any]:
+        # A service may answer a short operation on the event loop (see LoopService): no worker
+        # thread, so none of the thread hand-offs that cost more than the operation itself.
+        answers_on_loop = getattr(service, "answers_on_loop", None)
+        if answers_on_loop is not None and answers_on_loop(operation, payload):
+            return await cast(LoopService, service).handle_async(operation, payload, context)
+
         def call() -> dict[str, Any]:
             return service.handle(operation, payload, context)
 
