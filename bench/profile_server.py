@@ -23,6 +23,8 @@ sys.path.insert(0, str(HERE))
 import api  # noqa: E402
 
 PY_SPY = HERE / ".peers" / "venv" / "bin" / "py-spy"
+if not PY_SPY.exists():  # `pip install py-spy` into the project's venv does as well
+    PY_SPY = HERE.parent / ".venv" / "bin" / "py-spy"
 
 
 def _short(frame: str) -> str:
