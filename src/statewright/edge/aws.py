@@ -10,6 +10,7 @@ that request on the event loop (services.common.LoopService).
 
 from __future__ import annotations
 
+import itertools
 import logging
 import uuid
 from collections.abc import Callable, Mapping
@@ -50,13 +51,14 @@ class AwsEndpoint:
         self._settings = settings
         self._models = models or ServiceModels()
         self._long_limiter: anyio.CapacityLimiter | None = None
+        self._request_ids = RequestIds()
 
     @property
     def models(self) -> ServiceModels:
         return self._models
 
     async def endpoint(self, request: Request) -> Response:
-        request_id = str(uuid.uuid4())
+        request_id = self._request_ids.next()
         body = await _read_body(request)
         # The raw path: percent-encoded slashes in a label (`/v2/tags/arn%3A…%2Ffuzz`) stay one segment.
         raw_path = (request.scope.get("raw_path") or request.url.path.encode()).decode("latin-1").split("?", 1)[0]
@@ -113,6 +115,19 @@ class AwsEndpoint:
                 self._long_limiter = anyio.CapacityLimiter(LONG_OPERATION_THREADS)
             return await anyio.to_thread.run_sync(call, limiter=self._long_limiter)
         return await anyio.to_thread.run_sync(call)
+
+
+class RequestIds:
+    """AWS-shaped request ids (a UUID's 8-4-4-4-12 hex digits), unique per server: a random
+    prefix drawn once, then a counter. A fresh uuid4 per request read the OS's randomness for
+    an id that only has to differ from the others."""
+
+    def __init__(self) -> None:
+        self._prefix = str(uuid.uuid4())[:24]
+        self._count = itertools.count(1)
+
+    def next(self) -> str:
+        return f"{self._prefix}{next(self._count) & 0xFFFFFFFFFFFF:012x}"
 
 
 def _parse(route: Route, model: Any, http: HttpRequest) -> Any:

@@ -155,7 +155,11 @@ def _start_again(ctx: ActionContext, spec: StartSpec) -> dict[str, Any]:
 
 async def awaited(future: Future[T]) -> T:
     """The result of an engine future, awaited on the event loop. Shielded: a cancelled request
-    (the client went away) must not cancel the engine's future, which the engine resolves later."""
+    (the client went away) must not cancel the engine's future, which the engine resolves later.
+    A future resolved already (an Express execution run inline) is read at once: wrapping it
+    would still cost a wake-up of the loop through its self-pipe."""
+    if future.done():
+        return future.result()
     return await asyncio.shield(asyncio.wrap_future(future))
 
 
@@ -184,7 +188,8 @@ async def start_sync_execution_async(ctx: ActionContext, request: dict[str, Any]
     """StartSyncExecution on the event loop: no thread waits while the engine runs it."""
     spec = _sync_spec(ctx, request)
     try:
-        outcome = await asyncio.wait_for(awaited(ctx.engine.run_sync(spec)), SYNC_LIMIT_SECONDS)
+        running = ctx.engine.run_sync(spec)
+        outcome = running.result() if running.done() else await asyncio.wait_for(awaited(running), SYNC_LIMIT_SECONDS)
     except TimeoutError:
         raise _sync_timed_out() from None
     return _sync_answer(spec, outcome)

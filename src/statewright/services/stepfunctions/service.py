@@ -11,6 +11,7 @@ from typing import Any
 from statewright.asl.limits import TooDeep
 from statewright.engine import Engine, RunOutcome
 from statewright.services.common import AwsError, RequestContext, validation_error
+from statewright.services.common.ids import RandomIds
 from statewright.services.common.shapes import ShapeChecker
 from statewright.store import InvalidText, Store
 
@@ -56,7 +57,7 @@ class StepFunctionsService:
         self.engine = engine
         self.now = now
         self.random = choices or random.Random()
-        self.new_id = new_id or _uuid4
+        self.new_id = new_id or RandomIds()
         # AWS holds a GetActivityTask call open for up to 60 seconds.
         self.activity_poll_seconds = activity_poll_seconds
         # Every request is checked against botocore's model before its action runs (and stores).
@@ -159,8 +160,3 @@ def _refuse_foreign_arns(arns: Arns, request: dict[str, Any]) -> None:
         if isinstance(value, str) and _STATES_ARN.match(value) and not arns.owns(value):
             raise invalid_arn(value, "The ARN's partition, region and account must be those of the request")
 
-
-def _uuid4() -> str:
-    import uuid
-
-    return str(uuid.uuid4())
