@@ -42,7 +42,8 @@ def _sample(side: str, src: str | None) -> dict:
     finally:
         server.stop()
     return {"side": side, "standard_per_s": round(load["executions_per_s"]),
-            "standard_p50_ms": round(load["p50_ms"], 2), "standard_failed": load["failures"],
+            "standard_p50_ms": round(load["p50_ms"], 2), "standard_p99_ms": round(load["p99_ms"], 2),
+            "standard_failed": load["failures"],
             "server_cores_busy": round(busy, 2), "express_p50_ms": round(sync["p50_ms"], 3),
             "express_p99_ms": round(sync["p99_ms"], 3), "floor_p50_ms": round(floor, 3)}
 
