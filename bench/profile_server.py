@@ -1,6 +1,9 @@
 """Samples the server with py-spy during the Standard 32-client load; prints where time goes.
 
-usage: .venv/bin/python bench/profile_server.py [--express]   (py-spy from bench/.peers/venv)
+usage: .venv/bin/python bench/profile_server.py [--express] [--gil]   (py-spy from bench/.peers/venv)
+
+--gil samples only the thread holding the GIL: the server is one interpreter, so that is
+where its CPU goes (without it, threads waiting in epoll or a queue count too).
 
 py-spy rather than cProfile because the server's work is spread over threads (event loop,
 engine, SQLite writer, request threads) and cProfile sees only one. Prints, per thread, its
@@ -23,6 +26,8 @@ sys.path.insert(0, str(HERE))
 import api  # noqa: E402
 
 PY_SPY = HERE / ".peers" / "venv" / "bin" / "py-spy"
+if not PY_SPY.exists():  # `pip install py-spy` into the project's venv does as well
+    PY_SPY = HERE.parent / ".venv" / "bin" / "py-spy"
 
 
 def _short(frame: str) -> str:
@@ -50,6 +55,7 @@ def main() -> None:
         assert server.process is not None
         spy = subprocess.Popen([str(PY_SPY), "record", "--pid", str(server.process.pid),
                                 "--threads", "--rate", "200", "--format", "raw",
+                                *(["--gil"] if "--gil" in sys.argv[1:] else []),
                                 "--output", str(out), "--nonblocking"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         load = (asyncio.run(api._sync_load(server.port, machine, 20_000, "{}")) if express

@@ -4,15 +4,17 @@ Which service a request is for, and its region, come from the SigV4 credential s
 is one (so a client configured for us-west-2 gets us-west-2 ARNs), otherwise from the protocol's
 markers (statewright.protocols.routing). The protocol named by the route parses the request and
 writes the answer, both driven by botocore's model of the service. The service call runs on a
-worker thread: services block on the store and on the engine.
+worker thread (services block on the store and on the engine), unless the service answers
+that request on the event loop (services.common.LoopService).
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import uuid
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
 import anyio
 from starlette.requests import Request
@@ -28,7 +30,7 @@ from statewright.protocols import (
     unroutable,
 )
 from statewright.protocols.limits import check_nesting, too_deep
-from statewright.services.common import AwsError, RequestContext, Service
+from statewright.services.common import AwsError, LoopService, RequestContext, Service
 from statewright.services.common.platform import Settings
 
 log = logging.getLogger(__name__)
@@ -49,13 +51,14 @@ class AwsEndpoint:
         self._settings = settings
         self._models = models or ServiceModels()
         self._long_limiter: anyio.CapacityLimiter | None = None
+        self._request_ids = RequestIds()
 
     @property
     def models(self) -> ServiceModels:
         return self._models
 
     async def endpoint(self, request: Request) -> Response:
-        request_id = str(uuid.uuid4())
+        request_id = self._request_ids.next()
         body = await _read_body(request)
         # The raw path: percent-encoded slashes in a label (`/v2/tags/arn%3A…%2Ffuzz`) stay one segment.
         raw_path = (request.scope.get("raw_path") or request.url.path.encode()).decode("latin-1").split("?", 1)[0]
@@ -98,6 +101,12 @@ class AwsEndpoint:
 
     async def _call(self, service: Service, operation: str, payload: dict[str, Any],
                     context: RequestContext) -> dict[str, Any]:
+        # A service may answer a short operation on the event loop (see LoopService): no worker
+        # thread, so none of the thread hand-offs that cost more than the operation itself.
+        answers_on_loop = getattr(service, "answers_on_loop", None)
+        if answers_on_loop is not None and answers_on_loop(operation, payload):
+            return await cast(LoopService, service).handle_async(operation, payload, context)
+
         def call() -> dict[str, Any]:
             return service.handle(operation, payload, context)
 
@@ -106,6 +115,19 @@ class AwsEndpoint:
                 self._long_limiter = anyio.CapacityLimiter(LONG_OPERATION_THREADS)
             return await anyio.to_thread.run_sync(call, limiter=self._long_limiter)
         return await anyio.to_thread.run_sync(call)
+
+
+class RequestIds:
+    """AWS-shaped request ids (a UUID's 8-4-4-4-12 hex digits), unique per server: a random
+    prefix drawn once, then a counter. A fresh uuid4 per request read the OS's randomness for
+    an id that only has to differ from the others."""
+
+    def __init__(self) -> None:
+        self._prefix = str(uuid.uuid4())[:24]
+        self._count = itertools.count(1)
+
+    def next(self) -> str:
+        return f"{self._prefix}{next(self._count) & 0xFFFFFFFFFFFF:012x}"
 
 
 def _parse(route: Route, model: Any, http: HttpRequest) -> Any:

@@ -56,6 +56,7 @@ from statewright.store import AlreadyExists, ExecutionRecord, Store, TaskRecord,
 from .activities import ActivityQueues, ActivityTask
 from .clock import Clock
 from .definitions import DefinitionCache
+from .inline import run_inline
 from .restore import RestoreMixin
 from .runs import (
     EngineFailure,
@@ -180,7 +181,8 @@ class Engine(RestoreMixin):
         return answer
 
     def run_sync(self, spec: StartSpec) -> Future[RunOutcome]:
-        """Run an Express execution and resolve with its outcome (at most once: nothing stored)."""
+        """Run an Express execution and resolve with its outcome (at most once: nothing stored).
+        One that ends within a few states is run on the calling thread (see inline.py)."""
         outcome: Future[RunOutcome] = Future()
         try:
             check_input(spec)
@@ -188,6 +190,11 @@ class Engine(RestoreMixin):
             outcome.set_exception(refused)
             return outcome
         now = self.clock.now()
+        if self._thread is not None and spec.logging is None:  # a logged one needs the loop's events
+            ended = run_inline(self.definitions, spec.definition_text, lambda: self._start_input(spec, now), now)
+            if ended is not None:
+                outcome.set_result(ended)
+                return outcome
         self._submit(lambda: self._begin(spec, None, now, [outcome]), outcome)
         return outcome
 

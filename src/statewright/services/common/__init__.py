@@ -4,6 +4,6 @@ Services import this package, never each other's internals (see docs/architectur
 """
 
 from .errors import AwsError, validation_error
-from .types import FunctionInvoker, InvokeResult, RequestContext, Service
+from .types import FunctionInvoker, InvokeResult, LoopService, RequestContext, Service
 
-__all__ = ["AwsError", "FunctionInvoker", "InvokeResult", "RequestContext", "Service", "validation_error"]
+__all__ = ["AwsError", "FunctionInvoker", "InvokeResult", "LoopService", "RequestContext", "Service", "validation_error"]

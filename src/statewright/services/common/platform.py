@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .ids import RandomIds
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -42,13 +44,8 @@ class Platform:
     clock: Any
     integrations: Any
     random: random.Random = field(default_factory=random.Random)
-    new_id: Callable[[], str] = field(default_factory=lambda: _uuid4)
+    new_id: Callable[[], str] = field(default_factory=RandomIds)
     # The services built before this one, in the order of the runtime's table (a service that is
     # a view of another, such as DynamoDB Streams over DynamoDB, finds it here).
     services: dict[str, Any] = field(default_factory=dict)
 
-
-def _uuid4() -> str:
-    import uuid
-
-    return str(uuid.uuid4())

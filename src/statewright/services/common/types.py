@@ -39,6 +39,22 @@ class Service(Protocol):
     def close(self) -> None: ...
 
 
+class LoopService(Protocol):
+    """What a service may add to `Service` to answer some operations on the edge's event loop,
+    without a worker thread: the thread hand-offs (event loop → worker → engine → worker → event
+    loop) cost more than the work of a short operation (docs/performance.md).
+
+    `answers_on_loop` says whether this request may take that path: only when answering it
+    never blocks the loop for long (in-memory work, one store read, awaiting a future another
+    thread resolves). `handle_async` then answers it exactly as `handle` would: the same
+    output, the same errors.
+    """
+
+    def answers_on_loop(self, operation: str, input: dict[str, Any]) -> bool: ...
+    async def handle_async(self, operation: str, input: dict[str, Any],
+                           context: RequestContext) -> dict[str, Any]: ...
+
+
 @dataclass(frozen=True)
 class InvokeResult:
     """What invoking a Lambda function gave, as Lambda's Invoke API reports it: `payload` is the

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import time
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Any
+from typing import Any, TypeVar
 
 from statewright.asl.definition import DefinitionError
 from statewright.asl.history import dumps
@@ -15,7 +17,7 @@ from statewright.asl.teststate import test_state as run_test_state
 from statewright.asl.teststate import tested_state
 from statewright.asl.teststate_mocks import TestConfiguration, TestMock
 from statewright.asl.validate import format_invalid_definition
-from statewright.engine import StartSpec
+from statewright.engine import RunOutcome, StartSpec
 from statewright.engine.runs import NotRedrivable
 from statewright.services.common import AwsError, validation_error
 from statewright.store import AlreadyExists, ExecutionRecord, Resource
@@ -39,6 +41,7 @@ from .validation import (
     string,
 )
 
+T = TypeVar("T")
 # Express executions run for at most five minutes on AWS.
 SYNC_LIMIT_SECONDS = 300.0
 _PAYLOAD_KEYS = ("input", "output")
@@ -111,20 +114,53 @@ def _bind_test_case(ctx: ActionContext, arn: str, machine_name: str, test_case: 
 
 def start_execution(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
     spec = start_spec(ctx, request, express_arn=False)
-    for _ in range(2):
+    try:
+        record = ctx.engine.start_execution(spec).result()
+    except AlreadyExists:
+        return _start_again(ctx, spec)
+    return _started(ctx, spec, record)
+
+
+async def start_execution_async(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
+    """StartExecution on the event loop: the loop awaits the engine's commit."""
+    spec = start_spec(ctx, request, express_arn=False)
+    try:
+        record = await awaited(ctx.engine.start_execution(spec))
+    except AlreadyExists:  # rare, and it may wait for a racing start's row: on a worker thread
+        return await asyncio.to_thread(_start_again, ctx, spec)
+    return _started(ctx, spec, record)
+
+
+def _started(ctx: ActionContext, spec: StartSpec, record: ExecutionRecord | None) -> dict[str, Any]:
+    start_date = record.start_date if record is not None else ctx.now()
+    return {"executionArn": spec.arn, "startDate": start_date}
+
+
+def _start_again(ctx: ActionContext, spec: StartSpec) -> dict[str, Any]:
+    """After AlreadyExists: AWS answers the same name and input while it runs as the same
+    request; a start it raced that failed before storing anything left the name free (one more
+    try); anything else is ExecutionAlreadyExists."""
+    existing = stored_execution(ctx, spec.arn)
+    if existing is None:
         try:
             record = ctx.engine.start_execution(spec).result()
         except AlreadyExists:
             existing = stored_execution(ctx, spec.arn)
-            if existing is None:  # the start it raced failed before storing anything: the name is free
-                continue
-            # AWS: the same name and input while it runs is the same request, answered again.
-            if existing.status == "RUNNING" and existing.body["input"] == spec.input_text:
-                return {"executionArn": existing.arn, "startDate": existing.start_date}
-            break
-        start_date = record.start_date if record is not None else ctx.now()
-        return {"executionArn": spec.arn, "startDate": start_date}
+        else:
+            return _started(ctx, spec, record)
+    if existing is not None and existing.status == "RUNNING" and existing.body["input"] == spec.input_text:
+        return {"executionArn": existing.arn, "startDate": existing.start_date}
     raise AwsError("ExecutionAlreadyExists", f"Execution Already Exists: '{spec.arn}'")
+
+
+async def awaited(future: Future[T]) -> T:
+    """The result of an engine future, awaited on the event loop. Shielded: a cancelled request
+    (the client went away) must not cancel the engine's future, which the engine resolves later.
+    A future resolved already (an Express execution run inline) is read at once: wrapping it
+    would still cost a wake-up of the loop through its self-pipe."""
+    if future.done():
+        return future.result()
+    return await asyncio.shield(asyncio.wrap_future(future))
 
 
 def stored_execution(ctx: ActionContext, arn: str) -> ExecutionRecord | None:
@@ -140,13 +176,37 @@ def stored_execution(ctx: ActionContext, arn: str) -> ExecutionRecord | None:
 
 
 def start_sync_execution(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
-    spec = start_spec(ctx, request, express_arn=True)
-    if not spec.express:
-        raise AwsError("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine")
+    spec = _sync_spec(ctx, request)
     try:
         outcome = ctx.engine.run_sync(spec).result(SYNC_LIMIT_SECONDS)
     except FutureTimeout:
-        raise AwsError("ExecutionTimedOut", "The express execution did not end within five minutes") from None
+        raise _sync_timed_out() from None
+    return _sync_answer(spec, outcome)
+
+
+async def start_sync_execution_async(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
+    """StartSyncExecution on the event loop: no thread waits while the engine runs it."""
+    spec = _sync_spec(ctx, request)
+    try:
+        running = ctx.engine.run_sync(spec)
+        outcome = running.result() if running.done() else await asyncio.wait_for(awaited(running), SYNC_LIMIT_SECONDS)
+    except TimeoutError:
+        raise _sync_timed_out() from None
+    return _sync_answer(spec, outcome)
+
+
+def _sync_spec(ctx: ActionContext, request: dict[str, Any]) -> StartSpec:
+    spec = start_spec(ctx, request, express_arn=True)
+    if not spec.express:
+        raise AwsError("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine")
+    return spec
+
+
+def _sync_timed_out() -> AwsError:
+    return AwsError("ExecutionTimedOut", "The express execution did not end within five minutes")
+
+
+def _sync_answer(spec: StartSpec, outcome: RunOutcome) -> dict[str, Any]:
     answer: dict[str, Any] = {
         "executionArn": spec.arn, "stateMachineArn": spec.version_arn or spec.state_machine_arn,
         "name": spec.name, "startDate": outcome.start_date, "stopDate": outcome.stop_date,
@@ -224,6 +284,12 @@ def describe_execution(ctx: ActionContext, request: dict[str, Any]) -> dict[str,
     if body.get("traceHeader"):
         answer["traceHeader"] = body["traceHeader"]
     return answer
+
+
+async def describe_execution_async(ctx: ActionContext, request: dict[str, Any]) -> dict[str, Any]:
+    """DescribeExecution on the event loop: one store read (SQLite's WAL readers never wait for
+    the writer), cheaper than the hand-off to a worker thread and back."""
+    return describe_execution(ctx, request)
 
 
 def _list_item(record: ExecutionRecord) -> dict[str, Any]:

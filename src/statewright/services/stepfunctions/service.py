@@ -4,26 +4,37 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from statewright.asl.limits import TooDeep
 from statewright.engine import Engine, RunOutcome
 from statewright.services.common import AwsError, RequestContext, validation_error
+from statewright.services.common.ids import RandomIds
 from statewright.services.common.shapes import ShapeChecker
 from statewright.store import InvalidText, Store
 
-from . import activities, aliases, declared, executions, machines, mapruns, tags, versions
+from . import activities, aliases, declared, executions, machines, mapchildren, mapruns, tags, versions
 from .arns import Arns
 from .children import ChildStarted, start_child
 from .context import ActionContext
 from .errors import invalid_arn
+from .testcases import split_test_case
 
 Action = Callable[[ActionContext, dict[str, Any]], dict[str, Any]]
 
 ACTIONS: dict[str, Action] = {
     **machines.ACTIONS, **versions.ACTIONS, **aliases.ACTIONS, **executions.ACTIONS,
     **activities.ACTIONS, **tags.ACTIONS, **mapruns.ACTIONS,
+}
+LoopAction = Callable[[ActionContext, dict[str, Any]], Awaitable[dict[str, Any]]]
+# Actions answered on the event loop (see answers_on_loop): each is one store read or one
+# engine call whose future the loop awaits, so a worker thread would only add hand-offs.
+LOOP_ACTIONS: dict[str, LoopAction] = {
+    "StartExecution": executions.start_execution_async,
+    "StartSyncExecution": executions.start_sync_execution_async,
+    "DescribeExecution": executions.describe_execution_async,
 }
 _STATES_ARN = re.compile(r"^arn:[^:]*:states:")
 # Actions that may block a thread for a long time (long polls, synchronous executions).
@@ -46,7 +57,7 @@ class StepFunctionsService:
         self.engine = engine
         self.now = now
         self.random = choices or random.Random()
-        self.new_id = new_id or _uuid4
+        self.new_id = new_id or RandomIds()
         # AWS holds a GetActivityTask call open for up to 60 seconds.
         self.activity_poll_seconds = activity_poll_seconds
         # Every request is checked against botocore's model before its action runs (and stores).
@@ -63,19 +74,39 @@ class StepFunctionsService:
         if action is None:
             raise AwsError("UnknownOperationException",
                            f"Statewright does not implement the Step Functions action '{operation}'")
+        with _request_errors():
+            ctx, input = self._checked(operation, input, context)
+            return action(ctx, input)
+
+    def answers_on_loop(self, operation: str, input: dict[str, Any]) -> bool:
+        """Whether this request may be answered on the event loop (see LoopService): the
+        operations in LOOP_ACTIONS, except a start of a mocked test case (`…#Case`), which
+        stores its binding and waits for the commit, and a Map child's description."""
+        if operation not in LOOP_ACTIONS:
+            return False
+        if operation == "DescribeExecution":
+            arn = input.get("executionArn")
+            return not (isinstance(arn, str) and mapchildren.is_child(arn))
+        return split_test_case(input.get("stateMachineArn"))[1] is None
+
+    async def handle_async(self, operation: str, input: dict[str, Any], context: RequestContext) -> dict[str, Any]:
+        """`handle` for the operations of LOOP_ACTIONS, on the event loop: the same checks, the
+        same answers and errors; the engine's work is awaited instead of blocking a thread."""
+        with _request_errors():
+            ctx, input = self._checked(operation, input, context)
+            return await LOOP_ACTIONS[operation](ctx, input)
+
+    def _checked(self, operation: str, input: dict[str, Any],
+                 context: RequestContext) -> tuple[ActionContext, dict[str, Any]]:
+        """The request's action context and input, once the input matches botocore's model and
+        names only resources of the request's own account and region."""
         trace = context.extra.get("traceHeader")
         if operation in TRACED_ACTIONS and isinstance(trace, str) and 0 < len(trace) <= MAX_TRACE_HEADER:
             input = {**input, "traceHeader": trace}
         self.shapes.check(operation, input)
         ctx = self.context(context)
         _refuse_foreign_arns(ctx.arns, input)
-        try:
-            return action(ctx, input)
-        except (RecursionError, TooDeep):  # a JSON text field nested deeper than the engine can walk
-            raise AwsError("ValidationException", "The request holds JSON nested too deeply") from None
-        except InvalidText as error:  # the store cannot hold it (a lone surrogate): the caller's fault
-            shown = error.value.encode("utf-8", "backslashreplace").decode("utf-8")
-            raise validation_error(error.field, shown, "Member must not contain unpaired surrogates") from None
+        return ctx, input
 
     def start_child(self, request: dict[str, Any], context: RequestContext,
                     on_end: Callable[[ChildStarted, RunOutcome], None] | None) -> ChildStarted:
@@ -106,6 +137,18 @@ class StepFunctionsService:
         """Nothing to release: the store and the engine belong to the runtime."""
 
 
+@contextmanager
+def _request_errors() -> Iterator[None]:
+    """Errors an action raises for the request's content, as AWS answers them."""
+    try:
+        yield
+    except (RecursionError, TooDeep):  # a JSON text field nested deeper than the engine can walk
+        raise AwsError("ValidationException", "The request holds JSON nested too deeply") from None
+    except InvalidText as error:  # the store cannot hold it (a lone surrogate): the caller's fault
+        shown = error.value.encode("utf-8", "backslashreplace").decode("utf-8")
+        raise validation_error(error.field, shown, "Member must not contain unpaired surrogates") from None
+
+
 def _refuse_foreign_arns(arns: Arns, request: dict[str, Any]) -> None:
     """A request reaches only resources of its own partition, region and account: an ARN of
     another is InvalidArn (without this, DeleteStateMachine in one region deleted a state
@@ -117,8 +160,3 @@ def _refuse_foreign_arns(arns: Arns, request: dict[str, Any]) -> None:
         if isinstance(value, str) and _STATES_ARN.match(value) and not arns.owns(value):
             raise invalid_arn(value, "The ARN's partition, region and account must be those of the request")
 
-
-def _uuid4() -> str:
-    import uuid
-
-    return str(uuid.uuid4())
