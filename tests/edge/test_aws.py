@@ -3,10 +3,11 @@ the service says it answers there (LoopService); request ids are unique and AWS-
 
 from __future__ import annotations
 
-import asyncio
 import re
 import threading
 from typing import Any
+
+from tests.loops import run_coroutine
 
 from statewright.edge.aws import AwsEndpoint, RequestIds
 from statewright.services.common import RequestContext
@@ -42,7 +43,7 @@ def _called(operation: str, payload: dict[str, Any]) -> tuple[dict[str, Any], in
     async def call() -> tuple[dict[str, Any], int]:
         return await endpoint._call(Recorder(), operation, payload, RequestContext()), threading.get_ident()
 
-    return asyncio.run(call())
+    return run_coroutine(call)
 
 
 def test_a_request_the_service_answers_on_the_loop_takes_no_thread():

@@ -9,6 +9,7 @@ import threading
 from concurrent.futures import Future
 
 import pytest
+from tests.loops import run_coroutine
 
 from statewright.services.common import AwsError
 from statewright.services.stepfunctions.executions import awaited
@@ -28,7 +29,7 @@ def _machine(service, name: str, kind: str, definition: dict = THREE_STATES) -> 
 
 
 def _on_loop(service, operation: str, request: dict):
-    return asyncio.run(service.service.handle_async(operation, request, service.context))
+    return run_coroutine(lambda: service.service.handle_async(operation, request, service.context))
 
 
 def test_which_requests_are_answered_on_the_loop(service):
@@ -98,7 +99,7 @@ def test_a_cancelled_request_leaves_the_engine_future_alone():
         with pytest.raises(asyncio.CancelledError):
             await waiting
 
-    asyncio.run(cancel_while_waiting())
+    run_coroutine(cancel_while_waiting)
     resolver = threading.Thread(target=future.set_result, args=("done",))  # the engine resolves it later
     resolver.start()
     resolver.join()
