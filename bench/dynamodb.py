@@ -161,7 +161,9 @@ def load(endpoint: str, count: int, threads: int = 4) -> float:
 
 
 def moto_command(port: int) -> list[str] | None:
-    for candidate in (Path(sys.executable).with_name("moto_server"), REPO / "bench/.peers/venv/bin/moto_server"):
+    # bench/.peers first: `make bench` installs moto's server there with its Flask; the project's
+    # .venv may hold moto without the server's dependencies (the tests use moto in-process).
+    for candidate in (REPO / "bench/.peers/venv/bin/moto_server", Path(sys.executable).with_name("moto_server")):
         if candidate.exists():
             return [str(candidate), "-H", "127.0.0.1", "-p", str(port)]
     return None
