@@ -17,6 +17,11 @@ def _states(task: dict) -> list[str]:
     return [event["state"] for event in task["timeline"] if event["type"].endswith("StateEntered")]
 
 
+# What POST /tasks may answer for an accepted task: the response is the task as it is once its
+# workflow has started, and a fast workflow may already have moved it on from SUBMITTED.
+ACCEPTED = {"SUBMITTED", "PROCESSING", "AWAITING_APPROVAL", "COMPLETED"}
+
+
 def _awaiting_refund(api, owner, amount: str = "600.00") -> tuple[dict, dict]:
     purchase = api.completed_purchase(owner, "1000.00")
     refund = api.create(owner, "REFUND", amount, purchase_id=purchase["taskId"])
@@ -26,7 +31,7 @@ def _awaiting_refund(api, owner, amount: str = "600.00") -> tuple[dict, dict]:
 def test_a_purchase_completes_through_the_workflow(api):
     alice = api.user("requester")
     created = api.create(alice, amount="1000.00")
-    assert created["status"] == "SUBMITTED" and created["refundedAmount"] == "0.00"
+    assert created["status"] in ACCEPTED and created["refundedAmount"] == "0.00"
     assert created["executionArn"].endswith(":" + created["taskId"])
     api.wait_for(alice, created["taskId"], "COMPLETED")
     done = api.ended(alice, created["taskId"])
@@ -112,7 +117,7 @@ def test_a_refund_declined_after_approval_fails_and_gives_the_amount_back(api):
     failed = api.wait_for(alice, refund["taskId"], "FAILED")
     assert "PaymentDeclined" in failed["failureReason"] and failed["approvedBy"] == carol.name
     rest = api.create(alice, "REFUND", "1000.00", purchase_id=purchase["taskId"])
-    assert rest["status"] == "SUBMITTED"  # the full amount was released
+    assert rest["status"] in ACCEPTED  # the full amount was released
 
 
 def test_an_unanswered_approval_expires_as_rejected(api):
@@ -125,7 +130,7 @@ def test_an_unanswered_approval_expires_as_rejected(api):
     assert any(e.get("error") == "States.Timeout" for e in expired["timeline"])
     late = api.call("POST", f"tasks/{refund['taskId']}/approve", api.user("approver"))
     assert late.status == 409
-    assert api.create(alice, "REFUND", "1000.00", purchase_id=purchase["taskId"])["status"] == "SUBMITTED"
+    assert api.create(alice, "REFUND", "1000.00", purchase_id=purchase["taskId"])["status"] in ACCEPTED
 
 
 def test_an_approver_cannot_approve_their_own_request(api):
@@ -148,7 +153,7 @@ def test_the_owner_cancels_a_refund_awaiting_approval(api):
     assert task["status"] == "CANCELLED" and "Closed" in _states(task)
     assert any(e.get("error") == "TaskCancelled" for e in task["timeline"])
     assert api.call("POST", f"tasks/{refund['taskId']}/approve", api.user("approver")).status == 409
-    assert api.create(alice, "REFUND", "1000.00", purchase_id=purchase["taskId"])["status"] == "SUBMITTED"
+    assert api.create(alice, "REFUND", "1000.00", purchase_id=purchase["taskId"])["status"] in ACCEPTED
 
 
 def test_the_owner_cancels_a_submitted_purchase(api):
