@@ -71,28 +71,22 @@ class FanoutHandlers(StepHost):
         raw = frame["input"]
         sc = self.scope(frame, state, raw)
         bindings = states_binding(raw, sc.context)
-        reading = isinstance(state.item_reader, dict) and state.mode == "DISTRIBUTED"
-        if state.jsonata:
-            value = raw
-            if reading:
-                items = frame.pop("reader_items", None)
-                if items is None:
-                    self.read_items(frame, state, sc, value, bindings)
-                    return None
-            else:
-                items = raw if state.items is ABSENT else jsonata_eval(state.items, sc, bindings, "Items")
-            self._check_items(state, items)
+        value = raw if state.jsonata else select(state.input_path, raw, sc)
+        if isinstance(state.item_reader, dict) and state.mode == "DISTRIBUTED":
+            # Items an ItemReader reads come back as a task's answer (distributed.py), which
+            # enters the state again with them in the frame.
+            items = frame.pop("reader_items", None)
+            if items is None:
+                self.read_items(frame, state, sc, value, bindings)
+                return None
+        elif state.jsonata:
+            items = raw if state.items is ABSENT else jsonata_eval(state.items, sc, bindings, "Items")
         else:
-            value = select(state.input_path, raw, sc)
-            if reading:
-                items = frame.pop("reader_items", None)
-                if items is None:
-                    self.read_items(frame, state, sc, value, bindings)
-                    return None
-            else:
-                items = select(state.items_path, value, sc)
-            if not isinstance(items, list):
-                raise StatesError(RUNTIME, f"Map state input must be an array but was: {dumps(items)}")
+            items = select(state.items_path, value, sc)
+        if state.jsonata:
+            self._check_items(state, items)
+        elif not isinstance(items, list):
+            raise StatesError(RUNTIME, f"Map state input must be an array but was: {dumps(items)}")
         limit = self._map_number(state, sc, bindings, "MaxConcurrency", state.max_concurrency,
                                  state.max_concurrency_path)
         distributed = state.mode == "DISTRIBUTED"
