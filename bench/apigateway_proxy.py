@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import socket
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
+
+from ports import free_port
 
 TEMPLATE = """\
 Transform: AWS::Serverless-2016-10-31
@@ -68,12 +69,6 @@ def timed(count: int, call) -> list[float]:
         call()
         samples.append(time.perf_counter() - started)
     return samples
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def http_get(connection: http.client.HTTPConnection, path: str) -> None:

@@ -16,7 +16,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,13 +30,8 @@ ROOT = HERE.parent
 STATEWRIGHT = str(ROOT / ".venv" / "bin" / "statewright")
 sys.path.insert(0, str(ROOT / "app" / "layers" / "common" / "python"))
 
+from ports import free_port  # noqa: E402  (bench/ is not a package; a sibling module)
 from taskapp import tokens  # noqa: E402  (the app's own token signing, as its authorizer checks it)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _call(url: str, token: str, method: str = "GET", body: object = None) -> tuple[int, dict]:
@@ -86,7 +80,7 @@ def _purchase(base: str, token: str) -> float:
 
 def measure(tasks: int = 200, clients: int = 8) -> dict:
     data_dir = Path(tempfile.mkdtemp(prefix="statewright-bench-app-"))
-    port, secret = _free_port(), secrets.token_urlsafe(48)
+    port, secret = free_port(), secrets.token_urlsafe(48)
     process = subprocess.Popen(
         [STATEWRIGHT, "serve", "--template", str(ROOT / "app" / "template.yaml"), "--port", str(port),
          "--data-dir", str(data_dir), "--parameter-overrides", f"JwtSecret={secret}"],

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,6 +22,7 @@ import urllib.request
 
 import boto3
 from botocore.config import Config
+from ports import free_port
 
 ROLE = "arn:aws:iam::123456789012:role/bench"
 
@@ -34,12 +34,6 @@ def chain(states: int) -> dict:
                    **({"Next": names[i + 1]} if i + 1 < states else {"End": True})}
             for i, name in enumerate(names)}
     return {"StartAt": names[0], "States": body}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def make_client(endpoint: str):

@@ -24,7 +24,6 @@ import json
 import os
 import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,6 +36,7 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
+from ports import free_port
 
 from statewright.integrations.runner import run
 
@@ -69,12 +69,6 @@ MACHINES: dict[str, dict[str, Any]] = {
 INPUTS: dict[str, Any] = {"count": {}, "wait": {"w": 1}, "map": {"items": list(range(20))}, "runaway": {}}
 # How often each machine is started by the load (runaway executions are long: few of them).
 WEIGHTS = {"count": 5, "wait": 3, "map": 2, "runaway": 0.15}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def sfn_client(endpoint: str) -> Any:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import boto3
 from botocore.config import Config
+from ports import free_port
 
 MiB = 1024 * 1024
 REPO = Path(__file__).resolve().parents[1]
@@ -32,12 +33,6 @@ from statewright.services.s3.wire import S3Front
 uvicorn.run(S3Front(S3Service(Path(sys.argv[1]))), host="127.0.0.1", port=int(sys.argv[2]),
             log_level="warning", lifespan="off")
 """
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def wait_for(port: int) -> None:
