@@ -51,12 +51,13 @@ from statewright.asl.types import (
     TaskSucceeded,
     TimerFired,
 )
-from statewright.store import AlreadyExists, ExecutionRecord, Store, TaskRecord, TimerRecord, Transaction
+from statewright.store import AlreadyExists, ExecutionRecord, Store, Transaction
 
 from .activities import ActivityQueues, ActivityTask
+from .changes import step_change
 from .clock import Clock
 from .definitions import DefinitionCache
-from .inline import run_inline
+from .inline import SteppedStart, run_inline, step_new_standard
 from .restore import RestoreMixin
 from .runs import (
     EngineFailure,
@@ -67,7 +68,6 @@ from .runs import (
     TaskNotFound,
     answer_same_start,
     check_input,
-    finished_record,
 )
 from .types import ExecutionEventSink, TaskRequest, TaskRunner
 from .workers import WorkerPool
@@ -175,10 +175,46 @@ class Engine(RestoreMixin):
         except Exception as error:  # noqa: BLE001 - handed to the caller
             _fail(answer, _failure("start", spec.arn, error))
             return answer
+        if (record is not None and on_end is None and spec.logging is None and self._thread is not None
+                and self._recovered.is_set() and self._start_here(spec, record, now, answer)):
+            return answer
         watchers = [on_end] if on_end is not None else []
         # The execution row is stored together with its first step (one commit, not two).
         self._submit(lambda: self._begin(spec, record, now, [], answer, watchers), answer)
         return answer
+
+    def _start_here(self, spec: StartSpec, record: ExecutionRecord, now: float,
+                    answer: Future[ExecutionRecord | None]) -> bool:
+        """Take a new Standard execution's first step on this thread and hand its change to the
+        writer (inline.py); False when the loop must begin it instead. Recovery has run, so
+        no other run of this ARN can appear; a start of a name in use fails at the insert."""
+        stepped = step_new_standard(self.definitions, spec, record, lambda: self._start_input(spec, now), now,
+                                    self.clock.fire_at)
+        if stepped is None:
+            return False
+
+        def committed(write: Future[None]) -> None:
+            error = write.exception()
+            if error is not None:
+                if not isinstance(error, AlreadyExists):
+                    log.error("could not store the start of %s: %s", spec.arn, error)
+                _fail(answer, error)
+                return
+            if not stepped.ended:  # posted before the answer: the caller's next request comes after it
+                self._post(functools.partial(self._adopt, stepped, now))
+            answer.set_result(record)
+
+        self.store.write(stepped.change).add_done_callback(committed)
+        return True
+
+    def _adopt(self, stepped: SteppedStart, now: float) -> None:
+        """Drive a run whose first step is stored (see _start_here): act on that step's commands."""
+        run = stepped.run
+        if run.arn in self._runs:  # cannot happen (see _start_here); never drive one ARN twice
+            log.error("%s was started twice; the second run is dropped", run.arn)
+            return
+        self._runs[run.arn] = run
+        self._act(run, stepped.result, stepped.tokens, now)
 
     def run_sync(self, spec: StartSpec) -> Future[RunOutcome]:
         """Run an Express execution and resolve with its outcome (at most once: nothing stored).
@@ -432,7 +468,7 @@ class Engine(RestoreMixin):
             if ack is not None:
                 ack.set_result(ack_value)
             return
-        run.unwritten.append((self._change(run, event, result, tokens, now), result, tokens, now, ack,
+        run.unwritten.append((step_change(run, event, result, tokens, now, self.clock.fire_at), result, tokens, now, ack,
                               ack_value))
         if not run.flush_posted:
             run.flush_posted = True
@@ -487,57 +523,6 @@ class Engine(RestoreMixin):
         self._act(run, result, tokens, now)
         if ack is not None and not ack.done():
             ack.set_result(ack_value)
-
-    def _change(self, run: Run, event: StepInput, result: StepResult, tokens: dict[str, str],
-                now: float) -> Callable[[Transaction], None]:
-        """One step's share of a flush's atomic write (built here, applied by the writer); the
-        flush adds the checkpoint."""
-        arn = run.arn
-        reopened, run.reopened = run.reopened, None
-        new_record, new_definition = (run.record, run.unstored_definition) if run.unstored_definition else (None, "")
-        run.unstored_definition = None
-        tasks, timers, dropped_tasks, dropped_timers = [], [], [], []
-        if isinstance(event, TaskSucceeded | TaskFailed):
-            dropped_tasks.append(event.task_id)
-        if isinstance(event, TimerFired):
-            dropped_timers.append(event.timer_id)
-        finished: Finished | None = None
-        for command in result.commands:
-            if isinstance(command, RunTask):
-                body = {"parameters": command.parameters, "state": command.state_name}
-                if command.credentials is not None:
-                    body["credentials"] = command.credentials
-                tasks.append(TaskRecord(arn, command.task_id, tokens[command.task_id], command.resource, body))
-            elif isinstance(command, StartTimer):
-                timers.append(TimerRecord(arn, command.timer_id, command.due, self.clock.fire_at(command.due, now)))
-            elif isinstance(command, CancelTimer):
-                dropped_timers.append(command.timer_id)
-            elif isinstance(command, CancelTask):
-                dropped_tasks.append(command.task_id)
-            elif isinstance(command, Finished):
-                finished = command
-        record = finished_record(run.record, finished, now) if finished and run.record else None
-
-        def apply(tx: Transaction) -> None:
-            if new_record is not None:
-                tx.put_definition(new_record.definition_hash, new_definition)
-                tx.insert_execution(new_record)
-            if reopened is not None:
-                tx.update_execution(reopened)
-            tx.append_events(arn, result.events)
-            for task_id in dropped_tasks:
-                tx.delete_task(arn, task_id)
-            for timer_id in dropped_timers:
-                tx.delete_timer(arn, timer_id)
-            for task in tasks:
-                tx.put_task(task)
-            for timer in timers:
-                tx.put_timer(timer)
-            if record is not None:
-                tx.clear_pending(arn)
-                tx.update_execution(record)
-
-        return apply
 
     # --- acting on commands -------------------------------------------------------------------
 
