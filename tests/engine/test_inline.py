@@ -199,3 +199,18 @@ def test_a_standard_execution_that_failed_in_its_first_step_can_be_redriven(harn
     assert engine.redrive_execution(arn).result(5).status == "RUNNING"
     assert harness.wait(arn).status == "FAILED"
     assert [event["type"] for event in harness.store.history(arn)].count("ExecutionRedriven") == 1
+
+
+def test_identical_standard_starts_answer_the_same_execution_before_and_after_it_is_stored(harness):
+    engine = _opened(harness)
+    waits_long = {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 100_000, "End": True}}}
+    spec = _standard("same", waits_long, {"n": 1})
+    racing = [engine.start_execution(spec) for _ in range(8)]
+    first = [answer.result(5) for answer in racing]
+    later = engine.start_execution(spec).result(5)  # stored, and adopted by the loop by now or soon
+    assert {record.start_date for record in [*first, later]} == {first[0].start_date}
+    with pytest.raises(AlreadyExists):
+        engine.start_execution(_standard("same", waits_long, {"n": 2})).result(5)
+    assert engine.stop_execution(spec.arn, None, None).result(5) is True
+    events = [event["type"] for event in harness.store.history(harness.wait(spec.arn).arn)]
+    assert events.count("ExecutionStarted") == 1 and events[-1] == "ExecutionAborted"

@@ -120,6 +120,10 @@ class Engine(RestoreMixin):
         self._tokens: dict[str, tuple[str, str]] = {}  # token → (execution ARN, task id)
         self._ended_tokens: OrderedDict[str, None] = OrderedDict()
         self._tokens_lock = threading.Lock()
+        # New Standard executions stepped off the loop whose first step is not yet stored or not
+        # yet adopted by the loop (_start_here), by ARN; guarded by its lock (any thread).
+        self._starting: dict[str, Run] = {}
+        self._starting_lock = threading.Lock()
         self._inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._timers: list[tuple[float, int, str, str]] = []
         self._timer_order = itertools.count()
@@ -152,6 +156,7 @@ class Engine(RestoreMixin):
             self._thread.join()
             self._thread = None
         self._runs.clear()
+        self._starting.clear()
         self.definitions.clear()
 
     # --- what the API calls (any thread) --------------------------------------------------
@@ -192,9 +197,23 @@ class Engine(RestoreMixin):
                                     self.clock.fire_at)
         if stepped is None:
             return False
+        stepped.run.started = answer
+        with self._starting_lock:  # an ARN is in `_starting` until it is in `_runs`, or ended
+            first = self._starting.get(spec.arn)
+            running = spec.arn in self._runs
+            if first is None and not running:
+                self._starting[spec.arn] = stepped.run
+        if first is not None:  # the same start racing this one (an SDK retry), or a clash
+            answer_same_start(first, record, answer)
+            return True
+        if running:
+            return False  # the loop answers as for any start of a running execution's ARN
 
         def committed(write: Future[None]) -> None:
             error = write.exception()
+            if error is not None or stepped.ended:
+                with self._starting_lock:
+                    self._starting.pop(spec.arn, None)
             if error is not None:
                 if not isinstance(error, AlreadyExists):
                     log.error("could not store the start of %s: %s", spec.arn, error)
@@ -214,6 +233,8 @@ class Engine(RestoreMixin):
             log.error("%s was started twice; the second run is dropped", run.arn)
             return
         self._runs[run.arn] = run
+        with self._starting_lock:
+            self._starting.pop(run.arn, None)
         self._act(run, stepped.result, stepped.tokens, now)
 
     def run_sync(self, spec: StartSpec) -> Future[RunOutcome]:

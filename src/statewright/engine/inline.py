@@ -98,7 +98,10 @@ def step_new_standard(definitions: DefinitionCache, spec: StartSpec, record: Exe
         execution = Execution()
         event = start()
         result = step(definition, execution, event, now, record=True, budget=INLINE_BUDGET, quota=True)
-        state_json = execution.to_json()
+        # A checkpoint is read to resume, to redrive (never a SUCCEEDED execution) and to describe
+        # Map Runs: one that succeeded in this step without any needs none.
+        needs_checkpoint = execution.status != "SUCCEEDED" or bool(execution.map_runs)
+        state_json = execution.to_json() if needs_checkpoint else ""
     except Exception:  # noqa: BLE001 - see the docstring
         return None
     run = Run(arn=spec.arn, definition=definition, execution=execution, start_date=now, record=record,
@@ -110,6 +113,7 @@ def step_new_standard(definitions: DefinitionCache, spec: StartSpec, record: Exe
 
     def change(tx: Transaction) -> None:
         apply(tx)
-        tx.put_checkpoint(arn, 1, state_json)
+        if needs_checkpoint:
+            tx.put_checkpoint(arn, 1, state_json)
 
     return SteppedStart(run, result, tokens, change, _only_finished(result.commands) is not None)

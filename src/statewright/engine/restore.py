@@ -98,11 +98,12 @@ class RestoreMixin:
         if arn in self._runs:
             raise NotRedrivable("Execution is RUNNING and cannot be redriven")
         record = self.store.get_execution(arn)
-        checkpoint = self.store.latest_checkpoint(arn)
+        if record is not None and record.status not in ("FAILED", "TIMED_OUT", "ABORTED"):
+            raise NotRedrivable(f"Execution is {record.status} and cannot be redriven")
+        # Read after the status: an execution that succeeded in its first step has no checkpoint.
+        checkpoint = self.store.latest_checkpoint(arn) if record is not None else None
         if record is None or checkpoint is None:
             raise NotRedrivable("The execution cannot be redriven: it has no stored progress")
-        if record.status not in ("FAILED", "TIMED_OUT", "ABORTED"):
-            raise NotRedrivable(f"Execution is {record.status} and cannot be redriven")
         if checkpoint.format != CHECKPOINT_FORMAT:
             raise NotRedrivable(f"The execution cannot be redriven: {unreadable_checkpoint(checkpoint)}")
         sequence = checkpoint.sequence
