@@ -259,7 +259,12 @@ def test_json_log_format_and_log_levels_reach_the_log_group(app, lam):
     try:
         deadline = time.monotonic() + 30
         while True:
-            events = logs.filter_log_events(logGroupName=f"/aws/lambda/{name}")["events"]
+            # The log group is made by the first record written, which may come after the invoke
+            # answered (the platform records are written once the worker reports back).
+            try:
+                events = logs.filter_log_events(logGroupName=f"/aws/lambda/{name}")["events"]
+            except logs.exceptions.ResourceNotFoundException:
+                events = []
             records = [json.loads(e["message"]) for e in events]
             if any(r.get("type") == "platform.report" for r in records) or time.monotonic() > deadline:
                 break
