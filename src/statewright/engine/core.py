@@ -10,6 +10,10 @@ Only the loop thread touches `_runs` and the timer heap; other threads post clos
 Tasks go to a `TaskRunner` (statewright.integrations' registry) on worker threads; an answer
 that comes later (a `.sync` job, a callback token) is posted back to the loop. Any thread may
 call asl (validation, TestState): asl.jsonata keeps jsonatapy's one-thread rule to itself.
+
+Beside this module: changes.py builds a step's share of the atomic write; inline.py takes first
+steps on the caller's thread; tasks.py dispatches tasks and keeps their tokens; restore.py brings
+executions back (recovery, redrive).
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from concurrent.futures import Future
 from typing import Any
 
 from statewright.asl.drive import execution_context
-from statewright.asl.history import dumps, task_kind
+from statewright.asl.history import dumps
 from statewright.asl.step import Execution, step
 from statewright.asl.types import (
     CancelTask,
@@ -45,15 +49,11 @@ from statewright.asl.types import (
     StepInput,
     StepResult,
     StopRequested,
-    TaskFailed,
-    TaskHeartbeat,
-    TaskStarted,
-    TaskSucceeded,
     TimerFired,
 )
 from statewright.store import AlreadyExists, ExecutionRecord, Store, Transaction
 
-from .activities import ActivityQueues, ActivityTask
+from .activities import ActivityQueues
 from .changes import step_change
 from .clock import Clock
 from .definitions import DefinitionCache
@@ -65,11 +65,11 @@ from .runs import (
     Run,
     RunOutcome,
     StartSpec,
-    TaskNotFound,
     answer_same_start,
     check_input,
 )
-from .types import ExecutionEventSink, TaskRequest, TaskRunner
+from .tasks import TaskMixin
+from .types import ExecutionEventSink, TaskRunner
 from .workers import WorkerPool
 
 log = logging.getLogger(__name__)
@@ -77,8 +77,6 @@ _STOP = object()
 # What a failing job may raise without stopping the loop: exceptions and Rust panics from native
 # extensions (pyo3's PanicException derives from BaseException), not interpreter exits.
 _FATAL = (KeyboardInterrupt, SystemExit, GeneratorExit)
-# How many ended tokens to remember, to answer "timed out" rather than "does not exist".
-ENDED_TOKENS_KEPT = 100_000
 # AWS's longest Express execution: five minutes (service quotas). Standard's year is not
 # enforced: a timer per execution would cost two writes each for a limit no local run reaches.
 EXPRESS_MAX_SECONDS = 5 * 60
@@ -106,7 +104,7 @@ def _seed() -> int:
     return _SEEDS.getrandbits(48)
 
 
-class Engine(RestoreMixin):
+class Engine(TaskMixin, RestoreMixin):
     """Drives executions; see the module docstring."""
 
     def __init__(self, store: Store, tasks: TaskRunner, clock: Clock | None = None, *,
@@ -315,50 +313,6 @@ class Engine(RestoreMixin):
         self._recovered.wait()
         self._submit(lambda: self._redrive(arn, answer), answer)
         return answer
-
-    def answer_task(self, token: str, output: Any = None, error: str | None = None,
-                    cause: str | None = None, failed: bool = False) -> Future[None]:
-        """SendTaskSuccess / SendTaskFailure: the first answer for a token wins."""
-        self._recovered.wait()
-        with self._tokens_lock:
-            found = self._tokens.pop(token, None)
-            if found is not None:
-                self._remember_ended(token)
-        if found is None:
-            raise TaskNotFound(token, token in self._ended_tokens)
-        arn, task_id = found
-        event: StepInput = (TaskFailed(task_id, error or "", cause or "") if failed
-                            else TaskSucceeded(task_id, output))
-        answer: Future[None] = Future()
-        self._post(lambda: self._task_answered(arn, task_id, event, answer))
-        return answer
-
-    def heartbeat(self, token: str) -> None:
-        self._recovered.wait()
-        with self._tokens_lock:
-            found = self._tokens.get(token)
-        if found is None:
-            raise TaskNotFound(token, token in self._ended_tokens)
-        arn, task_id = found
-        self._post(lambda: self._heartbeat(arn, task_id))
-
-    def poll_activity(self, activity_arn: str, timeout: float, worker_name: str = "") -> ActivityTask | None:
-        """A worker's GetActivityTask: the next task of that activity, or None after `timeout`.
-        Handing it out is when AWS records ActivityStarted (with the worker's name)."""
-        while True:
-            task = self.activities.poll(activity_arn, timeout)
-            if task is None:
-                return None
-            with self._tokens_lock:
-                found = self._tokens.get(task.token)
-            if found is not None:
-                self._post(functools.partial(self._activity_started, *found, worker_name))
-                return task
-
-    def _activity_started(self, arn: str, task_id: str, worker_name: str) -> None:
-        run = self._runs.get(arn)
-        if run is not None and task_id in run.pending:
-            self._feed(run, TaskStarted(task_id, worker_name), None, None)
 
     def is_running(self, arn: str) -> bool:
         return arn in self._runs  # a racy read is fine: callers use it as a hint
@@ -604,26 +558,6 @@ class Engine(RestoreMixin):
         run.timers[timer_id] = fire_at
         heapq.heappush(self._timers, (fire_at, next(self._timer_order), run.arn, timer_id))
 
-    def _track(self, run: Run, task: PendingTask) -> None:
-        run.pending[task.task_id] = task
-        with self._tokens_lock:
-            self._tokens[task.token] = (run.arn, task.task_id)
-
-    def _untrack(self, run: Run, task_id: str) -> PendingTask | None:
-        task = run.pending.pop(task_id, None)
-        if task is not None:
-            with self._tokens_lock:
-                self._tokens.pop(task.token, None)
-                self._remember_ended(task.token)
-            self.activities.withdraw(task.token)
-        return task
-
-    def _remember_ended(self, token: str) -> None:
-        """Called with `_tokens_lock` held."""
-        self._ended_tokens[token] = None
-        if len(self._ended_tokens) > ENDED_TOKENS_KEPT:
-            self._ended_tokens.popitem(last=False)
-
     def _finish(self, run: Run, finished: Finished, now: float) -> None:
         if not run.waiters and not run.watchers:  # nobody waits for it (a Standard outcome is in the store)
             self._forget(run)
@@ -648,46 +582,3 @@ class Engine(RestoreMixin):
                 self.tasks.cancel_task(run.arn, task_id)
         run.timers.clear()
         self._runs.pop(run.arn, None)
-
-    def _dispatch(self, arn: str, task: PendingTask, parameters: Any, credentials: Any = None) -> None:
-        """Hand a task to its worker: an activity's queue, or the task runner on a worker thread
-        (a request-response call holds that thread while it runs; a `.sync` or callback task
-        returns at once and answers later through `deliver` or its token)."""
-        if task_kind(task.resource)[0] == "Activity":
-            self.activities.offer(task.resource, ActivityTask(task.token, dumps(parameters)))
-            return
-        request = TaskRequest(arn, task.state_name, task.task_id, task.resource, parameters, task.token, credentials)
-
-        def deliver(event: StepInput) -> None:
-            self._post(lambda: self._task_answered(arn, task.task_id, event, None))
-
-        def call() -> None:
-            try:
-                answer = self.tasks.run_task(request, deliver)
-            except Exception as error:  # noqa: BLE001 - a task runner's bug fails the task, not the engine
-                log.exception("running task %s of %s failed", task.task_id, arn)
-                answer = TaskFailed(task.task_id, "States.Runtime",
-                                    f"Statewright failed to run the task: {type(error).__name__}: {error}")
-            if answer is not None:
-                deliver(answer)
-
-        self._workers.submit(call)
-
-    def _task_answered(self, arn: str, task_id: str, event: StepInput, ack: Future[None] | None) -> None:
-        run = self._runs.get(arn)
-        # A task the step no longer waits for (its execution was stopped, or it timed out, by a
-        # step whose commit is still on its way) refuses the answer rather than drop it silently.
-        if run is None or task_id not in run.execution.tasks:
-            if ack is not None:
-                ack.set_exception(TaskNotFound(task_id, ended=True))
-            return
-        if self._untrack(run, task_id) is None:
-            if ack is not None:
-                ack.set_exception(TaskNotFound(task_id))
-            return
-        self._feed(run, event, ack, None)
-
-    def _heartbeat(self, arn: str, task_id: str) -> None:
-        run = self._runs.get(arn)
-        if run is not None and task_id in run.pending:
-            self._feed(run, TaskHeartbeat(task_id), None, None)
