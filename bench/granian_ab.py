@@ -3,7 +3,8 @@ measures), alternating fresh servers of each side in this one process tree.
 
 usage: .venv/bin/python bench/granian_ab.py [ROUNDS] [SIDES]
   SIDES: comma-separated, from uvicorn (`statewright serve`), granian (bench/granian_serve.py,
-  uvloop), granian-rloop (same, granian's own loop). Default: uvicorn,granian.
+  embedded, uvloop), granian-rloop (same, granian's own loop), granian-mp (granian's supervisor
+  and one worker process, uvloop). Default: uvicorn,granian.
 
 Besides api_ab.py's numbers it reads, from /proc, the server's CPU per Standard execution in all
 and in its main thread alone: the thread that runs the event loop, where the HTTP server's Python
@@ -41,7 +42,8 @@ class SideServer(api.Server):
         command = [api.STATEWRIGHT, "serve"]
         if self.side.startswith("granian"):
             loop = "rloop" if self.side == "granian-rloop" else "uvloop"
-            command = [PYTHON, str(HERE / "granian_serve.py"), "--loop", loop]
+            mode = "mp" if self.side == "granian-mp" else "embed"
+            command = [PYTHON, str(HERE / "granian_serve.py"), "--loop", loop, "--mode", mode]
         started = time.perf_counter()
         self.process = subprocess.Popen(
             [*command, "--port", str(self.port), "--data-dir", str(self.data_dir)],
@@ -54,11 +56,33 @@ class SideServer(api.Server):
                 time.sleep(0.02)
         raise RuntimeError(f"{self.side} did not answer within 60 s")
 
-    def main_thread_cpu_s(self) -> float:
+    def _pids(self) -> list[int]:
+        """The server process, then its descendants (granian-mp's worker is a child)."""
         assert self.process is not None
-        pid = self.process.pid
+        pids, index = [self.process.pid], 0
+        while index < len(pids):
+            current = pids[index]
+            children = Path(f"/proc/{current}/task/{current}/children")
+            pids += [int(child) for child in children.read_text().split()] if children.exists() else []
+            index += 1
+        return pids
+
+    def cpu_s(self) -> float:
+        """CPU seconds of the server and its descendants."""
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for pid in self._pids():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+        return total
+
+    def main_thread_cpu_s(self) -> tuple[float, float]:
+        """User and system CPU seconds of the main thread (the event loop's) of the process that
+        serves: the server, or granian-mp's worker."""
+        pid = self._pids()[-1] if self.side == "granian-mp" else self._pids()[0]
         fields = Path(f"/proc/{pid}/task/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        tick = os.sysconf("SC_CLK_TCK")
+        return int(fields[11]) / tick, int(fields[12]) / tick
 
 
 def _sample(side: str) -> dict:
@@ -69,7 +93,9 @@ def _sample(side: str) -> dict:
         asyncio.run(api._standard_load(server.port, standard, 32, 200, 30))  # warm-up
         cpu_before, main_before = server.cpu_s(), server.main_thread_cpu_s()
         load = asyncio.run(api._standard_load(server.port, standard, 32, 2000, 30))
-        cpu, main = server.cpu_s() - cpu_before, server.main_thread_cpu_s() - main_before
+        main_after = server.main_thread_cpu_s()
+        cpu = server.cpu_s() - cpu_before
+        user, system = main_after[0] - main_before[0], main_after[1] - main_before[1]
         express = api._create(server.port, api.THREE_STATES, "EXPRESS")
         asyncio.run(api._sync_load(server.port, express, 200, "{}"))  # warm-up
         sync = asyncio.run(api._sync_load(server.port, express, 2000, "{}"))
@@ -80,13 +106,16 @@ def _sample(side: str) -> dict:
     return {"side": side, "standard_per_s": round(load["executions_per_s"]),
             "standard_p50_ms": round(load["p50_ms"], 2), "standard_failed": load["failures"],
             "cpu_ms_per_execution": round(cpu * 1e3 / executions, 3),
-            "main_thread_cpu_ms_per_execution": round(main * 1e3 / executions, 3),
+            "main_thread_cpu_ms_per_execution": round((user + system) * 1e3 / executions, 3),
+            "main_thread_user_ms_per_execution": round(user * 1e3 / executions, 3),
+            "main_thread_system_ms_per_execution": round(system * 1e3 / executions, 3),
             "server_cores_busy": round(cpu / load["elapsed_s"], 2),
             "express_p50_ms": round(sync["p50_ms"], 3), "express_p99_ms": round(sync["p99_ms"], 3),
             "floor_p50_ms": round(floor, 3)}
 
 
 KEYS = ("standard_per_s", "cpu_ms_per_execution", "main_thread_cpu_ms_per_execution",
+        "main_thread_user_ms_per_execution", "main_thread_system_ms_per_execution",
         "server_cores_busy", "express_p50_ms", "floor_p50_ms")
 
 
