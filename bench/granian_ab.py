@@ -10,6 +10,9 @@ Besides api_ab.py's numbers it reads, from /proc, the server's CPU per Standard 
 and in its main thread alone: the thread that runs the event loop, where the HTTP server's Python
 side, the edge and the services run (the GIL-bound part); granian's Rust runtime thread is
 counted in the total.
+
+Needs granian and rloop in .venv (`.venv/bin/pip install granian rloop`): bench-only, not
+project dependencies (bench/notes.md has the results and why granian was not adopted).
 """
 
 from __future__ import annotations

@@ -10,6 +10,9 @@ the per-request task, writes. Each round starts a fresh server process of every 
 client of awsjson.py, in this process), and reads the CPU time of the server's process tree
 from /proc (granian's supervisor plus its worker). Prints one JSON line per sample and the
 medians per configuration.
+
+Needs granian and rloop in .venv (`.venv/bin/pip install granian rloop`): bench-only, not
+project dependencies (bench/notes.md says why granian was not adopted).
 """
 
 from __future__ import annotations
