@@ -299,6 +299,52 @@ def test_history_in_id_order_either_way_and_paged(store):
     assert store.history(arn)[0] == {"id": 1, "type": "T", "n": "é"}
 
 
+# Steps of these sizes make the history below: rows of one event, of several, and one past the
+# size a row is split at (store/history.py), so pages start and end at every kind of boundary.
+_STEP_SIZES = (1, 3, 1, 5, 2, 1, 4)
+
+
+def _events_in_steps(store, arn: str, sizes=_STEP_SIZES) -> list[int]:
+    ids: list[int] = []
+    for size in sizes:
+        events = [{"id": len(ids) + k + 1, "type": "T", "n": "é"} for k in range(size)]
+        _write(store, lambda tx, events=events: tx.append_events(arn, events))
+        ids.extend(event["id"] for event in events)
+    return ids
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_history_pages_by_event_across_rows_at_every_offset_and_limit(store, reverse):
+    arn = _execution().arn
+    ids = _events_in_steps(store, arn)
+    expected_order = ids[::-1] if reverse else ids
+    for offset in range(len(ids) + 2):
+        for limit in (1, 2, 3, 4, 6, len(ids) - 1, len(ids), len(ids) + 5):
+            found = [e["id"] for e in store.history(arn, offset, limit, reverse)]
+            assert found == expected_order[offset:offset + limit], (offset, limit)
+    assert [e["id"] for e in store.history(arn, 0, -1, reverse)] == expected_order
+    assert store.history(arn, 3, 0, reverse) == []
+    assert store.history(arn + "x", 0, 10, reverse) == []
+
+
+def test_history_of_a_step_with_many_events_pages_like_any_other(store):
+    arn = _execution().arn
+    ids = _events_in_steps(store, arn, (2, 1_234, 3))
+    for offset in (0, 1, 2, 499, 500, 501, 1_000, 1_236, 1_238, 1_239):
+        assert [e["id"] for e in store.history(arn, offset, 100)] == ids[offset:offset + 100]
+        assert [e["id"] for e in store.history(arn, offset, 100, True)] == ids[::-1][offset:offset + 100]
+    assert [e["id"] for e in store.history(arn, limit=100_000)] == ids
+
+
+def test_a_checkpoint_older_than_the_stored_one_changes_nothing(store):
+    arn = _execution().arn
+    _write(store, lambda tx: tx.put_checkpoint(arn, 5, '{"a": 5}'))
+    _write(store, lambda tx: tx.put_checkpoint(arn, 4, '{"a": 4}'))
+    assert store.latest_checkpoint(arn) == Checkpoint(5, '{"a": 5}', 1)
+    _write(store, lambda tx: tx.put_checkpoint(arn, 5, '{"again": 5}'))
+    assert store.latest_checkpoint(arn) == Checkpoint(5, '{"again": 5}', 1)
+
+
 def test_the_latest_checkpoint_carries_its_format_and_replaces_older_ones(store):
     arn = _execution().arn
     _write(store, lambda tx: tx.put_checkpoint(arn, 1, '{"a": 1}'))

@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from statewright.store import Checkpoint, Resource, SchemaTooNew, ServiceSchema, SqliteStore
-from statewright.store.schema import Migration, schema_version
+from statewright.store.schema import Migration, connect, migrate, schema_version
 from statewright.store.tables import _FIRST, CORE_MIGRATIONS, DATABASE_NAME
 
 MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:m"
@@ -57,6 +57,56 @@ def test_a_database_from_before_versions_is_migrated_at_open(tmp_path):
     connection = sqlite3.connect(tmp_path / DATABASE_NAME)
     try:
         assert schema_version(connection) == len(CORE_MIGRATIONS)
+    finally:
+        connection.close()
+
+
+EXECUTION = "arn:aws:states:us-east-1:123456789012:execution:m:old"
+
+
+def _version_two_database(path) -> None:
+    """A data directory as Statewright wrote it at schema version 2: one history row per event
+    (a JSON object), checkpoints keyed by (execution, sequence) in WITHOUT ROWID tables."""
+    connection = connect(path)
+    migrate(connection, CORE_MIGRATIONS[:2], database=str(path))
+    connection.execute("INSERT INTO executions VALUES (?,?,?,?,?,?,?,?)",
+                       (EXECUTION, MACHINE, "old", "RUNNING", 1.0, None, "h", "{}"))
+    connection.executemany("INSERT INTO history VALUES (?,?,?)",
+                           [(EXECUTION, i, json.dumps({"id": i, "type": "Old"})) for i in range(1, 6)])
+    connection.executemany("INSERT INTO checkpoints VALUES (?,?,?,?)",
+                           [(EXECUTION, 1, '{"n": 1}', 1), (EXECUTION, 2, '{"n": 2}', 1)])
+    connection.close()
+
+
+def test_a_version_two_database_keeps_its_history_and_newest_checkpoint_and_pages_across_old_and_new_rows(tmp_path):
+    _version_two_database(tmp_path / DATABASE_NAME)
+    store = SqliteStore(tmp_path)
+    try:
+        assert store.latest_checkpoint(EXECUTION) == Checkpoint(2, '{"n": 2}', 1)
+        assert store.recovery().checkpoints == {EXECUTION: Checkpoint(2, '{"n": 2}', 1)}
+        assert [e["id"] for e in store.history(EXECUTION)] == [1, 2, 3, 4, 5]
+        steps = ([6, 7, 8], [9], [10, 11])  # the execution goes on after the upgrade
+        for ids in steps:
+            events = [{"id": i, "type": "New"} for i in ids]
+            store.write(lambda tx, events=events: tx.append_events(EXECUTION, events)).result()
+        store.write(lambda tx: tx.put_checkpoint(EXECUTION, 3, '{"n": 3}')).result()
+        everything = list(range(1, 12))
+        for reverse in (False, True):
+            order = everything[::-1] if reverse else everything
+            for offset in range(13):
+                for limit in (1, 2, 3, 4, 7, 11, 20):
+                    found = [e["id"] for e in store.history(EXECUTION, offset, limit, reverse)]
+                    assert found == order[offset:offset + limit], (reverse, offset, limit)
+        assert [e["type"] for e in store.history(EXECUTION, 3, 4)] == ["Old", "Old", "New", "New"]
+        assert store.latest_checkpoint(EXECUTION) == Checkpoint(3, '{"n": 3}', 1)
+    finally:
+        store.close()
+    connection = sqlite3.connect(tmp_path / DATABASE_NAME)
+    try:
+        assert schema_version(connection) == len(CORE_MIGRATIONS)
+        tables = dict(connection.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall())
+        assert "WITHOUT ROWID" not in tables["history"] and "WITHOUT ROWID" not in tables["checkpoints"]
+        assert connection.execute("SELECT COUNT(*) FROM checkpoints").fetchone()[0] == 1
     finally:
         connection.close()
 

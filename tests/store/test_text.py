@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from statewright.store.text import has_surrogate, storable_json
+from statewright.store.text import dumps, has_surrogate, storable_json
 
 
 @pytest.mark.parametrize("value", [{"a": "\ud800"}, ["x\udfffy", "é", "😀"], "\udbff", {"\ud800k": 1}])
@@ -24,3 +24,15 @@ def test_storable_json_leaves_storable_text_as_it_is():
 
 def test_has_surrogate_is_exactly_what_utf8_cannot_encode():
     assert not has_surrogate("é😀") and has_surrogate("a\ud800") and has_surrogate("\udc00")
+
+
+@pytest.mark.parametrize("value", [
+    {"a": [1, 2.5, None, True, False, "é\ud800😀"], "b": {"c": float("inf")}}, "x", 7, 1.5, None, [], {}])
+def test_dumps_is_compact_ascii_json_as_json_dumps_writes_it(value):
+    text = dumps(value)
+    assert text == json.dumps(value, separators=(",", ":")) and text.isascii()
+
+
+def test_dumps_refuses_what_json_cannot_hold():
+    with pytest.raises(TypeError):
+        dumps({"a": object()})

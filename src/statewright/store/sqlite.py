@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .history import events_between, id_range
 from .journal import Checkpoint, ExecutionRecord, RecoveryState, TaskRecord, TimerRecord
 from .protocol import Transaction
 from .resources import Resource, ResourceCursor
@@ -194,17 +195,18 @@ class SqliteStore:
 
     def history(self, execution: str, offset: int = 0, limit: int = 1000,
                 reverse: bool = False) -> list[dict[str, Any]]:
-        order = "DESC" if reverse else "ASC"
-        rows = self._all(f"SELECT body FROM history WHERE execution = ? ORDER BY id {order} LIMIT ? OFFSET ?",
-                         (execution, limit, offset))
-        return [json.loads(row[0]) for row in rows]
+        with self._reader() as connection:  # both queries on one connection (see history.py)
+            try:
+                return _history_page(connection, execution, offset, limit, reverse)
+            except UnicodeEncodeError:  # an ARN SQLite cannot encode was never stored
+                return []
 
     def recovery(self) -> RecoveryState:
         """Everything a restart needs, in four queries rather than four per execution."""
         records = self.running_executions()
         checkpoints = {row[0]: Checkpoint(row[1], row[2], row[3]) for row in self._all(
-            "SELECT execution, MAX(sequence), state, format FROM checkpoints WHERE execution IN "
-            "(SELECT arn FROM executions WHERE status = 'RUNNING') GROUP BY execution")}
+            "SELECT execution, sequence, state, format FROM checkpoints WHERE execution IN "
+            "(SELECT arn FROM executions WHERE status = 'RUNNING')")}
         tasks: dict[str, list[TaskRecord]] = {}
         for row in self._all("SELECT * FROM tasks ORDER BY rowid"):
             tasks.setdefault(row[0], []).append(_task(row))
@@ -214,8 +216,7 @@ class SqliteStore:
         return RecoveryState(records, checkpoints, tasks, timers)
 
     def latest_checkpoint(self, execution: str) -> Checkpoint | None:
-        rows = self._all("SELECT sequence, state, format FROM checkpoints WHERE execution = ? "
-                         "ORDER BY sequence DESC LIMIT 1", (execution,))
+        rows = self._all("SELECT sequence, state, format FROM checkpoints WHERE execution = ?", (execution,))
         return Checkpoint(*rows[0]) if rows else None
 
     def pending_tasks(self, execution: str) -> list[TaskRecord]:
@@ -224,6 +225,31 @@ class SqliteStore:
     def timers(self, execution: str) -> list[TimerRecord]:
         rows = self._all("SELECT * FROM timers WHERE execution = ? ORDER BY fire_at", (execution,))
         return [TimerRecord(*row) for row in rows]
+
+
+def _history_page(connection: sqlite3.Connection, execution: str, offset: int, limit: int,
+                  reverse: bool) -> list[dict[str, Any]]:
+    """A page of events by position: the ids it covers, then the rows that hold them (a row is
+    keyed by its last event's id, so the row holding event `last` is the first at or after it)."""
+    last_id = None
+    if reverse:
+        last_id = connection.execute("SELECT MAX(id) FROM history WHERE execution = ?", (execution,)).fetchone()[0]
+    found = id_range(offset, limit, reverse, last_id)
+    if found is None:
+        return []
+    first, last = found
+    if last is None:
+        rows = connection.execute("SELECT body FROM history WHERE execution = ?1 AND id >= ?2 ORDER BY id",
+                                  (execution, first))
+    else:
+        rows = connection.execute(
+            "SELECT body FROM history WHERE execution = ?1 AND id >= ?2 AND id <= COALESCE("
+            "(SELECT MIN(id) FROM history WHERE execution = ?1 AND id >= ?3), ?3) ORDER BY id",
+            (execution, first, last))
+    events = events_between((row[0] for row in rows), first, last)
+    if reverse:
+        events.reverse()
+    return events
 
 
 def _task(row: Sequence[Any]) -> TaskRecord:

@@ -58,8 +58,29 @@ def _resources_for_every_service(connection: sqlite3.Connection) -> None:
     connection.execute(VERSIONS_TABLE)
 
 
+# Version 3: SQLite's advice is that WITHOUT ROWID tables suit rows under ~1/20 of a page, and a
+# step's events in one row (store/history.py) or a checkpoint are larger: in rowid tables an
+# insert costs about half. SQLite cannot change that in place, so each table is rebuilt under
+# its name (the rows are copied once; old one-event history rows stay as they are and read the
+# same). Checkpoints become one row per execution, the newest (the only one ever read).
+_ROWID_JOURNAL = """
+CREATE TABLE history_v3 (
+    execution TEXT NOT NULL, id INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (execution, id));
+INSERT INTO history_v3 (execution, id, body) SELECT execution, id, body FROM history;
+DROP TABLE history;
+ALTER TABLE history_v3 RENAME TO history;
+CREATE TABLE checkpoints_v3 (
+    execution TEXT PRIMARY KEY, sequence INTEGER NOT NULL, state TEXT NOT NULL,
+    format INTEGER NOT NULL DEFAULT 1);
+INSERT INTO checkpoints_v3 (execution, sequence, state, format)
+    SELECT execution, MAX(sequence), state, format FROM checkpoints GROUP BY execution;
+DROP TABLE checkpoints;
+ALTER TABLE checkpoints_v3 RENAME TO checkpoints;
+"""
+
 CORE_MIGRATIONS: tuple[Migration, ...] = (
     Migration("the first schema: resources, tags, the Step Functions journal", _FIRST),
     Migration("resources for every service (service, revision); checkpoint formats; schema_versions",
               _resources_for_every_service),
+    Migration("history and checkpoints in rowid tables; one checkpoint row per execution", _ROWID_JOURNAL),
 )

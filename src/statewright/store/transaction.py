@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .errors import AlreadyExists, Conflict, InvalidText, NotFound
+from .history import history_rows
 from .journal import CHECKPOINT_FORMAT, ExecutionRecord, TaskRecord, TimerRecord
 from .resources import Resource, ResourceCursor
 from .text import dumps, has_surrogate, storable_json
@@ -178,14 +179,18 @@ class SqliteTransaction:
                     _EXECUTION_NAMES)
 
     def append_events(self, execution: str, events: list[dict[str, Any]]) -> None:
-        self._db.executemany("INSERT OR REPLACE INTO history VALUES (?,?,?)",
-                             [(execution, event["id"], dumps(event)) for event in events])
+        # One row per run of consecutive events (a step's events: one row), keyed by the last id.
+        for row in history_rows(events):
+            self._write("INSERT OR REPLACE INTO history VALUES (?,?,?)", (execution, *row),
+                        ("execution", "history event id", "history events"), json_columns=(2,))
 
     def put_checkpoint(self, execution: str, sequence: int, state_json: str,
                        format_version: int = CHECKPOINT_FORMAT) -> None:
-        # Only the newest checkpoint is ever read, so older ones go in the same transaction.
-        self._db.execute("DELETE FROM checkpoints WHERE execution = ? AND sequence < ?", (execution, sequence))
-        self._write("INSERT OR REPLACE INTO checkpoints (execution, sequence, state, format) VALUES (?,?,?,?)",
+        # Only the newest checkpoint is ever read: one row per execution, overwritten in place
+        # (one statement); an older sequence than the stored one changes nothing.
+        self._write("INSERT INTO checkpoints (execution, sequence, state, format) VALUES (?,?,?,?) "
+                    "ON CONFLICT (execution) DO UPDATE SET sequence = excluded.sequence, state = excluded.state, "
+                    "format = excluded.format WHERE excluded.sequence >= checkpoints.sequence",
                     (execution, sequence, state_json, format_version), ("execution", "sequence", "state", "format"),
                     json_columns=(2,))
 
