@@ -156,3 +156,10 @@ def test_a_failure_outside_any_service_is_an_aws_json_500(caplog):
 def test_a_foreign_host_still_gets_the_stacks_421(app):
     start, body = drive(app, scope(host="evil.example.com"))
     assert start["status"] == 421 and json.loads(body["body"])["__type"] == "MisdirectedRequest"
+
+
+def test_a_request_signed_for_a_rest_service_gets_the_stacks_answer_path_and_all(app):
+    request_scope = scope(x_amz_target="Nope.Operation", authorization=SIGNED.replace("/states/", "/lambda/"))
+    request_scope["raw_path"] = b"/%2F"  # uvicorn's path is "/"; the stack reads the raw one
+    fast, slow = both_ways(app, request_scope)
+    assert fast == slow and fast[0]["status"] >= 400

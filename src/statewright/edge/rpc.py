@@ -70,7 +70,9 @@ class RpcFront:
             body = await read_body(_chunks(receive), headers.get("content-length", ""))
         except ClientGone:
             return  # nobody to answer
-        http = HttpRequest(scope["method"], "/", "", headers, body or b"")
+        # The raw path, as the stack reads it (`/%2F` is path `/` to uvicorn).
+        raw_path = (scope.get("raw_path") or b"/").decode("latin-1").split("?", 1)[0]
+        http = HttpRequest(scope["method"], raw_path, "", headers, body or b"")
         try:
             answer = await self._endpoint.answer(http, too_large=body is None)
         except Exception as error:  # what the stack's error handler does for a failure outside a service
