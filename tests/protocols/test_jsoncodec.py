@@ -40,3 +40,12 @@ def test_bad_base64_names_the_member():
     with pytest.raises(ProtocolError) as caught:
         decode(SHAPE, {"data": "***"}, "")
     assert "Data" in caught.value.message
+
+
+def test_dumps_writes_what_json_dumps_writes_byte_for_byte():
+    from statewright.protocols.jsoncodec import default
+
+    values = [{"é": "ü\u2028🙂", "n": [1, 2.5, -0.0, 1e300, True, None], "nan": float("nan"), "inf": float("inf")},
+              {"b": b"\xff", "t": WHEN, "s": ("x", "y"), "deep": {"a": [{"b": {}}]}}, [], "text", 3]
+    for value in values:
+        assert dumps(value) == json.dumps(value, default=default, separators=(",", ":")).encode()

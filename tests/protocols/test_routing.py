@@ -182,3 +182,32 @@ def test_sigv4a_scopes_take_the_region_from_the_region_set():
     anywhere = HttpRequest("GET", "/b/k", "", {"authorization": header, "x-amz-region-set": "*"})
     route = identify(anywhere, MODELS, REST, "ap-northeast-1")
     assert route is not None and (route.service, route.region) == ("s3", "ap-northeast-1")
+
+
+def test_the_route_cache_answers_as_identify_does():
+    from statewright.protocols.routing import RouteCache
+
+    cache = RouteCache(MODELS)
+    requests = [request_for("stepfunctions", "ListStateMachines", region=region, access_key=key)
+                for region in ("eu-west-1", "us-west-2") for key in ("AKIDONE", "AKIDTWO")]
+    requests += [request_for("dynamodb", "ListTables", region="eu-west-1"), request_for("dynamodb", "ListTables"),
+                 request_for("sts", "GetCallerIdentity", region="eu-west-3", presign=True),
+                 request_for("sns", "ListTopics", region="ap-south-1")]
+    for _ in range(2):  # the second time from the cache, where it keeps them
+        for request in requests:
+            assert cache.identify(request, REGISTERED, "us-east-1") == identify(request, MODELS, REGISTERED, "us-east-1")
+    # A route names the services registered when it was found: fewer services, another answer.
+    without = REGISTERED - {"stepfunctions"}
+    assert cache.identify(requests[0], without, "us-east-1") is None
+    assert cache.identify(requests[0], REGISTERED, "us-east-1") is not None
+
+
+def test_the_route_cache_starts_over_past_its_limit():
+    from statewright.protocols.routing import RouteCache
+
+    cache = RouteCache(MODELS)
+    for i in range(RouteCache.LIMIT + 5):
+        request = request_for("stepfunctions", "ListStateMachines", region="eu-west-1", access_key=f"AKID{i}")
+        route = cache.identify(request, REGISTERED, "us-east-1")
+        assert route is not None and route.access_key == f"AKID{i}"
+    assert len(cache._routes) <= RouteCache.LIMIT

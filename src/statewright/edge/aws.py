@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import logging
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any, cast
 
 import anyio
@@ -25,8 +25,8 @@ from statewright.protocols import (
     HttpResponse,
     ProtocolError,
     Route,
+    RouteCache,
     ServiceModels,
-    identify,
     unroutable,
 )
 from statewright.protocols.limits import check_nesting, too_deep
@@ -52,27 +52,37 @@ class AwsEndpoint:
         self._models = models or ServiceModels()
         self._long_limiter: anyio.CapacityLimiter | None = None
         self._request_ids = RequestIds()
+        self._routes = RouteCache(self._models)
 
     @property
     def models(self) -> ServiceModels:
         return self._models
 
+    def request_id(self) -> str:
+        """A fresh AWS-shaped request id (for answers written outside `answer`)."""
+        return self._request_ids.next()
+
     async def endpoint(self, request: Request) -> Response:
-        request_id = self._request_ids.next()
-        body = await _read_body(request)
+        """The Starlette route: every AWS request the plain-ASGI front (edge/rpc.py) leaves."""
+        body = await read_body(request.stream(), request.headers.get("content-length", ""))
         # The raw path: percent-encoded slashes in a label (`/v2/tags/arn%3A…%2Ffuzz`) stay one segment.
         raw_path = (request.scope.get("raw_path") or request.url.path.encode()).decode("latin-1").split("?", 1)[0]
         http = HttpRequest(request.method, raw_path, request.url.query,
                            {name.lower(): value for name, value in request.headers.items()}, body or b"")
+        return starlette_response(await self.answer(http, too_large=body is None), http.method)
+
+    async def answer(self, http: HttpRequest, too_large: bool = False) -> HttpResponse:
+        """The answer to one request (`too_large`: its body passed MAX_BODY_BYTES and was dropped)."""
+        request_id = self._request_ids.next()
         services = self._services()
-        route = identify(http, self._models, set(services), self._settings.region)
+        route = self._routes.identify(http, services.keys(), self._settings.region)
         if route is None:
-            return _starlette(unroutable(http, self._models, request_id), http.method)
+            return unroutable(http, self._models, request_id)
         model = self._models.get(route.service)
-        if body is None:
+        if too_large:
             error = AwsError("ValidationException", f"The request body is larger than {MAX_BODY_BYTES} bytes", 413)
-            return _starlette(route.protocol.serialize_error(model, None, error, request_id), http.method)
-        return _starlette(await self._answer(services[route.service], route, model, http, request_id), http.method)
+            return route.protocol.serialize_error(model, None, error, request_id)
+        return await self._answer(services[route.service], route, model, http, request_id)
 
     async def _answer(self, service: Service, route: Route, model: Any, http: HttpRequest,
                       request_id: str) -> HttpResponse:
@@ -141,7 +151,7 @@ def _parse(route: Route, model: Any, http: HttpRequest) -> Any:
     return parsed
 
 
-def _starlette(answer: HttpResponse, method: str) -> Response:
+def starlette_response(answer: HttpResponse, method: str) -> Response:
     headers = dict(answer.headers)
     if method == "HEAD":  # HEAD answers carry the headers of a GET, never its body
         return Response(b"", answer.status, headers)
@@ -150,15 +160,14 @@ def _starlette(answer: HttpResponse, method: str) -> Response:
     return StreamingResponse(iter(answer.body), answer.status, headers)
 
 
-async def _read_body(request: Request) -> bytes | None:
+async def read_body(chunks: AsyncIterator[bytes], declared_length: str) -> bytes | None:
     """The body, or None as soon as it exceeds MAX_BODY_BYTES (so it is never held whole)."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+    if declared_length.isdigit() and int(declared_length) > MAX_BODY_BYTES:
         return None
-    chunks, size = [], 0
-    async for chunk in request.stream():
+    parts, size = [], 0
+    async for chunk in chunks:
         size += len(chunk)
         if size > MAX_BODY_BYTES:
             return None
-        chunks.append(chunk)
-    return b"".join(chunks)
+        parts.append(chunk)
+    return b"".join(parts)

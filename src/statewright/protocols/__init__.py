@@ -4,8 +4,9 @@ response records, so the edge and the tests can feed them). See docs/protocols.m
 
 from .errors import ProtocolError
 from .models import ServiceModels
-from .routing import Route, error_in_marked_shape, identify, unroutable
+from .routing import Route, RouteCache, error_in_marked_shape, identify, unroutable
 from .types import ErrorLike, HttpRequest, HttpResponse, ParsedRequest, WireProtocol
 
 __all__ = ["ErrorLike", "HttpRequest", "HttpResponse", "ParsedRequest", "ProtocolError", "Route",
+           "RouteCache",
            "ServiceModels", "WireProtocol", "error_in_marked_shape", "identify", "unroutable"]

@@ -23,8 +23,13 @@ def default(value: Any) -> Any:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
+# `json.dumps(value, default=default, separators=(",", ":"))`, configured once: json.dumps
+# builds a new encoder on every call when given any option. Stateless, so shared freely.
+_ENCODER = json.JSONEncoder(default=default, separators=(",", ":"))
+
+
 def dumps(value: Any) -> bytes:
-    return json.dumps(value, default=default, separators=(",", ":")).encode()
+    return _ENCODER.encode(value).encode()
 
 
 def encode(shape: Any, value: Any, timestamp_format: str = "unixtimestamp") -> Any:

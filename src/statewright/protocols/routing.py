@@ -10,6 +10,7 @@ model's request URIs (the most specific wins)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
 from urllib.parse import parse_qsl
@@ -209,3 +210,43 @@ def _form(request: HttpRequest) -> dict[str, str] | None:
     except ProtocolError:  # an unreadable form is simply not a Query request
         return None
     return params if params.get("Action") else None
+
+
+class RouteCache:
+    """`identify`, remembered for AWS JSON requests: their route depends only on the target's
+    prefix, the credential scope and `X-Amz-Region-Set`, never on the body or the signature, and
+    a client sends the same few of these request after request. Other requests (REST paths,
+    Query forms, CBOR, presigned queries) are identified afresh each time."""
+
+    LIMIT = 1024  # distinct keys kept; past this the cache starts over (dates and keys rotate)
+
+    def __init__(self, models: ServiceModels) -> None:
+        self._models = models
+        self._routes: dict[tuple[Any, ...], Route | None] = {}
+
+    def identify(self, request: HttpRequest, registered: Iterable[str],
+                 default_region: str) -> Route | None:
+        marks = _json_route_key(request)
+        if marks is None:
+            return identify(request, self._models, set(registered), default_region)
+        key = (*marks, frozenset(registered), default_region)
+        try:
+            return self._routes[key]
+        except KeyError:
+            pass
+        route = identify(request, self._models, set(registered), default_region)
+        if len(self._routes) >= self.LIMIT:
+            self._routes.clear()
+        self._routes[key] = route
+        return route
+
+
+def _json_route_key(request: HttpRequest) -> tuple[str, str | None, str | None] | None:
+    """What `identify` reads of an `X-Amz-Target` request with no query and no CBOR marker
+    (None for any other request)."""
+    headers = request.headers
+    target = headers.get("x-amz-target")
+    if not target or request.query or "smithy-protocol" in headers:
+        return None
+    found = _CREDENTIAL.search(headers.get("authorization", ""))
+    return target.rpartition(".")[0], found.group(1) if found else None, headers.get("x-amz-region-set")
