@@ -12,7 +12,7 @@ from statewright.asl.drive import execution_context
 from statewright.asl.types import ExecutionStart
 from statewright.engine import StartSpec
 from statewright.engine.definitions import DefinitionCache
-from statewright.engine.inline import INLINE_BUDGET, run_inline
+from statewright.engine.inline import INLINE_BUDGET, STANDARD_INLINE_BUDGET, run_inline
 from statewright.store import AlreadyExists
 
 from .conftest import MACHINE
@@ -134,7 +134,7 @@ def _comparable(harness, arn: str) -> tuple:
 
 @pytest.mark.parametrize("definition, payload", [
     (THREE_STATES, {"x": 1}), (FAILS, {}), (CHOOSES, {"n": 5}), (BAD_PATH, {"a": 1}), (WAITS, {}),
-    (_loop(INLINE_BUDGET), {}), (TIMED, {"t": 1}), (PARALLEL, {})],
+    (_loop(STANDARD_INLINE_BUDGET), {}), (TIMED, {"t": 1}), (PARALLEL, {})],
     ids=["pass", "fail", "choice", "bad-path", "wait", "past-the-budget", "timeout-seconds", "parallel"])
 def test_a_standard_start_stores_what_the_loop_stores(harness, definition, payload):
     """A watched start (on_end) always goes through the loop: the two must leave the same rows."""

@@ -42,6 +42,10 @@ from .runs import Run, RunOutcome, StartSpec
 # States one inline step may run: bounds what the caller's thread (the edge's event loop) spends
 # on an execution that then goes to the loop anyway.
 INLINE_BUDGET = 64
+# The same for a new Standard execution's first step, smaller: with history each state also
+# encodes its payload (up to 256 KiB) for its events, and the caller's thread is the edge's event
+# loop. Running out costs little: the step is stored and adopted, and the loop goes on from there.
+STANDARD_INLINE_BUDGET = 16
 
 
 def run_inline(definitions: DefinitionCache, definition_text: str, start: Callable[[], ExecutionStart],
@@ -91,13 +95,14 @@ class SteppedStart:
 
 def step_new_standard(definitions: DefinitionCache, spec: StartSpec, record: ExecutionRecord,
                       start: Callable[[], ExecutionStart], now: float, fire_at: FireAt) -> SteppedStart | None:
-    """Take a new Standard execution's first step (at most INLINE_BUDGET states, history kept),
+    """Take a new Standard execution's first step (at most STANDARD_INLINE_BUDGET states, history kept),
     or None when that failed: the loop then begins it and reports the failure as AWS would."""
     try:
         definition = definitions.parse(spec.definition_text, record.definition_hash)
         execution = Execution()
         event = start()
-        result = step(definition, execution, event, now, record=True, budget=INLINE_BUDGET, quota=True)
+        result = step(definition, execution, event, now, record=True, budget=STANDARD_INLINE_BUDGET,
+                      quota=True)
         # A checkpoint is read to resume, to redrive (never a SUCCEEDED execution) and to describe
         # Map Runs: one that succeeded in this step without any needs none.
         needs_checkpoint = execution.status != "SUCCEEDED" or bool(execution.map_runs)
