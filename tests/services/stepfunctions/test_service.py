@@ -104,3 +104,23 @@ def test_a_cancelled_request_leaves_the_engine_future_alone():
     resolver.start()
     resolver.join()
     assert future.result() == "done"
+
+
+@pytest.mark.parametrize("outcome", ["value", "error"])
+def test_an_engine_future_resolved_on_another_thread_answers_the_awaiting_request(outcome):
+    future: Future[str] = Future()
+
+    async def wait_for_it() -> str:
+        waiting = asyncio.ensure_future(awaited(future))
+        await asyncio.sleep(0)
+        if outcome == "value":
+            threading.Thread(target=future.set_result, args=("done",)).start()
+        else:
+            threading.Thread(target=future.set_exception, args=(KeyError("gone"),)).start()
+        return await asyncio.wait_for(waiting, 5)
+
+    if outcome == "value":
+        assert run_coroutine(wait_for_it) == "done"
+    else:
+        with pytest.raises(KeyError, match="gone"):
+            run_coroutine(wait_for_it)
