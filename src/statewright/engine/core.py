@@ -57,6 +57,7 @@ from .activities import ActivityQueues, ActivityTask
 from .clock import Clock
 from .definitions import DefinitionCache
 from .inline import run_inline
+from .pacing import FiringPace
 from .restore import RestoreMixin
 from .runs import (
     EngineFailure,
@@ -123,6 +124,7 @@ class Engine(RestoreMixin):
         self._inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._timers: list[tuple[float, int, str, str]] = []
         self._timer_order = itertools.count()
+        self._pace = FiringPace()
         self._workers = WorkerPool(task_threads)
         self._thread: threading.Thread | None = None
         # Set once recovery has re-registered the tokens of the tasks that were running.
@@ -336,18 +338,25 @@ class Engine(RestoreMixin):
             self._fire_due_timers()
 
     def _seconds_to_next_timer(self) -> float | None:
-        if not self._timers:
+        if not self._timers or self._pace.held:  # held: a slice's commit wakes the loop
             return None
         return max(0.0, self._timers[0][0] - self.clock.now())
 
     def _fire_due_timers(self) -> None:
+        if self._pace.held:
+            return
         now = self.clock.now()
+        fired = 0
         while self._timers and self._timers[0][0] <= now:
+            if fired == self._pace.slice_size:  # more are due: see pacing.py
+                self._pace.slice_fired(self._post, self.store.write)
+                return
             fire_at, _, arn, timer_id = heapq.heappop(self._timers)
             run = self._runs.get(arn)
             if run is not None and run.timers.get(timer_id) == fire_at:
                 del run.timers[timer_id]
                 self._feed(run, TimerFired(timer_id), None, False)
+                fired += 1
 
     # --- stepping ---------------------------------------------------------------------------
 
