@@ -74,3 +74,12 @@ def test_many_overdue_timers_fire_in_small_slices_each_exactly_once(harness) -> 
         assert record.status == "SUCCEEDED" and record.body["output"] == f'{{"i":{index}}}'
         assert harness.event_types(arn) == ["ExecutionStarted", "WaitStateEntered", "WaitStateExited",
                                             "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]
+
+
+def test_an_engine_closed_while_held_starts_again_unheld(harness) -> None:
+    engine = harness.open()
+    engine._pace = FiringPace(slice_size=2, window=1)
+    engine._pace.waiting = 1  # a slice's release was still queued when the loop stopped
+    engine.close()
+    assert not engine._pace.held and engine._pace.slice_size == 2
+    harness.engine = None

@@ -154,6 +154,8 @@ class Engine(RestoreMixin):
             self._thread.join()
             self._thread = None
         self._runs.clear()
+        # Dropped jobs may include a slice's release (pacing.py): a restarted loop starts unheld.
+        self._pace = FiringPace(self._pace.slice_size, self._pace.window)
         self.definitions.clear()
 
     # --- what the API calls (any thread) --------------------------------------------------
