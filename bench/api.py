@@ -37,8 +37,9 @@ POLL_S = 0.005  # a client's DescribeExecution interval while it waits for SUCCE
 class Server:
     """A `statewright serve` subprocess that can be killed -9 and restarted on the same data."""
 
-    def __init__(self, env: dict[str, str] | None = None) -> None:
+    def __init__(self, env: dict[str, str] | None = None, prefix: list[str] | None = None) -> None:
         self.env = env
+        self.prefix = prefix or []  # e.g. a profiler's command line, which then runs the server
         self.data_dir = Path(tempfile.mkdtemp(prefix="statewright-bench-"))
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
@@ -49,7 +50,7 @@ class Server:
         """Start and return the seconds until the API answers."""
         started = time.perf_counter()
         self.process = subprocess.Popen(
-            [STATEWRIGHT, "serve", "--port", str(self.port), "--data-dir", str(self.data_dir)],
+            [*self.prefix, STATEWRIGHT, "serve", "--port", str(self.port), "--data-dir", str(self.data_dir)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             env={**os.environ, **self.env} if self.env else None)
         while time.perf_counter() - started < 60:
@@ -86,6 +87,17 @@ class Server:
         self.process.wait()
 
     def stop(self) -> None:
+        if self.prefix and self.process is not None and self.process.poll() is None:
+            # A profiler writes its output on SIGINT; the server it ran is then stopped by pid.
+            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+            pids = [int(p) for p in children.read_text().split()] if children.exists() else []
+            self.process.send_signal(signal.SIGINT)
+            self.process.wait(timeout=60)
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -273,17 +285,20 @@ async def _answer_ms(port: int, machine: str, calls: int = 50) -> float:
     return statistics.median(latencies) * 1e3
 
 
-def open_waits_and_restart(count: int = 10_000) -> dict:
+def open_waits_and_restart(count: int = 10_000, env: dict[str, str] | None = None,
+                           restart_prefix: list[str] | None = None) -> dict:
     """10,000 executions in a Wait: RSS and responsiveness; then kill -9 and time the resume.
 
     The Wait ends at a timestamp chosen to fall after all starts and the memory reading, so that
     after the kill every timer is overdue: "resumed" then means recovered and run to SUCCEEDED,
     which is observable from outside (a restart that merely answers HTTP is not enough).
+    `env` is added to the server's environment (both processes); `restart_prefix` runs the
+    restarted process under another command (a profiler: bench/restart_ab.py --profile).
     """
     definition = {"StartAt": "W", "States": {
         "W": {"Type": "Wait", "TimestampPath": "$.until", "Next": "Done"},
         "Done": {"Type": "Succeed"}}}
-    server = Server()
+    server = Server(env)
     result: dict[str, Any] = {"executions": count}
     try:
         server.start()
@@ -303,6 +318,7 @@ def open_waits_and_restart(count: int = 10_000) -> dict:
         result["running_before_kill"] = asyncio.run(_count(server.port, machine, "RUNNING"))
         server.kill9()
         time.sleep(max(0.0, wake_at - time.time() + 1))
+        server.prefix = restart_prefix or []
         result["restart_answer_s"] = server.start()
         began = time.perf_counter() - result["restart_answer_s"]
         # Poll RUNNING one page at a time: counting 10,000 SUCCEEDED each poll would itself

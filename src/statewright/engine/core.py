@@ -58,6 +58,7 @@ from .changes import step_change
 from .clock import Clock
 from .definitions import DefinitionCache
 from .inline import SteppedStart, run_inline, step_new_standard
+from .pacing import FiringPace
 from .restore import RestoreMixin
 from .runs import (
     EngineFailure,
@@ -125,6 +126,7 @@ class Engine(TaskMixin, RestoreMixin):
         self._inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._timers: list[tuple[float, int, str, str]] = []
         self._timer_order = itertools.count()
+        self._pace = FiringPace()
         self._workers = WorkerPool(task_threads)
         self._thread: threading.Thread | None = None
         # Set once recovery has re-registered the tokens of the tasks that were running.
@@ -155,6 +157,8 @@ class Engine(TaskMixin, RestoreMixin):
             self._thread = None
         self._runs.clear()
         self._starting.clear()
+        # Dropped jobs may include a slice's release (pacing.py): a restarted loop starts unheld.
+        self._pace = FiringPace(self._pace.slice_size, self._pace.window)
         self.definitions.clear()
 
     # --- what the API calls (any thread) --------------------------------------------------
@@ -347,18 +351,25 @@ class Engine(TaskMixin, RestoreMixin):
             self._fire_due_timers()
 
     def _seconds_to_next_timer(self) -> float | None:
-        if not self._timers:
+        if not self._timers or self._pace.held:  # held: a slice's commit wakes the loop
             return None
         return max(0.0, self._timers[0][0] - self.clock.now())
 
     def _fire_due_timers(self) -> None:
+        if self._pace.held:
+            return
         now = self.clock.now()
+        fired = 0
         while self._timers and self._timers[0][0] <= now:
+            if fired == self._pace.slice_size:  # more are due: see pacing.py
+                self._pace.slice_fired(self._post, self.store.write)
+                return
             fire_at, _, arn, timer_id = heapq.heappop(self._timers)
             run = self._runs.get(arn)
             if run is not None and run.timers.get(timer_id) == fire_at:
                 del run.timers[timer_id]
                 self._feed(run, TimerFired(timer_id), None, False)
+                fired += 1
 
     # --- stepping ---------------------------------------------------------------------------
 

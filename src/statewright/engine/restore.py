@@ -16,6 +16,7 @@ from statewright.asl.step import Execution
 from statewright.asl.types import Redrive
 from statewright.store import CHECKPOINT_FORMAT, Checkpoint, ExecutionRecord, TaskRecord, TimerRecord
 
+from . import heap
 from .definitions import definition_hash
 from .runs import EngineFailure, NotRedrivable, PendingTask, Run, StartSpec
 
@@ -140,16 +141,21 @@ class RestoreMixin:
 
     def _recover(self) -> None:
         try:
-            state = self.store.recovery()
-            texts: dict[str, str] = {}
-            for record in state.records:
-                try:
-                    if record.definition_hash not in texts:
-                        texts[record.definition_hash] = self.store.get_definition(record.definition_hash) or ""
-                    self._recover_one(record, texts[record.definition_hash], state.checkpoints.get(record.arn),
-                                      state.tasks.get(record.arn, []), state.timers.get(record.arn, []))
-                except Exception:  # one unreadable execution must not keep the others down
-                    log.exception("could not recover %s", record.arn)
+            # Everything built here lives until its execution ends: see heap.py for why the
+            # collector is paused, and the heap frozen afterwards.
+            with heap.collector_paused():
+                state = self.store.recovery()
+                texts: dict[str, str] = {}
+                for record in state.records:
+                    try:
+                        if record.definition_hash not in texts:
+                            texts[record.definition_hash] = self.store.get_definition(record.definition_hash) or ""
+                        self._recover_one(record, texts[record.definition_hash], state.checkpoints.get(record.arn),
+                                          state.tasks.get(record.arn, []), state.timers.get(record.arn, []))
+                    except Exception:  # one unreadable execution must not keep the others down
+                        log.exception("could not recover %s", record.arn)
+                del state, texts  # what is not kept by a run is freed before the heap is frozen
+                heap.settle(len(self._runs))
         finally:
             self._recovered.set()
 
