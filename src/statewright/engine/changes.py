@@ -65,8 +65,6 @@ def step_change(run: Run, event: StepInput, result: StepResult, tokens: dict[str
     events = result.events
     # An execution that ends in its first step is stored ended: one row written, not two.
     first_row = record if record is not None else new_record
-    update_row = record if new_record is None else None
-    leaves_rows = bool(tasks or timers) or new_record is None
 
     def apply(tx: Transaction) -> None:
         if new_record is not None and first_row is not None:
@@ -75,6 +73,13 @@ def step_change(run: Run, event: StepInput, result: StepResult, tokens: dict[str
         if reopened is not None:
             tx.update_execution(reopened)
         tx.append_events(arn, events)
+        if record is not None:
+            # It ended: nothing of it stays pending, whatever this step started or dropped (a new
+            # execution has no rows but this step's, so there is nothing to clear).
+            if new_record is None:
+                tx.clear_pending(arn)
+                tx.update_execution(record)
+            return
         for task_id in dropped_tasks:
             tx.delete_task(arn, task_id)
         for timer_id in dropped_timers:
@@ -83,10 +88,5 @@ def step_change(run: Run, event: StepInput, result: StepResult, tokens: dict[str
             tx.put_task(task)
         for timer in timers:
             tx.put_timer(timer)
-        if record is not None:
-            if leaves_rows:  # a new execution has no tasks or timers but those of this step
-                tx.clear_pending(arn)
-            if update_row is not None:
-                tx.update_execution(update_row)
 
     return apply
